@@ -1,0 +1,121 @@
+/**
+ * `cutover status --json`, version 1: a documented contract (schemas/status.schema.json).
+ * Add fields freely; rename or remove only with a new version.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { Evaluation } from '../domain/evaluate.js';
+import { Target } from '../program/schema.js';
+
+export const STATUS_VERSION = 1;
+
+const TargetRefOrNull = Type.Union([Type.Object({ tag: Type.String(), sha: Type.String() }), Type.Null()]);
+const Verdict = Type.Object({
+  verdict: Type.Union([Type.Literal('GO'), Type.Literal('NO-GO')]),
+  role: Type.String(),
+  at: Type.String(),
+  seq: Type.Integer(),
+  target: TargetRefOrNull,
+  stale: Type.Boolean({ description: 'a GO cast for another target than the current one; it does not count' }),
+  note: Type.Optional(Type.String()),
+});
+const Blocker = Type.Object({
+  gate: Type.String(),
+  kind: Type.String(),
+  text: Type.String(),
+  owner: Type.Object({ role: Type.String(), title: Type.String() }),
+  details: Type.Array(Type.String()),
+  missing: Type.Array(Type.String()),
+  waitingOn: Type.Array(Type.String(), { description: 'party ids this blocker waits on' }),
+  clear: Type.Array(Type.String(), { description: 'commands that would clear it' }),
+});
+const PublishedTarget = Type.Intersect([Target, Type.Object({ seq: Type.Integer(), at: Type.String(), by: Type.String() })]);
+const PhaseStatus = Type.Union([Type.Literal('not-started'), Type.Literal('active'), Type.Literal('closed'), Type.Literal('complete')]);
+
+export const StatusReport = Type.Object(
+  {
+    version: Type.Literal(STATUS_VERSION),
+    program: Type.Object({ id: Type.String(), title: Type.String() }),
+    head: Type.Union([Type.String(), Type.Null()]),
+    seq: Type.Integer(),
+    at: Type.Union([Type.String(), Type.Null()], { description: 'time of the last event' }),
+    evaluatedAt: Type.String({ description: 'the `now` the gates were evaluated at' }),
+    definition: Type.Object({
+      seq: Type.Integer(),
+      digest: Type.Union([Type.String(), Type.Null()]),
+      fileMatches: Type.Boolean({ description: 'false: cutover.yaml differs from the definition in force' }),
+    }),
+    decisions: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        outcome: Type.Union([Type.Literal('GO'), Type.Literal('NO-GO')]),
+        verdicts: Type.Record(Type.String(), Type.Union([Verdict, Type.Null()]), { description: 'latest verdict by party id' }),
+        blockers: Type.Array(Type.String(), { description: 'gate ids that keep this decision from GO' }),
+      }),
+    ),
+    phases: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), status: PhaseStatus, reason: Type.String() })),
+    nextPhase: Type.Union([Type.String(), Type.Null()]),
+    blockers: Type.Array(Blocker, { description: 'unmet gates before nextPhase can start' }),
+    window: Type.Union([
+      Type.Object({ decision: Type.String(), status: Type.Union([Type.Literal('approved'), Type.Literal('not-approved')]), notes: Type.Record(Type.String(), Type.String()) }),
+      Type.Null(),
+    ]),
+    target: Type.Union([PublishedTarget, Type.Null()]),
+    baseline: Type.Union([Target, Type.Null()]),
+    rollbackTarget: Type.Union([Target, Type.Null()]),
+    manualBlockers: Type.Array(
+      Type.Object({ id: Type.String(), text: Type.String(), owner: Type.String(), due: Type.String(), phase: Type.Optional(Type.String()), overdue: Type.Boolean(), seq: Type.Integer() }),
+    ),
+    incidents: Type.Array(Type.Object({ id: Type.String(), party: Type.String(), severity: Type.String(), summary: Type.String(), seq: Type.Integer() })),
+    evidenceCount: Type.Integer(),
+  },
+  { additionalProperties: false, $id: 'https://cutover.dev/schemas/status.schema.json', title: 'cutover status --json (version 1)' },
+);
+
+export type StatusReport = Static<typeof StatusReport>;
+
+export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): StatusReport {
+  const t = ev.target;
+  return {
+    version: STATUS_VERSION,
+    program: ev.program,
+    head: ev.head,
+    seq: ev.seq,
+    at: ev.at,
+    evaluatedAt: now.toISOString(),
+    definition: { seq: ev.definitionSeq, digest: ev.definitionDigest, fileMatches },
+    decisions: ev.decisions.map((d) => ({
+      id: d.id,
+      title: d.title,
+      outcome: d.outcome,
+      verdicts: Object.fromEntries(
+        Object.entries(d.verdicts).map(([party, v]) => [
+          party,
+          v === null
+            ? null
+            : { verdict: v.verdict, role: v.actor, at: v.at, seq: v.seq, target: v.target, stale: v.stale, ...(v.note === undefined ? {} : { note: v.note }) },
+        ]),
+      ),
+      blockers: d.blockers.map((b) => b.gate),
+    })),
+    phases: ev.phases.map((p) => ({ id: p.id, title: p.title, status: p.status, reason: p.reason })),
+    nextPhase: ev.nextPhase,
+    blockers: ev.blockers.map((b) => ({
+      gate: b.gate,
+      kind: b.kind,
+      text: b.text,
+      owner: { ...b.owner },
+      details: [...b.details],
+      missing: [...b.missing],
+      waitingOn: [...b.waitingOn],
+      clear: [...b.clear],
+    })),
+    window: ev.window === null ? null : { decision: ev.window.decision, status: ev.window.approved ? 'approved' : 'not-approved', notes: { ...ev.window.notes } },
+    target: t === null ? null : { tag: t.tag, sha: t.sha, contracts: { ...t.contracts }, seq: t.seq, at: t.at, by: t.actor },
+    baseline: ev.baseline,
+    rollbackTarget: ev.rollbackTarget,
+    manualBlockers: ev.manualBlockers.map((b) => ({ id: b.id, text: b.text, owner: b.owner, due: b.due, ...(b.phase === undefined ? {} : { phase: b.phase }), overdue: b.overdue, seq: b.seq })),
+    incidents: ev.openIncidents.map((i) => ({ id: i.id, party: i.party, severity: i.severity, summary: i.summary, seq: i.seq })),
+    evidenceCount: ev.evidenceCount,
+  };
+}

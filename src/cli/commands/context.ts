@@ -1,0 +1,32 @@
+/** Shared steps of commands: open the program, say when the file drifted, pick the time. */
+import { openProgram, type Workspace } from '../../app/workspace.js';
+import { InvalidTransitionError } from '../../errors.js';
+import type { CliIo } from '../io.js';
+import { parseTime } from '../parse.js';
+
+export async function openDefined(dir: string, io: CliIo, threads?: number): Promise<Workspace> {
+  const ws = await openProgram(resolveDir(dir, io), threads === undefined ? {} : { threads });
+  if (ws.state.definition === null) {
+    throw new InvalidTransitionError(`no program definition is recorded in ${ws.ledgerSource} yet`, [
+      `record cutover.yaml as the definition: cutover program define --as ${ws.file.definition.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? '<decision-log-owner role>'}`,
+    ]);
+  }
+  warnOnDrift(ws, io);
+  return ws;
+}
+
+export function warnOnDrift(ws: Workspace, io: CliIo): void {
+  if (!ws.drift || ws.state.definitionDigest === null) return;
+  io.stderr(
+    `cutover: warning: ${ws.file.file} differs from the definition in force (seq ${ws.state.definitionSeq}); ` +
+      'showing the recorded definition. Nothing can be decided until the change is recorded with cutover program amend.\n',
+  );
+}
+
+export function resolveDir(dir: string, io: CliIo): string {
+  return dir.startsWith('/') ? dir : `${io.cwd}/${dir}`;
+}
+
+export function timeOf(at: string | undefined, io: CliIo): string {
+  return at === undefined ? io.now().toISOString() : parseTime('--at', at);
+}

@@ -1,0 +1,32 @@
+/** `init`: the standard bilateral template, ready to edit. */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { invalidInput } from '../../errors.js';
+import { DEFINITION_FILE, parseDefinition } from '../../program/load.js';
+import { slug, standardTemplate } from '../../program/template.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { InitOptions } from '../options.js';
+import { resolveDir } from './context.js';
+
+export async function init(o: InitOptions, io: CliIo): Promise<number> {
+  const dir = resolveDir(o.dir, io);
+  const file = join(dir, DEFINITION_FILE);
+  const exists = await access(file).then(() => true, () => false);
+  if (exists && !o.force) {
+    throw invalidInput({ source: file, field: '', expected: 'no existing cutover.yaml (or --force to overwrite it)', found: 'an existing file' });
+  }
+  const programId = o.programId ?? `${slug(o.producer)}-${slug(o.contract)}`;
+  const text = standardTemplate({ programId, producer: o.producer, consumer: o.consumer, contract: o.contract });
+  parseDefinition(text, file); // the template must always be valid; fail loudly, not with a broken file
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, text);
+  const roles = parseDefinition(text, file).definition.roles.map((r) => r.id);
+  io.stdout(
+    `wrote ${file} (program ${programId})\n` +
+      'next:\n' +
+      `  1. edit it (parties, roles, gates, records)\n` +
+      `  2. for each role: cutover keys generate --role <role>  (roles: ${roles.join(', ')}), and paste the public key into its keys:\n` +
+      `  3. cutover program define --as integration-program-owner\n`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,53 @@
+/** `status` and `gate`: what the ledger says now. */
+import { statusReport } from '../../app/status-report.js';
+import { evaluate } from '../../domain/evaluate.js';
+import { UnknownNameError } from '../../errors.js';
+import { formatBlockers, formatStatus } from '../format.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { GateOptions, StatusOptions } from '../options.js';
+import { parseTime } from '../parse.js';
+import { openDefined } from './context.js';
+
+function evaluationTime(at: string | undefined, io: CliIo): Date {
+  return at === undefined ? io.now() : new Date(parseTime('--at', at));
+}
+
+export async function status(o: StatusOptions, io: CliIo): Promise<number> {
+  const now = evaluationTime(o.at, io);
+  const ws = await openDefined(o.dir, io);
+  const ev = evaluate(ws.state, now);
+  io.stdout(o.json ? JSON.stringify(statusReport(ev, now, !ws.drift), null, 2) + '\n' : formatStatus(ev));
+  return EXIT.ok;
+}
+
+export async function gate(o: GateOptions, io: CliIo): Promise<number> {
+  const now = evaluationTime(o.at, io);
+  const ws = await openDefined(o.dir, io);
+  const ev = evaluate(ws.state, now);
+  const decision = ev.decisions.find((d) => d.id === o.decision);
+  if (decision === undefined) throw new UnknownNameError('decision', o.decision, ev.decisions.map((d) => d.id));
+  if (o.json) {
+    const report = statusReport(ev, now, !ws.drift);
+    const blockers = decision.blockers.map((b) => b.gate);
+    io.stdout(
+      JSON.stringify(
+        {
+          version: report.version,
+          program: report.program,
+          head: report.head,
+          seq: report.seq,
+          decision: report.decisions.find((d) => d.id === decision.id),
+          blockers: statusReport({ ...ev, blockers: decision.blockers }, now, !ws.drift).blockers.filter((b) => blockers.includes(b.gate)),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else if (decision.outcome === 'GO') {
+    io.stdout(`${decision.id}: GO (seq ${ev.seq}, head ${ev.head})\n`);
+  } else {
+    io.stdout(`${decision.id}: NO-GO — ${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'} (seq ${ev.seq}, head ${ev.head})\n`);
+    io.stdout(formatBlockers(decision.blockers) + '\n');
+  }
+  return decision.outcome === 'GO' ? EXIT.ok : EXIT.noGo;
+}

@@ -1,0 +1,67 @@
+/** Human-readable output. Plain text, no colour: it ends up in CI logs and terminals alike. */
+import type { Blocker, Evaluation } from '../domain/evaluate.js';
+import { describeTarget } from '../domain/evaluate.js';
+import { CutoverError, InvalidInputError, PolicyRefusalError } from '../errors.js';
+
+export function formatBlockers(blockers: readonly Blocker[]): string {
+  return blockers
+    .map((b, i) => {
+      const lines = [`  ${i + 1}. ${b.text}`, `     gate: ${b.gate} · owner: ${b.owner.title} (${b.owner.role})`];
+      for (const d of b.details) lines.push(`     - ${d}`);
+      for (const c of b.clear) lines.push(`     → ${c}`);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
+}
+
+export function formatStatus(ev: Evaluation): string {
+  const out: string[] = [];
+  out.push(`${ev.program.id} — ${ev.program.title}`);
+  out.push(`ledger: seq ${ev.seq}, head ${ev.head}, last event ${ev.at}`);
+  out.push('', 'Decisions');
+  const dWidth = Math.max(...ev.decisions.map((d) => d.id.length)) + 2;
+  for (const d of ev.decisions) {
+    const verdicts = Object.entries(d.verdicts)
+      .map(([party, v]) => `${party} ${v === null ? '—' : v.verdict}${v?.stale ? ' (stale)' : ''}`)
+      .join(' · ');
+    out.push(`  ${pad(d.id, dWidth)}${pad(d.outcome, 7)}${verdicts}`);
+  }
+  out.push('', 'Phases');
+  const pWidth = Math.max(...ev.phases.map((p) => p.title.length)) + 2;
+  for (const p of ev.phases) out.push(`  ${pad(p.id, 4)}${pad(p.title, pWidth)}${pad(p.status, 13)}${p.reason}`);
+  out.push('');
+  out.push(`Target:   ${ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq})`}`);
+  out.push(`Baseline: ${ev.baseline === null ? 'none recorded' : `${describeTarget(ev.baseline)} ${contracts(ev.baseline.contracts)}`}`);
+  if (ev.window !== null) out.push(`Window:   ${ev.window.approved ? 'approved' : 'not approved'} (${ev.window.decision})`);
+  if (ev.openIncidents.length > 0) {
+    out.push('', 'Open incidents');
+    for (const i of ev.openIncidents) out.push(`  ${i.id} ${i.severity} ${i.party}: ${i.summary}`);
+  }
+  if (ev.nextPhase !== null) {
+    out.push('', ev.blockers.length === 0 ? `Phase ${ev.nextPhase} can start: every entry gate holds.` : `Blockers before Phase ${ev.nextPhase} start (${ev.blockers.length})`);
+    if (ev.blockers.length > 0) out.push(formatBlockers(ev.blockers));
+  }
+  return out.join('\n') + '\n';
+}
+
+function contracts(c: Readonly<Record<string, string>>): string {
+  const list = Object.entries(c).map(([k, v]) => `${k}=${v}`);
+  return list.length === 0 ? '' : `[${list.join(', ')}]`;
+}
+
+export function formatError(error: unknown): string {
+  if (error instanceof CutoverError) {
+    const lines =
+      error instanceof InvalidInputError && error.problems.length > 1
+        ? [`cutover: ${error.problems.length} problems:`, ...error.message.split('\n').map((l) => `  - ${l}`)]
+        : [`cutover: ${error.message}`];
+    if (error instanceof PolicyRefusalError) lines.push(formatBlockers(error.blockers));
+    for (const hint of error.hints) lines.push(`  hint: ${hint}`);
+    return lines.join('\n') + '\n';
+  }
+  return `cutover: internal error: ${(error as Error)?.stack ?? String(error)}\n`;
+}

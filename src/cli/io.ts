@@ -1,0 +1,22 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The clock; only the CLI reads it, and passes the time into the domain. */
+  readonly now: () => Date;
+  readonly cwd: string;
+}
+
+/** Exit codes, documented in the README. */
+export const EXIT = {
+  ok: 0,
+  /** The gate asked about is NO-GO, or the policy refused. */
+  noGo: 1,
+  /** Bad input or usage. */
+  input: 2,
+  /** The ledger fails verification. */
+  ledger: 3,
+  /** A bug in cutover itself (an unexpected exception); please report it. */
+  internal: 70,
+} as const;

@@ -1,0 +1,53 @@
+/**
+ * The CLI entry: parse argv, run one command, map any error to its documented exit code.
+ * Command modules load lazily so `cutover status` pays only for what it uses.
+ */
+import { CommanderError } from 'commander';
+import { CutoverError } from '../errors.js';
+import { formatError } from './format.js';
+import { EXIT, type CliIo } from './io.js';
+import { buildCli, type Handlers } from './program.js';
+
+const EXIT_BY_KIND = { policy: EXIT.noGo, input: EXIT.input, ledger: EXIT.ledger } as const;
+
+export function defaultHandlers(io: CliIo): Handlers {
+  const recording = () => import('./commands/record.js');
+  return {
+    init: async (o) => (await import('./commands/init.js')).init(o, io),
+    keysGenerate: async (o) => (await import('./commands/keys.js')).keysGenerate(o, io),
+    programDefine: async (o) => (await recording()).programDefine(o, io),
+    programAmend: async (o) => (await recording()).programAmend(o, io),
+    status: async (o) => (await import('./commands/status.js')).status(o, io),
+    gate: async (o) => (await import('./commands/status.js')).gate(o, io),
+    verdict: async (o) => (await recording()).verdict(o, io),
+    targetPublish: async (o) => (await recording()).targetPublish(o, io),
+    evidenceAdd: async (o) => (await recording()).evidenceAdd(o, io),
+    blockerRaise: async (o) => (await recording()).blockerRaise(o, io),
+    blockerResolve: async (o) => (await recording()).blockerResolve(o, io),
+    phase: async (o) => (await recording()).phase(o, io),
+    incidentDeclare: async (o) => (await recording()).incidentDeclare(o, io),
+    incidentClose: async (o) => (await recording()).incidentClose(o, io),
+    log: async (o) => (await import('./commands/log.js')).log(o, io),
+    verify: async (o) => (await import('./commands/verify.js')).verify(o, io),
+    render: async (o) => (await import('./commands/render.js')).render(o, io),
+  };
+}
+
+/** Run the CLI; resolves to the exit code. Never calls process.exit (only bin/cutover.js does). */
+export async function main(argv: readonly string[], io: CliIo, handlers: Handlers = defaultHandlers(io)): Promise<number> {
+  let code: number = EXIT.ok;
+  const cli = buildCli(handlers, io, (c) => {
+    code = c;
+  });
+  try {
+    await cli.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; every other parse failure is bad usage.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.input;
+    }
+    io.stderr(formatError(error));
+    return error instanceof CutoverError ? EXIT_BY_KIND[error.kind] : EXIT.internal;
+  }
+}

@@ -1,0 +1,87 @@
+/** The typed options each command receives from argv (see `program.ts`). */
+
+export interface DirOptions {
+  /** The program directory, holding cutover.yaml and .cutover/ledger.jsonl. */
+  readonly dir: string;
+}
+
+export interface RecordingOptions extends DirOptions {
+  /** The role recording the event; its key signs it. */
+  readonly as: string;
+  readonly key?: string;
+  /** ISO 8601 time with a zone; default: now. */
+  readonly at?: string;
+}
+
+export interface ReadOptions extends DirOptions {
+  readonly json: boolean;
+}
+
+export interface InitOptions extends DirOptions {
+  readonly programId?: string;
+  readonly producer: string;
+  readonly consumer: string;
+  readonly contract: string;
+  readonly force: boolean;
+}
+
+export interface KeysGenerateOptions extends DirOptions {
+  readonly role: string;
+  readonly out?: string;
+}
+
+export interface StatusOptions extends ReadOptions {
+  /** Evaluate at this time instead of now. */
+  readonly at?: string;
+}
+
+export interface GateOptions extends StatusOptions {
+  readonly decision: string;
+}
+
+export interface LogOptions extends ReadOptions {
+  readonly from?: number;
+}
+
+export interface VerifyOptions extends ReadOptions {
+  readonly threads?: number;
+}
+
+export interface RenderOptions extends DirOptions {
+  readonly record: string;
+  readonly out?: string;
+  readonly check?: string;
+  readonly at?: string;
+}
+
+export type AmendOptions = RecordingOptions & { readonly reason: string };
+export type VerdictOptions = RecordingOptions & { readonly decision: string; readonly verdict: string; readonly note?: string };
+export type TargetPublishOptions = RecordingOptions & {
+  readonly tag: string;
+  readonly sha: string;
+  readonly contract: readonly string[];
+  readonly baseline: boolean;
+};
+export type EvidenceAddOptions = RecordingOptions & {
+  readonly kind: string;
+  readonly party: string;
+  readonly result: string;
+  readonly summary: string;
+  readonly file: string;
+};
+export type BlockerRaiseOptions = RecordingOptions & {
+  readonly text: string;
+  readonly owner: string;
+  readonly due: string;
+  readonly phase?: string;
+  readonly id?: string;
+};
+export type BlockerResolveOptions = RecordingOptions & { readonly id: string; readonly note: string };
+export type PhaseOptions = RecordingOptions & { readonly step: 'start' | 'close' | 'complete'; readonly phase: string; readonly reason?: string };
+export type IncidentDeclareOptions = RecordingOptions & {
+  readonly party?: string;
+  readonly severity: string;
+  readonly summary: string;
+  readonly id?: string;
+};
+export type IncidentCloseOptions = RecordingOptions & { readonly id: string; readonly summary: string };

@@ -1,0 +1,193 @@
+/**
+ * Declares every command and option, and turns argv into the typed options a command receives.
+ * No domain logic here: each action hands its options to a handler (lazily imported in `main.ts`;
+ * mocked in the argv table tests).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type * as O from './options.js';
+
+export interface Handlers {
+  init(o: O.InitOptions): Promise<number>;
+  keysGenerate(o: O.KeysGenerateOptions): Promise<number>;
+  programDefine(o: O.RecordingOptions): Promise<number>;
+  programAmend(o: O.AmendOptions): Promise<number>;
+  status(o: O.StatusOptions): Promise<number>;
+  gate(o: O.GateOptions): Promise<number>;
+  verdict(o: O.VerdictOptions): Promise<number>;
+  targetPublish(o: O.TargetPublishOptions): Promise<number>;
+  evidenceAdd(o: O.EvidenceAddOptions): Promise<number>;
+  blockerRaise(o: O.BlockerRaiseOptions): Promise<number>;
+  blockerResolve(o: O.BlockerResolveOptions): Promise<number>;
+  phase(o: O.PhaseOptions): Promise<number>;
+  incidentDeclare(o: O.IncidentDeclareOptions): Promise<number>;
+  incidentClose(o: O.IncidentCloseOptions): Promise<number>;
+  log(o: O.LogOptions): Promise<number>;
+  verify(o: O.VerifyOptions): Promise<number>;
+  render(o: O.RenderOptions): Promise<number>;
+}
+
+export interface Output {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const positiveInt = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'cutover.invalidArgument', `error: ${flag} expects a whole number of 1 or more, found "${value}"`);
+  return n;
+};
+
+/** Build the CLI; `exitCode` receives what the chosen handler returned. */
+export function buildCli(handlers: Handlers, output: Output, exitCode: (code: number) => void): Command {
+  const cli = new Command('cutover')
+    .description('Cutover-as-code: one signed, hash-chained ledger per runtime cutover program, and everything derived from it.')
+    .option('-C, --dir <dir>', 'the program directory (holding cutover.yaml)', '.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+
+  const dir = () => String(cli.opts().dir);
+  const run = (work: Promise<number>) => work.then(exitCode);
+  const recording = (cmd: Command) =>
+    cmd
+      .requiredOption('--as <role>', 'the role recording this; its key signs the event')
+      .option('--key <file>', 'the signing key (else $CUTOVER_KEY_<ROLE>, else the default key location)')
+      .option('--at <time>', 'ISO 8601 time with a zone, for replaying history (default: now)');
+  const rec = (o: Record<string, unknown>): O.RecordingOptions => ({
+    dir: dir(),
+    as: o.as as string,
+    ...(o.key === undefined ? {} : { key: o.key as string }),
+    ...(o.at === undefined ? {} : { at: o.at as string }),
+  });
+  const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+
+  cli
+    .command('init')
+    .description('write a standard bilateral cutover.yaml (producer + consumer, five roles, phases 7–10) to edit')
+    .option('--program-id <id>', 'program id (default: <producer>-<contract>)')
+    .option('--producer <name>', 'producer party name', 'Producer')
+    .option('--consumer <name>', 'consumer party name', 'Consumer')
+    .option('--contract <version>', 'the contract version the cutover moves to', 'service.v2')
+    .option('--force', 'overwrite an existing cutover.yaml', false)
+    .action((o) =>
+      run(handlers.init({ dir: dir(), producer: o.producer, consumer: o.consumer, contract: o.contract, force: o.force, ...opt('programId', o.programId) })),
+    );
+
+  const keys = cli.command('keys').description('signing keys');
+  keys
+    .command('generate')
+    .description('create an Ed25519 key for a role (outside the repo, mode 0600) and print its public key')
+    .requiredOption('--role <role>', 'the role id the key will sign for')
+    .option('--out <file>', 'where to write the private key (default: the default key location for the role)')
+    .action((o) => run(handlers.keysGenerate({ dir: dir(), role: o.role, ...opt('out', o.out) })));
+
+  const program = cli.command('program').description('the program definition anchored in the ledger');
+  recording(program.command('define').description('record cutover.yaml as the program definition (the first event)')).action((o) =>
+    run(handlers.programDefine(rec(o))),
+  );
+  recording(program.command('amend').description('record the edited cutover.yaml as the definition in force'))
+    .requiredOption('--reason <text>', 'why the definition changes')
+    .action((o) => run(handlers.programAmend({ ...rec(o), reason: o.reason })));
+
+  cli
+    .command('status')
+    .description('decisions, phases, blockers, target and window, derived from the ledger')
+    .option('--json', 'print the versioned status contract (schemas/status.schema.json)', false)
+    .option('--at <time>', 'evaluate at this time instead of now')
+    .action((o) => run(handlers.status({ dir: dir(), json: o.json, ...opt('at', o.at) })));
+
+  cli
+    .command('gate')
+    .description('exit 0 when <decision> is GO, 1 with its blockers when NO-GO (the one-line CI check)')
+    .argument('<decision>', 'decision id, e.g. runtime-cutover')
+    .option('--json', 'print the decision and its blockers as JSON', false)
+    .option('--at <time>', 'evaluate at this time instead of now')
+    .action((decision, o) => run(handlers.gate({ dir: dir(), decision, json: o.json, ...opt('at', o.at) })));
+
+  recording(
+    cli
+      .command('verdict')
+      .description("cast a party's verdict on a decision, signed by one of its approver roles")
+      .argument('<decision>', 'decision id')
+      .argument('<verdict>', 'GO or NO-GO'),
+  )
+    .option('--note <text>', 'a note shown with the verdict in records')
+    .action((decision, verdict, o) => run(handlers.verdict({ ...rec(o), decision, verdict, ...opt('note', o.note) })));
+
+  const target = cli.command('target').description('runtime targets: release tag + commit SHA + contract versions');
+  recording(target.command('publish').description('publish the immutable runtime target (or, with --baseline, the one in production)'))
+    .requiredOption('--tag <tag>', 'release tag')
+    .requiredOption('--sha <sha>', 'full 40-hex commit SHA the tag points at')
+    .option('--contract <name=version>', 'a contract version, e.g. service=service.v3 (repeatable)', collect, [])
+    .option('--baseline', 'record the target currently in production instead of the candidate', false)
+    .action((o) => run(handlers.targetPublish({ ...rec(o), tag: o.tag, sha: o.sha, contract: o.contract, baseline: o.baseline })));
+
+  const evidence = cli.command('evidence').description('evidence tied to a party and the current target');
+  recording(evidence.command('add').description('record evidence, content-addressed by the sha256 of its file'))
+    .addOption(
+      new Option('--kind <kind>', 'evidence kind')
+        .choices(['handoff-payload', 'repin', 'verification-run', 'rollback-drill', 'rollback-execution', 'artifact'])
+        .makeOptionMandatory(),
+    )
+    .requiredOption('--party <party>', 'the party the evidence is from')
+    .requiredOption('--file <path>', 'the evidence file (inside the program directory); its sha256 is recorded')
+    .requiredOption('--summary <text>', 'what the evidence shows')
+    .addOption(new Option('--result <result>', 'pass or fail').choices(['pass', 'fail']).default('pass'))
+    .action((o) => run(handlers.evidenceAdd({ ...rec(o), kind: o.kind, party: o.party, file: o.file, summary: o.summary, result: o.result })));
+
+  const blocker = cli.command('blocker').description('manual blockers, raised and resolved by hand');
+  recording(blocker.command('raise').description('raise a manual blocker with an owner and a target date'))
+    .requiredOption('--text <text>', 'what blocks')
+    .requiredOption('--owner <role>', 'the role that owns clearing it')
+    .requiredOption('--due <date>', 'target date, YYYY-MM-DD')
+    .option('--phase <phase>', 'the phase it blocks (default: every phase gated on manual blockers)')
+    .option('--id <id>', 'blocker id (default: B-<n>)')
+    .action((o) => run(handlers.blockerRaise({ ...rec(o), text: o.text, owner: o.owner, due: o.due, ...opt('phase', o.phase), ...opt('id', o.id) })));
+  recording(blocker.command('resolve').description('resolve a manual blocker').argument('<id>', 'blocker id'))
+    .requiredOption('--note <text>', 'how it was resolved')
+    .action((id, o) => run(handlers.blockerResolve({ ...rec(o), id, note: o.note })));
+
+  const phase = cli.command('phase').description('move a phase: start (entry gates must hold), close, complete');
+  for (const step of ['start', 'close', 'complete'] as const) {
+    const cmd = recording(phase.command(step).description(`${step} a phase`).argument('<phase>', 'phase id, e.g. 8'));
+    if (step !== 'start') cmd.requiredOption('--reason <text>', `why the phase is ${step === 'close' ? 'closed' : 'complete'}, shown in records`);
+    cmd.action((id, o) => run(handlers.phase({ ...rec(o), step, phase: id, ...opt('reason', o.reason) })));
+  }
+
+  const incident = cli.command('incident').description('incidents that block the cutover while open');
+  recording(incident.command('declare').description('declare an incident'))
+    .addOption(new Option('--severity <sev>', 'severity').choices(['SEV-1', 'SEV-2', 'SEV-3']).makeOptionMandatory())
+    .requiredOption('--summary <text>', 'what is happening')
+    .option('--party <party>', "the party it affects (default: the recording role's party)")
+    .option('--id <id>', 'incident id (default: INC-<seq>)')
+    .action((o) => run(handlers.incidentDeclare({ ...rec(o), severity: o.severity, summary: o.summary, ...opt('party', o.party), ...opt('id', o.id) })));
+  recording(incident.command('close').description('close an incident').argument('<id>', 'incident id'))
+    .requiredOption('--summary <text>', 'how it ended')
+    .action((id, o) => run(handlers.incidentClose({ ...rec(o), id, summary: o.summary })));
+
+  cli
+    .command('log')
+    .description('the events of the ledger, in order')
+    .option('--json', 'one JSON event per line, as stored', false)
+    .option('--from <seq>', 'start at this seq', positiveInt('--from'))
+    .action((o) => run(handlers.log({ dir: dir(), json: o.json, ...opt('from', o.from) })));
+
+  cli
+    .command('verify')
+    .description('check the whole chain and every signature; names the first bad seq and why (exit 3)')
+    .option('--json', 'print the result as JSON', false)
+    .option('--threads <n>', 'threads for signature checks (default: all cores)', positiveInt('--threads'))
+    .action((o) => run(handlers.verify({ dir: dir(), json: o.json, ...opt('threads', o.threads) })));
+
+  cli
+    .command('render')
+    .description('render a record from the ledger (stdout, --out FILE, or --check FILE)')
+    .requiredOption('--record <id>', 'record id from cutover.yaml, e.g. producer-decision-record')
+    .option('--out <file>', 'write the record to this file')
+    .option('--check <file>', 'exit 1 when FILE is not what the ledger renders now')
+    .option('--at <time>', 'evaluate at this time instead of now')
+    .action((o) => run(handlers.render({ dir: dir(), record: o.record, ...opt('out', o.out), ...opt('check', o.check), ...opt('at', o.at) })));
+
+  return cli;
+}

@@ -1,0 +1,102 @@
+/**
+ * Who may record what. One rule set, used both when a command is decided and when `verify`
+ * replays the ledger, so a hand-appended line is held to the same rules as a CLI command.
+ */
+import { NotAuthorizedError } from '../errors.js';
+import type { DutyName, ProgramDefinition, RoleDefinition } from '../program/schema.js';
+import type { EventDraft } from './events.js';
+
+export const JOINT = 'joint';
+
+export function findRole(def: ProgramDefinition, role: string): RoleDefinition | undefined {
+  return def.roles.find((r) => r.id === role);
+}
+
+function rolesWith(def: ProgramDefinition, duty: DutyName, party?: string): string[] {
+  return def.roles.filter((r) => r.duties.includes(duty) && (party === undefined || r.party === party)).map((r) => r.id);
+}
+
+function needOneOf(roles: string[], what: string): string {
+  return roles.length === 0 ? `${what}, and the program defines none` : `${what}: ${roles.join(', ')}`;
+}
+
+/**
+ * Check that `draft.actor` may record `draft`, under `def` (the definition in force before the
+ * event; for `program.defined`, the definition it introduces). Returns null when allowed.
+ */
+export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthorizedError | null {
+  const role = findRole(def, draft.actor);
+  if (role === undefined) {
+    return new NotAuthorizedError(draft.actor, `record ${draft.type}`, `no such role in the program (roles: ${def.roles.map((r) => r.id).join(', ')})`);
+  }
+  const refuse = (action: string, needed: string) => new NotAuthorizedError(role.id, action, needed);
+  switch (draft.type) {
+    case 'program.defined':
+    case 'program.amended':
+      return role.duties.includes('decision-log-owner')
+        ? null
+        : refuse(`record ${draft.type}`, needOneOf(rolesWith(def, 'decision-log-owner'), 'it needs the joint decision-log owner role'));
+    case 'phase.started':
+    case 'phase.closed':
+    case 'phase.completed':
+      return role.duties.includes('decision-log-owner')
+        ? null
+        : refuse(`record ${draft.type}`, needOneOf(rolesWith(def, 'decision-log-owner'), 'phases are moved by the joint decision-log owner role'));
+    case 'verdict.cast': {
+      const { party } = draft.data;
+      if (!role.duties.includes('approver') || role.party !== party) {
+        return refuse(`cast a verdict for ${party}`, needOneOf(rolesWith(def, 'approver', party), `a verdict needs an approver role of ${party}`));
+      }
+      return null;
+    }
+    case 'target.published': {
+      const producers = def.parties.filter((p) => p.kind === 'producer').map((p) => p.id);
+      return producers.includes(role.party)
+        ? null
+        : refuse('publish a runtime target', `targets are published by a role of a producer party (${producers.join(', ')})`);
+    }
+    case 'evidence.added': {
+      const { party } = draft.data;
+      return role.party === party
+        ? null
+        : refuse(`add evidence for ${party}`, needOneOf(def.roles.filter((r) => r.party === party).map((r) => r.id), `evidence is recorded by a role of ${party}`));
+    }
+    case 'incident.declared': {
+      const { party } = draft.data;
+      const allowed = role.party === party && (role.duties.includes('incident-commander') || role.duties.includes('rollback-owner'));
+      return allowed
+        ? null
+        : refuse(
+            `declare an incident for ${party}`,
+            needOneOf([...rolesWith(def, 'incident-commander', party), ...rolesWith(def, 'rollback-owner', party)], `it needs the incident commander or rollback owner of ${party}`),
+          );
+    }
+    case 'incident.closed':
+      return role.duties.includes('incident-commander') || role.duties.includes('rollback-owner')
+        ? null
+        : refuse('close an incident', needOneOf([...rolesWith(def, 'incident-commander'), ...rolesWith(def, 'rollback-owner')], 'it needs an incident commander or rollback owner role'));
+    case 'blocker.raised':
+    case 'blocker.resolved':
+      // Anyone taking part may raise a concern or clear one they own; both are signed and logged.
+      return null;
+    default:
+      return assertNeverDraft(draft);
+  }
+}
+
+function assertNeverDraft(draft: never): never {
+  throw new Error(`unknown event type: ${JSON.stringify(draft)}`);
+}
+
+export type KeyCheck = 'ok' | 'unknown-key' | 'key-not-allowed';
+
+/** Is `key` one of `actor`'s keys in `def`? Tells an unknown key from another role's key. */
+export function checkKey(def: ProgramDefinition, actor: string, key: string): KeyCheck {
+  const role = findRole(def, actor);
+  if (role?.keys.includes(key)) return 'ok';
+  return def.roles.some((r) => r.keys.includes(key)) ? 'key-not-allowed' : 'unknown-key';
+}
+
+export function rolesHoldingKey(def: ProgramDefinition, key: string): string[] {
+  return def.roles.filter((r) => r.keys.includes(key)).map((r) => r.id);
+}

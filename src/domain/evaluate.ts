@@ -1,0 +1,416 @@
+/**
+ * Everything a record or `status` shows is derived here from state and `now`: gate results,
+ * blockers, decision outcomes, phase statuses and reasons, the cutover window. Pure.
+ */
+import type {
+  DecisionDefinition,
+  GateDefinition,
+  PhaseDefinition,
+  ProgramDefinition,
+  RoleDefinition,
+  SeverityName,
+} from '../program/schema.js';
+import type { TargetRef } from './events.js';
+import {
+  evidenceKey,
+  sameTarget,
+  targetRef,
+  type EvidenceRecord,
+  type Incident,
+  type ManualBlocker,
+  type PhaseStatusName,
+  type ProgramState,
+  type PublishedTarget,
+  type VerdictRecord,
+} from './state.js';
+
+export type Outcome = 'GO' | 'NO-GO';
+
+/** An unmet gate, explained: what is missing, who owns it, and the command that would clear it. */
+export interface Blocker {
+  readonly gate: string;
+  readonly kind: GateDefinition['kind'] | 'all-parties-go';
+  readonly text: string;
+  readonly owner: { readonly role: string; readonly title: string };
+  /** Exactly what is missing or failed: which party, which target, which evidence. */
+  readonly details: readonly string[];
+  /** For gates with labelled requirements: the labels of those still unmet, in order. */
+  readonly missing: readonly string[];
+  /** The parties this blocker waits on (empty when it waits on no party in particular). */
+  readonly waitingOn: readonly string[];
+  /** Commands that would clear it. */
+  readonly clear: readonly string[];
+}
+
+export interface GateResult {
+  readonly holds: boolean;
+  readonly blocker: Blocker;
+}
+
+export interface VerdictView extends VerdictRecord {
+  /** A GO cast for another target than the current one does not count. */
+  readonly stale: boolean;
+}
+
+export interface DecisionStatus {
+  readonly id: string;
+  readonly title: string;
+  readonly outcome: Outcome;
+  readonly verdicts: Readonly<Record<string, VerdictView | null>>;
+  readonly blockers: readonly Blocker[];
+}
+
+export interface PhaseStatus {
+  readonly id: string;
+  readonly title: string;
+  readonly status: PhaseStatusName;
+  readonly reason: string;
+  readonly decision?: string;
+}
+
+export interface ManualBlockerView extends ManualBlocker {
+  readonly overdue: boolean;
+}
+
+export interface WindowStatus {
+  readonly decision: string;
+  readonly approved: boolean;
+  /** Each party's latest note on the window decision. */
+  readonly notes: Readonly<Record<string, string>>;
+}
+
+export interface Evaluation {
+  readonly program: { readonly id: string; readonly title: string };
+  readonly head: string | null;
+  readonly seq: number;
+  readonly at: string | null;
+  readonly definitionSeq: number;
+  readonly definitionDigest: string | null;
+  readonly decisions: readonly DecisionStatus[];
+  readonly phases: readonly PhaseStatus[];
+  /** The first phase not yet started, whose entry the blockers hold up. */
+  readonly nextPhase: string | null;
+  /** Blockers before the next phase can start. */
+  readonly blockers: readonly Blocker[];
+  readonly window: WindowStatus | null;
+  readonly target: PublishedTarget | null;
+  readonly baseline: ProgramState['baseline'];
+  readonly rollbackTarget: ProgramState['rollbackTarget'];
+  readonly manualBlockers: readonly ManualBlockerView[];
+  readonly openIncidents: readonly Incident[];
+  readonly evidenceCount: number;
+}
+
+const SEVERITY_RANK: Record<SeverityName, number> = { 'SEV-1': 1, 'SEV-2': 2, 'SEV-3': 3 };
+
+/** Is `severity` at or above `threshold`? SEV-1 is the highest. */
+export function atOrAbove(severity: SeverityName, threshold: SeverityName): boolean {
+  return SEVERITY_RANK[severity] <= SEVERITY_RANK[threshold];
+}
+
+export function describeTarget(t: TargetRef | null): string {
+  return t === null ? '(no target)' : `${t.tag} @ ${t.sha.slice(0, 12)}`;
+}
+
+function roleTitle(def: ProgramDefinition, role: string): string {
+  return def.roles.find((r) => r.id === role)?.title ?? role;
+}
+
+function partyName(def: ProgramDefinition, party: string): string {
+  return def.parties.find((p) => p.id === party)?.name ?? party;
+}
+
+function rolesOf(def: ProgramDefinition, party: string, duty?: RoleDefinition['duties'][number]): string[] {
+  return def.roles.filter((r) => r.party === party && (duty === undefined || r.duties.includes(duty))).map((r) => r.id);
+}
+
+/** The role a suggested command should name: the first of `party` holding the earliest duty in `prefer`. */
+function asRole(def: ProgramDefinition, party: string, ...prefer: RoleDefinition['duties'][number][]): string {
+  for (const duty of prefer) {
+    const role = rolesOf(def, party, duty)[0];
+    if (role !== undefined) return role;
+  }
+  return rolesOf(def, party)[0] ?? `<${party} role>`;
+}
+
+/** The gate that is always part of a decision: every party's latest verdict is GO, for the current target. */
+export function impliedAllPartiesGo(decision: DecisionDefinition, def: ProgramDefinition): GateDefinition {
+  const logOwner = def.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? def.roles[0]!.id;
+  return {
+    id: `${decision.id}:all-parties-go`,
+    kind: 'all-parties-go',
+    decision: decision.id,
+    owner: logOwner,
+    text: `Not every party has recorded GO on ${decision.title}.`,
+  };
+}
+
+/** The gates a decision's GO needs, in order, with the all-parties-go gate added when not listed. */
+export function gatesOfDecision(decision: DecisionDefinition, def: ProgramDefinition): GateDefinition[] {
+  const gates = decision.gates.map((id) => gateById(def, id));
+  const listsAllGo = gates.some((g) => g.kind === 'all-parties-go' && g.decision === decision.id);
+  return listsAllGo ? gates : [...gates, impliedAllPartiesGo(decision, def)];
+}
+
+function gateById(def: ProgramDefinition, id: string): GateDefinition {
+  const gate = def.gates.find((g) => g.id === id);
+  // Cross-references are checked when the definition is loaded; reaching here is a bug.
+  if (gate === undefined) throw new Error(`gate ${id} is not defined`);
+  return gate;
+}
+
+function decisionById(def: ProgramDefinition, id: string): DecisionDefinition {
+  const decision = def.decisions.find((d) => d.id === id);
+  if (decision === undefined) throw new Error(`decision ${id} is not defined`);
+  return decision;
+}
+
+export function phaseStatusOf(state: ProgramState, phase: string): PhaseStatusName {
+  return state.phases[phase]?.status ?? 'not-started';
+}
+
+function verdictViews(state: ProgramState, def: ProgramDefinition, decision: string): Record<string, VerdictView | null> {
+  const current = targetRef(state.target);
+  const views: Record<string, VerdictView | null> = {};
+  for (const party of def.parties) {
+    const v = state.verdicts[decision]?.[party.id];
+    views[party.id] = v === undefined ? null : { ...v, stale: v.verdict === 'GO' && !sameTarget(v.target, current) };
+  }
+  return views;
+}
+
+/** Evaluate one gate against the state. `scopePhase` limits manual blockers to a phase (and unscoped ones). */
+export function evaluateGate(
+  gate: GateDefinition,
+  state: ProgramState,
+  def: ProgramDefinition,
+  now: Date,
+  scopePhase?: string,
+): GateResult {
+  const details: string[] = [];
+  const missing: string[] = [];
+  const waitingOn = new Set<string>();
+  const clear: string[] = [];
+  const current = targetRef(state.target);
+  const currentText = describeTarget(current);
+
+  switch (gate.kind) {
+    case 'target-published': {
+      if (state.target === null) {
+        const producer = def.parties.find((p) => p.kind === 'producer');
+        details.push('no runtime target (release tag + commit SHA + contract versions) has been published');
+        if (producer !== undefined) {
+          waitingOn.add(producer.id);
+          clear.push(
+            `cutover target publish --tag <tag> --sha <40-hex sha> --contract <name>=<version> --as ${asRole(def, producer.id, 'approver', 'automation')}`,
+          );
+        }
+      }
+      break;
+    }
+    case 'all-parties-go': {
+      const decision = decisionById(def, gate.decision);
+      for (const [party, v] of Object.entries(verdictViews(state, def, gate.decision))) {
+        const name = partyName(def, party);
+        const approver = asRole(def, party, 'approver');
+        if (v === null) {
+          details.push(`${name}: no verdict recorded on ${decision.id}`);
+        } else if (v.verdict === 'NO-GO') {
+          details.push(`${name}: NO-GO by ${v.actor} at ${v.at} (seq ${v.seq})`);
+        } else if (v.stale) {
+          details.push(
+            `${name}: GO at seq ${v.seq} was cast for target ${describeTarget(v.target)}, but the current target is ${currentText}`,
+          );
+        } else {
+          continue;
+        }
+        waitingOn.add(party);
+        clear.push(`cutover verdict ${decision.id} GO --as ${approver}`);
+      }
+      break;
+    }
+    case 'evidence': {
+      for (const req of gate.requires) {
+        const problem = evidenceProblem(state, req.party, req.kind, current);
+        if (problem === null) continue;
+        missing.push(req.label);
+        waitingOn.add(req.party);
+        details.push(`${partyName(def, req.party)}: ${problem}`);
+        clear.push(`cutover evidence add --kind ${req.kind} --party ${req.party} --file <path> --as ${asRole(def, req.party, 'automation', 'approver')}`);
+      }
+      break;
+    }
+    case 'rollback-evidence': {
+      for (const party of def.parties) {
+        const problem = evidenceProblem(state, party.id, gate.evidence, current);
+        if (problem === null) continue;
+        waitingOn.add(party.id);
+        details.push(`${party.name}: ${problem}`);
+        clear.push(`cutover evidence add --kind ${gate.evidence} --party ${party.id} --file <path> --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
+      }
+      break;
+    }
+    case 'no-open-incident': {
+      for (const incident of Object.values(state.openIncidents)) {
+        if (!atOrAbove(incident.severity, gate.severity)) continue;
+        waitingOn.add(incident.party);
+        details.push(`incident ${incident.id} (${incident.severity}, ${partyName(def, incident.party)}) is open: ${incident.summary}`);
+        clear.push(`cutover incident close ${incident.id} --summary "…" --as <incident commander>`);
+      }
+      break;
+    }
+    case 'phase-closed': {
+      const status = phaseStatusOf(state, gate.phase);
+      if (status !== 'closed' && status !== 'complete') {
+        details.push(`Phase ${gate.phase} is ${status}`);
+        clear.push(`cutover phase ${status === 'active' ? 'close' : 'start'} ${gate.phase} --as ${gate.owner}`);
+      }
+      break;
+    }
+    case 'no-manual-blockers': {
+      for (const b of Object.values(state.openBlockers)) {
+        if (scopePhase !== undefined && b.phase !== undefined && b.phase !== scopePhase) continue;
+        const overdue = isOverdue(b, now) ? ', OVERDUE' : '';
+        details.push(`${b.id}: ${b.text} (owner ${b.owner}, due ${b.due}${overdue})`);
+        clear.push(`cutover blocker resolve ${b.id} --note "…" --as ${b.owner}`);
+      }
+      break;
+    }
+    default:
+      return assertNeverGate(gate);
+  }
+
+  return {
+    holds: details.length === 0,
+    blocker: {
+      gate: gate.id,
+      kind: gate.kind,
+      text: gate.text,
+      owner: { role: gate.owner, title: roleTitle(def, gate.owner) },
+      details,
+      missing,
+      waitingOn: [...waitingOn],
+      clear: [...new Set(clear)],
+    },
+  };
+}
+
+function assertNeverGate(gate: never): never {
+  throw new Error(`unknown gate kind: ${JSON.stringify(gate)}`);
+}
+
+/** Why a party's evidence of a kind does not count for the current target, or null when it does. */
+function evidenceProblem(state: ProgramState, party: string, kind: string, current: TargetRef | null): string | null {
+  if (current === null) return `no ${kind} evidence can count yet: no target has been published`;
+  const latest: EvidenceRecord | undefined = state.evidence[evidenceKey(party, kind, current)];
+  if (latest === undefined) {
+    const stale = Object.values(state.evidence).some((e) => e.party === party && e.kind === kind);
+    return stale
+      ? `${kind} evidence is stale: recorded for an earlier target, none for ${describeTarget(current)}`
+      : `no ${kind} evidence for target ${describeTarget(current)}`;
+  }
+  if (latest.result !== 'pass') return `latest ${kind} evidence for ${describeTarget(current)} FAILED (seq ${latest.seq}): ${latest.summary}`;
+  return null;
+}
+
+function isOverdue(b: ManualBlocker, now: Date): boolean {
+  // A blocker is due by the end of its due day (UTC).
+  return now.getTime() >= Date.parse(`${b.due}T00:00:00.000Z`) + 24 * 3600 * 1000;
+}
+
+function evaluateGates(gates: readonly GateDefinition[], state: ProgramState, def: ProgramDefinition, now: Date, scopePhase?: string): Blocker[] {
+  const seen = new Set<string>();
+  const blockers: Blocker[] = [];
+  for (const gate of gates) {
+    if (seen.has(gate.id)) continue;
+    seen.add(gate.id);
+    const result = evaluateGate(gate, state, def, now, scopePhase);
+    if (!result.holds) blockers.push(result.blocker);
+  }
+  return blockers;
+}
+
+/** The blockers that keep a decision from GO. */
+export function decisionBlockers(state: ProgramState, def: ProgramDefinition, decision: DecisionDefinition, now: Date): Blocker[] {
+  return evaluateGates(gatesOfDecision(decision, def), state, def, now);
+}
+
+/** The gates a phase needs to start: its entry gates, then the gates of the decision it executes. */
+export function entryGatesOf(phase: PhaseDefinition, def: ProgramDefinition): GateDefinition[] {
+  const entry = phase.entry.map((id) => gateById(def, id));
+  return phase.decision === undefined ? entry : [...entry, ...gatesOfDecision(decisionById(def, phase.decision), def)];
+}
+
+export function phaseBlockers(state: ProgramState, def: ProgramDefinition, phase: PhaseDefinition, now: Date): Blocker[] {
+  return evaluateGates(entryGatesOf(phase, def), state, def, now, phase.id);
+}
+
+function phaseReason(state: ProgramState, def: ProgramDefinition, phase: PhaseDefinition, index: number, now: Date): string {
+  const record = state.phases[phase.id];
+  if (record !== undefined) {
+    if (record.status === 'active') return `started ${record.at.slice(0, 10)}`;
+    return record.reason ?? record.status;
+  }
+  const earlier = def.phases.slice(0, index).find((p) => {
+    const s = phaseStatusOf(state, p.id);
+    return s === 'not-started' || s === 'active';
+  });
+  if (earlier !== undefined) return `waiting for Phase ${earlier.id}`;
+  if (phase.decision !== undefined) {
+    const verdicts = state.verdicts[phase.decision] ?? {};
+    if (Object.values(verdicts).some((v) => v.verdict === 'NO-GO')) return 'blocked by explicit NO-GO';
+  }
+  const blockers = phaseBlockers(state, def, phase, now);
+  if (blockers.length > 0) return `blocked by ${blockers.length} unmet gate${blockers.length === 1 ? '' : 's'}`;
+  return 'ready to start';
+}
+
+export function evaluate(state: ProgramState, now: Date): Evaluation {
+  const def = state.definition;
+  if (def === null || state.program === null) {
+    throw new Error('evaluate needs a defined program (the ledger starts with program.defined)');
+  }
+  const decisions: DecisionStatus[] = def.decisions.map((d) => {
+    const blockers = decisionBlockers(state, def, d, now);
+    return { id: d.id, title: d.title, outcome: blockers.length === 0 ? 'GO' : 'NO-GO', verdicts: verdictViews(state, def, d.id), blockers };
+  });
+  const phases: PhaseStatus[] = def.phases.map((p, i) => ({
+    id: p.id,
+    title: p.title,
+    status: phaseStatusOf(state, p.id),
+    reason: phaseReason(state, def, p, i, now),
+    ...(p.decision === undefined ? {} : { decision: p.decision }),
+  }));
+  const next = def.phases.find((p) => phaseStatusOf(state, p.id) === 'not-started');
+  const window = def.window === undefined ? null : windowStatus(state, def, def.window.decision, decisions);
+  return {
+    program: { id: def.program.id, title: def.program.title },
+    head: state.head,
+    seq: state.seq,
+    at: state.lastAt,
+    definitionSeq: state.definitionSeq,
+    definitionDigest: state.definitionDigest,
+    decisions,
+    phases,
+    nextPhase: next?.id ?? null,
+    blockers: next === undefined ? [] : phaseBlockers(state, def, next, now),
+    window,
+    target: state.target,
+    baseline: state.baseline,
+    rollbackTarget: state.rollbackTarget,
+    manualBlockers: Object.values(state.openBlockers)
+      .sort((a, b) => a.seq - b.seq)
+      .map((b) => ({ ...b, overdue: isOverdue(b, now) })),
+    openIncidents: Object.values(state.openIncidents).sort((a, b) => a.seq - b.seq),
+    evidenceCount: state.evidenceCount,
+  };
+}
+
+function windowStatus(state: ProgramState, def: ProgramDefinition, decision: string, decisions: readonly DecisionStatus[]): WindowStatus {
+  const notes: Record<string, string> = {};
+  for (const party of def.parties) {
+    const note = state.verdicts[decision]?.[party.id]?.note;
+    if (note !== undefined) notes[party.id] = note;
+  }
+  return { decision, approved: decisions.find((d) => d.id === decision)?.outcome === 'GO', notes };
+}

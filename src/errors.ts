@@ -1,0 +1,223 @@
+/**
+ * Every refusal Cutover can give, one class each. The library throws (or, in the pure domain,
+ * returns) the meaningful error; only `src/cli` turns an error's `kind` into an exit code and
+ * prints it. An error never leaves anything half-written: each is raised before any write.
+ */
+
+import type { Blocker } from './domain/evaluate.js';
+
+/** What a caller can do about an error; the CLI maps each kind to one documented exit code. */
+export type ErrorKind =
+  /** The policy says no: a gate is unmet. Exit 1. */
+  | 'policy'
+  /** Bad input or usage: a file, a field, a flag, a role, a key. Exit 2. */
+  | 'input'
+  /** The ledger fails verification: edited, removed, reordered, torn, badly signed. Exit 3. */
+  | 'ledger';
+
+export abstract class CutoverError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** Short machine-readable name, stable across versions (shown in `--json` errors). */
+  abstract readonly code: string;
+  /** Lines that tell the reader how to fix it; printed after the message. */
+  readonly hints: readonly string[];
+
+  constructor(message: string, hints: readonly string[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.hints = hints;
+  }
+}
+
+/** Where bad input was found and what was wrong with it. */
+export interface InputProblem {
+  /** The file the value came from, or a flag such as `--at`. */
+  readonly source: string;
+  /** The field path inside the file (`roles[2].party`), or empty for the whole input. */
+  readonly field: string;
+  readonly expected: string;
+  readonly found: string;
+  /** 1-based line in `source`, when the source is a file and the line is known. */
+  readonly line?: number;
+}
+
+export function describeProblem(p: InputProblem): string {
+  const where = p.line === undefined ? p.source : `${p.source}:${p.line}`;
+  const field = p.field === '' ? '' : ` field ${p.field}:`;
+  return `${where}:${field} expected ${p.expected}, found ${p.found}`;
+}
+
+/** A file or flag did not hold what it must. Lists every problem found, not just the first. */
+export class InvalidInputError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'invalid-input';
+  constructor(
+    readonly problems: readonly InputProblem[],
+    hints: readonly string[] = [],
+  ) {
+    super(problems.map(describeProblem).join('\n'), hints);
+  }
+}
+
+export function invalidInput(problem: InputProblem, hints: readonly string[] = []): InvalidInputError {
+  return new InvalidInputError([problem], hints);
+}
+
+/** A name (role, party, decision, phase, gate, record, blocker) that the program does not define. */
+export class UnknownNameError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'unknown-name';
+  constructor(
+    readonly what: string,
+    readonly value: string,
+    readonly known: readonly string[],
+  ) {
+    super(`unknown ${what} "${value}"; the program defines: ${known.length ? known.join(', ') : '(none)'}`);
+  }
+}
+
+/** The role asked to act is not allowed to record this kind of event. */
+export class NotAuthorizedError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'not-authorized';
+  constructor(
+    readonly role: string,
+    readonly action: string,
+    readonly needed: string,
+  ) {
+    super(`role "${role}" may not ${action}: ${needed}`);
+  }
+}
+
+/** A command that makes no sense in the current state (starting a started phase, …). */
+export class InvalidTransitionError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'invalid-transition';
+}
+
+/** `cutover.yaml` no longer matches the definition anchored in the ledger. */
+export class DefinitionDriftError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'definition-drift';
+  constructor(
+    readonly file: string,
+    readonly fileDigest: string,
+    readonly ledgerDigest: string,
+    readonly ledgerSeq: number,
+    readonly logOwners: readonly string[],
+  ) {
+    super(
+      `${file} differs from the program definition in force (recorded at seq ${ledgerSeq}, ${ledgerDigest}; ` +
+        `the file is ${fileDigest}); nothing can be decided until the change is recorded`,
+      [`record it: cutover program amend --as ${logOwners[0] ?? '<decision-log-owner role>'} --reason "…"`,
+        `or undo the edit to ${file}`],
+    );
+  }
+}
+
+/** No signing key could be found for a role. */
+export class SigningKeyNotFoundError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'signing-key-not-found';
+  constructor(
+    readonly role: string,
+    readonly envVar: string,
+    readonly defaultPath: string,
+  ) {
+    super(
+      `no signing key for role "${role}": not given by --key <file>, not in the environment variable ${envVar}, ` +
+        `and no file at the default location ${defaultPath}`,
+      [`create one: cutover keys generate --role ${role}`],
+    );
+  }
+}
+
+/** The signing key exists but is not one of the role's keys in force. */
+export class WrongKeyError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'wrong-key';
+}
+
+/** The clock went backwards: an event may not be earlier than its predecessor. */
+export class TimeOrderError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'time-order';
+  constructor(
+    readonly at: string,
+    readonly previousAt: string,
+    readonly previousSeq: number,
+  ) {
+    super(`--at ${at} is earlier than the previous event (seq ${previousSeq} at ${previousAt}); the ledger never goes back in time`);
+  }
+}
+
+/** Someone else appended first: the head the command was decided on is no longer the head. */
+export class StaleHeadError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'stale-head';
+  constructor(
+    readonly expected: string | null,
+    readonly actual: string | null,
+  ) {
+    super(
+      `the ledger changed while this command ran: expected head ${expected ?? '(empty ledger)'}, found ${actual ?? '(empty ledger)'}; nothing was written`,
+      ['run the command again: it will be decided on the new state'],
+    );
+  }
+}
+
+/** The policy refuses: one or more gates are unmet. Carries the blockers that explain why. */
+export class PolicyRefusalError extends CutoverError {
+  readonly kind = 'policy';
+  readonly code = 'policy-refusal';
+  constructor(
+    message: string,
+    readonly blockers: readonly Blocker[],
+  ) {
+    super(message);
+  }
+}
+
+/** Another process holds the ledger's lock for longer than we are willing to wait. */
+export class LedgerLockedError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'ledger-locked';
+  constructor(readonly lockFile: string, readonly holder: string) {
+    super(`the ledger is locked by ${holder} (${lockFile}); nothing was written`, [
+      'wait for the other cutover command to finish and run this one again',
+      `if no cutover command is running, remove ${lockFile}`,
+    ]);
+  }
+}
+
+/** Why a ledger line fails verification. */
+export type LedgerFault =
+  | 'edited'
+  | 'removed'
+  | 'reordered'
+  | 'duplicated'
+  | 'not-canonical'
+  | 'malformed'
+  | 'torn'
+  | 'bad-signature'
+  | 'unknown-key'
+  | 'key-not-allowed'
+  | 'time-order'
+  | 'wrong-program'
+  | 'not-allowed';
+
+/** The ledger fails verification at `seq` (file line `line`). Names the first bad line only. */
+export class LedgerVerificationError extends CutoverError {
+  readonly kind = 'ledger';
+  readonly code = 'ledger-verification';
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly seq: number | null,
+    readonly fault: LedgerFault,
+    readonly detail: string,
+    hints: readonly string[] = [],
+  ) {
+    super(`${source}:${line}: ${seq === null ? '' : `seq ${seq} `}${fault}: ${detail}`, hints);
+  }
+}

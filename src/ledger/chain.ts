@@ -1,0 +1,113 @@
+/**
+ * The chain rules, in one place for every store: how a draft becomes a ledger line (seq, time,
+ * prev, signature, hash), and how one line is checked on its own (`checkLine`).
+ */
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { LedgerFault } from '../errors.js';
+import { EventData, LEDGER_LINE_VERSION, LedgerLine, type EventDraft, type EventType, type LedgerEvent } from '../domain/events.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import { verifySignature, type Signer } from './keys.js';
+
+/** Signatures are made over this prefix + the canonical event without `sig` and `hash`, so a
+ *  Cutover signature can never be replayed as a signature over anything else. */
+const SIGNING_CONTEXT = 'cutover-event-v1\n';
+
+export interface Placement {
+  readonly program: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly prev: string | null;
+}
+
+export function signedContent(event: Omit<LedgerEvent, 'sig' | 'hash'>): Buffer {
+  return Buffer.from(SIGNING_CONTEXT + canonicalJson(event), 'utf8');
+}
+
+/**
+ * The three canonical forms of one event (the line, the hashed content, the signed content),
+ * built from one canonicalization of `data`. The top-level keys are fixed ASCII names, so RFC 8785
+ * orders them as written here; a property test checks this equals canonicalizing whole objects.
+ */
+export function canonicalForms(event: LedgerEvent): { line: string; hashed: string; signed: string } {
+  const head = `{"actor":${JSON.stringify(event.actor)},"at":${JSON.stringify(event.at)},"data":${canonicalJson(event.data)}`;
+  const hash = `,"hash":${JSON.stringify(event.hash)}`;
+  const middle = `,"prev":${JSON.stringify(event.prev)},"program":${JSON.stringify(event.program)},"seq":${JSON.stringify(event.seq)}`;
+  const sig = `,"sig":${canonicalJson(event.sig)}`;
+  const tail = `,"type":${JSON.stringify(event.type)},"v":${JSON.stringify(event.v)}}`;
+  return {
+    line: head + hash + middle + sig + tail,
+    hashed: head + middle + sig + tail,
+    signed: SIGNING_CONTEXT + head + middle + tail,
+  };
+}
+
+/** Place a draft in the chain, sign it with the actor's key, and hash it. */
+export function seal(draft: EventDraft, placement: Placement, signer: Signer): LedgerEvent {
+  const unsigned = {
+    v: LEDGER_LINE_VERSION,
+    program: placement.program,
+    seq: placement.seq,
+    at: placement.at,
+    type: draft.type,
+    actor: draft.actor,
+    data: draft.data,
+    prev: placement.prev,
+  };
+  const sig = { key: signer.publicKey, value: signer.sign(signedContent(unsigned as Omit<LedgerEvent, 'sig' | 'hash'>)) };
+  const hash = `sha256:${sha256Hex(canonicalJson({ ...unsigned, sig }))}`;
+  return { ...unsigned, sig, hash } as LedgerEvent;
+}
+
+/** The line as stored, without its newline. */
+export function serialize(event: LedgerEvent): string {
+  return canonicalJson(event);
+}
+
+export type LineCheck =
+  | { readonly ok: true; readonly event: LedgerEvent }
+  | { readonly ok: false; readonly fault: LedgerFault; readonly detail: string; readonly seq: number | null };
+
+const lineShape = TypeCompiler.Compile(LedgerLine);
+type AnyCheck = { Check(value: unknown): boolean; Errors(value: unknown): { First(): { path: string; message: string } | undefined } };
+const dataShapes = Object.fromEntries(
+  Object.entries(EventData).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
+) as unknown as Record<EventType, AnyCheck>;
+
+function firstError(check: AnyCheck, value: unknown): string {
+  const error = check.Errors(value).First();
+  return error === undefined ? 'invalid' : `${error.path || '/'}: ${error.message}`;
+}
+
+/**
+ * Check one line on its own: well-formed, canonical, its hash and its signature. What needs the
+ * lines around it (seq, prev, time, keys in force, authority) is checked by `verifyLedger`.
+ */
+export function checkLine(text: string): LineCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, fault: 'malformed', detail: `not valid JSON (${(e as Error).message})`, seq: null };
+  }
+  const seqOf = (v: unknown) => (typeof v === 'object' && v !== null && Number.isInteger((v as { seq?: unknown }).seq) ? (v as { seq: number }).seq : null);
+  if (!lineShape.Check(value)) {
+    return { ok: false, fault: 'malformed', detail: `not a ledger line: ${firstError(lineShape, value)}`, seq: seqOf(value) };
+  }
+  const event = value as unknown as LedgerEvent;
+  const dataShape = dataShapes[event.type];
+  if (!dataShape.Check(event.data)) {
+    return { ok: false, fault: 'malformed', detail: `${event.type} data: ${firstError(dataShape, event.data)}`, seq: event.seq };
+  }
+  const forms = canonicalForms(event);
+  if (forms.line !== text) {
+    return { ok: false, fault: 'not-canonical', detail: 'the line is not in canonical JSON form (RFC 8785): it was rewritten by hand or by another tool', seq: event.seq };
+  }
+  const actual = `sha256:${sha256Hex(forms.hashed)}`;
+  if (actual !== event.hash) {
+    return { ok: false, fault: 'edited', detail: `content does not match its hash (recorded ${event.hash}, content hashes to ${actual})`, seq: event.seq };
+  }
+  if (!verifySignature(event.sig.key, Buffer.from(forms.signed, 'utf8'), event.sig.value)) {
+    return { ok: false, fault: 'bad-signature', detail: `the signature does not verify with key ${event.sig.key}: the event was altered and re-hashed, or signed with another key`, seq: event.seq };
+  }
+  return { ok: true, event };
+}

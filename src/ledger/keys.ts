@@ -1,0 +1,62 @@
+/**
+ * Ed25519 keys via node:crypto. A public key is written `ed25519:<base64 of the 32 raw bytes>`
+ * (the form pasted into `cutover.yaml`); a private key is PKCS#8 PEM.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+
+const PREFIX = 'ed25519:';
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+export interface Signer {
+  /** `ed25519:<base64>` */
+  readonly publicKey: string;
+  sign(message: Uint8Array): string;
+}
+
+export function generateKeyPair(): { privateKeyPem: string; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: encodePublicKey(publicKey) };
+}
+
+function encodePublicKey(key: KeyObject): string {
+  const der = key.export({ type: 'spki', format: 'der' });
+  return PREFIX + der.subarray(SPKI_PREFIX.length).toString('base64');
+}
+
+/** Load a PEM private key. Throws a TypeError naming what is wrong; callers add where it came from. */
+export function signerFromPem(pem: string): Signer {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch (e) {
+    throw new TypeError(`not a PEM private key (${(e as Error).message})`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new TypeError(`an ${key.asymmetricKeyType} key, not an Ed25519 key`);
+  const publicKey = encodePublicKey(createPublicKey(key));
+  return { publicKey, sign: (message) => sign(null, message, key).toString('base64') };
+}
+
+const publicKeyCache = new Map<string, KeyObject>();
+
+function publicKeyObject(publicKey: string): KeyObject {
+  let key = publicKeyCache.get(publicKey);
+  if (key === undefined) {
+    const raw = Buffer.from(publicKey.slice(PREFIX.length), 'base64');
+    if (!publicKey.startsWith(PREFIX) || raw.length !== 32) throw new TypeError(`not an Ed25519 public key: ${publicKey}`);
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    publicKeyCache.set(publicKey, key);
+  }
+  return key;
+}
+
+/** True when `signature` (base64) is `publicKey`'s signature of `message`. Never throws on bad input. */
+export function verifySignature(publicKey: string, message: Uint8Array, signature: string): boolean {
+  try {
+    const sig = Buffer.from(signature, 'base64');
+    if (sig.length !== 64 || sig.toString('base64') !== signature) return false;
+    return verify(null, message, publicKeyObject(publicKey), sig);
+  } catch {
+    return false;
+  }
+}

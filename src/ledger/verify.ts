@@ -1,0 +1,87 @@
+/**
+ * `verify`: the whole chain, every signature against the keys in force at that point, and who may
+ * record what. Names the first bad line and why. Line-local checks (hash, signature) may run in
+ * parallel (`check-pool.ts`); the rules that link lines run here, in order.
+ */
+import { LedgerVerificationError, type LedgerFault } from '../errors.js';
+import { authorize, checkKey, rolesHoldingKey } from '../domain/authority.js';
+import type { LedgerEvent } from '../domain/events.js';
+import { evolve, initialState, type ProgramState } from '../domain/state.js';
+import { checkLine, type LineCheck } from './chain.js';
+import { digestOf } from './canonical.js';
+
+export interface LedgerText {
+  /** Where the lines come from, for messages (a file path). */
+  readonly source: string;
+  /** The complete lines, without their newlines. */
+  readonly lines: readonly string[];
+  /** A last line with no newline: what a crash in the middle of an append leaves. */
+  readonly torn?: { readonly line: number; readonly bytes: number };
+}
+
+export interface Verified {
+  readonly events: readonly LedgerEvent[];
+  readonly state: ProgramState;
+}
+
+
+const RESTORE_HINT = 'restore the ledger file from a good copy (git history, or the other party\'s mirror); the events before this line verify';
+
+/** Verify a ledger. `precomputed` holds the line-local checks when they were run elsewhere (in parallel). */
+export function verifyLedger(text: LedgerText, precomputed?: readonly LineCheck[]): Verified {
+  const checks: readonly LineCheck[] = precomputed ?? text.lines.map(checkLine);
+  const fail = (index: number, seq: number | null, fault: LedgerFault, detail: string, hints = [RESTORE_HINT]): never => {
+    throw new LedgerVerificationError(text.source, index + 1, seq, fault, detail, hints);
+  };
+
+  let state = initialState();
+  const events: LedgerEvent[] = [];
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i]!;
+    if (!check.ok) fail(i, check.seq, check.fault, check.detail);
+    const event = (check as Extract<LineCheck, { ok: true }>).event;
+    const expected = i + 1;
+    if (event.seq !== expected) {
+      if (events.some((e) => e.hash === event.hash)) fail(i, event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
+      const later = checks.slice(i + 1).some((c) => c.ok && c.event.seq === expected);
+      if (event.seq > expected && !later) {
+        fail(i, event.seq, 'removed', `expected seq ${expected}, found seq ${event.seq}: ${event.seq - expected === 1 ? `seq ${expected} was` : `seqs ${expected}–${event.seq - 1} were`} removed`);
+      }
+      fail(i, event.seq, 'reordered', `expected seq ${expected}, found seq ${event.seq}: lines were moved`);
+    }
+    const previous = events[i - 1];
+    if (previous === undefined) {
+      if (event.type !== 'program.defined') fail(i, event.seq, 'malformed', `the first event must be program.defined, found ${event.type}`);
+      if (event.prev !== null) fail(i, event.seq, 'edited', `the first event must have prev null, found ${event.prev}`);
+    } else {
+      if (event.program !== state.program) fail(i, event.seq, 'wrong-program', `event belongs to program "${event.program}", this ledger is "${state.program}"`);
+      if (event.prev !== previous.hash) fail(i, event.seq, 'edited', `prev is ${event.prev}, but seq ${previous.seq} hashes to ${previous.hash}: the chain was rewritten`);
+      if (event.at < previous.at) fail(i, event.seq, 'time-order', `at ${event.at} is earlier than seq ${previous.seq} at ${previous.at}`);
+      if (event.type === 'program.defined') fail(i, event.seq, 'not-allowed', 'a program is defined once, at seq 1; changes are program.amended');
+    }
+    const def = event.type === 'program.defined' ? event.data.definition : state.definition!;
+    if (event.type === 'program.defined' || event.type === 'program.amended') {
+      if (event.data.digest !== digestOf(event.data.definition)) fail(i, event.seq, 'edited', 'the definition does not match its recorded digest');
+      if (event.data.definition.program.id !== event.program) {
+        fail(i, event.seq, 'wrong-program', `the definition is for program "${event.data.definition.program.id}", the event for "${event.program}"`);
+      }
+    }
+    const keyCheck = checkKey(def, event.actor, event.sig.key);
+    if (keyCheck === 'unknown-key') {
+      fail(i, event.seq, 'unknown-key', `signed by ${event.sig.key}, which no role holds in the definition in force (seq ${state.definitionSeq || event.seq})`);
+    }
+    if (keyCheck === 'key-not-allowed') {
+      fail(i, event.seq, 'key-not-allowed', `recorded as ${event.actor} but signed with a key of ${rolesHoldingKey(def, event.sig.key).join(', ')}`);
+    }
+    const denied = authorize(def, event);
+    if (denied !== null) fail(i, event.seq, 'not-allowed', denied.message);
+    state = evolve(state, event);
+    events.push(event);
+  }
+  if (text.torn !== undefined) {
+    fail(text.torn.line - 1, null, 'torn', `the last line is incomplete (${text.torn.bytes} bytes, no newline), as a crash during an append leaves it; the ${events.length} events before it verify`, [
+      'remove the incomplete last line (it was never acknowledged as written), then run the command again',
+    ]);
+  }
+  return { events, state };
+}

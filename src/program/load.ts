@@ -1,0 +1,125 @@
+/**
+ * Reading `cutover.yaml`: YAML with line numbers, the JSON Schema, then cross-references.
+ * Every problem names the file, the line, the field, what was expected and what was found.
+ */
+import { readFile } from 'node:fs/promises';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { InvalidInputError, type InputProblem } from '../errors.js';
+import { digestOf } from '../ledger/canonical.js';
+import { Gate, ProgramDefinition } from './schema.js';
+import { checkReferences, type FieldPath } from './validate.js';
+
+export const DEFINITION_FILE = 'cutover.yaml';
+
+export interface LoadedDefinition {
+  readonly file: string;
+  readonly definition: ProgramDefinition;
+  /** `sha256:` of the definition's canonical JSON: what the ledger anchors. */
+  readonly digest: string;
+}
+
+const programCheck = TypeCompiler.Compile(ProgramDefinition);
+const gateChecks = new Map(Gate.anyOf.map((variant) => [variant.properties.kind.const as string, TypeCompiler.Compile(variant)]));
+
+export async function loadDefinition(file: string): Promise<LoadedDefinition> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(
+      [{ source: file, field: '', expected: 'a cutover.yaml program definition', found: code === 'ENOENT' ? 'no such file' : String((e as Error).message) }],
+      code === 'ENOENT' ? ['create one with: cutover init (or pick the program folder with -C <dir>)'] : [],
+    );
+  }
+  return parseDefinition(text, file);
+}
+
+export function parseDefinition(text: string, file: string): LoadedDefinition {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new InvalidInputError(
+      doc.errors.map((err) => ({
+        source: file,
+        field: '',
+        line: err.linePos?.[0]?.line,
+        expected: 'valid YAML',
+        found: err.message.split('\n')[0]!,
+      })),
+    );
+  }
+  const value: unknown = doc.toJS();
+  const problems = schemaProblems(value).map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  const definition = value as ProgramDefinition;
+  const references = checkReferences(definition).map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
+  if (references.length > 0) throw new InvalidInputError(references);
+  return { file, definition, digest: digestOf(definition) };
+}
+
+interface SchemaProblem {
+  path: FieldPath;
+  expected: string;
+  found: string;
+}
+
+function schemaProblems(value: unknown): SchemaProblem[] {
+  if (programCheck.Check(value)) return [];
+  const problems: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  const add = (pointer: string, message: string, found: unknown, prefix: FieldPath = []) => {
+    const path = [...prefix, ...pointerToPath(pointer)];
+    const key = path.join('/');
+    if (seen.has(key)) return;
+    seen.add(key);
+    problems.push({ path, expected: expectedFrom(message), found: found === undefined ? 'nothing' : JSON.stringify(found) });
+  };
+  for (const error of programCheck.Errors(value)) {
+    const gate = /^\/gates\/(\d+)$/.exec(error.path);
+    if (gate !== null) {
+      // A union error says little; check the gate against the variant its `kind` names instead.
+      const kind = (error.value as { kind?: unknown } | null)?.kind;
+      const check = typeof kind === 'string' ? gateChecks.get(kind) : undefined;
+      if (check === undefined) {
+        add('/kind', `one of ${[...gateChecks.keys()].map((k) => JSON.stringify(k)).join(', ')}`, kind, ['gates', Number(gate[1])]);
+      } else {
+        for (const e of check.Errors(error.value)) add(e.path, e.message, e.value, ['gates', Number(gate[1])]);
+      }
+      continue;
+    }
+    add(error.path, error.message, error.value);
+  }
+  return problems;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function expectedFrom(message: string): string {
+  // TypeBox says "Expected string", "Expected required property", "Unexpected property".
+  if (message === 'Unexpected property') return 'no such field (check its spelling)';
+  if (message === 'Expected required property') return 'this required field';
+  return message.replace(/^Expected /, '');
+}
+
+export function fieldName(path: FieldPath): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`), '');
+}
+
+/** Attach the nearest line to a problem: the field's own node, else its closest parent's. */
+function locate(doc: Document, lines: LineCounter, file: string, path: FieldPath, expected: string, found: string): InputProblem {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) {
+      return { source: file, field: fieldName(path), line: lines.linePos(node.range[0]).line, expected, found };
+    }
+  }
+  return { source: file, field: fieldName(path), expected, found };
+}

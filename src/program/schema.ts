@@ -1,0 +1,201 @@
+/**
+ * The `cutover.yaml` contract, version 1. This TypeBox schema is the one source of both the
+ * TypeScript types and the published JSON Schema (`schemas/cutover.schema.json`).
+ * Cross-references (a role's party exists, a phase's gates exist, …) are checked in `validate.ts`.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const Id = (description: string) =>
+  Type.String({ pattern: '^[a-z0-9][a-z0-9._-]*$', minLength: 1, maxLength: 80, description });
+
+const Text = (description: string) => Type.String({ minLength: 1, description });
+
+export const PUBLIC_KEY_PATTERN = '^ed25519:[A-Za-z0-9+/]{43}=$';
+
+export const PartyKind = Type.Union([Type.Literal('producer'), Type.Literal('consumer')]);
+
+export const Party = Type.Object(
+  {
+    id: Id('party id, e.g. memorykernel'),
+    name: Text('display name, e.g. MemoryKernel'),
+    kind: PartyKind,
+    repo: Text('the repository this party keeps its records in, e.g. MemoryKernel'),
+  },
+  { additionalProperties: false },
+);
+
+export const Duty = Type.Union(
+  [
+    Type.Literal('approver'),
+    Type.Literal('incident-commander'),
+    Type.Literal('rollback-owner'),
+    Type.Literal('decision-log-owner'),
+    Type.Literal('automation'),
+  ],
+  { description: 'what a role may do' },
+);
+
+export const Role = Type.Object(
+  {
+    id: Id('role id, the `actor` of the events it signs'),
+    title: Text('human title, e.g. MemoryKernel Release Owner'),
+    party: Type.String({ minLength: 1, description: 'a party id, or "joint" for a role held jointly' }),
+    duties: Type.Array(Duty, { uniqueItems: true }),
+    keys: Type.Array(Type.String({ pattern: PUBLIC_KEY_PATTERN }), {
+      uniqueItems: true,
+      description: 'Ed25519 public keys (from `cutover keys generate`) whose signatures speak for this role',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const Decision = Type.Object(
+  {
+    id: Id('decision id, e.g. runtime-cutover'),
+    title: Text('e.g. Runtime cutover execution'),
+    gates: Type.Array(Type.String(), {
+      description:
+        'gates that must hold for a GO; "every party GO" is always required, and is listed with its own text when an all-parties-go gate names this decision',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const gateCommon = {
+  id: Id('gate id'),
+  text: Text('the blocker text shown while this gate is unmet'),
+  owner: Type.String({ minLength: 1, description: 'role id that owns clearing this blocker' }),
+};
+
+export const Severity = Type.Union([Type.Literal('SEV-1'), Type.Literal('SEV-2'), Type.Literal('SEV-3')]);
+
+export const EvidenceKind = Type.Union([
+  Type.Literal('handoff-payload'),
+  Type.Literal('repin'),
+  Type.Literal('verification-run'),
+  Type.Literal('rollback-drill'),
+  Type.Literal('rollback-execution'),
+  Type.Literal('artifact'),
+]);
+
+export const EvidenceRequirement = Type.Object(
+  {
+    party: Type.String({ minLength: 1 }),
+    kind: EvidenceKind,
+    label: Text('how the missing item is named in the blocker'),
+  },
+  { additionalProperties: false },
+);
+
+export const Gate = Type.Union([
+  Type.Object({ ...gateCommon, kind: Type.Literal('target-published') }, { additionalProperties: false }),
+  Type.Object(
+    { ...gateCommon, kind: Type.Literal('all-parties-go'), decision: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { ...gateCommon, kind: Type.Literal('evidence'), requires: Type.Array(EvidenceRequirement, { minItems: 1 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      ...gateCommon,
+      kind: Type.Literal('rollback-evidence'),
+      evidence: Type.Union([Type.Literal('rollback-drill'), Type.Literal('rollback-execution')]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { ...gateCommon, kind: Type.Literal('no-open-incident'), severity: Severity },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { ...gateCommon, kind: Type.Literal('phase-closed'), phase: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ ...gateCommon, kind: Type.Literal('no-manual-blockers') }, { additionalProperties: false }),
+]);
+
+export const Phase = Type.Object(
+  {
+    id: Type.String({ minLength: 1, description: 'phase number or id, e.g. "8"' }),
+    title: Text('e.g. Runtime cutover'),
+    decision: Type.Optional(Type.String({ description: 'the decision whose GO this phase needs to start' })),
+    entry: Type.Array(Type.String(), { description: 'gates that must hold before the phase can start' }),
+    promotes_target: Type.Optional(
+      Type.Boolean({ description: 'completing this phase makes the published target the baseline' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const RecordKind = Type.Union([
+  Type.Literal('decision-record'),
+  Type.Literal('decision-checkpoint'),
+  Type.Literal('joint-status-addendum'),
+  Type.Literal('rollback-readiness'),
+  Type.Literal('closure'),
+]);
+
+export const RecordDefinition = Type.Object(
+  {
+    id: Id('record id, e.g. producer-decision-record'),
+    kind: RecordKind,
+    party: Type.String({ minLength: 1 }),
+    title: Text('document title'),
+    label: Type.Optional(Text('how other records refer to this one, e.g. "Consumer decision record"; default: title')),
+    path: Text("path of the rendered file inside the party's repo"),
+    scope: Type.Optional(Text('the Decision Scope sentence, without the phase it is rendered at')),
+    inputs: Type.Optional(Type.Array(Type.String(), { description: 'record ids listed as decision inputs' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Window = Type.Object(
+  { decision: Type.String({ minLength: 1, description: 'the decision whose GO approves the cutover window' }) },
+  { additionalProperties: false },
+);
+
+export const Target = Type.Object(
+  {
+    tag: Text('release tag'),
+    sha: Type.String({ pattern: '^[0-9a-f]{40}$' }),
+    contracts: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ProgramDefinition = Type.Object(
+  {
+    version: Type.Literal(1),
+    program: Type.Object(
+      { id: Id('program id, e.g. memorykernel-service-v3'), title: Text('program title') },
+      { additionalProperties: false },
+    ),
+    parties: Type.Array(Party, { minItems: 2 }),
+    roles: Type.Array(Role, { minItems: 1 }),
+    decisions: Type.Array(Decision),
+    gates: Type.Array(Gate),
+    phases: Type.Array(Phase),
+    window: Type.Optional(Window),
+    baseline: Type.Optional(Target),
+    records: Type.Array(RecordDefinition),
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://cutover.dev/schemas/cutover.schema.json',
+    title: 'cutover.yaml (version 1)',
+  },
+);
+
+export type ProgramDefinition = Static<typeof ProgramDefinition>;
+export type PartyDefinition = Static<typeof Party>;
+export type RoleDefinition = Static<typeof Role>;
+export type DutyName = Static<typeof Duty>;
+export type DecisionDefinition = Static<typeof Decision>;
+export type GateDefinition = Static<typeof Gate>;
+export type PhaseDefinition = Static<typeof Phase>;
+export type RecordDefinition = Static<typeof RecordDefinition>;
+export type SeverityName = Static<typeof Severity>;
+export type EvidenceKindName = Static<typeof EvidenceKind>;
+export type TargetDefinition = Static<typeof Target>;

@@ -1,0 +1,186 @@
+/**
+ * The standard bilateral template `cutover init` writes: a producer and a consumer, the five roles
+ * of a joint runtime cutover, its two decisions, the gates that guard the cutover, and phases 7–10
+ * (decision checkpoint, runtime cutover, stabilization, closeout). Ready to edit.
+ */
+
+export interface TemplateOptions {
+  readonly programId: string;
+  readonly producer: string;
+  readonly consumer: string;
+  /** The contract the cutover moves to, e.g. `service.v3`. */
+  readonly contract: string;
+}
+
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'party';
+}
+
+export function standardTemplate(o: TemplateOptions): string {
+  const p = slug(o.producer);
+  const c = slug(o.consumer);
+  const fileContract = o.contract.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return `# Cutover program definition (format version 1). Schema: schemas/cutover.schema.json
+# After editing, record the change: cutover program amend --as integration-program-owner --reason "…"
+version: 1
+program:
+  id: ${o.programId}
+  title: ${o.producer} ${o.contract} runtime cutover
+
+parties:
+  - id: ${p}
+    name: ${o.producer}
+    kind: producer
+    repo: ${o.producer}
+  - id: ${c}
+    name: ${o.consumer}
+    kind: consumer
+    repo: ${o.consumer}
+
+# Each role signs the events it records. Add its public key from: cutover keys generate --role <id>
+roles:
+  - id: ${p}-incident-commander
+    title: ${o.producer} Producer On-Call Lead
+    party: ${p}
+    duties: [incident-commander]
+    keys: []
+  - id: ${c}-incident-commander
+    title: ${o.consumer} On-Call Lead
+    party: ${c}
+    duties: [incident-commander]
+    keys: []
+  - id: ${p}-release-owner
+    title: ${o.producer} Release Owner
+    party: ${p}
+    duties: [rollback-owner, approver]
+    keys: []
+  - id: ${c}-runtime-owner
+    title: ${o.consumer} Runtime Integrations Owner
+    party: ${c}
+    duties: [rollback-owner, approver]
+    keys: []
+  - id: integration-program-owner
+    title: Integration Program Owner
+    party: joint
+    duties: [decision-log-owner]
+    keys: []
+
+# A decision is GO only when every party's latest verdict is GO and every gate listed holds.
+decisions:
+  - id: rehearsal-continuation
+    title: Rehearsal continuation
+    gates: []
+  - id: runtime-cutover
+    title: Runtime cutover execution
+    gates: [target-published, bilateral-go, runtime-evidence, rollback-evidence, no-blocking-incident]
+
+# An unmet gate is a blocker; its text is what records show.
+gates:
+  - id: target-published
+    kind: target-published
+    owner: ${p}-release-owner
+    text: Immutable \`${o.contract}\` runtime release tag + SHA are not yet published and approved.
+  - id: bilateral-go
+    kind: all-parties-go
+    decision: runtime-cutover
+    owner: integration-program-owner
+    text: Bilateral runtime GO/NO-GO record is not yet completed with a \`GO\` authorization.
+  - id: runtime-evidence
+    kind: evidence
+    owner: integration-program-owner
+    text: "Runtime-target evidence bundle is not yet captured:"
+    requires:
+      - party: ${p}
+        kind: handoff-payload
+        label: producer runtime handoff payload
+      - party: ${c}
+        kind: repin
+        label: consumer atomic repin evidence against the same runtime target
+  - id: rollback-evidence
+    kind: rollback-evidence
+    evidence: rollback-execution
+    owner: integration-program-owner
+    text: Bilateral rollback execution evidence for the runtime switch window is not yet logged complete.
+  - id: no-blocking-incident
+    kind: no-open-incident
+    severity: SEV-2
+    owner: integration-program-owner
+    text: An open SEV-1 or SEV-2 incident blocks the runtime cutover.
+  - id: no-open-manual-blockers
+    kind: no-manual-blockers
+    owner: integration-program-owner
+    text: Manually raised blockers are still open.
+  - id: phase-7-closed
+    kind: phase-closed
+    phase: "7"
+    owner: integration-program-owner
+    text: Phase 7 (decision checkpoint) is not closed.
+  - id: phase-8-complete
+    kind: phase-closed
+    phase: "8"
+    owner: integration-program-owner
+    text: Phase 8 (runtime cutover) is not complete.
+  - id: phase-9-complete
+    kind: phase-closed
+    phase: "9"
+    owner: integration-program-owner
+    text: Phase 9 (stabilization) is not complete.
+
+phases:
+  - id: "7"
+    title: Decision checkpoint
+    entry: []
+  - id: "8"
+    title: Runtime cutover
+    decision: runtime-cutover
+    entry: [phase-7-closed, no-open-manual-blockers]
+    promotes_target: true
+  - id: "9"
+    title: Stabilization
+    entry: [phase-8-complete]
+  - id: "10"
+    title: Program closeout
+    entry: [phase-9-complete, no-open-manual-blockers]
+
+# The cutover window is approved when this decision is GO.
+window:
+  decision: runtime-cutover
+
+# Records rendered from the ledger (cutover render --record <id>), and where each party keeps them.
+records:
+  - id: producer-decision-record
+    kind: decision-record
+    party: ${p}
+    title: Runtime Cutover Decision Record (Producer Mirror)
+    label: Producer decision record
+    path: docs/implementation/RUNTIME_CUTOVER_DECISION_RECORD_PRODUCER.md
+    scope: Mirror record for the joint runtime cutover decision state
+    inputs: [producer-checkpoint, consumer-checkpoint, consumer-decision-record, producer-addendum]
+  - id: consumer-decision-record
+    kind: decision-record
+    party: ${c}
+    title: Runtime Cutover Decision Record
+    label: Consumer decision record
+    path: docs/implementation/RUNTIME_CUTOVER_DECISION_RECORD.md
+    scope: Record of the joint runtime cutover decision state
+    inputs: [consumer-checkpoint, producer-checkpoint, producer-decision-record, producer-addendum]
+  - id: producer-checkpoint
+    kind: decision-checkpoint
+    party: ${p}
+    title: ${fileContract} Cutover Decision Checkpoint (Producer)
+    label: Producer checkpoint packet
+    path: docs/implementation/${fileContract}_CUTOVER_DECISION_CHECKPOINT_PRODUCER.md
+  - id: consumer-checkpoint
+    kind: decision-checkpoint
+    party: ${c}
+    title: ${fileContract} Cutover Decision Checkpoint
+    label: Consumer checkpoint packet
+    path: docs/implementation/${fileContract}_CUTOVER_DECISION_CHECKPOINT.md
+  - id: producer-addendum
+    kind: joint-status-addendum
+    party: ${p}
+    title: Joint Decision Status Addendum
+    label: Producer addendum
+    path: docs/implementation/JOINT_DECISION_STATUS_ADDENDUM.md
+`;
+}

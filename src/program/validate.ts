@@ -1,0 +1,91 @@
+/**
+ * What the JSON Schema cannot say about a program definition: ids are unique, and every name
+ * refers to something defined. Pure; `load.ts` turns the paths into file lines.
+ */
+import type { ProgramDefinition } from './schema.js';
+
+export type FieldPath = readonly (string | number)[];
+
+export interface DefinitionProblem {
+  readonly path: FieldPath;
+  readonly expected: string;
+  readonly found: string;
+}
+
+export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const problem = (path: FieldPath, expected: string, found: unknown) =>
+    problems.push({ path, expected, found: JSON.stringify(found) });
+
+  const ids = (section: 'parties' | 'roles' | 'decisions' | 'gates' | 'phases' | 'records') => {
+    const seen = new Set<string>();
+    def[section].forEach((item, i) => {
+      if (seen.has(item.id)) problem([section, i, 'id'], `an id not used by another entry of ${section}`, item.id);
+      seen.add(item.id);
+    });
+    return seen;
+  };
+  const parties = ids('parties');
+  const roles = ids('roles');
+  const decisions = ids('decisions');
+  const gates = ids('gates');
+  const phases = ids('phases');
+  const records = ids('records');
+  const oneOf = (set: Set<string>, extra: string[] = []) => `one of ${[...set, ...extra].map((s) => JSON.stringify(s)).join(', ') || '(none defined)'}`;
+
+  def.roles.forEach((role, i) => {
+    if (role.party !== 'joint' && !parties.has(role.party)) problem(['roles', i, 'party'], `a party id or "joint": ${oneOf(parties, ['joint'])}`, role.party);
+    if (role.party === 'joint' && role.duties.includes('approver')) {
+      problem(['roles', i, 'duties'], 'no "approver" duty on a joint role (a verdict speaks for one party)', role.duties);
+    }
+  });
+  def.parties.forEach((party, i) => {
+    if (!def.roles.some((r) => r.party === party.id && r.duties.includes('approver'))) {
+      problem(['parties', i, 'id'], `a role with duty "approver" for party ${party.id} (every party casts verdicts)`, 'none');
+    }
+  });
+  if (!def.parties.some((p) => p.kind === 'producer')) problem(['parties'], 'at least one party of kind "producer"', def.parties.map((p) => p.kind));
+  if (!def.parties.some((p) => p.kind === 'consumer')) problem(['parties'], 'at least one party of kind "consumer"', def.parties.map((p) => p.kind));
+  if (!def.roles.some((r) => r.duties.includes('decision-log-owner'))) {
+    problem(['roles'], 'a role with duty "decision-log-owner" (it signs the program definition and moves phases)', 'none');
+  }
+  def.decisions.forEach((d, i) =>
+    d.gates.forEach((g, j) => {
+      if (!gates.has(g)) problem(['decisions', i, 'gates', j], `a gate id: ${oneOf(gates)}`, g);
+    }),
+  );
+  def.gates.forEach((g, i) => {
+    if (!roles.has(g.owner)) problem(['gates', i, 'owner'], `a role id: ${oneOf(roles)}`, g.owner);
+    switch (g.kind) {
+      case 'all-parties-go':
+        if (!decisions.has(g.decision)) problem(['gates', i, 'decision'], `a decision id: ${oneOf(decisions)}`, g.decision);
+        break;
+      case 'evidence':
+        g.requires.forEach((r, j) => {
+          if (!parties.has(r.party)) problem(['gates', i, 'requires', j, 'party'], `a party id: ${oneOf(parties)}`, r.party);
+        });
+        break;
+      case 'phase-closed':
+        if (!phases.has(g.phase)) problem(['gates', i, 'phase'], `a phase id: ${oneOf(phases)}`, g.phase);
+        break;
+      default:
+        break;
+    }
+  });
+  def.phases.forEach((p, i) => {
+    p.entry.forEach((g, j) => {
+      if (!gates.has(g)) problem(['phases', i, 'entry', j], `a gate id: ${oneOf(gates)}`, g);
+    });
+    if (p.decision !== undefined && !decisions.has(p.decision)) problem(['phases', i, 'decision'], `a decision id: ${oneOf(decisions)}`, p.decision);
+  });
+  if (def.window !== undefined && !decisions.has(def.window.decision)) {
+    problem(['window', 'decision'], `a decision id: ${oneOf(decisions)}`, def.window.decision);
+  }
+  def.records.forEach((r, i) => {
+    if (!parties.has(r.party)) problem(['records', i, 'party'], `a party id: ${oneOf(parties)}`, r.party);
+    r.inputs?.forEach((input, j) => {
+      if (!records.has(input)) problem(['records', i, 'inputs', j], `a record id: ${oneOf(records)}`, input);
+    });
+  });
+  return problems;
+}
