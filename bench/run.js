@@ -1,0 +1,342 @@
+#!/usr/bin/env node
+// Benchmark for `cutover` (run with `npm run bench`, which builds dist/ first).
+//
+// Figures are measured and printed, never asserted: each is shown next to its budget (an aim),
+// and ratios are taken against baselines measured in the same run (`node -e 0`, `openssl speed`).
+// The last line of output is the same figures as one JSON object, for machines.
+//
+//   BENCH_EVENTS=5000 node bench/run.js   # a quick run (default 100000 events)
+//
+// 1. Generates a signed ledger of BENCH_EVENTS events in a temp directory with the built modules.
+// 2. Times `status`, `verify` and `verify --threads 1` on it through the real CLI (median of 3).
+// 3. Times CLI start-up (`status` on the 7-event example) against `node -e 0` (median of 20, interleaved).
+// 4. Compares verify throughput with `openssl speed ed25519` × the cores verify uses.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+import { seal, serialize } from '../dist/ledger/chain.js';
+import { signerFromPem } from '../dist/ledger/keys.js';
+import { loadDefinition } from '../dist/program/load.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin', 'cutover.js');
+const EXAMPLE = join(ROOT, 'examples', 'memorykernel-service-v3');
+const NODE = process.execPath;
+
+const EVENTS = parseEvents(process.env.BENCH_EVENTS);
+const LEDGER_RUNS = 3;
+const STARTUP_RUNS = 20;
+const CORES = availableParallelism();
+const BUDGET = { startupRatioMax: 2, verifyVsOpensslMin: 0.8 };
+
+function parseEvents(value) {
+  if (value === undefined || value === '') return 100_000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2) {
+    console.error(`BENCH_EVENTS must be an integer ≥ 2 (the ledger needs program.defined and target.published), got ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const hex = (text, chars = 64) => createHash('sha256').update(text).digest('hex').slice(0, chars);
+const round = (x, digits) => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
+const fmtS = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const fmtMs = (ms) => `${ms.toFixed(0)} ms`;
+const fmtInt = (x) => Math.round(x).toLocaleString('en-US').replace(/,/g, ' ');
+const log = (text) => process.stderr.write(`  … ${text}\n`);
+
+/** Run the CLI (or any node script) once; returns the wall time in ms. Throws on a non-zero exit. */
+function timed(args, { label = args.join(' '), stdout = 'ignore' } = {}) {
+  const start = performance.now();
+  const r = spawnSync(NODE, args, { stdio: ['ignore', stdout, 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - start;
+  if (r.error) throw new Error(`${label}: ${r.error.message}`);
+  if (r.status !== 0) {
+    throw new Error(`${label}: exit ${r.status ?? r.signal}\n${r.stderr?.toString() ?? ''}`);
+  }
+  return { ms, stdout: r.stdout };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Generate the ledger
+
+const ROLE_OF_PARTY = { memorykernel: 'memorykernel-release-owner', assistsupport: 'assistsupport-runtime-owner' };
+const ANY_ROLE = [
+  'integration-program-owner',
+  'memorykernel-release-owner',
+  'assistsupport-runtime-owner',
+  'memorykernel-incident-commander',
+  'assistsupport-incident-commander',
+];
+
+async function generate(dir, total) {
+  copyFileSync(join(EXAMPLE, 'cutover.yaml'), join(dir, 'cutover.yaml'));
+  const { definition, digest } = await loadDefinition(join(dir, 'cutover.yaml'));
+  const program = definition.program.id;
+  const signers = Object.fromEntries(
+    definition.roles.map((role) => [role.id, signerFromPem(readFileSync(join(EXAMPLE, 'demo-keys', `${role.id}.pem`), 'utf8'))]),
+  );
+  const target = { tag: 'v3.0.0', sha: hex('memorykernel v3.0.0', 40) };
+
+  mkdirSync(join(dir, '.cutover'), { recursive: true });
+  const file = join(dir, '.cutover', 'ledger.jsonl');
+  const fd = openSync(file, 'w', 0o644);
+  const start0 = Date.parse('2026-02-02T09:00:00.000Z');
+  const openBlockers = [];
+  const counts = {};
+  let prev = null;
+  let buffer = [];
+  let bytes = 0;
+
+  const draftAt = (seq) => {
+    if (seq === 1) return { type: 'program.defined', actor: 'integration-program-owner', data: { definition, digest } };
+    if (seq === 2) {
+      return {
+        type: 'target.published',
+        actor: 'memorykernel-release-owner',
+        data: { as: 'candidate', target: { ...target, contracts: { service: 'service.v3' } } },
+      };
+    }
+    const party = seq % 2 === 0 ? 'memorykernel' : 'assistsupport';
+    // About 1 blocker raised per 250 events, each resolved ~100 events later; 1 verdict per 50.
+    if (seq % 250 === 0) {
+      const id = `B-${seq / 250}`;
+      openBlockers.push(id);
+      return {
+        type: 'blocker.raised',
+        actor: ANY_ROLE[(seq / 250) % ANY_ROLE.length],
+        data: { id, text: `flaky verification run seen at seq ${seq}`, owner: 'integration-program-owner', due: '2026-03-01' },
+      };
+    }
+    if (seq % 250 === 100 && openBlockers.length > 0) {
+      const id = openBlockers.shift();
+      return { type: 'blocker.resolved', actor: ANY_ROLE[(seq + 1) % ANY_ROLE.length], data: { id, note: `${id} re-ran green` } };
+    }
+    if (seq % 50 === 25) {
+      return {
+        type: 'verdict.cast',
+        actor: ROLE_OF_PARTY[party],
+        data: { decision: 'rehearsal-continuation', party, verdict: 'GO', target: { ...target } },
+      };
+    }
+    return {
+      type: 'evidence.added',
+      actor: ROLE_OF_PARTY[party],
+      data: {
+        kind: 'verification-run',
+        party,
+        target: { ...target },
+        result: 'pass',
+        summary: `run ${seq}`,
+        artifact: { path: `evidence/run-${seq}.log`, sha256: `sha256:${hex(`run ${seq}`)}` },
+      },
+    };
+  };
+
+  const flush = () => {
+    if (buffer.length === 0) return;
+    const chunk = buffer.join('');
+    bytes += Buffer.byteLength(chunk);
+    writeSync(fd, chunk);
+    buffer = [];
+  };
+
+  const started = performance.now();
+  try {
+    for (let seq = 1; seq <= total; seq++) {
+      const draft = draftAt(seq);
+      const at = new Date(start0 + (seq - 1) * 1000).toISOString();
+      const event = seal(draft, { program, seq, at, prev }, signers[draft.actor]);
+      prev = event.hash;
+      counts[draft.type] = (counts[draft.type] ?? 0) + 1;
+      buffer.push(serialize(event) + '\n');
+      if (buffer.length >= 2000) flush();
+      if (seq % 20_000 === 0 && seq < total) log(`generated ${seq} events`);
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return { ms: performance.now() - started, bytes, counts, file };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. openssl baseline
+
+function opensslVerifyPerSecond() {
+  const attempts = [
+    ['speed', '-seconds', '2', 'ed25519'],
+    ['speed', 'ed25519'],
+  ];
+  for (const args of attempts) {
+    const r = spawnSync('openssl', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    if (r.error) return { perSecond: null, why: r.error.code === 'ENOENT' ? 'openssl not found' : r.error.message, command: null };
+    if (r.status !== 0) continue;
+    const out = `${r.stdout}\n${r.stderr}`;
+    // The table line: " 253 bits EdDSA (Ed25519)   0.0000s   0.0001s  26132.5   9374.0" (sign/s, verify/s).
+    const table = out.split('\n').find((line) => /\(Ed25519\)/i.test(line) && /\d+(\.\d+)?\s*$/.test(line));
+    if (table !== undefined) {
+      const numbers = table.trim().split(/\s+/).filter((w) => /^\d+(\.\d+)?$/.test(w)).map(Number);
+      if (numbers.length >= 2) return { perSecond: numbers[numbers.length - 1], why: null, command: `openssl ${args.join(' ')}` };
+    }
+    // Fallback: "Doing 253 bits verify Ed25519's for 2s: 18748 253 bits Ed25519 verify in 2.00s"
+    const doing = /:\s*(\d+)\s+253 bits Ed25519 verify in ([\d.]+)s/i.exec(out);
+    if (doing) return { perSecond: Number(doing[1]) / Number(doing[2]), why: null, command: `openssl ${args.join(' ')}` };
+  }
+  return { perSecond: null, why: 'could not run or parse `openssl speed ed25519`', command: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const benchStart = performance.now();
+  const tmp = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
+  const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+
+  try {
+    process.stderr.write(`cutover bench: ${EVENTS} events in ${tmp}\n`);
+
+    // 1. Generate.
+    log(`generating ${EVENTS} signed events with dist/ modules`);
+    const gen = await generate(tmp, EVENTS);
+
+    // Sanity check (also warms the page cache): the CLI must accept the ledger.
+    log('sanity check: cutover verify');
+    const sanity = spawnSync(NODE, [CLI, '-C', tmp, 'verify'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (sanity.status !== 0) {
+      process.stderr.write(`\nthe generated ledger does not verify (exit ${sanity.status ?? sanity.signal}):\n${sanity.stderr}\n${sanity.stdout}\n`);
+      process.exitCode = 1;
+      return;
+    }
+
+    // 2. status / verify / verify --threads 1, interleaved rounds, median of each.
+    const runs = { status: [], verify: [], verify1: [] };
+    for (let round = 1; round <= LEDGER_RUNS; round++) {
+      log(`ledger round ${round}/${LEDGER_RUNS}: status, verify, verify --threads 1`);
+      runs.status.push(timed([CLI, '-C', tmp, 'status'], { label: 'cutover status' }).ms);
+      runs.verify.push(timed([CLI, '-C', tmp, 'verify'], { label: 'cutover verify' }).ms);
+      runs.verify1.push(timed([CLI, '-C', tmp, 'verify', '--threads', '1'], { label: 'cutover verify --threads 1' }).ms);
+    }
+    const statusMs = median(runs.status);
+    const verifyMs = median(runs.verify);
+    const verify1Ms = median(runs.verify1);
+    const verifyRate = EVENTS / (verifyMs / 1000);
+    const verify1Rate = EVENTS / (verify1Ms / 1000);
+
+    // 3. Start-up: node -e 0 vs cutover status on the 7-event example, interleaved after a warm-up.
+    log(`start-up: ${STARTUP_RUNS} × (node -e 0, cutover status on the example)`);
+    const exampleArgs = [CLI, '-C', EXAMPLE, 'status'];
+    timed(['-e', '0']);
+    timed(exampleArgs, { label: 'cutover status (example)' });
+    const startup = { node: [], status: [] };
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      startup.node.push(timed(['-e', '0']).ms);
+      startup.status.push(timed(exampleArgs, { label: 'cutover status (example)' }).ms);
+    }
+    const nodeMs = median(startup.node);
+    const exampleMs = median(startup.status);
+    const startupRatio = exampleMs / nodeMs;
+
+    // 4. openssl baseline.
+    log('openssl speed ed25519 (about 4 s)');
+    const ossl = opensslVerifyPerSecond();
+    const opensslLimit = ossl.perSecond === null ? null : ossl.perSecond * CORES;
+    const verifyVsOpenssl = opensslLimit === null ? null : verifyRate / opensslLimit;
+    const verify1VsOpenssl = ossl.perSecond === null ? null : verify1Rate / ossl.perSecond;
+
+    // 5. Report.
+    const cpu = cpus()[0]?.model?.trim() ?? 'unknown cpu';
+    const mark = (ok) => (ok ? 'met' : 'MISSED');
+    const rows = [
+      [`generate ${EVENTS} events`, `${(gen.ms / 1000).toFixed(1)} s`, `${fmtInt(EVENTS / (gen.ms / 1000))} events/s, ${(gen.bytes / 1e6).toFixed(1)} MB (not budgeted)`],
+      [`status, ${EVENTS} events`, fmtS(statusMs), `median of ${LEDGER_RUNS} (not budgeted)`],
+      [`verify, ${EVENTS} events`, fmtS(verifyMs), `${fmtInt(verifyRate)} events/s on ${CORES} thread${CORES === 1 ? '' : 's'}, median of ${LEDGER_RUNS}`],
+      [`verify --threads 1, ${EVENTS}`, fmtS(verify1Ms), `${fmtInt(verify1Rate)} events/s, median of ${LEDGER_RUNS}`],
+      ['parallel speed-up', `${(verify1Ms / verifyMs).toFixed(2)}×`, `verify --threads 1 / verify (${CORES} cores)`],
+      ossl.perSecond === null
+        ? ['openssl ed25519 verify', 'skipped', ossl.why]
+        : ['openssl ed25519 verify', `${fmtInt(ossl.perSecond)} /s/core`, `× ${CORES} cores = ${fmtInt(opensslLimit)} /s`],
+      verifyVsOpenssl === null
+        ? ['verify / openssl limit', 'n/a', `(aim ≥ ${BUDGET.verifyVsOpensslMin})`]
+        : ['verify / openssl limit', verifyVsOpenssl.toFixed(2), `(aim ≥ ${BUDGET.verifyVsOpensslMin}: ${mark(verifyVsOpenssl >= BUDGET.verifyVsOpensslMin)})`],
+      verify1VsOpenssl === null
+        ? ['verify -t1 / openssl 1 core', 'n/a', '']
+        : ['verify -t1 / openssl 1 core', verify1VsOpenssl.toFixed(2), '(not budgeted)'],
+      [`node -e 0 (median of ${STARTUP_RUNS})`, fmtMs(nodeMs), ''],
+      ['cutover status, example (median)', fmtMs(exampleMs), '7 events'],
+      ['status start-up / node -e 0', `${startupRatio.toFixed(2)}×`, `(aim ≤ ${BUDGET.startupRatioMax}×: ${mark(startupRatio <= BUDGET.startupRatioMax)})`],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length)) + 2;
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const totalMs = performance.now() - benchStart;
+    console.log(`cutover bench (node ${process.version}, ${CORES} cores, ${cpu})`);
+    for (const [name, figure, note] of rows) console.log(`${name.padEnd(w0)}${figure.padStart(w1)}   ${note}`.trimEnd());
+    console.log(`bench total ${(totalMs / 1000).toFixed(1)} s`);
+
+    const json = {
+      bench: 'cutover',
+      node: process.version,
+      cores: CORES,
+      cpu,
+      events: EVENTS,
+      eventTypes: gen.counts,
+      ledgerBytes: gen.bytes,
+      generateSeconds: round(gen.ms / 1000, 3),
+      statusSeconds: round(statusMs / 1000, 3),
+      verifySeconds: round(verifyMs / 1000, 3),
+      verifyEventsPerSecond: round(verifyRate, 0),
+      verifyThreads1Seconds: round(verify1Ms / 1000, 3),
+      verifyThreads1EventsPerSecond: round(verify1Rate, 0),
+      parallelSpeedup: round(verify1Ms / verifyMs, 3),
+      opensslCommand: ossl.command,
+      opensslVerifyPerSecondPerCore: round(ossl.perSecond, 1),
+      opensslVerifyLimit: round(opensslLimit, 1),
+      verifyVsOpenssl: round(verifyVsOpenssl, 3),
+      verifyThreads1VsOpensslOneCore: round(verify1VsOpenssl, 3),
+      nodeStartupMs: round(nodeMs, 1),
+      statusExampleMs: round(exampleMs, 1),
+      startupRatio: round(startupRatio, 3),
+      budgets: { startupRatioMax: BUDGET.startupRatioMax, verifyVsOpensslMin: BUDGET.verifyVsOpensslMin },
+      budgetsMet: {
+        startupRatio: startupRatio <= BUDGET.startupRatioMax,
+        verifyVsOpenssl: verifyVsOpenssl === null ? null : verifyVsOpenssl >= BUDGET.verifyVsOpensslMin,
+      },
+      runsMs: {
+        status: runs.status.map((x) => round(x, 1)),
+        verify: runs.verify.map((x) => round(x, 1)),
+        verifyThreads1: runs.verify1.map((x) => round(x, 1)),
+        nodeStartup: startup.node.map((x) => round(x, 1)),
+        statusExample: startup.status.map((x) => round(x, 1)),
+      },
+      totalSeconds: round(totalMs / 1000, 1),
+    };
+    console.log(JSON.stringify(json));
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

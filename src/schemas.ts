@@ -1,0 +1,12 @@
+/** The formats Cutover publishes, each from its one TypeBox source. */
+import { StatusReport } from './app/status-report.js';
+import { EventData, LedgerLine } from './domain/events.js';
+import { ProgramDefinition } from './program/schema.js';
+
+export function schemaFiles(): Record<string, unknown> {
+  return {
+    'cutover.schema.json': ProgramDefinition,
+    'ledger-line.schema.json': { ...LedgerLine, eventData: EventData },
+    'status.schema.json': StatusReport,
+  };
+}

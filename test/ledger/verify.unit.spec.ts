@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../../src/domain/events.js';
+import { LedgerVerificationError, type LedgerFault } from '../../src/errors.js';
+import { canonicalJson, sha256Hex } from '../../src/ledger/canonical.js';
+import { seal, serialize } from '../../src/ledger/chain.js';
+import { generateKeyPair, signerFromPem } from '../../src/ledger/keys.js';
+import { verifyLedger } from '../../src/ledger/verify.js';
+import { C, P, ROLE, Scenario } from '../support/program.js';
+
+function story(): Scenario {
+  const s = new Scenario();
+  s.phase('start', '7');
+  s.verdict(P, 'rehearsal-continuation', 'GO');
+  s.verdict(C, 'rehearsal-continuation', 'GO');
+  s.verdict(P, 'runtime-cutover', 'NO-GO', 'target not published');
+  s.phase('close', '7', 'decision recorded');
+  return s;
+}
+
+const linesOf = (events: readonly LedgerEvent[]) => events.map(serialize);
+
+function faultOf(lines: readonly string[]): { fault: LedgerFault; line: number; seq: number | null; message: string } {
+  try {
+    verifyLedger({ source: 'ledger.jsonl', lines });
+  } catch (e) {
+    if (e instanceof LedgerVerificationError) return { fault: e.fault, line: e.line, seq: e.seq, message: e.message };
+    throw e;
+  }
+  throw new Error('expected verification to fail');
+}
+
+/** Re-hash an edited event so only its signature (and later links) can give it away. */
+function rehash(event: Record<string, unknown>): string {
+  const { hash: _old, ...rest } = event;
+  return canonicalJson({ ...rest, hash: `sha256:${sha256Hex(canonicalJson(rest))}` });
+}
+
+describe('verify', () => {
+  it('accepts a ledger written through decide, and folds the same state', () => {
+    const s = story();
+    const { events, state } = verifyLedger({ source: 'ledger.jsonl', lines: linesOf(s.events) });
+    expect(events).toHaveLength(6);
+    expect(state).toEqual(s.state);
+  });
+
+  it('names an edited line whose hash no longer matches', () => {
+    const lines = linesOf(story().events);
+    lines[3] = lines[3]!.replace('"GO"', '"NO-GO"');
+    expect(faultOf(lines)).toMatchObject({ fault: 'edited', line: 4, seq: 4 });
+  });
+
+  it('names a line edited and re-hashed by someone without the key: bad signature', () => {
+    const lines = linesOf(story().events);
+    lines[3] = rehash({ ...JSON.parse(lines[3]!), data: { ...JSON.parse(lines[3]!).data, verdict: 'NO-GO' } });
+    expect(faultOf(lines)).toMatchObject({ fault: 'bad-signature', line: 4 });
+  });
+
+  it('names a removed line', () => {
+    const lines = linesOf(story().events);
+    lines.splice(2, 1);
+    const f = faultOf(lines);
+    expect(f).toMatchObject({ fault: 'removed', line: 3, seq: 4 });
+    expect(f.message).toContain('seq 3 was removed');
+  });
+
+  it('names reordered lines', () => {
+    const lines = linesOf(story().events);
+    [lines[2], lines[3]] = [lines[3]!, lines[2]!];
+    expect(faultOf(lines)).toMatchObject({ fault: 'reordered', line: 3 });
+  });
+
+  it('names a duplicated line', () => {
+    const lines = linesOf(story().events);
+    lines.splice(3, 0, lines[2]!);
+    expect(faultOf(lines)).toMatchObject({ fault: 'duplicated', line: 4 });
+  });
+
+  it('names a line that is not canonical JSON, even when it means the same', () => {
+    const lines = linesOf(story().events);
+    lines[1] = JSON.stringify(JSON.parse(lines[1]!), null, 1).replace(/\n/g, '');
+    expect(faultOf(lines)).toMatchObject({ fault: 'not-canonical', line: 2 });
+  });
+
+  it('names an event signed with another role\'s key: key not allowed for that role', () => {
+    const s = story();
+    // The consumer's approver signs an event that claims to be the producer's approver's verdict.
+    const forged = seal(
+      { type: 'verdict.cast', actor: ROLE.producerApprover, data: { decision: 'runtime-cutover', party: P, verdict: 'GO', target: null } },
+      { program: 'memorykernel-service-v3', seq: 7, at: '2026-12-01T00:00:00.000Z', prev: s.state.head },
+      s.fixture.signers[ROLE.consumerApprover]!,
+    );
+    const f = faultOf([...linesOf(s.events), serialize(forged)]);
+    expect(f).toMatchObject({ fault: 'key-not-allowed', line: 7 });
+    expect(f.message).toContain(ROLE.consumerApprover);
+  });
+
+  it('names an event signed with a key no role holds', () => {
+    const s = story();
+    const stranger = signerFromPem(generateKeyPair().privateKeyPem);
+    const forged = seal({ type: 'phase.started', actor: ROLE.logOwner, data: { phase: '8' } }, { program: 'memorykernel-service-v3', seq: 7, at: '2026-12-01T00:00:00.000Z', prev: s.state.head }, stranger);
+    expect(faultOf([...linesOf(s.events), serialize(forged)])).toMatchObject({ fault: 'unknown-key', line: 7 });
+  });
+
+  it('names an event its role may not record, even when correctly signed', () => {
+    const s = story();
+    // The incident commander signs, with its own key, a verdict: only approvers may.
+    const forged = seal(
+      { type: 'verdict.cast', actor: ROLE.producerIc, data: { decision: 'runtime-cutover', party: P, verdict: 'GO', target: null } },
+      { program: 'memorykernel-service-v3', seq: 7, at: '2026-12-01T00:00:00.000Z', prev: s.state.head },
+      s.fixture.signers[ROLE.producerIc]!,
+    );
+    expect(faultOf([...linesOf(s.events), serialize(forged)])).toMatchObject({ fault: 'not-allowed', line: 7 });
+  });
+
+  it('names an event dated before its predecessor', () => {
+    const s = story();
+    const early = seal({ type: 'phase.started', actor: ROLE.logOwner, data: { phase: '8' } }, { program: 'memorykernel-service-v3', seq: 7, at: '2000-01-01T00:00:00.000Z', prev: s.state.head }, s.fixture.signers[ROLE.logOwner]!);
+    expect(faultOf([...linesOf(s.events), serialize(early)])).toMatchObject({ fault: 'time-order', line: 7 });
+  });
+
+  it('checks each event against the keys in force at its point: a key removed by an amendment stops working', () => {
+    const s = story();
+    const def = s.state.definition!;
+    const rotated = generateKeyPair();
+    const amended = { ...def, roles: def.roles.map((r) => (r.id === ROLE.producerApprover ? { ...r, keys: [rotated.publicKey] } : r)) };
+    s.record({ type: 'amend-program', actor: ROLE.logOwner, definition: amended, digest: `sha256:${sha256Hex(canonicalJson(amended))}`, reason: 'rotate key' });
+    // Before the amendment the old key was good; after it, only the new one is.
+    const old = seal({ type: 'verdict.cast', actor: ROLE.producerApprover, data: { decision: 'runtime-cutover', party: P, verdict: 'NO-GO', target: null } }, { program: 'memorykernel-service-v3', seq: 8, at: '2026-12-01T00:00:00.000Z', prev: s.state.head }, s.fixture.signers[ROLE.producerApprover]!);
+    expect(faultOf([...linesOf(s.events), serialize(old)])).toMatchObject({ fault: 'unknown-key', line: 8 });
+    const fresh = seal({ type: 'verdict.cast', actor: ROLE.producerApprover, data: { decision: 'runtime-cutover', party: P, verdict: 'NO-GO', target: null } }, { program: 'memorykernel-service-v3', seq: 8, at: '2026-12-01T00:00:00.000Z', prev: s.state.head }, signerFromPem(rotated.privateKeyPem));
+    expect(verifyLedger({ source: 'l', lines: [...linesOf(s.events), serialize(fresh)] }).events).toHaveLength(8);
+  });
+
+  it('reports a torn last line after verifying every complete line before it', () => {
+    const lines = linesOf(story().events);
+    const f = (() => {
+      try {
+        verifyLedger({ source: 'ledger.jsonl', lines, torn: { line: 7, bytes: 40 } });
+      } catch (e) {
+        return e as LedgerVerificationError;
+      }
+      throw new Error('expected failure');
+    })();
+    expect(f.fault).toBe('torn');
+    expect(f.line).toBe(7);
+    expect(f.message).toContain('the 6 events before it verify');
+  });
+});
