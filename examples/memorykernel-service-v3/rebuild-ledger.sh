@@ -6,7 +6,8 @@
 #   usage: examples/memorykernel-service-v3/rebuild-ledger.sh   (after npm run build)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cutover=(node "$here/../../bin/cutover.js" -C "$here")
+# CUTOVER_BIN: another build of the CLI to run (the tests run a copy of this folder elsewhere).
+cutover=(node "${CUTOVER_BIN:-$here/../../bin/cutover.js}" -C "$here")
 
 rm -f "$here/.cutover/ledger.jsonl"
 

@@ -3,7 +3,7 @@
  * No domain logic here: each action hands its options to a handler (lazily imported in `main.ts`;
  * mocked in the argv table tests).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type * as O from './options.js';
 
 export interface Handlers {
@@ -34,7 +34,7 @@ export interface Output {
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (flag: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'cutover.invalidArgument', `error: ${flag} expects a whole number of 1 or more, found "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a whole number of 1 or more.`);
   return n;
 };
 

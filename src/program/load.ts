@@ -44,7 +44,7 @@ export function parseDefinition(text: string, file: string): LoadedDefinition {
       doc.errors.map((err) => ({
         source: file,
         field: '',
-        line: err.linePos?.[0]?.line,
+        line: lines.linePos(err.pos[0]).line,
         expected: 'valid YAML',
         found: err.message.split('\n')[0]!,
       })),
@@ -89,7 +89,9 @@ function schemaProblems(value: unknown): SchemaProblem[] {
       }
       continue;
     }
-    add(error.path, error.message, error.value);
+    const choices = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf;
+    const literals = choices?.every((c) => c.const !== undefined) ? choices.map((c) => JSON.stringify(c.const)) : undefined;
+    add(error.path, literals === undefined ? error.message : `one of ${literals.join(', ')}`, error.value);
   }
   return problems;
 }
@@ -106,6 +108,7 @@ function expectedFrom(message: string): string {
   // TypeBox says "Expected string", "Expected required property", "Unexpected property".
   if (message === 'Unexpected property') return 'no such field (check its spelling)';
   if (message === 'Expected required property') return 'this required field';
+  if (message.startsWith('one of ')) return message;
   return message.replace(/^Expected /, '');
 }
 

@@ -1,0 +1,70 @@
+/** argv → the options object each command receives, with the commands mocked. */
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { Handlers } from '../../src/cli/program.js';
+
+async function parseArgs(argv: string[]) {
+  let called: { handler: string; options: unknown } = { handler: '(none)', options: undefined };
+  const handlers = new Proxy({} as Handlers, {
+    get: (_t, name: string) => async (options: unknown) => {
+      called = { handler: name, options };
+      return 0;
+    },
+  });
+  let stderr = '';
+  const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), env: {}, now: () => new Date(0), cwd: '/w' };
+  const code = await main(argv, io, handlers);
+  return { ...called, code, stderr };
+}
+
+const REC = { dir: '.', as: 'memorykernel-release-owner' };
+
+describe('argv → options', () => {
+  it.each<[string[], string, unknown]>([
+    [['status'], 'status', { dir: '.', json: false }],
+    [['-C', 'ex', 'status', '--json', '--at', '2026-02-08T00:00:00Z'], 'status', { dir: 'ex', json: true, at: '2026-02-08T00:00:00Z' }],
+    [['gate', 'runtime-cutover'], 'gate', { dir: '.', decision: 'runtime-cutover', json: false }],
+    [['verify', '--threads', '2'], 'verify', { dir: '.', json: false, threads: 2 }],
+    [['log', '--from', '3', '--json'], 'log', { dir: '.', json: true, from: 3 }],
+    [['init', '--producer', 'MemoryKernel', '--consumer', 'AssistSupport', '--contract', 'service.v3'], 'init', { dir: '.', producer: 'MemoryKernel', consumer: 'AssistSupport', contract: 'service.v3', force: false }],
+    [['keys', 'generate', '--role', 'r1'], 'keysGenerate', { dir: '.', role: 'r1' }],
+    [['program', 'define', '--as', 'log', '--key', 'k.pem', '--at', '2026-01-01T00:00:00Z'], 'programDefine', { dir: '.', as: 'log', key: 'k.pem', at: '2026-01-01T00:00:00Z' }],
+    [['program', 'amend', '--as', 'log', '--reason', 'rotate keys'], 'programAmend', { dir: '.', as: 'log', reason: 'rotate keys' }],
+    [['verdict', 'runtime-cutover', 'NO-GO', '--as', REC.as, '--note', 'not yet'], 'verdict', { ...REC, decision: 'runtime-cutover', verdict: 'NO-GO', note: 'not yet' }],
+    [
+      ['target', 'publish', '--tag', 'v3.0.0', '--sha', 'a'.repeat(40), '--contract', 'service=service.v3', '--contract', 'api=api.v1', '--as', REC.as],
+      'targetPublish',
+      { ...REC, tag: 'v3.0.0', sha: 'a'.repeat(40), contract: ['service=service.v3', 'api=api.v1'], baseline: false },
+    ],
+    [
+      ['evidence', 'add', '--kind', 'repin', '--party', 'assistsupport', '--file', 'e.json', '--summary', 'repinned', '--as', REC.as],
+      'evidenceAdd',
+      { ...REC, kind: 'repin', party: 'assistsupport', file: 'e.json', summary: 'repinned', result: 'pass' },
+    ],
+    [['blocker', 'raise', '--text', 't', '--owner', 'o', '--due', '2026-03-01', '--phase', '8', '--as', REC.as], 'blockerRaise', { ...REC, text: 't', owner: 'o', due: '2026-03-01', phase: '8' }],
+    [['blocker', 'resolve', 'B-1', '--note', 'done', '--as', REC.as], 'blockerResolve', { ...REC, id: 'B-1', note: 'done' }],
+    [['phase', 'start', '8', '--as', REC.as], 'phase', { ...REC, step: 'start', phase: '8' }],
+    [['phase', 'close', '7', '--reason', 'decision recorded', '--as', REC.as], 'phase', { ...REC, step: 'close', phase: '7', reason: 'decision recorded' }],
+    [['incident', 'declare', '--severity', 'SEV-1', '--summary', 's', '--as', REC.as], 'incidentDeclare', { ...REC, severity: 'SEV-1', summary: 's' }],
+    [['render', '--record', 'producer-decision-record', '--check', 'r.md'], 'render', { dir: '.', record: 'producer-decision-record', check: 'r.md' }],
+  ])('%j → %s', async (argv, handler, options) => {
+    const parsed = await parseArgs(argv);
+    expect(parsed.stderr).toBe('');
+    expect(parsed.handler).toBe(handler);
+    expect(parsed.options).toEqual(options);
+    expect(parsed.code).toBe(0);
+  });
+
+  it.each([
+    [['verdict', 'runtime-cutover', 'GO']], // --as missing
+    [['evidence', 'add', '--kind', 'rumour', '--party', 'p', '--file', 'f', '--summary', 's', '--as', 'r']],
+    [['phase', 'close', '7', '--as', 'r']], // --reason missing
+    [['log', '--from', '0']],
+    [['frobnicate']],
+  ])('bad usage %j is exit 2 with a message, and runs nothing', async (argv) => {
+    const parsed = await parseArgs(argv);
+    expect(parsed.code).toBe(2);
+    expect(parsed.handler).toBe('(none)');
+    expect(parsed.stderr).toMatch(/error/);
+  });
+});
