@@ -85,7 +85,10 @@ const ANY_ROLE = [
 
 async function generate(dir, total) {
   copyFileSync(join(EXAMPLE, 'cutover.yaml'), join(dir, 'cutover.yaml'));
-  const { definition, digest } = await loadDefinition(join(dir, 'cutover.yaml'));
+  const loaded = await loadDefinition(join(dir, 'cutover.yaml'));
+  const { definition, digest } = loaded;
+  // Newer builds also record the digest of the cutover.yaml bytes in program.defined (`data.file`).
+  const definedData = loaded.fileDigest === undefined ? { definition, digest } : { definition, digest, file: loaded.fileDigest };
   const program = definition.program.id;
   const signers = Object.fromEntries(
     definition.roles.map((role) => [role.id, signerFromPem(readFileSync(join(EXAMPLE, 'demo-keys', `${role.id}.pem`), 'utf8'))]),
@@ -103,7 +106,7 @@ async function generate(dir, total) {
   let bytes = 0;
 
   const draftAt = (seq) => {
-    if (seq === 1) return { type: 'program.defined', actor: 'integration-program-owner', data: { definition, digest } };
+    if (seq === 1) return { type: 'program.defined', actor: 'integration-program-owner', data: definedData };
     if (seq === 2) {
       return {
         type: 'target.published',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one place that ends the process: everything else returns an exit code.
-import { main } from '../dist/cli/main.js';
+import { main } from '../dist/bundle/main.js';
 
 const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

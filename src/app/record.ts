@@ -20,11 +20,11 @@ export async function record(ws: Workspace, command: Command, keys: KeySource): 
   const changesDefinition = command.type === 'define-program' || command.type === 'amend-program';
   if (ws.drift && !changesDefinition && ws.state.definitionDigest !== null) {
     const logOwners = ws.state.definition!.roles.filter((r) => r.duties.includes('decision-log-owner')).map((r) => r.id);
-    throw new DefinitionDriftError(ws.file.file, ws.file.digest, ws.state.definitionDigest, ws.state.definitionSeq, logOwners);
+    throw new DefinitionDriftError(ws.file.path, (await ws.file.load()).digest, ws.state.definitionDigest, ws.state.definitionSeq, logOwners);
   }
   const decided = decide(ws.state, command);
   if (!decided.ok) throw decided.error;
-  const program = ws.state.program ?? ws.file.definition.program.id;
+  const program = ws.state.program ?? (await ws.file.load()).definition.program.id;
   const events: LedgerEvent[] = [];
   let prev = ws.state.head;
   for (const draft of decided.events) {
@@ -47,5 +47,5 @@ export async function record(ws: Workspace, command: Command, keys: KeySource): 
     prev = event.hash;
   }
   await ws.store.append(program, ws.state.head, events);
-  return { events, workspace: withAppended(ws, events) };
+  return { events, workspace: await withAppended(ws, events) };
 }

@@ -29,8 +29,8 @@ interface CommandBase {
 
 export type Command = CommandBase &
   (
-    | { readonly type: 'define-program'; readonly definition: ProgramDefinition; readonly digest: string }
-    | { readonly type: 'amend-program'; readonly definition: ProgramDefinition; readonly digest: string; readonly reason: string }
+    | { readonly type: 'define-program'; readonly definition: ProgramDefinition; readonly digest: string; readonly fileDigest: string }
+    | { readonly type: 'amend-program'; readonly definition: ProgramDefinition; readonly digest: string; readonly fileDigest: string; readonly reason: string }
     | { readonly type: 'publish-target'; readonly target: TargetDefinition; readonly as: 'candidate' | 'baseline' }
     | { readonly type: 'cast-verdict'; readonly decision: string; readonly verdict: VerdictValue; readonly note?: string }
     | {
@@ -62,7 +62,7 @@ export function decide(state: ProgramState, command: Command): Decided {
     if (state.definition !== null) {
       return refuse(new InvalidTransitionError(`program ${state.program} is already defined (seq ${state.definitionSeq}); change it with cutover program amend`));
     }
-    return authorized(command.definition, { type: 'program.defined', actor: command.actor, data: { definition: command.definition, digest: command.digest } });
+    return authorized(command.definition, { type: 'program.defined', actor: command.actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest } });
   }
   const def = state.definition;
   if (def === null) {
@@ -101,7 +101,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       if (command.digest === state.definitionDigest) {
         return invalid(`cutover.yaml already matches the definition in force (seq ${state.definitionSeq}); nothing to amend`);
       }
-      return { type: 'program.amended', actor, data: { definition: command.definition, digest: command.digest, reason: command.reason } };
+      return { type: 'program.amended', actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest, reason: command.reason } };
     }
     case 'publish-target': {
       const current = command.as === 'baseline' ? state.baseline : state.target;

@@ -18,9 +18,10 @@ const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 /** The data schema of every event type; the keys are the event types. */
 export const EventData = {
-  'program.defined': Type.Object({ definition: ProgramDefinition, digest: Digest }, { additionalProperties: false }),
+  /** `digest` is of the definition's canonical JSON; `file` of the cutover.yaml bytes it was read from. */
+  'program.defined': Type.Object({ definition: ProgramDefinition, digest: Digest, file: Digest }, { additionalProperties: false }),
   'program.amended': Type.Object(
-    { definition: ProgramDefinition, digest: Digest, reason: Type.String({ minLength: 1 }) },
+    { definition: ProgramDefinition, digest: Digest, file: Digest, reason: Type.String({ minLength: 1 }) },
     { additionalProperties: false },
   ),
   'target.published': Type.Object(

@@ -54,6 +54,8 @@ export interface ProgramState {
   readonly program: string | null;
   readonly definition: ProgramDefinition | null;
   readonly definitionDigest: string | null;
+  /** sha256 of the cutover.yaml bytes the definition in force was recorded from. */
+  readonly definitionFileDigest: string | null;
   readonly definitionSeq: number;
   /** Hash of the last event, `null` for an empty ledger. */
   readonly head: string | null;
@@ -81,6 +83,7 @@ export function initialState(): ProgramState {
     program: null,
     definition: null,
     definitionDigest: null,
+    definitionFileDigest: null,
     definitionSeq: 0,
     head: null,
     seq: 0,
@@ -125,6 +128,7 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
         program: def.program.id,
         definition: def,
         definitionDigest: event.data.digest,
+        definitionFileDigest: event.data.file,
         definitionSeq: event.seq,
         baseline: first ? (def.baseline ?? null) : base.baseline,
         rollbackTarget: first ? (def.baseline ?? null) : base.rollbackTarget,

@@ -67,11 +67,18 @@ export type LineCheck =
   | { readonly ok: true; readonly event: LedgerEvent }
   | { readonly ok: false; readonly fault: LedgerFault; readonly detail: string; readonly seq: number | null };
 
-const lineShape = TypeCompiler.Compile(LedgerLine);
 type AnyCheck = { Check(value: unknown): boolean; Errors(value: unknown): { First(): { path: string; message: string } | undefined } };
-const dataShapes = Object.fromEntries(
-  Object.entries(EventData).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
-) as unknown as Record<EventType, AnyCheck>;
+// Compiled on first use: a command that reads a short ledger should not pay for every schema.
+let lineShape: AnyCheck | undefined;
+const dataShapes = new Map<EventType, AnyCheck>();
+function dataShape(type: EventType): AnyCheck {
+  let check = dataShapes.get(type);
+  if (check === undefined) {
+    check = TypeCompiler.Compile(EventData[type]) as unknown as AnyCheck;
+    dataShapes.set(type, check);
+  }
+  return check;
+}
 
 function firstError(check: AnyCheck, value: unknown): string {
   const error = check.Errors(value).First();
@@ -90,13 +97,14 @@ export function checkLine(text: string): LineCheck {
     return { ok: false, fault: 'malformed', detail: `not valid JSON (${(e as Error).message})`, seq: null };
   }
   const seqOf = (v: unknown) => (typeof v === 'object' && v !== null && Number.isInteger((v as { seq?: unknown }).seq) ? (v as { seq: number }).seq : null);
+  lineShape ??= TypeCompiler.Compile(LedgerLine) as unknown as AnyCheck;
   if (!lineShape.Check(value)) {
     return { ok: false, fault: 'malformed', detail: `not a ledger line: ${firstError(lineShape, value)}`, seq: seqOf(value) };
   }
   const event = value as unknown as LedgerEvent;
-  const dataShape = dataShapes[event.type];
-  if (!dataShape.Check(event.data)) {
-    return { ok: false, fault: 'malformed', detail: `${event.type} data: ${firstError(dataShape, event.data)}`, seq: event.seq };
+  const shape = dataShape(event.type);
+  if (!shape.Check(event.data)) {
+    return { ok: false, fault: 'malformed', detail: `${event.type} data: ${firstError(shape, event.data)}`, seq: event.seq };
   }
   const forms = canonicalForms(event);
   if (forms.line !== text) {

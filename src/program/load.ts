@@ -1,14 +1,11 @@
 /**
- * Reading `cutover.yaml`: YAML with line numbers, the JSON Schema, then cross-references.
- * Every problem names the file, the line, the field, what was expected and what was found.
+ * Reading `cutover.yaml`. Parsing (YAML, schema, references: `parse-definition.ts`) is loaded and
+ * run only when needed: a file whose bytes match the digest recorded in the ledger is not parsed.
  */
 import { readFile } from 'node:fs/promises';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { InvalidInputError, type InputProblem } from '../errors.js';
-import { digestOf } from '../ledger/canonical.js';
-import { Gate, ProgramDefinition } from './schema.js';
-import { checkReferences, type FieldPath } from './validate.js';
+import { InvalidInputError } from '../errors.js';
+import { sha256Hex } from '../ledger/canonical.js';
+import type { ProgramDefinition } from './schema.js';
 
 export const DEFINITION_FILE = 'cutover.yaml';
 
@@ -17,12 +14,24 @@ export interface LoadedDefinition {
   readonly definition: ProgramDefinition;
   /** `sha256:` of the definition's canonical JSON: what the ledger anchors. */
   readonly digest: string;
+  /** `sha256:` of the file's bytes, recorded beside the definition so an unchanged file needs no parsing. */
+  readonly fileDigest: string;
 }
 
-const programCheck = TypeCompiler.Compile(ProgramDefinition);
-const gateChecks = new Map(Gate.anyOf.map((variant) => [variant.properties.kind.const as string, TypeCompiler.Compile(variant)]));
+/** A `cutover.yaml` read from disk, parsed and validated only when asked. */
+export interface DefinitionFile {
+  readonly path: string;
+  /** `sha256:` of the file's bytes. */
+  readonly fileDigest: string;
+  /** Parse and validate (once); rejects with InvalidInputError naming every problem. */
+  load(): Promise<LoadedDefinition>;
+}
 
 export async function loadDefinition(file: string): Promise<LoadedDefinition> {
+  return (await readDefinitionFile(file)).load();
+}
+
+export async function readDefinitionFile(file: string): Promise<DefinitionFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -33,96 +42,10 @@ export async function loadDefinition(file: string): Promise<LoadedDefinition> {
       code === 'ENOENT' ? ['create one with: cutover init (or pick the program folder with -C <dir>)'] : [],
     );
   }
-  return parseDefinition(text, file);
-}
-
-export function parseDefinition(text: string, file: string): LoadedDefinition {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new InvalidInputError(
-      doc.errors.map((err) => ({
-        source: file,
-        field: '',
-        line: lines.linePos(err.pos[0]).line,
-        expected: 'valid YAML',
-        found: err.message.split('\n')[0]!,
-      })),
-    );
-  }
-  const value: unknown = doc.toJS();
-  const problems = schemaProblems(value).map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
-  if (problems.length > 0) throw new InvalidInputError(problems);
-  const definition = value as ProgramDefinition;
-  const references = checkReferences(definition).map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
-  if (references.length > 0) throw new InvalidInputError(references);
-  return { file, definition, digest: digestOf(definition) };
-}
-
-interface SchemaProblem {
-  path: FieldPath;
-  expected: string;
-  found: string;
-}
-
-function schemaProblems(value: unknown): SchemaProblem[] {
-  if (programCheck.Check(value)) return [];
-  const problems: SchemaProblem[] = [];
-  const seen = new Set<string>();
-  const add = (pointer: string, message: string, found: unknown, prefix: FieldPath = []) => {
-    const path = [...prefix, ...pointerToPath(pointer)];
-    const key = path.join('/');
-    if (seen.has(key)) return;
-    seen.add(key);
-    problems.push({ path, expected: expectedFrom(message), found: found === undefined ? 'nothing' : JSON.stringify(found) });
+  let loaded: Promise<LoadedDefinition> | undefined;
+  return {
+    path: file,
+    fileDigest: `sha256:${sha256Hex(text)}`,
+    load: () => (loaded ??= import('./parse-definition.js').then(({ parseDefinition }) => parseDefinition(text, file))),
   };
-  for (const error of programCheck.Errors(value)) {
-    const gate = /^\/gates\/(\d+)$/.exec(error.path);
-    if (gate !== null) {
-      // A union error says little; check the gate against the variant its `kind` names instead.
-      const kind = (error.value as { kind?: unknown } | null)?.kind;
-      const check = typeof kind === 'string' ? gateChecks.get(kind) : undefined;
-      if (check === undefined) {
-        add('/kind', `one of ${[...gateChecks.keys()].map((k) => JSON.stringify(k)).join(', ')}`, kind, ['gates', Number(gate[1])]);
-      } else {
-        for (const e of check.Errors(error.value)) add(e.path, e.message, e.value, ['gates', Number(gate[1])]);
-      }
-      continue;
-    }
-    const choices = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf;
-    const literals = choices?.every((c) => c.const !== undefined) ? choices.map((c) => JSON.stringify(c.const)) : undefined;
-    add(error.path, literals === undefined ? error.message : `one of ${literals.join(', ')}`, error.value);
-  }
-  return problems;
-}
-
-function pointerToPath(pointer: string): (string | number)[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function expectedFrom(message: string): string {
-  // TypeBox says "Expected string", "Expected required property", "Unexpected property".
-  if (message === 'Unexpected property') return 'no such field (check its spelling)';
-  if (message === 'Expected required property') return 'this required field';
-  if (message.startsWith('one of ')) return message;
-  return message.replace(/^Expected /, '');
-}
-
-export function fieldName(path: FieldPath): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`), '');
-}
-
-/** Attach the nearest line to a problem: the field's own node, else its closest parent's. */
-function locate(doc: Document, lines: LineCounter, file: string, path: FieldPath, expected: string, found: string): InputProblem {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) {
-      return { source: file, field: fieldName(path), line: lines.linePos(node.range[0]).line, expected, found };
-    }
-  }
-  return { source: file, field: fieldName(path), expected, found };
 }

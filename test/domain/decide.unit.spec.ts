@@ -2,24 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/domain/decide.js';
 import { initialState } from '../../src/domain/state.js';
 import type { PolicyRefusalError } from '../../src/errors.js';
-import { C, expectRefused, P, programFixture, ROLE, Scenario, SHA_A } from '../support/program.js';
+import { C, expectRefused, FILE, P, programFixture, ROLE, Scenario, SHA_A } from '../support/program.js';
 
 describe('decide: program definition', () => {
   it('is defined once, by the joint decision-log owner', () => {
     const s = new Scenario();
     expect(s.events[0]!.type).toBe('program.defined');
-    const again = s.decide({ type: 'define-program', actor: ROLE.logOwner, definition: s.fixture.definition, digest: s.fixture.digest });
+    const again = s.decide({ type: 'define-program', actor: ROLE.logOwner, definition: s.fixture.definition, digest: s.fixture.digest, fileDigest: FILE });
     expectRefused(again, 'invalid-transition');
   });
 
   it('an amendment needs the log owner, a changed definition and the same program id', () => {
     const s = new Scenario();
     const changed = { ...s.fixture.definition, program: { ...s.fixture.definition.program, title: 'renamed' } };
-    expectRefused(s.decide({ type: 'amend-program', actor: ROLE.producerApprover, definition: changed, digest: 'sha256:' + '1'.repeat(64), reason: 'x' }), 'not-authorized');
-    expectRefused(s.decide({ type: 'amend-program', actor: ROLE.logOwner, definition: s.fixture.definition, digest: s.fixture.digest, reason: 'x' }), 'invalid-transition');
+    expectRefused(s.decide({ type: 'amend-program', actor: ROLE.producerApprover, definition: changed, digest: 'sha256:' + '1'.repeat(64), fileDigest: FILE, reason: 'x' }), 'not-authorized');
+    expectRefused(s.decide({ type: 'amend-program', actor: ROLE.logOwner, definition: s.fixture.definition, digest: s.fixture.digest, fileDigest: FILE, reason: 'x' }), 'invalid-transition');
     const renamed = { ...changed, program: { id: 'other', title: 'x' } };
-    expectRefused(s.decide({ type: 'amend-program', actor: ROLE.logOwner, definition: renamed, digest: 'sha256:' + '2'.repeat(64), reason: 'x' }), 'invalid-transition');
-    const ok = s.decide({ type: 'amend-program', actor: ROLE.logOwner, definition: changed, digest: 'sha256:' + '1'.repeat(64), reason: 'retitle' });
+    expectRefused(s.decide({ type: 'amend-program', actor: ROLE.logOwner, definition: renamed, digest: 'sha256:' + '2'.repeat(64), fileDigest: FILE, reason: 'x' }), 'invalid-transition');
+    const ok = s.decide({ type: 'amend-program', actor: ROLE.logOwner, definition: changed, digest: 'sha256:' + '1'.repeat(64), fileDigest: FILE, reason: 'retitle' });
     expect(ok.ok).toBe(true);
   });
 
@@ -27,8 +27,8 @@ describe('decide: program definition', () => {
     const { definition, digest } = programFixture();
     const at = '2026-02-01T09:00:00.000Z';
     expectRefused(decide(initialState(), { type: 'start-phase', actor: ROLE.logOwner, phase: '7', at }), 'invalid-transition');
-    expectRefused(decide(initialState(), { type: 'define-program', actor: ROLE.producerApprover, definition, digest, at }), 'not-authorized');
-    const ok = decide(initialState(), { type: 'define-program', actor: ROLE.logOwner, definition, digest, at });
+    expectRefused(decide(initialState(), { type: 'define-program', actor: ROLE.producerApprover, definition, digest, fileDigest: FILE, at }), 'not-authorized');
+    const ok = decide(initialState(), { type: 'define-program', actor: ROLE.logOwner, definition, digest, fileDigest: FILE, at });
     expect(ok.ok && ok.events.map((e) => e.type)).toEqual(['program.defined']);
   });
 });

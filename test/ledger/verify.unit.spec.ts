@@ -5,7 +5,7 @@ import { canonicalJson, sha256Hex } from '../../src/ledger/canonical.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
 import { generateKeyPair, signerFromPem } from '../../src/ledger/keys.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
-import { C, P, ROLE, Scenario } from '../support/program.js';
+import { C, FILE, P, ROLE, Scenario } from '../support/program.js';
 
 function story(): Scenario {
   const s = new Scenario();
@@ -123,7 +123,7 @@ describe('verify', () => {
     const def = s.state.definition!;
     const rotated = generateKeyPair();
     const amended = { ...def, roles: def.roles.map((r) => (r.id === ROLE.producerApprover ? { ...r, keys: [rotated.publicKey] } : r)) };
-    s.record({ type: 'amend-program', actor: ROLE.logOwner, definition: amended, digest: `sha256:${sha256Hex(canonicalJson(amended))}`, reason: 'rotate key' });
+    s.record({ type: 'amend-program', actor: ROLE.logOwner, definition: amended, digest: `sha256:${sha256Hex(canonicalJson(amended))}`, fileDigest: FILE, reason: 'rotate key' });
     // Before the amendment the old key was good; after it, only the new one is.
     const old = seal({ type: 'verdict.cast', actor: ROLE.producerApprover, data: { decision: 'runtime-cutover', party: P, verdict: 'NO-GO', target: null } }, { program: 'memorykernel-service-v3', seq: 8, at: '2026-12-01T00:00:00.000Z', prev: s.state.head }, s.fixture.signers[ROLE.producerApprover]!);
     expect(faultOf([...linesOf(s.events), serialize(old)])).toMatchObject({ fault: 'unknown-key', line: 8 });

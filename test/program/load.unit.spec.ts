@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, type InputProblem } from '../../src/errors.js';
-import { parseDefinition } from '../../src/program/load.js';
+import { parseDefinition } from '../../src/program/parse-definition.js';
 import { standardTemplate } from '../../src/program/template.js';
 import { schemaFiles } from '../../src/schemas.js';
 

@@ -9,7 +9,7 @@ import type { EventDraft, LedgerEvent } from '../../src/domain/events.js';
 import { evolve, initialState, type ProgramState } from '../../src/domain/state.js';
 import { seal } from '../../src/ledger/chain.js';
 import { generateKeyPair, signerFromPem, type Signer } from '../../src/ledger/keys.js';
-import { parseDefinition } from '../../src/program/load.js';
+import { parseDefinition } from '../../src/program/parse-definition.js';
 import type { ProgramDefinition } from '../../src/program/schema.js';
 import { standardTemplate } from '../../src/program/template.js';
 
@@ -23,6 +23,8 @@ export const ROLE = {
   logOwner: 'integration-program-owner',
 } as const;
 
+/** Stands for the sha256 of a cutover.yaml file the definition was read from. */
+export const FILE = `sha256:${'f'.repeat(64)}`;
 export const SHA_A = 'a1'.repeat(20);
 export const SHA_B = 'b2'.repeat(20);
 
@@ -52,6 +54,9 @@ export function programFixture(edit: (def: ProgramDefinition) => ProgramDefiniti
   return { definition, digest, signers, pems };
 }
 
+/** A command without its time (the scenario's clock supplies it unless given). */
+export type CommandInput = Command extends infer C ? (C extends { at: string } ? Omit<C, 'at'> & { at?: string } : never) : never;
+
 let clock = Date.parse('2026-02-01T09:00:00Z');
 /** A strictly increasing time, one minute apart. */
 export function tick(): string {
@@ -65,15 +70,15 @@ export class Scenario {
   readonly events: LedgerEvent[] = [];
 
   constructor(readonly fixture: ProgramFixture = programFixture()) {
-    this.record({ type: 'define-program', actor: ROLE.logOwner, at: tick(), definition: fixture.definition, digest: fixture.digest });
+    this.record({ type: 'define-program', actor: ROLE.logOwner, at: tick(), definition: fixture.definition, digest: fixture.digest, fileDigest: FILE });
   }
 
-  decide(command: Omit<Command, 'at'> & { at?: string }): Decided {
+  decide(command: CommandInput): Decided {
     return decide(this.state, { at: tick(), ...command } as Command);
   }
 
   /** Decide and append; fails the test when the command is refused. */
-  record(command: Omit<Command, 'at'> & { at?: string }): LedgerEvent[] {
+  record(command: CommandInput): LedgerEvent[] {
     const decided = this.decide(command);
     if (!decided.ok) throw new Error(`refused: ${decided.error.message}`);
     return decided.events.map((draft) => this.append(draft, command.at));

@@ -8,7 +8,7 @@ export async function openDefined(dir: string, io: CliIo, threads?: number): Pro
   const ws = await openProgram(resolveDir(dir, io), threads === undefined ? {} : { threads });
   if (ws.state.definition === null) {
     throw new InvalidTransitionError(`no program definition is recorded in ${ws.ledgerSource} yet`, [
-      `record cutover.yaml as the definition: cutover program define --as ${ws.file.definition.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? '<decision-log-owner role>'}`,
+      `record cutover.yaml as the definition: cutover program define --as ${(await ws.file.load()).definition.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? '<decision-log-owner role>'}`,
     ]);
   }
   warnOnDrift(ws, io);
@@ -18,7 +18,7 @@ export async function openDefined(dir: string, io: CliIo, threads?: number): Pro
 export function warnOnDrift(ws: Workspace, io: CliIo): void {
   if (!ws.drift || ws.state.definitionDigest === null) return;
   io.stderr(
-    `cutover: warning: ${ws.file.file} differs from the definition in force (seq ${ws.state.definitionSeq}); ` +
+    `cutover: warning: ${ws.file.path} differs from the definition in force (seq ${ws.state.definitionSeq}); ` +
       'showing the recorded definition. Nothing can be decided until the change is recorded with cutover program amend.\n',
   );
 }

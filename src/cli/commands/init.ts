@@ -2,7 +2,8 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidInput } from '../../errors.js';
-import { DEFINITION_FILE, parseDefinition } from '../../program/load.js';
+import { DEFINITION_FILE } from '../../program/load.js';
+import { parseDefinition } from '../../program/parse-definition.js';
 import { slug, standardTemplate } from '../../program/template.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { InitOptions } from '../options.js';
@@ -17,10 +18,10 @@ export async function init(o: InitOptions, io: CliIo): Promise<number> {
   }
   const programId = o.programId ?? `${slug(o.producer)}-${slug(o.contract)}`;
   const text = standardTemplate({ programId, producer: o.producer, consumer: o.consumer, contract: o.contract });
-  parseDefinition(text, file); // the template must always be valid; fail loudly, not with a broken file
+  // The template must always be valid: fail loudly here rather than write a broken file.
+  const roles = parseDefinition(text, file).definition.roles.map((r) => r.id);
   await mkdir(dir, { recursive: true });
   await writeFile(file, text);
-  const roles = parseDefinition(text, file).definition.roles.map((r) => r.id);
   io.stdout(
     `wrote ${file} (program ${programId})\n` +
       'next:\n' +

@@ -34,11 +34,15 @@ export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<n
       'to change it, edit cutover.yaml and run: cutover program amend --as <decision-log-owner role> --reason "…"',
     ]);
   }
-  return recordWith(ws, o, io, { type: 'define-program', definition: ws.file.definition, digest: ws.file.digest });
+  const { definition, digest, fileDigest } = await ws.file.load();
+  return recordWith(ws, o, io, { type: 'define-program', definition, digest, fileDigest });
 }
 
 export function programAmend(o: O.AmendOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, (ws) => ({ type: 'amend-program', definition: ws.file.definition, digest: ws.file.digest, reason: o.reason }));
+  return recordCommand(o, io, async (ws) => {
+    const { definition, digest, fileDigest } = await ws.file.load();
+    return { type: 'amend-program', definition, digest, fileDigest, reason: o.reason };
+  });
 }
 
 export function verdict(o: O.VerdictOptions, io: CliIo): Promise<number> {

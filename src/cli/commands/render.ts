@@ -15,7 +15,7 @@ export async function render(o: RenderOptions, io: CliIo): Promise<number> {
   const record = def.records.find((r) => r.id === o.record);
   if (record === undefined) throw new UnknownNameError('record', o.record, def.records.map((r) => r.id));
   if (record.kind !== 'decision-record') {
-    throw invalidInput({ source: ws.file.file, field: `records[${def.records.indexOf(record)}].kind`, expected: 'a record kind with a template (decision-record)', found: record.kind });
+    throw invalidInput({ source: ws.file.path, field: `records[${def.records.indexOf(record)}].kind`, expected: 'a record kind with a template (decision-record)', found: record.kind });
   }
   const now = o.at === undefined ? io.now() : new Date(parseTime('--at', o.at));
   const text = renderDecisionRecord(evaluate(ws.state, now), def, record);

@@ -14,7 +14,7 @@ export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
   }
   if (ws.drift) {
     const owners = state.definition!.roles.filter((r) => r.duties.includes('decision-log-owner')).map((r) => r.id);
-    throw new DefinitionDriftError(ws.file.file, ws.file.digest, state.definitionDigest!, state.definitionSeq, owners);
+    throw new DefinitionDriftError(ws.file.path, (await ws.file.load()).digest, state.definitionDigest!, state.definitionSeq, owners);
   }
   return EXIT.ok;
 }
