@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../src/domain/events.js';
+import type { EventDraft, LedgerEvent } from '../../src/domain/events.js';
 import { LedgerVerificationError, type LedgerFault } from '../../src/errors.js';
 import { canonicalJson, sha256Hex } from '../../src/ledger/canonical.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
-import { generateKeyPair, signerFromPem } from '../../src/ledger/keys.js';
+import { generateKeyPair, signerFromPem, type Signer } from '../../src/ledger/keys.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
 import { C, FILE, P, ROLE, Scenario } from '../support/program.js';
 
@@ -18,6 +18,18 @@ function story(): Scenario {
 }
 
 const linesOf = (events: readonly LedgerEvent[]) => events.map(serialize);
+
+const PHASE_8: EventDraft = { type: 'phase.started', actor: ROLE.logOwner, data: { phase: '8' } };
+
+function verdictBy(actor: string, verdict: 'GO' | 'NO-GO'): EventDraft {
+  return { type: 'verdict.cast', actor, data: { decision: 'runtime-cutover', party: P, verdict, target: null } };
+}
+
+/** The scenario's lines plus one event appended behind the policy's back, signed by `signer`. */
+function withForged(s: Scenario, draft: EventDraft, signer: Signer, at = '2026-12-01T00:00:00.000Z'): string[] {
+  const forged = seal(draft, { program: 'memorykernel-service-v3', seq: s.state.seq + 1, at, prev: s.state.head }, signer);
+  return [...linesOf(s.events), serialize(forged)];
+}
 
 function faultOf(lines: readonly string[]): { fault: LedgerFault; line: number; seq: number | null; message: string } {
   try {
@@ -81,15 +93,10 @@ describe('verify', () => {
     expect(faultOf(lines)).toMatchObject({ fault: 'not-canonical', line: 2 });
   });
 
-  it('names an event signed with another role\'s key: key not allowed for that role', () => {
+  it("names an event signed with another role's key: key not allowed for that role", () => {
     const s = story();
     // The consumer's approver signs an event that claims to be the producer's approver's verdict.
-    const forged = seal(
-      { type: 'verdict.cast', actor: ROLE.producerApprover, data: { decision: 'runtime-cutover', party: P, verdict: 'GO', target: null } },
-      { program: 'memorykernel-service-v3', seq: 7, at: '2026-12-01T00:00:00.000Z', prev: s.state.head },
-      s.fixture.signers[ROLE.consumerApprover]!,
-    );
-    const f = faultOf([...linesOf(s.events), serialize(forged)]);
+    const f = faultOf(withForged(s, verdictBy(ROLE.producerApprover, 'GO'), s.fixture.signers[ROLE.consumerApprover]!));
     expect(f).toMatchObject({ fault: 'key-not-allowed', line: 7 });
     expect(f.message).toContain(ROLE.consumerApprover);
   });
@@ -97,25 +104,18 @@ describe('verify', () => {
   it('names an event signed with a key no role holds', () => {
     const s = story();
     const stranger = signerFromPem(generateKeyPair().privateKeyPem);
-    const forged = seal({ type: 'phase.started', actor: ROLE.logOwner, data: { phase: '8' } }, { program: 'memorykernel-service-v3', seq: 7, at: '2026-12-01T00:00:00.000Z', prev: s.state.head }, stranger);
-    expect(faultOf([...linesOf(s.events), serialize(forged)])).toMatchObject({ fault: 'unknown-key', line: 7 });
+    expect(faultOf(withForged(s, PHASE_8, stranger))).toMatchObject({ fault: 'unknown-key', line: 7 });
   });
 
   it('names an event its role may not record, even when correctly signed', () => {
     const s = story();
     // The incident commander signs, with its own key, a verdict: only approvers may.
-    const forged = seal(
-      { type: 'verdict.cast', actor: ROLE.producerIc, data: { decision: 'runtime-cutover', party: P, verdict: 'GO', target: null } },
-      { program: 'memorykernel-service-v3', seq: 7, at: '2026-12-01T00:00:00.000Z', prev: s.state.head },
-      s.fixture.signers[ROLE.producerIc]!,
-    );
-    expect(faultOf([...linesOf(s.events), serialize(forged)])).toMatchObject({ fault: 'not-allowed', line: 7 });
+    expect(faultOf(withForged(s, verdictBy(ROLE.producerIc, 'GO'), s.fixture.signers[ROLE.producerIc]!))).toMatchObject({ fault: 'not-allowed', line: 7 });
   });
 
   it('names an event dated before its predecessor', () => {
     const s = story();
-    const early = seal({ type: 'phase.started', actor: ROLE.logOwner, data: { phase: '8' } }, { program: 'memorykernel-service-v3', seq: 7, at: '2000-01-01T00:00:00.000Z', prev: s.state.head }, s.fixture.signers[ROLE.logOwner]!);
-    expect(faultOf([...linesOf(s.events), serialize(early)])).toMatchObject({ fault: 'time-order', line: 7 });
+    expect(faultOf(withForged(s, PHASE_8, s.fixture.signers[ROLE.logOwner]!, '2000-01-01T00:00:00.000Z'))).toMatchObject({ fault: 'time-order', line: 7 });
   });
 
   it('checks each event against the keys in force at its point: a key removed by an amendment stops working', () => {
@@ -125,10 +125,9 @@ describe('verify', () => {
     const amended = { ...def, roles: def.roles.map((r) => (r.id === ROLE.producerApprover ? { ...r, keys: [rotated.publicKey] } : r)) };
     s.record({ type: 'amend-program', actor: ROLE.logOwner, definition: amended, digest: `sha256:${sha256Hex(canonicalJson(amended))}`, fileDigest: FILE, reason: 'rotate key' });
     // Before the amendment the old key was good; after it, only the new one is.
-    const old = seal({ type: 'verdict.cast', actor: ROLE.producerApprover, data: { decision: 'runtime-cutover', party: P, verdict: 'NO-GO', target: null } }, { program: 'memorykernel-service-v3', seq: 8, at: '2026-12-01T00:00:00.000Z', prev: s.state.head }, s.fixture.signers[ROLE.producerApprover]!);
-    expect(faultOf([...linesOf(s.events), serialize(old)])).toMatchObject({ fault: 'unknown-key', line: 8 });
-    const fresh = seal({ type: 'verdict.cast', actor: ROLE.producerApprover, data: { decision: 'runtime-cutover', party: P, verdict: 'NO-GO', target: null } }, { program: 'memorykernel-service-v3', seq: 8, at: '2026-12-01T00:00:00.000Z', prev: s.state.head }, signerFromPem(rotated.privateKeyPem));
-    expect(verifyLedger({ source: 'l', lines: [...linesOf(s.events), serialize(fresh)] }).events).toHaveLength(8);
+    const noGo = verdictBy(ROLE.producerApprover, 'NO-GO');
+    expect(faultOf(withForged(s, noGo, s.fixture.signers[ROLE.producerApprover]!))).toMatchObject({ fault: 'unknown-key', line: 8 });
+    expect(verifyLedger({ source: 'l', lines: withForged(s, noGo, signerFromPem(rotated.privateKeyPem)) }).events).toHaveLength(8);
   });
 
   it('reports a torn last line after verifying every complete line before it', () => {
