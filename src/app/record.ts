@@ -8,6 +8,7 @@ import { decide, type Command } from '../domain/decide.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { DefinitionDriftError, WrongKeyError } from '../errors.js';
 import { seal } from '../ledger/chain.js';
+import { tornLineError } from '../ledger/verify.js';
 import { findSigner, type KeySource } from './keyring.js';
 import { withAppended, type Workspace } from './workspace.js';
 
@@ -17,6 +18,7 @@ export interface Recorded {
 }
 
 export async function record(ws: Workspace, command: Command, keys: KeySource): Promise<Recorded> {
+  if (ws.torn !== undefined) throw tornLineError(ws.ledgerSource, ws.torn, 'nothing was recorded');
   const changesDefinition = command.type === 'define-program' || command.type === 'amend-program';
   if (ws.drift && !changesDefinition && ws.state.definitionDigest !== null) {
     const logOwners = ws.state.definition!.roles.filter((r) => r.duties.includes('decision-log-owner')).map((r) => r.id);

@@ -9,7 +9,7 @@ import type { LedgerEvent } from '../domain/events.js';
 import { verifyLedgerText } from '../ledger/check-pool.js';
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
 import { FileLedgerStore } from '../store/file-store.js';
-import type { LedgerStore } from '../store/ledger-store.js';
+import type { LedgerStore, TornLine } from '../store/ledger-store.js';
 
 export interface Workspace {
   readonly dir: string;
@@ -20,6 +20,8 @@ export interface Workspace {
   readonly state: ProgramState;
   /** The file differs from the definition in force (or none is recorded yet). */
   readonly drift: boolean;
+  /** A torn last line after the verified events (reads still work; appends are refused). */
+  readonly torn?: TornLine;
 }
 
 export interface OpenOptions {
@@ -33,8 +35,8 @@ export async function openProgram(dir: string, options: OpenOptions = {}): Promi
   const store = FileLedgerStore.forProgramDir(root);
   // A program directory holds one program; its store does not need the id to find the ledger.
   const text = await store.read(PROGRAM_IN_DIR);
-  const { events, state } = await verifyLedgerText(text, options);
-  const ws = { dir: root, file, store, ledgerSource: text.source, events, state };
+  const { events, state, torn } = await verifyLedgerText(text, options);
+  const ws = { dir: root, file, store, ledgerSource: text.source, events, state, ...(torn === undefined ? {} : { torn }) };
   const drift = await driftOf(file, state);
   const fileProgram = drift ? (await file.load()).definition.program.id : state.program;
   if (state.program !== null && fileProgram !== state.program) {

@@ -9,6 +9,7 @@ import type { LedgerEvent } from '../domain/events.js';
 import { evolve, initialState, type ProgramState } from '../domain/state.js';
 import { checkLine, type LineCheck } from './chain.js';
 import { digestOf } from './canonical.js';
+import type { TornLine } from '../store/ledger-store.js';
 
 export interface LedgerText {
   /** Where the lines come from, for messages (a file path). */
@@ -16,12 +17,26 @@ export interface LedgerText {
   /** The complete lines, without their newlines. */
   readonly lines: readonly string[];
   /** A last line with no newline: what a crash in the middle of an append leaves. */
-  readonly torn?: { readonly line: number; readonly bytes: number };
+  readonly torn?: TornLine;
 }
 
 export interface Verified {
   readonly events: readonly LedgerEvent[];
   readonly state: ProgramState;
+  /** A torn last line after the verified events: reported, never hiding them. */
+  readonly torn?: TornLine;
+}
+
+/** The error for a torn last line; `outcome` says what the command did about it. */
+export function tornLineError(source: string, torn: TornLine, outcome: string): LedgerVerificationError {
+  return new LedgerVerificationError(
+    source,
+    torn.line,
+    null,
+    'torn',
+    `the last line is incomplete (${torn.bytes} bytes, no newline), as a crash during an append leaves it; the ${torn.line - 1} events before it verify; ${outcome}`,
+    [`the partial line was never acknowledged as written; remove it with: truncate -s ${torn.keepBytes} ${source}`],
+  );
 }
 
 
@@ -78,10 +93,5 @@ export function verifyLedger(text: LedgerText, precomputed?: readonly LineCheck[
     state = evolve(state, event);
     events.push(event);
   }
-  if (text.torn !== undefined) {
-    fail(text.torn.line - 1, null, 'torn', `the last line is incomplete (${text.torn.bytes} bytes, no newline), as a crash during an append leaves it; the ${events.length} events before it verify`, [
-      'remove the incomplete last line (it was never acknowledged as written), then run the command again',
-    ]);
-  }
-  return { events, state };
+  return text.torn === undefined ? { events, state } : { events, state, torn: text.torn };
 }

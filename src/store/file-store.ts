@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { LedgerEvent } from '../domain/events.js';
 import { LedgerVerificationError, StaleHeadError } from '../errors.js';
 import { serialize } from '../ledger/chain.js';
+import { tornLineError } from '../ledger/verify.js';
 import { withFileLock } from './file-lock.js';
 import type { LedgerHead, LedgerRead, LedgerStore } from './ledger-store.js';
 
@@ -50,7 +51,7 @@ export class FileLedgerStore implements LedgerStore {
     const lines = start === 0 ? parts : parts.slice(start);
     return last === ''
       ? { source: path, lines }
-      : { source: path, lines, torn: { line: parts.length + 1, bytes: Buffer.byteLength(last) } };
+      : { source: path, lines, torn: { line: parts.length + 1, bytes: Buffer.byteLength(last), keepBytes: Buffer.byteLength(text) - Buffer.byteLength(last) } };
   }
 
   async head(program: string): Promise<LedgerHead | null> {
@@ -63,11 +64,7 @@ export class FileLedgerStore implements LedgerStore {
     await mkdir(dirname(path), { recursive: true });
     return withFileLock(path, async () => {
       const current = await this.readFile(path);
-      if (current.torn !== undefined) {
-        throw new LedgerVerificationError(path, current.torn.line, null, 'torn', `the last line is incomplete (${current.torn.bytes} bytes, no newline); nothing was appended`, [
-          'remove the incomplete last line (it was never acknowledged as written), then run the command again',
-        ]);
-      }
+      if (current.torn !== undefined) throw tornLineError(path, current.torn, 'nothing was appended');
       const head = headOf(current.lines, path);
       if ((head?.hash ?? null) !== expectedHead) throw new StaleHeadError(expectedHead, head?.hash ?? null);
       if (events.length === 0) return head!;

@@ -11,13 +11,23 @@ export interface LedgerHead {
   readonly hash: string;
 }
 
+/** What a crash in the middle of an append leaves: a last line with no newline, never acknowledged. */
+export interface TornLine {
+  /** 1-based line number of the partial line. */
+  readonly line: number;
+  /** Its length in bytes. */
+  readonly bytes: number;
+  /** The length of the complete lines before it: truncating the file to this removes it. */
+  readonly keepBytes: number;
+}
+
 export interface LedgerRead {
   /** Where the lines come from, for messages. */
   readonly source: string;
   /** Complete lines from the requested seq on, exactly as stored, without newlines. */
   readonly lines: readonly string[];
   /** A trailing partial line (a crash mid-append). The complete lines before it are still returned. */
-  readonly torn?: { readonly line: number; readonly bytes: number };
+  readonly torn?: TornLine;
 }
 
 export interface LedgerStore {

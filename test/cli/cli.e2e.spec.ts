@@ -91,15 +91,21 @@ describe('verify', () => {
     }
   });
 
-  it('a torn last line is exit 3 for reads and writes, and the ledger is left as it was', () => {
+  it('a torn last line never hides the events before it: reads warn, verify and writes exit 3, the ledger is left as it was', () => {
     const dir = copyOfExample();
+    const complete = ledgerOf(dir);
     appendFileSync(join(dir, '.cutover/ledger.jsonl'), '{"actor":"integration-pro');
     const before = ledgerOf(dir);
-    const status = cutover(['-C', dir, 'status']);
-    expect(status.code).toBe(3);
+    const status = cutover(['-C', dir, 'status', '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).seq).toBe(7);
     expect(status.stderr).toContain('ledger.jsonl:8: torn: the last line is incomplete');
     expect(status.stderr).toContain('the 7 events before it verify');
-    expect(cutover(['-C', dir, 'phase', 'start', '8', ...as(LOG_OWNER, LATER)]).code).toBe(3);
+    const verify = cutover(['-C', dir, 'verify']);
+    expect(verify.code).toBe(3);
+    expect(verify.stderr).toContain(`truncate -s ${Buffer.byteLength(complete)} `);
+    const write = cutover(['-C', dir, 'phase', 'start', '8', ...as(LOG_OWNER, LATER)]);
+    expect(write.code).toBe(3);
     expect(ledgerOf(dir)).toBe(before);
   });
 });

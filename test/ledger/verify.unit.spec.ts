@@ -4,7 +4,7 @@ import { LedgerVerificationError, type LedgerFault } from '../../src/errors.js';
 import { canonicalJson, sha256Hex } from '../../src/ledger/canonical.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
 import { generateKeyPair, signerFromPem, type Signer } from '../../src/ledger/keys.js';
-import { verifyLedger } from '../../src/ledger/verify.js';
+import { tornLineError, verifyLedger } from '../../src/ledger/verify.js';
 import { C, FILE, P, ROLE, Scenario } from '../support/program.js';
 
 function story(): Scenario {
@@ -130,18 +130,15 @@ describe('verify', () => {
     expect(verifyLedger({ source: 'l', lines: withForged(s, noGo, signerFromPem(rotated.privateKeyPem)) }).events).toHaveLength(8);
   });
 
-  it('reports a torn last line after verifying every complete line before it', () => {
-    const lines = linesOf(story().events);
-    const f = (() => {
-      try {
-        verifyLedger({ source: 'ledger.jsonl', lines, torn: { line: 7, bytes: 40 } });
-      } catch (e) {
-        return e as LedgerVerificationError;
-      }
-      throw new Error('expected failure');
-    })();
-    expect(f.fault).toBe('torn');
-    expect(f.line).toBe(7);
-    expect(f.message).toContain('the 6 events before it verify');
+  it('reports a torn last line, after verifying every complete line before it', () => {
+    const s = story();
+    const verified = verifyLedger({ source: 'ledger.jsonl', lines: linesOf(s.events), torn: { line: 7, bytes: 40, keepBytes: 1234 } });
+    expect(verified.events).toHaveLength(6);
+    expect(verified.state).toEqual(s.state);
+    expect(verified.torn).toEqual({ line: 7, bytes: 40, keepBytes: 1234 });
+    const error = tornLineError('ledger.jsonl', verified.torn!, 'nothing was appended');
+    expect(error).toMatchObject({ fault: 'torn', line: 7, kind: 'ledger' });
+    expect(error.message).toContain('the 6 events before it verify');
+    expect(error.hints[0]).toContain('truncate -s 1234 ledger.jsonl');
   });
 });

@@ -38,7 +38,7 @@ describe('file: the JSONL file itself', () => {
       await appendFile(store.pathOf('alpha'), '{"actor":"someone","at":"2026');
       const read = await store.read('alpha');
       expect(read.lines).toEqual(events.map(serialize));
-      expect(read.torn).toEqual({ line: 4, bytes: 29 });
+      expect(read.torn).toEqual({ line: 4, bytes: 29, keepBytes: events.map((e) => serialize(e) + '\n').join('').length });
     }));
 
   it('refuses to append after a torn line, and leaves the file as it was', () =>

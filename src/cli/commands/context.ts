@@ -1,6 +1,7 @@
 /** Shared steps of commands: open the program, say when the file drifted, pick the time. */
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import { InvalidTransitionError } from '../../errors.js';
+import { tornLineError } from '../../ledger/verify.js';
 import type { CliIo } from '../io.js';
 import { parseTime } from '../parse.js';
 
@@ -12,6 +13,9 @@ export async function openDefined(dir: string, io: CliIo, threads?: number): Pro
     ]);
   }
   warnOnDrift(ws, io);
+  if (ws.torn !== undefined) {
+    io.stderr(`cutover: warning: ${tornLineError(ws.ledgerSource, ws.torn, `showing the ${ws.state.seq} complete events`).message}\n`);
+  }
   return ws;
 }
 
