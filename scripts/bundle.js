@@ -1,3 +1,4 @@
+// CUTOVER_NO_MINIFY=1 keeps names readable for profiling (node --cpu-prof).
 // Bundles the CLI into dist/bundle/ (one file per entry, shared chunks), so start-up does not pay
 // for resolving and loading ~60 modules one by one. `tsc` still emits dist/ for the library and tests.
 import { build } from 'esbuild';
@@ -7,7 +8,7 @@ await build({
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,
-  minify: true,
+  minify: process.env.CUTOVER_NO_MINIFY !== "1",
   sourcemap: 'linked',
   format: 'esm',
   platform: 'node',

@@ -27,24 +27,17 @@ export async function verifyLedgerText(text: LedgerText, options: VerifyOptions 
   const threads = Math.max(1, options.threads ?? availableParallelism());
   // The worker exists only in the built package (dist/); from sources, check in this thread.
   if (threads === 1 || text.lines.length < PARALLEL_FROM || !existsSync(workerFile)) return verifyLedger(text);
+  // This thread takes the first share itself (its checks yield the parsed events for free);
+  // one worker per other core takes the rest. Only faults come back from the workers.
   const size = Math.ceil(text.lines.length / threads);
-  const chunks = Array.from({ length: threads }, (_, i) => text.lines.slice(i * size, (i + 1) * size));
-  const pending = chunks.map((lines) => runWorker(lines));
-  // While the workers check hashes and signatures, parse here what the linking rules need.
-  const parsed = text.lines.map((line) => {
-    try {
-      return JSON.parse(line) as LedgerEvent;
-    } catch {
-      return null;
-    }
-  });
+  const own = text.lines.slice(0, size);
+  const pending = Array.from({ length: threads - 1 }, (_, i) => runWorker(text.lines.slice((i + 1) * size, (i + 2) * size)));
+  const checks: LineCheck[] = own.map(checkLine);
   const faults = (await Promise.all(pending)).flat();
-  const checks: LineCheck[] = text.lines.map((line, i) => {
-    const fault = faults[i];
-    if (fault != null) return { ok: false, ...fault };
-    const event = parsed[i];
-    return event == null ? checkLine(line) : { ok: true, event };
-  });
+  for (let i = size; i < text.lines.length; i++) {
+    const fault = faults[i - size];
+    checks.push(fault == null ? { ok: true, event: JSON.parse(text.lines[i]!) as LedgerEvent } : { ok: false, ...fault });
+  }
   return verifyLedger(text, checks);
 }
 

@@ -5,10 +5,10 @@ import type { LedgerEvent } from '../../src/domain/events.js';
 import { evaluate } from '../../src/domain/evaluate.js';
 import { replay } from '../../src/domain/state.js';
 import { LedgerVerificationError } from '../../src/errors.js';
-import { canonicalJson } from '../../src/ledger/canonical.js';
-import { canonicalForms, serialize } from '../../src/ledger/chain.js';
+import { canonicalJson, digestOf } from '../../src/ledger/canonical.js';
+import { canonicalForms, checkLine, formsFromCanonicalLine, seal, serialize } from '../../src/ledger/chain.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
-import { C, P, ROLE, Scenario, SHA_A, SHA_B } from '../support/program.js';
+import { C, FILE, P, programFixture, ROLE, Scenario, SHA_A, SHA_B } from '../support/program.js';
 
 /** What the file store does with a file's bytes: complete lines, and a torn tail if any. */
 function readBack(bytes: Uint8Array) {
@@ -143,6 +143,44 @@ describe('evolve', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('checking a line', () => {
+  const base = programFixture();
+  const signer = base.signers[ROLE.logOwner]!;
+  // Contract maps are free-form: any keys, including integer-like ones that JSON.parse reorders.
+  const contracts = fc.dictionary(fc.oneof(fc.string({ minLength: 1 }), fc.nat().map(String)), fc.string({ minLength: 1 }), { maxKeys: 6 });
+
+  function definedWith(c: Record<string, string>) {
+    const definition = { ...base.definition, baseline: { tag: 'v2', sha: SHA_A, contracts: c } };
+    return seal({ type: 'program.defined', actor: ROLE.logOwner, data: { definition, digest: digestOf(definition), file: FILE } }, { program: 'memorykernel-service-v3', seq: 1, at: '2026-01-01T00:00:00.000Z', prev: null }, signer);
+  }
+
+  it('accepts every canonical line, whatever its keys, with the same hashed and signed forms as canonicalize', () => {
+    fc.assert(
+      fc.property(contracts, (c) => {
+        const event = definedWith(c);
+        const line = serialize(event);
+        expect(checkLine(line).ok).toBe(true);
+        const expected = canonicalForms(event);
+        const forms = formsFromCanonicalLine(line, JSON.parse(line) as LedgerEvent);
+        expect({ hashed: forms?.hashed, signed: forms?.signed }).toEqual({ hashed: expected.hashed, signed: expected.signed });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses the same event encoded any other way', () => {
+    fc.assert(
+      fc.property(contracts, (c) => {
+        const event = definedWith(c);
+        const reordered = JSON.stringify(Object.fromEntries(Object.entries(event).reverse()));
+        const spaced = JSON.stringify(event, null, 1).replace(/\n/g, '');
+        for (const text of [reordered, spaced]) expect(checkLine(text)).toMatchObject({ ok: false, fault: 'not-canonical' });
+      }),
+      { numRuns: 100 },
     );
   });
 });
