@@ -3,7 +3,7 @@
  * Add fields freely; rename or remove only with a new version.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { Evaluation } from '../domain/evaluate.js';
+import type { Blocker as EvaluatedBlocker, Evaluation } from '../domain/evaluate.js';
 import { Target } from '../program/schema.js';
 
 export const STATUS_VERSION = 1;
@@ -74,6 +74,12 @@ export const StatusReport = Type.Object(
 
 export type StatusReport = Static<typeof StatusReport>;
 
+export type BlockerView = Static<typeof Blocker>;
+
+export function blockerView(b: EvaluatedBlocker): BlockerView {
+  return { gate: b.gate, kind: b.kind, text: b.text, owner: { ...b.owner }, details: [...b.details], missing: [...b.missing], waitingOn: [...b.waitingOn], clear: [...b.clear] };
+}
+
 export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): StatusReport {
   const t = ev.target;
   return {
@@ -100,16 +106,7 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
     })),
     phases: ev.phases.map((p) => ({ id: p.id, title: p.title, status: p.status, reason: p.reason })),
     nextPhase: ev.nextPhase,
-    blockers: ev.blockers.map((b) => ({
-      gate: b.gate,
-      kind: b.kind,
-      text: b.text,
-      owner: { ...b.owner },
-      details: [...b.details],
-      missing: [...b.missing],
-      waitingOn: [...b.waitingOn],
-      clear: [...b.clear],
-    })),
+    blockers: ev.blockers.map(blockerView),
     window: ev.window === null ? null : { decision: ev.window.decision, status: ev.window.approved ? 'approved' : 'not-approved', notes: { ...ev.window.notes } },
     target: t === null ? null : { tag: t.tag, sha: t.sha, contracts: { ...t.contracts }, seq: t.seq, at: t.at, by: t.actor },
     baseline: ev.baseline,

@@ -46,6 +46,12 @@ describe('status and gate on the example', () => {
       expect(noGo.stdout).toContain(text);
     }
     expect(cutover(['-C', EXAMPLE, 'gate', 'rehearsal-continuation']).code).toBe(0);
+    const json = cutover(['-C', EXAMPLE, 'gate', 'runtime-cutover', '--json']);
+    expect(json.code).toBe(1);
+    const gate = JSON.parse(json.stdout);
+    expect(gate.decision).toMatchObject({ id: 'runtime-cutover', outcome: 'NO-GO' });
+    expect(gate.blockers.map((b: { gate: string }) => b.gate)).toEqual(['target-published', 'bilateral-go', 'runtime-evidence', 'rollback-evidence']);
+    expect(gate.blockers[1].waitingOn).toEqual(['memorykernel', 'assistsupport']);
     expect(cutover(['-C', EXAMPLE, 'gate', 'nope']).code).toBe(2);
   });
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
@@ -82,7 +82,7 @@ async function hashFileInside(dir: string, file: string): Promise<{ path: string
   }
   const root = await realpath(dir);
   const rel = relative(root, real);
-  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || resolve(root, rel) !== real) {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw invalidInput({ source, field: '', expected: `a file inside the program directory ${root}`, found: real });
   }
   const hash = createHash('sha256');

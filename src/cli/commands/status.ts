@@ -1,5 +1,5 @@
 /** `status` and `gate`: what the ledger says now. */
-import { statusReport } from '../../app/status-report.js';
+import { blockerView, statusReport } from '../../app/status-report.js';
 import { evaluate } from '../../domain/evaluate.js';
 import { UnknownNameError } from '../../errors.js';
 import { formatBlockers, formatStatus } from '../format.js';
@@ -28,21 +28,15 @@ export async function gate(o: GateOptions, io: CliIo): Promise<number> {
   if (decision === undefined) throw new UnknownNameError('decision', o.decision, ev.decisions.map((d) => d.id));
   if (o.json) {
     const report = statusReport(ev, now, !ws.drift);
-    const blockers = decision.blockers.map((b) => b.gate);
-    io.stdout(
-      JSON.stringify(
-        {
-          version: report.version,
-          program: report.program,
-          head: report.head,
-          seq: report.seq,
-          decision: report.decisions.find((d) => d.id === decision.id),
-          blockers: statusReport({ ...ev, blockers: decision.blockers }, now, !ws.drift).blockers.filter((b) => blockers.includes(b.gate)),
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    const gate = {
+      version: report.version,
+      program: report.program,
+      head: report.head,
+      seq: report.seq,
+      decision: report.decisions.find((d) => d.id === decision.id),
+      blockers: decision.blockers.map(blockerView),
+    };
+    io.stdout(JSON.stringify(gate, null, 2) + '\n');
   } else if (decision.outcome === 'GO') {
     io.stdout(`${decision.id}: GO (seq ${ev.seq}, head ${ev.head})\n`);
   } else {
