@@ -38,6 +38,9 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
     if (role.party === 'joint' && role.duties.includes('approver')) {
       problem(['roles', i, 'duties'], 'no "approver" duty on a joint role (a verdict speaks for one party)', role.duties);
     }
+    if (role.party !== 'joint' && role.duties.includes('decision-log-owner')) {
+      problem(['roles', i, 'party'], '"joint" for a role with duty "decision-log-owner" (the decision log is kept for all parties)', role.party);
+    }
   });
   def.parties.forEach((party, i) => {
     if (!def.roles.some((r) => r.party === party.id && r.duties.includes('approver'))) {

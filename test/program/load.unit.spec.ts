@@ -51,6 +51,7 @@ describe('cutover.yaml', () => {
     ['a gate owned by an unknown role', '    owner: prod-release-owner\n', '    owner: nobody\n', 'gates[0].owner', 'owner: nobody'],
     ['a decision naming an unknown gate', 'rollback-evidence, no-blocking-incident]', 'rollback-evidence, no-such-gate]', 'decisions[1].gates[4]', 'no-such-gate'],
     ['a phase naming an unknown decision', '    decision: runtime-cutover\n    entry', '    decision: runtime-cutovr\n    entry', 'phases[1].decision', 'runtime-cutovr'],
+    ['a decision-log owner held by one party', '    party: joint\n', '    party: prod # the log owner\n', 'roles[4].party', '# the log owner'],
     ['a party without an approver', '    duties: [rollback-owner, approver]\n    keys: []\n  - id: cons-runtime-owner', '    duties: [rollback-owner]\n    keys: []\n  - id: cons-runtime-owner', 'parties[0].id', '- id: prod'],
   ])('refuses %s, naming the field, its line and what would be valid', (_what, from, to, field, onLine) => {
     const yaml = template.replace(from, to);
