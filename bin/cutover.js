@@ -8,5 +8,6 @@ const code = await main(process.argv.slice(2), {
   env: process.env,
   now: () => new Date(),
   cwd: process.cwd(),
+  progress: process.stderr,
 });
 process.exitCode = code;

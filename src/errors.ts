@@ -190,6 +190,20 @@ export class LedgerLockedError extends CutoverError {
   }
 }
 
+/** Evidence the tool checked for itself and found wanting: a tag/SHA pair that is not real, a repin
+ *  that is not atomic, a payload that does not match. Nothing is recorded. */
+export class EvidenceRejectedError extends CutoverError {
+  readonly kind = 'policy';
+  readonly code = 'evidence-rejected';
+  constructor(
+    readonly what: string,
+    readonly problems: readonly string[],
+    hints: readonly string[] = [],
+  ) {
+    super(`${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, hints);
+  }
+}
+
 /** Why a ledger line fails verification. */
 export type LedgerFault =
   | 'edited'

@@ -1,6 +1,7 @@
 /** The formats Cutover publishes, each from its one TypeBox source. */
 import { StatusReport } from './app/status-report.js';
 import { EventData, LedgerLine } from './domain/events.js';
+import { HandoffPayload } from './domain/handoff.js';
 import { ProgramDefinition } from './program/schema.js';
 
 export function schemaFiles(): Record<string, unknown> {
@@ -8,5 +9,6 @@ export function schemaFiles(): Record<string, unknown> {
     'cutover.schema.json': ProgramDefinition,
     'ledger-line.schema.json': { ...LedgerLine, eventData: EventData },
     'status.schema.json': StatusReport,
+    'handoff-payload.schema.json': HandoffPayload,
   };
 }

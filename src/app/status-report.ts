@@ -28,7 +28,29 @@ const Blocker = Type.Object({
   waitingOn: Type.Array(Type.String(), { description: 'party ids this blocker waits on' }),
   clear: Type.Array(Type.String(), { description: 'commands that would clear it' }),
 });
-const PublishedTarget = Type.Intersect([Target, Type.Object({ seq: Type.Integer(), at: Type.String(), by: Type.String() })]);
+const PublishedTarget = Type.Intersect([
+  Target,
+  Type.Object({
+    seq: Type.Integer(),
+    at: Type.String(),
+    by: Type.String(),
+    verified: Type.Boolean({ description: "the latest check against the producer's repository passed" }),
+    annotated: Type.Union([Type.Boolean(), Type.Null()]),
+    tagObject: Type.Union([Type.String(), Type.Null()]),
+    checkedSeq: Type.Union([Type.Integer(), Type.Null()]),
+    problems: Type.Array(Type.String()),
+  }),
+]);
+const Evidence = Type.Object({
+  party: Type.String(),
+  kind: Type.String(),
+  result: Type.Union([Type.Literal('pass'), Type.Literal('fail')]),
+  target: Type.Object({ tag: Type.String(), sha: Type.String() }),
+  stale: Type.Boolean({ description: 'recorded for another target than the current one: it counts for nothing now' }),
+  summary: Type.String(),
+  seq: Type.Integer(),
+  at: Type.String(),
+});
 const PhaseStatus = Type.Union([Type.Literal('not-started'), Type.Literal('active'), Type.Literal('closed'), Type.Literal('complete')]);
 
 export const StatusReport = Type.Object(
@@ -67,6 +89,7 @@ export const StatusReport = Type.Object(
       Type.Object({ id: Type.String(), text: Type.String(), owner: Type.String(), due: Type.String(), phase: Type.Optional(Type.String()), overdue: Type.Boolean(), seq: Type.Integer() }),
     ),
     incidents: Type.Array(Type.Object({ id: Type.String(), party: Type.String(), severity: Type.String(), summary: Type.String(), seq: Type.Integer() })),
+    evidence: Type.Array(Evidence, { description: 'the latest evidence of each party and kind, per target' }),
     evidenceCount: Type.Integer(),
   },
   { additionalProperties: false, $id: 'https://cutover.dev/schemas/status.schema.json', title: 'cutover status --json (version 1)' },
@@ -108,11 +131,27 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
     nextPhase: ev.nextPhase,
     blockers: ev.blockers.map(blockerView),
     window: ev.window === null ? null : { decision: ev.window.decision, status: ev.window.approved ? 'approved' : 'not-approved', notes: { ...ev.window.notes } },
-    target: t === null ? null : { tag: t.tag, sha: t.sha, contracts: { ...t.contracts }, seq: t.seq, at: t.at, by: t.actor },
+    target:
+      t === null
+        ? null
+        : {
+            tag: t.tag,
+            sha: t.sha,
+            contracts: { ...t.contracts },
+            seq: t.seq,
+            at: t.at,
+            by: t.actor,
+            verified: t.verified,
+            annotated: t.facts?.annotated ?? null,
+            tagObject: t.facts?.tagObject ?? null,
+            checkedSeq: t.checkedSeq,
+            problems: [...t.problems],
+          },
     baseline: ev.baseline,
     rollbackTarget: ev.rollbackTarget,
     manualBlockers: ev.manualBlockers.map((b) => ({ id: b.id, text: b.text, owner: b.owner, due: b.due, ...(b.phase === undefined ? {} : { phase: b.phase }), overdue: b.overdue, seq: b.seq })),
     incidents: ev.openIncidents.map((i) => ({ id: i.id, party: i.party, severity: i.severity, summary: i.summary, seq: i.seq })),
+    evidence: ev.evidence.map((e) => ({ party: e.party, kind: e.kind, result: e.result, target: { tag: e.target.tag, sha: e.target.sha }, stale: e.stale, summary: e.summary, seq: e.seq, at: e.at })),
     evidenceCount: ev.evidenceCount,
   };
 }

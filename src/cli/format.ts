@@ -1,5 +1,6 @@
 /** Human-readable output. Plain text, no colour: it ends up in CI logs and terminals alike. */
 import type { Blocker, Evaluation } from '../domain/evaluate.js';
+import type { LedgerEvent } from '../domain/events.js';
 import { describeTarget } from '../domain/evaluate.js';
 import { CutoverError, InvalidInputError, PolicyRefusalError } from '../errors.js';
 
@@ -34,9 +35,16 @@ export function formatStatus(ev: Evaluation): string {
   const pWidth = Math.max(...ev.phases.map((p) => p.title.length)) + 2;
   for (const p of ev.phases) out.push(`  ${pad(p.id, 4)}${pad(p.title, pWidth)}${pad(p.status, 13)}${p.reason}`);
   out.push('');
-  out.push(`Target:   ${ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq})`}`);
+  const verified = (t: NonNullable<Evaluation['target']>) => (t.verified ? 'verified' : t.checkedSeq === null ? 'NOT verified' : 'verification FAILED');
+  out.push(`Target:   ${ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq}, ${verified(ev.target)})`}`);
   out.push(`Baseline: ${ev.baseline === null ? 'none recorded' : `${describeTarget(ev.baseline)} ${contracts(ev.baseline.contracts)}`}`);
   if (ev.window !== null) out.push(`Window:   ${ev.window.approved ? 'approved' : 'not approved'} (${ev.window.decision})`);
+  if (ev.evidence.length > 0) {
+    out.push('', 'Evidence (latest per party, kind and target)');
+    for (const e of ev.evidence) {
+      out.push(`  ${pad(e.party, 16)}${pad(e.kind, 20)}${pad(e.result.toUpperCase(), 6)}${describeTarget(e.target)}${e.stale ? '  STALE' : ''}  (seq ${e.seq})`);
+    }
+  }
   if (ev.openIncidents.length > 0) {
     out.push('', 'Open incidents');
     for (const i of ev.openIncidents) out.push(`  ${i.id} ${i.severity} ${i.party}: ${i.summary}`);
@@ -64,4 +72,34 @@ export function formatError(error: unknown): string {
     return lines.join('\n') + '\n';
   }
   return `cutover: internal error: ${(error as Error)?.stack ?? String(error)}\n`;
+}
+
+/** One line saying what an event records. */
+export function describeEvent(e: LedgerEvent): string {
+  switch (e.type) {
+    case 'program.defined':
+    case 'program.amended':
+      return `${e.data.definition.program.id} ${e.data.digest.slice(0, 19)}${e.type === 'program.amended' ? ` — ${e.data.reason}` : ''}`;
+    case 'target.published':
+      return `${e.data.as} ${e.data.target.tag} @ ${e.data.target.sha}${e.data.verification === null ? ' (not verified)' : ' (verified)'}`;
+    case 'target.verified':
+      return `${e.data.tag} @ ${e.data.sha}: ${e.data.ok ? 'verified' : `FAILED: ${e.data.problems.join('; ')}`}`;
+    case 'verdict.cast':
+      return `${e.data.party} ${e.data.verdict} on ${e.data.decision}${e.data.note === undefined ? '' : ` — ${e.data.note}`}`;
+    case 'evidence.added':
+      return `${e.data.party} ${e.data.kind} ${e.data.result.toUpperCase()} for ${e.data.target.tag}: ${e.data.summary}`;
+    case 'blocker.raised':
+      return `${e.data.id}: ${e.data.text} (owner ${e.data.owner}, due ${e.data.due})`;
+    case 'blocker.resolved':
+      return `${e.data.id}: ${e.data.note}`;
+    case 'phase.started':
+      return `Phase ${e.data.phase}`;
+    case 'phase.closed':
+    case 'phase.completed':
+      return `Phase ${e.data.phase}: ${e.data.reason}`;
+    case 'incident.declared':
+      return `${e.data.id} ${e.data.severity} ${e.data.party}: ${e.data.summary}`;
+    case 'incident.closed':
+      return `${e.data.id}: ${e.data.summary}`;
+  }
 }

@@ -6,6 +6,8 @@ export interface CliIo {
   /** The clock; only the CLI reads it, and passes the time into the domain. */
   readonly now: () => Date;
   readonly cwd: string;
+  /** Where live progress goes (stderr); a TTY gets a redrawn display, anything else plain lines. */
+  readonly progress?: { write(text: string): unknown; readonly isTTY?: boolean };
 }
 
 /** Exit codes, documented in the README. */

@@ -61,14 +61,35 @@ export type TargetPublishOptions = RecordingOptions & {
   readonly sha: string;
   readonly contract: readonly string[];
   readonly baseline: boolean;
+  /** The producer's git repository to verify the pair in. */
+  readonly repo?: string;
 };
+export type TargetVerifyOptions = RecordingOptions & { readonly repo: string };
+export interface TargetCheckOptions {
+  readonly repo: string;
+  readonly tag: string;
+  readonly sha: string;
+  readonly json: boolean;
+}
 export type EvidenceAddOptions = RecordingOptions & {
   readonly kind: string;
   readonly party: string;
-  readonly result: string;
-  readonly summary: string;
-  readonly file: string;
+  readonly summary?: string;
+  readonly file?: string;
+  readonly verdict?: string;
+  readonly suite?: string;
+  readonly cwd?: string;
 };
+export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo: string; readonly commit: string; readonly summary?: string };
+export type EvidenceRunOptions = RecordingOptions & { readonly party: string; readonly suite?: string; readonly cwd?: string; readonly summary?: string };
+export type EvidenceCheckOptions = ReadOptions;
+export interface HandoffGenerateOptions extends DirOptions {
+  readonly out?: string;
+  readonly at?: string;
+}
+export interface HandoffVerifyOptions extends ReadOptions {
+  readonly file: string;
+}
 export type BlockerRaiseOptions = RecordingOptions & {
   readonly text: string;
   readonly owner: string;

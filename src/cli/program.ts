@@ -15,7 +15,14 @@ export interface Handlers {
   gate(o: O.GateOptions): Promise<number>;
   verdict(o: O.VerdictOptions): Promise<number>;
   targetPublish(o: O.TargetPublishOptions): Promise<number>;
+  targetVerify(o: O.TargetVerifyOptions): Promise<number>;
+  targetCheck(o: O.TargetCheckOptions): Promise<number>;
   evidenceAdd(o: O.EvidenceAddOptions): Promise<number>;
+  evidenceRepin(o: O.EvidenceRepinOptions): Promise<number>;
+  evidenceRun(o: O.EvidenceRunOptions): Promise<number>;
+  evidenceCheck(o: O.EvidenceCheckOptions): Promise<number>;
+  handoffGenerate(o: O.HandoffGenerateOptions): Promise<number>;
+  handoffVerify(o: O.HandoffVerifyOptions): Promise<number>;
   blockerRaise(o: O.BlockerRaiseOptions): Promise<number>;
   blockerResolve(o: O.BlockerResolveOptions): Promise<number>;
   phase(o: O.PhaseOptions): Promise<number>;
@@ -115,26 +122,84 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--note <text>', 'a note shown with the verdict in records')
     .action((decision, verdict, o) => run(handlers.verdict({ ...rec(o), decision, verdict, ...opt('note', o.note) })));
 
-  const target = cli.command('target').description('runtime targets: release tag + commit SHA + contract versions');
+  const target = cli.command('target').description('runtime targets: release tag + commit SHA + contract versions, checked in git');
   recording(target.command('publish').description('publish the immutable runtime target (or, with --baseline, the one in production)'))
     .requiredOption('--tag <tag>', 'release tag')
     .requiredOption('--sha <sha>', 'full 40-hex commit SHA the tag points at')
     .option('--contract <name=version>', 'a contract version, e.g. service=service.v3 (repeatable)', collect, [])
+    .option('--repo <path>', "the producer's git repository: the pair is verified there first (without it the target is published unverified)")
     .option('--baseline', 'record the target currently in production instead of the candidate', false)
-    .action((o) => run(handlers.targetPublish({ ...rec(o), tag: o.tag, sha: o.sha, contract: o.contract, baseline: o.baseline })));
+    .action((o) =>
+      run(handlers.targetPublish({ ...rec(o), tag: o.tag, sha: o.sha, contract: o.contract, baseline: o.baseline, ...opt('repo', o.repo) })),
+    );
+  recording(target.command('verify').description('check the published target again in the producer\'s repository (a moved or re-created tag is caught)'))
+    .requiredOption('--repo <path>', "the producer's git repository (a checkout or a bare repository)")
+    .action((o) => run(handlers.targetVerify({ ...rec(o), repo: o.repo })));
+  target
+    .command('check')
+    .description('is this tag + SHA pair real? no program needed: exit 0 yes, 1 no (with what the tag really points at)')
+    .requiredOption('--repo <path>', "the producer's git repository")
+    .requiredOption('--tag <tag>', 'release tag')
+    .requiredOption('--sha <sha>', 'the commit SHA the tag should point at')
+    .option('--json', 'print the facts as JSON', false)
+    .action((o) => run(handlers.targetCheck({ repo: o.repo, tag: o.tag, sha: o.sha, json: o.json })));
 
-  const evidence = cli.command('evidence').description('evidence tied to a party and the current target');
-  recording(evidence.command('add').description('record evidence, content-addressed by the sha256 of its file'))
+  const evidence = cli.command('evidence').description('evidence the tool checks for itself, tied to a party and the current target');
+  recording(evidence.command('add').description('record a handoff payload, a rollback drill or execution, or an artifact'))
     .addOption(
-      new Option('--kind <kind>', 'evidence kind')
-        .choices(['handoff-payload', 'repin', 'verification-run', 'rollback-drill', 'rollback-execution', 'artifact'])
-        .makeOptionMandatory(),
+      new Option('--kind <kind>', 'evidence kind').choices(['handoff-payload', 'rollback-drill', 'rollback-execution', 'artifact']).makeOptionMandatory(),
     )
     .requiredOption('--party <party>', 'the party the evidence is from')
-    .requiredOption('--file <path>', 'the evidence file (inside the program directory); its sha256 is recorded')
-    .requiredOption('--summary <text>', 'what the evidence shows')
-    .addOption(new Option('--result <result>', 'pass or fail').choices(['pass', 'fail']).default('pass'))
-    .action((o) => run(handlers.evidenceAdd({ ...rec(o), kind: o.kind, party: o.party, file: o.file, summary: o.summary, result: o.result })));
+    .option('--file <path>', 'handoff-payload, artifact: the file (inside the program directory); its sha256 is recorded')
+    .addOption(new Option('--verdict <verdict>', 'rollback-drill: READY or FAIL; rollback-execution: PASS or FAIL').choices(['READY', 'PASS', 'FAIL']))
+    .option('--suite <id>', "rollback-*: the party's suite that proves the restored baseline (default: its first)")
+    .option('--cwd <dir>', 'rollback-*: where to run the suite (default: the current directory)')
+    .option('--summary <text>', 'what the evidence shows (default: derived from it)')
+    .action((o) =>
+      run(
+        handlers.evidenceAdd({
+          ...rec(o),
+          kind: o.kind,
+          party: o.party,
+          ...opt('file', o.file),
+          ...opt('verdict', o.verdict),
+          ...opt('suite', o.suite),
+          ...opt('cwd', o.cwd),
+          ...opt('summary', o.summary),
+        }),
+      ),
+    );
+  recording(evidence.command('repin').description("record a consumer's atomic repin: one commit changing every pin-set file to the current target"))
+    .requiredOption('--party <party>', 'the consumer party')
+    .requiredOption('--repo <path>', "the consumer's git repository")
+    .requiredOption('--commit <rev>', 'the repin commit')
+    .option('--summary <text>', 'what the evidence shows (default: derived from it)')
+    .action((o) => run(handlers.evidenceRepin({ ...rec(o), party: o.party, repo: o.repo, commit: o.commit, ...opt('summary', o.summary) })));
+  recording(evidence.command('run').description("run one of a party's verification suites and record the run, passed or failed"))
+    .requiredOption('--party <party>', 'the party whose suite runs')
+    .option('--suite <id>', 'suite id (default: the party\'s first suite)')
+    .option('--cwd <dir>', 'where to run it (default: the current directory)')
+    .option('--summary <text>', 'what the evidence shows (default: derived from it)')
+    .action((o) => run(handlers.evidenceRun({ ...rec(o), party: o.party, ...opt('suite', o.suite), ...opt('cwd', o.cwd), ...opt('summary', o.summary) })));
+  evidence
+    .command('check')
+    .description('re-hash every recorded file (artifacts, handoff payloads): exit 1 if any changed or vanished')
+    .option('--json', 'print the result as JSON', false)
+    .action((o) => run(handlers.evidenceCheck({ dir: dir(), json: o.json })));
+
+  const handoff = cli.command('handoff').description("the producer's release handoff payload (schemas/handoff-payload.schema.json)");
+  handoff
+    .command('generate')
+    .description('write the payload for the current target from the ledger and the program')
+    .option('--out <file>', 'write it to this file (default: stdout)')
+    .option('--at <time>', 'generation time (default: now)')
+    .action((o) => run(handlers.handoffGenerate({ dir: dir(), ...opt('out', o.out), ...opt('at', o.at) })));
+  handoff
+    .command('verify')
+    .description('check a payload against the schema and the current target: exit 0 matches, 1 mismatches, 2 not a payload')
+    .requiredOption('--file <path>', 'the payload file')
+    .option('--json', 'print the result as JSON', false)
+    .action((o) => run(handlers.handoffVerify({ dir: dir(), file: o.file, json: o.json })));
 
   const blocker = cli.command('blocker').description('manual blockers, raised and resolved by hand');
   recording(blocker.command('raise').description('raise a manual blocker with an owner and a target date'))

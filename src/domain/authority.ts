@@ -75,6 +75,9 @@ export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthori
       return role.duties.includes('incident-commander') || role.duties.includes('rollback-owner')
         ? null
         : refuse('close an incident', needOneOf([...rolesWith(def, 'incident-commander'), ...rolesWith(def, 'rollback-owner')], 'it needs an incident commander or rollback owner role'));
+    case 'target.verified':
+      // Anyone taking part may re-check the target against the producer's repository (a consumer's CI does).
+      return null;
     case 'blocker.raised':
     case 'blocker.resolved':
       // Anyone taking part may raise a concern or clear one they own; both are signed and logged.

@@ -72,6 +72,11 @@ export interface ManualBlockerView extends ManualBlocker {
   readonly overdue: boolean;
 }
 
+/** The latest evidence of each party and kind for each target; stale when not for the current target. */
+export interface EvidenceView extends EvidenceRecord {
+  readonly stale: boolean;
+}
+
 export interface WindowStatus {
   readonly decision: string;
   readonly approved: boolean;
@@ -98,6 +103,7 @@ export interface Evaluation {
   readonly rollbackTarget: ProgramState['rollbackTarget'];
   readonly manualBlockers: readonly ManualBlockerView[];
   readonly openIncidents: readonly Incident[];
+  readonly evidence: readonly EvidenceView[];
   readonly evidenceCount: number;
 }
 
@@ -196,16 +202,20 @@ export function evaluateGate(
 
   switch (gate.kind) {
     case 'target-published': {
-      if (state.target === null) {
-        const producer = def.parties.find((p) => p.kind === 'producer');
+      const producer = def.parties.find((p) => p.kind === 'producer');
+      const target = state.target;
+      if (target === null) {
         details.push('no runtime target (release tag + commit SHA + contract versions) has been published');
-        if (producer !== undefined) {
-          waitingOn.add(producer.id);
-          clear.push(
-            `cutover target publish --tag <tag> --sha <40-hex sha> --contract <name>=<version> --as ${asRole(def, producer.id, 'approver', 'automation')}`,
-          );
-        }
+        clear.push(`cutover target publish --tag <tag> --sha <40-hex sha> --contract <name>=<version> --repo <producer repo> --as ${producer ? asRole(def, producer.id, 'approver', 'automation') : '<producer role>'}`);
+      } else if (!target.verified) {
+        details.push(
+          target.checkedSeq === null
+            ? `target ${describeTarget(target)} is published (seq ${target.seq}) but was never verified against the producer's repository`
+            : `the latest check of target ${describeTarget(target)} (seq ${target.checkedSeq}) failed: ${target.problems.join('; ')}`,
+        );
+        clear.push(`cutover target verify --repo <producer repo> --as ${producer ? asRole(def, producer.id, 'automation', 'approver') : '<role>'}`);
       }
+      if (details.length > 0 && producer !== undefined) waitingOn.add(producer.id);
       break;
     }
     case 'all-parties-go': {
@@ -236,7 +246,7 @@ export function evaluateGate(
         missing.push(req.label);
         waitingOn.add(req.party);
         details.push(`${partyName(def, req.party)}: ${problem}`);
-        clear.push(`cutover evidence add --kind ${req.kind} --party ${req.party} --file <path> --as ${asRole(def, req.party, 'automation', 'approver')}`);
+        clear.push(`${evidenceCommand(req.kind, req.party)} --as ${asRole(def, req.party, 'automation', 'approver')}`);
       }
       break;
     }
@@ -246,7 +256,7 @@ export function evaluateGate(
         if (problem === null) continue;
         waitingOn.add(party.id);
         details.push(`${party.name}: ${problem}`);
-        clear.push(`cutover evidence add --kind ${gate.evidence} --party ${party.id} --file <path> --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
+        clear.push(`${evidenceCommand(gate.evidence, party.id)} --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
       }
       break;
     }
@@ -299,14 +309,34 @@ function assertNeverGate(gate: never): never {
   throw new Error(`unknown gate kind: ${JSON.stringify(gate)}`);
 }
 
+/** The command that collects evidence of a kind. */
+function evidenceCommand(kind: string, party: string): string {
+  switch (kind) {
+    case 'repin':
+      return `cutover evidence repin --party ${party} --repo <consumer repo> --commit <repin commit>`;
+    case 'verification-run':
+      return `cutover evidence run --party ${party} --suite <suite>`;
+    case 'handoff-payload':
+      return `cutover handoff generate --out handoff.json && cutover evidence add --kind handoff-payload --party ${party} --file handoff.json`;
+    case 'rollback-drill':
+      return `cutover evidence add --kind rollback-drill --party ${party} --verdict READY --suite <suite>`;
+    case 'rollback-execution':
+      return `cutover evidence add --kind rollback-execution --party ${party} --verdict PASS --suite <suite>`;
+    default:
+      return `cutover evidence add --kind ${kind} --party ${party} --file <path>`;
+  }
+}
+
 /** Why a party's evidence of a kind does not count for the current target, or null when it does. */
 function evidenceProblem(state: ProgramState, party: string, kind: string, current: TargetRef | null): string | null {
   if (current === null) return `no ${kind} evidence can count yet: no target has been published`;
   const latest: EvidenceRecord | undefined = state.evidence[evidenceKey(party, kind, current)];
   if (latest === undefined) {
-    const stale = Object.values(state.evidence).some((e) => e.party === party && e.kind === kind);
-    return stale
-      ? `${kind} evidence is stale: recorded for an earlier target, none for ${describeTarget(current)}`
+    const stale = Object.values(state.evidence)
+      .filter((e) => e.party === party && e.kind === kind)
+      .sort((a, b) => b.seq - a.seq)[0];
+    return stale !== undefined
+      ? `${kind} evidence is stale: the latest (seq ${stale.seq}) is for ${describeTarget(stale.target)}, none for the current target ${describeTarget(current)}`
       : `no ${kind} evidence for target ${describeTarget(current)}`;
   }
   if (latest.result !== 'pass') return `latest ${kind} evidence for ${describeTarget(current)} FAILED (seq ${latest.seq}): ${latest.summary}`;
@@ -402,6 +432,9 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
       .sort((a, b) => a.seq - b.seq)
       .map((b) => ({ ...b, overdue: isOverdue(b, now) })),
     openIncidents: Object.values(state.openIncidents).sort((a, b) => a.seq - b.seq),
+    evidence: Object.values(state.evidence)
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => ({ ...e, stale: !sameTarget(e.target, targetRef(state.target)) })),
     evidenceCount: state.evidenceCount,
   };
 }

@@ -4,7 +4,7 @@
  * (`schemas/ledger-line.schema.json`) come.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { EvidenceKind, ProgramDefinition, Severity, Target } from '../program/schema.js';
+import { ProgramDefinition, Severity, Target } from '../program/schema.js';
 
 export const LEDGER_LINE_VERSION = 1;
 
@@ -15,6 +15,95 @@ const TargetRef = Type.Object(
 );
 const Verdict = Type.Union([Type.Literal('GO'), Type.Literal('NO-GO')]);
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const IsoTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' });
+const Sha = Type.String({ pattern: '^[0-9a-f]{40}$' });
+const Party = Type.String({ minLength: 1 });
+const RepoPath = Type.String({ minLength: 1 });
+
+/** How the tag of a target was found in the producer's repository. */
+const TagFacts = Type.Object(
+  { annotated: Type.Boolean(), tagObject: Type.Union([Sha, Type.Null()], { description: 'the annotated tag object id, so a re-created tag is detected' }) },
+  { additionalProperties: false },
+);
+
+const StreamDigest = Type.Object(
+  { sha256: Digest, bytes: Type.Integer({ minimum: 0 }), tail: Type.Array(Type.String()) },
+  { additionalProperties: false },
+);
+
+const CommandRun = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    run: Type.String({ minLength: 1 }),
+    exitCode: Type.Union([Type.Integer(), Type.Null()]),
+    signal: Type.Union([Type.String(), Type.Null()]),
+    timedOut: Type.Boolean(),
+    durationMs: Type.Number({ minimum: 0 }),
+    stdout: StreamDigest,
+    stderr: StreamDigest,
+    passed: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** One run of a party's verification suite: what ran, where, on which commit, and what came out. */
+const Run = Type.Object(
+  {
+    suite: Type.String({ minLength: 1 }),
+    host: Type.String({ minLength: 1 }),
+    head: Type.Union([Sha, Type.Null()], { description: 'the repository HEAD the run ran on' }),
+    startedAt: IsoTime,
+    durationMs: Type.Number({ minimum: 0 }),
+    passed: Type.Boolean({ description: 'every command exited 0 within its time limit' }),
+    commands: Type.Array(CommandRun, { minItems: 1 }),
+    skipped: Type.Array(Type.String(), { description: 'commands not run after a failure' }),
+  },
+  { additionalProperties: false },
+);
+
+const evidenceCommon = {
+  party: Party,
+  /** The target the evidence was taken against; it counts for this target only. */
+  target: TargetRef,
+  result: Type.Union([Type.Literal('pass'), Type.Literal('fail')]),
+  summary: Type.String({ minLength: 1 }),
+};
+
+/** Evidence, one shape per kind: what the tool checked for itself, with content hashes. */
+const Evidence = Type.Union([
+  Type.Object(
+    { ...evidenceCommon, kind: Type.Literal('handoff-payload'), file: RepoPath, sha256: Digest, payloadVersion: Type.Integer() },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      ...evidenceCommon,
+      kind: Type.Literal('repin'),
+      commit: Sha,
+      files: Type.Array(Type.Object({ path: RepoPath, blob: Sha }, { additionalProperties: false }), { minItems: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ ...evidenceCommon, kind: Type.Literal('verification-run'), run: Run }, { additionalProperties: false }),
+  ...(['rollback-drill', 'rollback-execution'] as const).map((kind) =>
+    Type.Object(
+      {
+        ...evidenceCommon,
+        kind: Type.Literal(kind),
+        /** Where the rollback goes: the last approved baseline. */
+        rollbackTarget: TargetRef,
+        /** The verification run that proves the restored baseline, taken with the rollback. */
+        run: Run,
+        verdict: Type.Union([Type.Literal('READY'), Type.Literal('PASS'), Type.Literal('FAIL')]),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  Type.Object(
+    { ...evidenceCommon, kind: Type.Literal('artifact'), file: RepoPath, sha256: Digest, bytes: Type.Integer({ minimum: 0 }) },
+    { additionalProperties: false },
+  ),
+]);
 
 /** The data schema of every event type; the keys are the event types. */
 export const EventData = {
@@ -25,7 +114,23 @@ export const EventData = {
     { additionalProperties: false },
   ),
   'target.published': Type.Object(
-    { target: Target, as: Type.Union([Type.Literal('candidate'), Type.Literal('baseline')]) },
+    {
+      target: Target,
+      as: Type.Union([Type.Literal('candidate'), Type.Literal('baseline')]),
+      /** Null when published without checking the producer's repository: such a target is not verified. */
+      verification: Type.Union([TagFacts, Type.Null()]),
+    },
+    { additionalProperties: false },
+  ),
+  /** A later check of the candidate target against the producer's repository; a failed check is recorded too. */
+  'target.verified': Type.Object(
+    {
+      tag: Type.String({ minLength: 1 }),
+      sha: Sha,
+      ok: Type.Boolean(),
+      facts: Type.Union([TagFacts, Type.Null()]),
+      problems: Type.Array(Type.String()),
+    },
     { additionalProperties: false },
   ),
   'verdict.cast': Type.Object(
@@ -39,19 +144,7 @@ export const EventData = {
     },
     { additionalProperties: false },
   ),
-  'evidence.added': Type.Object(
-    {
-      kind: EvidenceKind,
-      party: Type.String({ minLength: 1 }),
-      target: Type.Union([TargetRef, Type.Null()]),
-      result: Type.Union([Type.Literal('pass'), Type.Literal('fail')]),
-      summary: Type.String({ minLength: 1 }),
-      artifact: Type.Optional(
-        Type.Object({ path: Type.String({ minLength: 1 }), sha256: Digest }, { additionalProperties: false }),
-      ),
-    },
-    { additionalProperties: false },
-  ),
+  'evidence.added': Evidence,
   'blocker.raised': Type.Object(
     {
       id: Type.String({ minLength: 1 }),
@@ -95,6 +188,10 @@ export const EVENT_TYPES = Object.keys(EventData) as EventType[];
 
 export type EventDataOf<T extends EventType> = Static<(typeof EventData)[T]>;
 export type TargetRef = Static<typeof TargetRef>;
+export type EvidenceData = Static<typeof Evidence>;
+export type TagFacts = Static<typeof TagFacts>;
+export type CommandRun = Static<typeof CommandRun>;
+export type RunData = Static<typeof Run>;
 export type VerdictValue = Static<typeof Verdict>;
 
 /** What `decide` produces: an event not yet placed in the chain, dated or signed. */

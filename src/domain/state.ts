@@ -3,7 +3,7 @@
  * kept; everything else is re-read from the events themselves (`cutover log`).
  */
 import type { EvidenceKindName, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
-import type { LedgerEvent, TargetRef, VerdictValue } from './events.js';
+import type { LedgerEvent, TagFacts, TargetRef, VerdictValue } from './events.js';
 
 export type PhaseStatusName = 'not-started' | 'active' | 'closed' | 'complete';
 
@@ -14,7 +14,15 @@ export interface Provenance {
   readonly actor: string;
 }
 
-export interface PublishedTarget extends TargetDefinition, Provenance {}
+export interface PublishedTarget extends TargetDefinition, Provenance {
+  /** Verified against the producer's repository, by the latest check (publication or a later re-check). */
+  readonly verified: boolean;
+  /** The tag as found by the latest successful check (annotated? which tag object?), null if never verified. */
+  readonly facts: TagFacts | null;
+  /** The seq of the latest check, and what it found wrong (empty when verified). */
+  readonly checkedSeq: number | null;
+  readonly problems: readonly string[];
+}
 
 export interface VerdictRecord extends Provenance {
   readonly verdict: VerdictValue;
@@ -25,7 +33,7 @@ export interface VerdictRecord extends Provenance {
 export interface EvidenceRecord extends Provenance {
   readonly kind: EvidenceKindName;
   readonly party: string;
-  readonly target: TargetRef | null;
+  readonly target: TargetRef;
   readonly result: 'pass' | 'fail';
   readonly summary: string;
 }
@@ -101,8 +109,8 @@ export function initialState(): ProgramState {
   };
 }
 
-export function evidenceKey(party: string, kind: string, target: TargetRef | null): string {
-  return `${party}|${kind}|${target === null ? '-' : `${target.tag}@${target.sha}`}`;
+export function evidenceKey(party: string, kind: string, target: TargetRef): string {
+  return `${party}|${kind}|${target.tag}@${target.sha}`;
 }
 
 export function sameTarget(a: TargetRef | null, b: TargetRef | null): boolean {
@@ -135,11 +143,22 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       };
     }
     case 'target.published': {
-      const { target } = event.data;
+      const { target, verification } = event.data;
       if (event.data.as === 'baseline') {
         return { ...base, baseline: target, rollbackTarget: target };
       }
-      return { ...base, target: { ...target, ...at } };
+      const checked = verification !== null;
+      return {
+        ...base,
+        target: { ...target, ...at, verified: checked, facts: verification, checkedSeq: checked ? event.seq : null, problems: [] },
+      };
+    }
+    case 'target.verified': {
+      const d = event.data;
+      const current = base.target;
+      // A check of another target than the current one changes nothing about the current one.
+      if (current === null || current.tag !== d.tag || current.sha !== d.sha) return base;
+      return { ...base, target: { ...current, verified: d.ok, facts: d.ok ? d.facts : current.facts, checkedSeq: event.seq, problems: d.problems } };
     }
     case 'verdict.cast': {
       const d = event.data;

@@ -14,12 +14,74 @@ export const PUBLIC_KEY_PATTERN = '^ed25519:[A-Za-z0-9+/]{43}=$';
 
 export const PartyKind = Type.Union([Type.Literal('producer'), Type.Literal('consumer')]);
 
+/** What a pinned value must equal: the target's `tag`, its `sha`, or `contract.<name>` (a contract version). */
+export const PinValue = Type.String({ pattern: '^(tag|sha|contract\\.[A-Za-z0-9_.-]+)$', description: 'tag, sha, or contract.<name>' });
+
+const RepoPath = Type.String({ minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$', description: 'a path inside the repository, with /' });
+
+/** One file of a consumer's pin set, and what it must say about the target. */
+export const Pin = Type.Union([
+  Type.Object(
+    {
+      file: RepoPath,
+      json: Type.Record(Type.String({ pattern: '^(/[^/]*)+$', description: 'a JSON Pointer (RFC 6901)' }), PinValue, {
+        description: 'JSON Pointer → the target value it must equal',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { file: RepoPath, markdown: Type.Literal('tag-and-sha', { description: 'a line (or table row) must contain both the tag and the SHA' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      file: RepoPath,
+      sha256_at: Type.Object(
+        { file: RepoPath, pointer: Type.String({ pattern: '^(/[^/]*)+$' }) },
+        { additionalProperties: false, description: "this file's sha256 must equal the value at `pointer` of JSON file `file`" },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+export const SuiteCommand = Type.Object(
+  {
+    id: Id('command id, shown in progress and records'),
+    run: Text('a shell command line'),
+    timeout_seconds: Type.Number({ exclusiveMinimum: 0, maximum: 86_400 }),
+  },
+  { additionalProperties: false },
+);
+
+export const Suite = Type.Object(
+  { id: Id('suite id'), commands: Type.Array(SuiteCommand, { minItems: 1 }) },
+  { additionalProperties: false },
+);
+
+export const EnvelopePolicy = Type.Union([Type.Literal('requires'), Type.Literal('optional'), Type.Literal('forbids')]);
+
+/** What the producer's release handoff payload must say (besides the target). */
+export const Handoff = Type.Object(
+  {
+    error_codes: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'the error-code set, compared as a set' }),
+    non_2xx_envelope: Type.Record(Type.String({ minLength: 1 }), EnvelopePolicy, { description: 'contract version → the non-2xx envelope policy' }),
+    consumer_impact: Text('the consumer impact statement'),
+    suite: Type.Optional(Type.String({ minLength: 1, description: "the producer suite whose commands the payload lists (default: the producer's first suite)" })),
+  },
+  { additionalProperties: false },
+);
+
 export const Party = Type.Object(
   {
     id: Id('party id, e.g. memorykernel'),
     name: Text('display name, e.g. MemoryKernel'),
     kind: PartyKind,
     repo: Text('the repository this party keeps its records in, e.g. MemoryKernel'),
+    pins: Type.Optional(Type.Array(Pin, { minItems: 1, description: 'a consumer: the files an atomic repin must change, and what each must say' })),
+    suites: Type.Optional(Type.Array(Suite, { description: 'verification suites this party runs (cutover evidence run)' })),
+    handoff: Type.Optional(Handoff),
   },
   { additionalProperties: false },
 );
@@ -199,3 +261,8 @@ export type RecordDefinition = Static<typeof RecordDefinition>;
 export type SeverityName = Static<typeof Severity>;
 export type EvidenceKindName = Static<typeof EvidenceKind>;
 export type TargetDefinition = Static<typeof Target>;
+export type PinDefinition = Static<typeof Pin>;
+export type PinValueName = Static<typeof PinValue>;
+export type SuiteDefinition = Static<typeof Suite>;
+export type HandoffDefinition = Static<typeof Handoff>;
+export type EnvelopePolicyName = Static<typeof EnvelopePolicy>;

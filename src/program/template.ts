@@ -20,6 +20,7 @@ export function standardTemplate(o: TemplateOptions): string {
   const p = slug(o.producer);
   const c = slug(o.consumer);
   const fileContract = o.contract.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  const contractName = o.contract.split('.')[0] || 'service';
   return `# Cutover program definition (format version 1). Schema: schemas/cutover.schema.json
 # After editing, record the change: cutover program amend --as integration-program-owner --reason "…"
 version: 1
@@ -32,10 +33,41 @@ parties:
     name: ${o.producer}
     kind: producer
     repo: ${o.producer}
+    # What the release handoff payload says (cutover handoff generate / verify).
+    handoff:
+      error_codes: [INVALID_REQUEST, NOT_FOUND, CONFLICT, RATE_LIMITED, INTERNAL]
+      non_2xx_envelope:
+        ${o.contract}: requires
+      consumer_impact: Consumers must repin to the new target atomically; non-2xx responses carry the error envelope.
+    # Verification suites (cutover evidence run --party ${p}); the first is the default.
+    suites:
+      - id: contract
+        commands:
+          - id: contract-tests
+            run: sh ci/contract-tests.sh
+            timeout_seconds: 900
   - id: ${c}
     name: ${o.consumer}
     kind: consumer
     repo: ${o.consumer}
+    # The pin set: one repin commit must change all of these, each naming the current target
+    # (cutover evidence repin --party ${c} --repo <repo> --commit <sha>).
+    pins:
+      - file: config/${p}-runtime-target.json
+        json:
+          /release_tag: tag
+          /commit_sha: sha
+          /expected_${contractName}_contract_version: contract.${contractName}
+      - file: docs/RUNTIME_PIN.md
+        markdown: tag-and-sha
+      - file: vendor/${p}/manifest.json
+        sha256_at: { file: config/${p}-runtime-target.json, pointer: /manifest_sha256 }
+    suites:
+      - id: compatibility
+        commands:
+          - id: integration-tests
+            run: sh ci/integration-tests.sh
+            timeout_seconds: 900
 
 # Each role signs the events it records. Add its public key from: cutover keys generate --role <id>
 roles:

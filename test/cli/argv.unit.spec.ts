@@ -37,10 +37,23 @@ describe('argv → options', () => {
       { ...REC, tag: 'v3.0.0', sha: 'a'.repeat(40), contract: ['service=service.v3', 'api=api.v1'], baseline: false },
     ],
     [
-      ['evidence', 'add', '--kind', 'repin', '--party', 'assistsupport', '--file', 'e.json', '--summary', 'repinned', '--as', REC.as],
+      ['evidence', 'add', '--kind', 'artifact', '--party', 'assistsupport', '--file', 'e.json', '--summary', 'the log', '--as', REC.as],
       'evidenceAdd',
-      { ...REC, kind: 'repin', party: 'assistsupport', file: 'e.json', summary: 'repinned', result: 'pass' },
+      { ...REC, kind: 'artifact', party: 'assistsupport', file: 'e.json', summary: 'the log' },
     ],
+    [
+      ['evidence', 'add', '--kind', 'rollback-drill', '--party', 'memorykernel', '--verdict', 'READY', '--suite', 'contract', '--cwd', 'repo', '--as', REC.as],
+      'evidenceAdd',
+      { ...REC, kind: 'rollback-drill', party: 'memorykernel', verdict: 'READY', suite: 'contract', cwd: 'repo' },
+    ],
+    [['evidence', 'repin', '--party', 'assistsupport', '--repo', '../as', '--commit', 'HEAD', '--as', REC.as], 'evidenceRepin', { ...REC, party: 'assistsupport', repo: '../as', commit: 'HEAD' }],
+    [['evidence', 'run', '--party', 'memorykernel', '--suite', 'contract', '--as', REC.as], 'evidenceRun', { ...REC, party: 'memorykernel', suite: 'contract' }],
+    [['evidence', 'check', '--json'], 'evidenceCheck', { dir: '.', json: true }],
+    [['target', 'publish', '--tag', 't', '--sha', 's', '--repo', '../mk', '--as', REC.as], 'targetPublish', { ...REC, tag: 't', sha: 's', contract: [], baseline: false, repo: '../mk' }],
+    [['target', 'verify', '--repo', '../mk', '--as', REC.as], 'targetVerify', { ...REC, repo: '../mk' }],
+    [['target', 'check', '--repo', '../mk', '--tag', 't', '--sha', 's'], 'targetCheck', { repo: '../mk', tag: 't', sha: 's', json: false }],
+    [['handoff', 'generate', '--out', 'h.json'], 'handoffGenerate', { dir: '.', out: 'h.json' }],
+    [['handoff', 'verify', '--file', 'h.json'], 'handoffVerify', { dir: '.', file: 'h.json', json: false }],
     [['blocker', 'raise', '--text', 't', '--owner', 'o', '--due', '2026-03-01', '--phase', '8', '--as', REC.as], 'blockerRaise', { ...REC, text: 't', owner: 'o', due: '2026-03-01', phase: '8' }],
     [['blocker', 'resolve', 'B-1', '--note', 'done', '--as', REC.as], 'blockerResolve', { ...REC, id: 'B-1', note: 'done' }],
     [['phase', 'start', '8', '--as', REC.as], 'phase', { ...REC, step: 'start', phase: '8' }],
@@ -58,6 +71,8 @@ describe('argv → options', () => {
   it.each([
     [['verdict', 'runtime-cutover', 'GO']], // --as missing
     [['evidence', 'add', '--kind', 'rumour', '--party', 'p', '--file', 'f', '--summary', 's', '--as', 'r']],
+    [['evidence', 'add', '--kind', 'rollback-drill', '--party', 'p', '--verdict', 'MAYBE', '--as', 'r']],
+    [['target', 'check', '--repo', 'r', '--tag', 't']], // --sha missing
     [['phase', 'close', '7', '--as', 'r']], // --reason missing
     [['log', '--from', '0']],
     [['frobnicate']],

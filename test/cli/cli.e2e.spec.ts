@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { StatusReport } from '../../src/app/status-report.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
 import { signerFromPem } from '../../src/ledger/keys.js';
-import { as, BIN, copyOfExample, cutover, demoKey, EXAMPLE, gitRepo, ledgerOf, tempDir } from '../support/cli.js';
+import { as, BIN, copyOfExample, cutover, demoKey, EXAMPLE, ledgerOf, tempDir } from '../support/cli.js';
+import { gitFixture } from '../support/git.js';
 
 const LATER = '2026-02-09T09:00:00Z';
 const PRODUCER = 'memorykernel-release-owner';
@@ -243,7 +244,7 @@ describe('the definition is anchored in the ledger', () => {
 describe('from init to a defined program', () => {
   it('init, keys generate for every role, define, status', () => {
     const home = tempDir();
-    const dir = gitRepo();
+    const dir = gitFixture().dir;
     const env = { HOME: home };
     expect(cutover(['-C', dir, 'init', '--producer', 'Ledgerly', '--consumer', 'Shopfront', '--contract', 'api.v2'], { env }).code).toBe(0);
     expect(cutover(['-C', dir, 'init'], { env }).code).toBe(2); // never overwrites
@@ -268,7 +269,7 @@ describe('from init to a defined program', () => {
   });
 
   it('keys generate refuses to write a private key inside the repository', () => {
-    const dir = gitRepo();
+    const dir = gitFixture().dir;
     expect(cutover(['-C', dir, 'init']).code).toBe(0);
     const run = cutover(['-C', dir, 'keys', 'generate', '--role', LOG_OWNER, '--out', join(dir, 'keys/owner.pem')]);
     expect(run.code).toBe(2);

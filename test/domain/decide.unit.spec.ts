@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/domain/decide.js';
 import { initialState } from '../../src/domain/state.js';
 import type { PolicyRefusalError } from '../../src/errors.js';
-import { C, expectRefused, FILE, P, programFixture, ROLE, Scenario, SHA_A } from '../support/program.js';
+import { C, expectRefused, FILE, P, programFixture, ROLE, Scenario, SHA_A, SHA_B, VERIFIED } from '../support/program.js';
 
 describe('decide: program definition', () => {
   it('is defined once, by the joint decision-log owner', () => {
@@ -75,15 +75,31 @@ describe('decide: verdicts', () => {
 describe('decide: targets and evidence', () => {
   it('only a producer role publishes a target; republishing the same one is refused', () => {
     const s = new Scenario();
-    expectRefused(s.decide({ type: 'publish-target', actor: ROLE.consumerApprover, target: { tag: 'v3', sha: SHA_A, contracts: {} }, as: 'candidate' }), 'not-authorized');
+    expectRefused(s.decide({ type: 'publish-target', actor: ROLE.consumerApprover, target: { tag: 'v3', sha: SHA_A, contracts: {} }, as: 'candidate', check: VERIFIED }), 'not-authorized');
     s.publishTarget('v3.0.0', SHA_A);
-    expectRefused(s.decide({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag: 'v3.0.0', sha: SHA_A, contracts: {} }, as: 'candidate' }), 'invalid-transition');
+    expectRefused(s.decide({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag: 'v3.0.0', sha: SHA_A, contracts: {} }, as: 'candidate', check: VERIFIED }), 'invalid-transition');
+  });
+
+  it('a pair the repository contradicts is refused with what the repository says; nothing is recorded', () => {
+    const s = new Scenario();
+    const check = { ok: false, facts: { annotated: false, tagObject: null }, problems: [`tag v3.0.0 points at ${SHA_B} — 1 commit after the SHA given (${SHA_A})`] };
+    const refused = expectRefused(s.decide({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag: 'v3.0.0', sha: SHA_A, contracts: {} }, as: 'candidate', check }), 'evidence-rejected');
+    expect(refused.message).toContain('1 commit after the SHA given');
+  });
+
+  it('a target published without checking it is not verified until a check passes; a failed re-check unverifies it', () => {
+    const s = new Scenario();
+    s.publishTarget('v3.0.0', SHA_A, null);
+    expect(s.state.target).toMatchObject({ verified: false, checkedSeq: null });
+    s.record({ type: 'verify-target', actor: ROLE.consumerIc, check: VERIFIED });
+    expect(s.state.target).toMatchObject({ verified: true, facts: VERIFIED.facts });
+    s.record({ type: 'verify-target', actor: ROLE.consumerIc, check: { ok: false, facts: null, problems: ['tag v3.0.0 was re-created'] } });
+    expect(s.state.target).toMatchObject({ verified: false, problems: ['tag v3.0.0 was re-created'], facts: VERIFIED.facts });
   });
 
   it('evidence needs a published target and a role of the party it is for', () => {
     const s = new Scenario();
-    const add = (actor: string, party: string) =>
-      s.decide({ type: 'add-evidence', actor, kind: 'repin', party, result: 'pass', summary: 'repin', artifact: { path: 'x', sha256: `sha256:${'0'.repeat(64)}` } });
+    const add = (actor: string, party: string) => s.decide({ type: 'add-evidence', actor, party, evidence: { kind: 'artifact', file: 'a.log', sha256: `sha256:${'0'.repeat(64)}`, bytes: 3 } });
     expectRefused(add(ROLE.consumerApprover, C), 'invalid-transition');
     s.publishTarget();
     expectRefused(add(ROLE.producerApprover, C), 'not-authorized');
@@ -119,7 +135,7 @@ describe('decide: phases', () => {
 
   it('the whole story: GO earned, Phase 8 runs and completes, the target becomes the baseline', () => {
     const s = new Scenario();
-    s.record({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag: 'v2.9.0', sha: 'c3'.repeat(20), contracts: { service: 'service.v2' } }, as: 'baseline' });
+    s.publishBaseline('v2.9.0');
     s.phase('start', '7');
     s.phase('close', '7', 'decision recorded');
     s.publishTarget();

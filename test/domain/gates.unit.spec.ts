@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/domain/evaluate.js';
 import type { GateDefinition } from '../../src/program/schema.js';
-import { blockerGates, C, P, ROLE, Scenario, SHA_B } from '../support/program.js';
+import { blockerGates, C, P, ROLE, Scenario, SHA_A, SHA_B } from '../support/program.js';
 
 const gate = (s: Scenario, id: string) => {
   const def = s.state.definition!;
@@ -22,7 +22,7 @@ describe('gate: target-published', () => {
 
   it('is not satisfied by a baseline', () => {
     const s = new Scenario();
-    s.record({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag: 'v2.9.0', sha: SHA_B, contracts: { service: 'service.v2' } }, as: 'baseline' });
+    s.publishBaseline('v2.9.0', SHA_B);
     expect(gate(s, 'target-published').holds).toBe(false);
     expect(s.state.baseline?.tag).toBe('v2.9.0');
   });
@@ -88,12 +88,22 @@ describe('gate: evidence', () => {
   it('the latest evidence wins: a later failure clears an earlier pass', () => {
     const s = new Scenario();
     s.publishTarget();
-    s.evidence(P, 'handoff-payload');
-    s.evidence(C, 'repin');
-    s.evidence(C, 'repin', 'fail');
-    const result = gate(s, 'runtime-evidence');
+    s.evidence(P, 'rollback-execution');
+    s.evidence(C, 'rollback-execution');
+    expect(gate(s, 'rollback-evidence').holds).toBe(true);
+    s.evidence(C, 'rollback-execution', 'fail');
+    const result = gate(s, 'rollback-evidence');
     expect(result.holds).toBe(false);
     expect(result.blocker.details[0]).toContain('FAILED');
+  });
+
+  it('an unverified target does not satisfy the target gate', () => {
+    const s = new Scenario();
+    s.publishTarget('v3.0.0', SHA_A, null);
+    const result = gate(s, 'target-published');
+    expect(result.holds).toBe(false);
+    expect(result.blocker.details[0]).toContain('never verified');
+    expect(result.blocker.clear[0]).toContain('cutover target verify --repo');
   });
 
   it('evidence for an earlier target is stale for a new one', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyOfExample, cutover, EXAMPLE, ledgerOf, ROOT } from '../support/cli.js';
+import { gitFixture } from '../support/git.js';
 
 const SEED = join(ROOT, '../shared/seeds/000_f980c74b12ad9646.txt');
 
@@ -27,10 +28,14 @@ describe('the example program reproduces the seed', () => {
     expect(out.filter((l) => !l.startsWith('Ledger: '))).toEqual(expected);
   });
 
-  it('the four blockers come from gate evaluation: publishing a target changes what is missing', () => {
+  it('the four blockers come from gate evaluation: publishing a verified target changes what is missing', () => {
     const dir = copyOfExample();
+    const producer = gitFixture();
+    const sha = producer.commit({ 'src/service.txt': 'v3' });
+    producer.annotatedTag('v3.0.0', sha);
     const key = join(dir, 'demo-keys/memorykernel-release-owner.pem');
-    const published = cutover(['-C', dir, 'target', 'publish', '--tag', 'v3.0.0', '--sha', 'ab'.repeat(20), '--contract', 'service=service.v3', '--as', 'memorykernel-release-owner', '--key', key, '--at', '2026-02-09T09:00:00Z']);
+    const published = cutover(['-C', dir, 'target', 'publish', '--tag', 'v3.0.0', '--sha', sha, '--contract', 'service=service.v3', '--repo', producer.dir, '--as', 'memorykernel-release-owner', '--key', key, '--at', '2026-02-09T09:00:00Z']);
+    expect(published.stderr).toBe('');
     expect(published.code).toBe(0);
     const after = cutover(['-C', dir, 'render', '--record', 'producer-decision-record']).stdout;
     expect(after).not.toContain('Immutable `service.v3` runtime release tag + SHA are not yet published');

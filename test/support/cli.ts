@@ -2,7 +2,7 @@
  * Running the built `cutover` binary on real temporary folders and git repositories.
  * One helper builds them all: fixed author, commit signing off, removed after the test.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,16 +58,4 @@ export function as(role: string, at: string): string[] {
 
 export function ledgerOf(dir: string): string {
   return readFileSync(join(dir, '.cutover/ledger.jsonl'), 'utf8');
-}
-
-/** A real git repository with a fixed author and signing off. */
-export function gitRepo(dir: string = tempDir('cutover-git-')): string {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Cutover Test');
-  git('config', 'user.email', 'test@cutover.invalid');
-  git('config', 'commit.gpgsign', 'false');
-  git('config', 'tag.gpgsign', 'false');
-  git('commit', '-q', '--allow-empty', '-m', 'initial');
-  return dir;
 }

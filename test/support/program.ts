@@ -3,14 +3,17 @@
  * and a decider specification in the given/when/then style.
  */
 import { expect } from 'vitest';
-import { decide, type Command, type Decided } from '../../src/domain/decide.js';
+import { createHash } from 'node:crypto';
+import { decide, type Command, type Decided, type EvidenceInput, type TargetCheckFacts } from '../../src/domain/decide.js';
+import { buildHandoff, handoffProducer } from '../../src/domain/handoff.js';
+import type { RepinFacts } from '../../src/domain/pins.js';
 import { evaluate, type Evaluation } from '../../src/domain/evaluate.js';
-import type { EventDraft, LedgerEvent } from '../../src/domain/events.js';
+import type { EventDraft, LedgerEvent, RunData } from '../../src/domain/events.js';
 import { evolve, initialState, type ProgramState } from '../../src/domain/state.js';
 import { seal } from '../../src/ledger/chain.js';
 import { generateKeyPair, signerFromPem, type Signer } from '../../src/ledger/keys.js';
 import { parseDefinition } from '../../src/program/parse-definition.js';
-import type { ProgramDefinition } from '../../src/program/schema.js';
+import type { ProgramDefinition, TargetDefinition } from '../../src/program/schema.js';
 import { standardTemplate } from '../../src/program/template.js';
 
 export const P = 'memorykernel';
@@ -27,6 +30,40 @@ export const ROLE = {
 export const FILE = `sha256:${'f'.repeat(64)}`;
 export const SHA_A = 'a1'.repeat(20);
 export const SHA_B = 'b2'.repeat(20);
+export const SHA_C = 'c3'.repeat(20);
+const DIGEST = `sha256:${'0'.repeat(64)}`;
+
+/** What the producer's repository says of a good pair: an annotated tag on exactly that commit. */
+export const VERIFIED: TargetCheckFacts = { ok: true, facts: { annotated: true, tagObject: 'd4'.repeat(20) }, problems: [] };
+
+/** A run of a one-command suite, passed or failed. */
+export function run(passed: boolean): RunData {
+  const stream = { sha256: DIGEST, bytes: 0, tail: [] };
+  return {
+    suite: 'contract',
+    host: 'ci-runner',
+    head: SHA_C,
+    startedAt: '2026-02-09T00:00:00.000Z',
+    durationMs: 1200,
+    passed,
+    commands: [{ id: 'contract-tests', run: 'sh ci/contract-tests.sh', exitCode: passed ? 0 : 1, signal: null, timedOut: false, durationMs: 1200, stdout: stream, stderr: stream, passed }],
+    skipped: [],
+  };
+}
+
+/** The consumer's pin-set files, as an atomic repin to `target` leaves them (standard template pins). */
+export function repinFacts(target: TargetDefinition, commit = 'e5'.repeat(20)): RepinFacts {
+  const manifest = '{"name":"memorykernel","contracts":["service.v3"]}\n';
+  const manifestSha = createHash('sha256').update(manifest).digest('hex');
+  const pinned = JSON.stringify({ release_tag: target.tag, commit_sha: target.sha, expected_service_contract_version: target.contracts.service, manifest_sha256: manifestSha });
+  const file = (text: string, blob: string) => ({ text, blob: blob.repeat(40), sha256: `sha256:${createHash('sha256').update(text).digest('hex')}` });
+  const files = {
+    'config/memorykernel-runtime-target.json': file(pinned, '1'),
+    'docs/RUNTIME_PIN.md': file(`| MemoryKernel | ${target.tag} | ${target.sha} |\n`, '2'),
+    'vendor/memorykernel/manifest.json': file(manifest, '3'),
+  };
+  return { commit, changed: Object.keys(files), files };
+}
 
 export interface ProgramFixture {
   readonly definition: ProgramDefinition;
@@ -96,13 +133,38 @@ export class Scenario {
   }
 
   // Steps of the story, by the roles that take them.
-  publishTarget(tag = 'v3.0.0', sha = SHA_A): void {
-    this.record({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag, sha, contracts: { service: 'service.v3' } }, as: 'candidate' });
+  publishTarget(tag = 'v3.0.0', sha = SHA_A, check: TargetCheckFacts | null = VERIFIED): void {
+    this.record({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag, sha, contracts: { service: 'service.v3' } }, as: 'candidate', check });
   }
 
+  publishBaseline(tag = 'v2.9.0', sha = SHA_C): void {
+    this.record({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag, sha, contracts: { service: 'service.v2' } }, as: 'baseline', check: VERIFIED });
+  }
+
+  /** Evidence of a kind from a party, as its collector would bring it, for the current target. */
   evidence(party: string, kind: 'handoff-payload' | 'repin' | 'rollback-execution' | 'rollback-drill' | 'verification-run', result: 'pass' | 'fail' = 'pass'): void {
     const actor = party === P ? ROLE.producerApprover : ROLE.consumerApprover;
-    this.record({ type: 'add-evidence', actor, kind, party, result, summary: `${kind} ${result}`, artifact: { path: `evidence/${kind}.json`, sha256: `sha256:${'0'.repeat(64)}` } });
+    this.record({ type: 'add-evidence', actor, party, evidence: this.evidenceInput(party, kind, result) });
+  }
+
+  evidenceInput(party: string, kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
+    const target = this.state.target!;
+    switch (kind) {
+      case 'handoff-payload': {
+        const def = this.state.definition!;
+        return { kind, file: 'handoff.json', sha256: DIGEST, payload: buildHandoff(def, handoffProducer(def)!, target, '2026-02-09T00:00:00.000Z') };
+      }
+      case 'repin':
+        return { kind, facts: repinFacts(target) };
+      case 'verification-run':
+        return { kind, run: run(result === 'pass') };
+      case 'rollback-drill':
+      case 'rollback-execution':
+        if (this.state.rollbackTarget === null) this.publishBaseline();
+        return { kind, verdict: result === 'fail' ? 'FAIL' : kind === 'rollback-drill' ? 'READY' : 'PASS', run: run(result === 'pass') };
+      default:
+        return { kind: 'artifact', file: 'evidence/artifact.bin', sha256: DIGEST, bytes: 1 };
+    }
   }
 
   verdict(party: string, decision: string, verdict: 'GO' | 'NO-GO', note?: string): void {

@@ -1,13 +1,16 @@
 /** The commands that record an event: options → domain command → signed, appended event. */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
-import { invalidInput, InvalidTransitionError } from '../../errors.js';
-import type { EvidenceKindName, SeverityName } from '../../program/schema.js';
+import type { LedgerEvent } from '../../domain/events.js';
+import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
+import { checkTargetInRepo, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
+import { hashFileInside } from '../../evidence/files.js';
+import { progressFor } from '../../evidence/progress.js';
+import type { SeverityName } from '../../program/schema.js';
+import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
 import { parseContracts, parseDate, parseSha, parseVerdict } from '../parse.js';
@@ -15,16 +18,21 @@ import { openDefined, resolveDir, timeOf } from './context.js';
 
 type CommandBody = Command extends infer C ? (C extends { type: string } ? Omit<C, 'actor' | 'at'> : never) : never;
 
-async function recordWith(ws: Workspace, o: O.RecordingOptions, io: CliIo, body: CommandBody): Promise<number> {
+async function recordWith(ws: Workspace, o: O.RecordingOptions, io: CliIo, body: CommandBody, exit: ExitOf = () => EXIT.ok): Promise<number> {
   const command = { ...body, actor: o.as, at: timeOf(o.at, io) } as Command;
   const { events } = await record(ws, command, { ...(o.key === undefined ? {} : { keyFile: o.key }), env: io.env });
-  for (const e of events) io.stdout(`recorded seq ${e.seq} ${e.type} by ${e.actor} at ${e.at}\n  head ${e.hash}\n`);
-  return EXIT.ok;
+  for (const e of events) io.stdout(`recorded seq ${e.seq} ${e.type} by ${e.actor} at ${e.at}: ${describeEvent(e)}\n  head ${e.hash}\n`);
+  return exit(events);
 }
 
-async function recordCommand(o: O.RecordingOptions, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>): Promise<number> {
+/** The exit code of a command that recorded `events` (a failed check is recorded and still says no). */
+type ExitOf = (events: readonly LedgerEvent[]) => number;
+
+async function recordCommand(o: O.RecordingOptions, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
+  // The time is taken before any collector runs, so a long suite cannot date its record later than it started.
+  const at = timeOf(o.at, io);
   const ws = await openDefined(o.dir, io);
-  return recordWith(ws, o, io, await body(ws));
+  return recordWith(ws, { ...o, at }, io, await body(ws), exit);
 }
 
 export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<number> {
@@ -50,44 +58,91 @@ export function verdict(o: O.VerdictOptions, io: CliIo): Promise<number> {
 }
 
 export function targetPublish(o: O.TargetPublishOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, () => ({
-    type: 'publish-target',
-    target: { tag: o.tag, sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) },
-    as: o.baseline ? 'baseline' : 'candidate',
-  }));
+  return recordCommand(o, io, async (ws) => {
+    const target = { tag: o.tag, sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) };
+    const check = o.repo === undefined ? null : await checkTargetInRepo(resolve(io.cwd, o.repo), target.tag, target.sha);
+    if (o.repo === undefined && !o.baseline) io.stderr('cutover: warning: published without --repo: the target is not verified, and the target gate stays unmet until cutover target verify\n');
+    return { type: 'publish-target', target, as: o.baseline ? 'baseline' : 'candidate', check };
+  });
+}
+
+export function targetVerify(o: O.TargetVerifyOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, async (ws) => {
+    const target = ws.state.target;
+    if (target === null) throw new InvalidTransitionError('no runtime target has been published to verify');
+    return { type: 'verify-target', check: await recheckTargetInRepo(resolve(io.cwd, o.repo), target) };
+  }, (events) => (events.some((e) => e.type === 'target.verified' && !e.data.ok) ? EXIT.noGo : EXIT.ok));
 }
 
 export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
-    const { path, sha256 } = await hashFileInside(ws.dir, o.file);
-    return {
-      type: 'add-evidence',
-      kind: o.kind as EvidenceKindName,
-      party: o.party,
-      result: o.result as 'pass' | 'fail',
-      summary: o.summary,
-      artifact: { path, sha256 },
-    };
+    const party = partyOf(ws, o.party);
+    const base = { type: 'add-evidence' as const, party: party.id, ...(o.summary === undefined ? {} : { summary: o.summary }) };
+    switch (o.kind) {
+      case 'handoff-payload': {
+        const file = await hashFileInside(ws.dir, required('--file', o.file, o.kind), '--file');
+        const payload = parseJsonFile(join(ws.dir, file.path), await readFile(join(ws.dir, file.path), 'utf8'));
+        return { ...base, evidence: { kind: 'handoff-payload', file: file.path, sha256: file.sha256, payload } };
+      }
+      case 'artifact': {
+        const file = await hashFileInside(ws.dir, required('--file', o.file, o.kind), '--file');
+        return { ...base, evidence: { kind: 'artifact', file: file.path, sha256: file.sha256, bytes: file.bytes } };
+      }
+      case 'rollback-drill':
+      case 'rollback-execution': {
+        const verdict = required('--verdict', o.verdict, o.kind) as 'READY' | 'PASS' | 'FAIL';
+        const run = await collectRun(party, o.suite, runOptions(o.cwd, io));
+        return { ...base, evidence: { kind: o.kind, verdict, run } };
+      }
+      default:
+        throw invalidInput({ source: '--kind', field: '', expected: 'handoff-payload, rollback-drill, rollback-execution or artifact (repins and runs: cutover evidence repin / run)', found: JSON.stringify(o.kind) });
+    }
+  }, failedEvidenceExit);
+}
+
+export function evidenceRepin(o: O.EvidenceRepinOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, async (ws) => {
+    const party = partyOf(ws, o.party);
+    const facts = await collectRepin(resolve(io.cwd, o.repo), o.commit, party);
+    return { type: 'add-evidence', party: party.id, ...(o.summary === undefined ? {} : { summary: o.summary }), evidence: { kind: 'repin', facts } };
   });
 }
 
-/** sha256 of a file inside the program directory (streamed), with its path relative to it. */
-async function hashFileInside(dir: string, file: string): Promise<{ path: string; sha256: string }> {
-  const source = `--file ${file}`;
-  let real: string;
+export function evidenceRun(o: O.EvidenceRunOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, async (ws) => {
+    const party = partyOf(ws, o.party);
+    const run = await collectRun(party, o.suite, runOptions(o.cwd, io));
+    return { type: 'add-evidence', party: party.id, ...(o.summary === undefined ? {} : { summary: o.summary }), evidence: { kind: 'verification-run', run } };
+  }, failedEvidenceExit);
+}
+
+/** A failed run or rollback is recorded, and the command still says no. */
+function failedEvidenceExit(events: readonly LedgerEvent[]): number {
+  return events.some((e) => e.type === 'evidence.added' && e.data.result === 'fail') ? EXIT.noGo : EXIT.ok;
+}
+
+function runOptions(cwd: string | undefined, io: CliIo) {
+  return { cwd: resolve(io.cwd, cwd ?? '.'), env: io.env, now: io.now, ...(io.progress === undefined ? {} : { progress: progressFor(io.progress) }) };
+}
+
+function partyOf(ws: Workspace, id: string) {
+  const def = ws.state.definition!;
+  const party = def.parties.find((p) => p.id === id);
+  if (party === undefined) throw new UnknownNameError('party', id, def.parties.map((p) => p.id));
+  return party;
+}
+
+function required<T>(flag: string, value: T | undefined, kind: string): T {
+  if (value === undefined) throw invalidInput({ source: flag, field: '', expected: `${flag} for --kind ${kind}`, found: 'nothing' });
+  return value;
+}
+
+function parseJsonFile(file: string, text: string): unknown {
   try {
-    real = await realpath(resolve(dir, file));
+    return JSON.parse(text) as unknown;
   } catch (e) {
-    throw invalidInput({ source, field: '', expected: 'an existing file', found: (e as NodeJS.ErrnoException).code ?? 'unreadable' });
+    throw invalidInput({ source: file, field: '', expected: 'a JSON document', found: (e as Error).message });
   }
-  const root = await realpath(dir);
-  const rel = relative(root, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw invalidInput({ source, field: '', expected: `a file inside the program directory ${root}`, found: real });
-  }
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(real)) hash.update(chunk as Buffer);
-  return { path: rel.split(sep).join('/'), sha256: `sha256:${hash.digest('hex')}` };
 }
 
 export function blockerRaise(o: O.BlockerRaiseOptions, io: CliIo): Promise<number> {
