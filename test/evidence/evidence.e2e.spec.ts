@@ -1,0 +1,288 @@
+/**
+ * Evidence through the built binary, against real producer and consumer repositories: each bad
+ * case gets its exit code, a message a release manager understands, and nothing recorded.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { as, copyOfExample, cutover, EXAMPLE, ledgerOf, ROOT, tempDir } from '../support/cli.js';
+import { gitFixture, type GitFixture } from '../support/git.js';
+
+const PRODUCER = 'memorykernel-release-owner';
+const CONSUMER = 'assistsupport-runtime-owner';
+let minute = 0;
+/** Fixed, increasing times after the example's last event. */
+const next = () => new Date(Date.parse('2026-02-09T10:00:00Z') + ++minute * 60_000).toISOString();
+
+interface World {
+  readonly program: string;
+  readonly producer: GitFixture;
+  readonly consumer: GitFixture;
+  readonly baseline: string;
+  readonly target: string;
+}
+
+/** The example program, a producer repo with v2.9.0 and v3.0.0 (annotated), a consumer repo pinned to v2.9.0. */
+function world(): World {
+  minute = 0;
+  const program = copyOfExample();
+  const producer = gitFixture();
+  const baseline = producer.commit({ 'VERSION': 'service.v2\n', 'ci/contract-tests.sh': 'echo contract tests passed\n' });
+  producer.annotatedTag('v2.9.0', baseline);
+  const target = producer.commit({ 'VERSION': 'service.v3\n' });
+  producer.annotatedTag('v3.0.0', target);
+  const consumer = gitFixture();
+  consumer.commit({ 'ci/integration-tests.sh': 'echo integration tests passed\n', ...pinFiles('v2.9.0', baseline, 'service.v2') });
+  return { program, producer, consumer, baseline, target };
+}
+
+function pinFiles(tag: string, sha: string, contract: string, manifestShaOverride?: string): Record<string, string> {
+  const manifest = JSON.stringify({ release: tag, contracts: [contract] }) + '\n';
+  const manifestSha = manifestShaOverride ?? createHash('sha256').update(manifest).digest('hex');
+  return {
+    'vendor/memorykernel/manifest.json': manifest,
+    'config/memorykernel-runtime-target.json': JSON.stringify({ release_tag: tag, commit_sha: sha, expected_service_contract_version: contract, manifest_sha256: manifestSha }) + '\n',
+    'docs/RUNTIME_PIN.md': `| MemoryKernel | ${tag} | ${sha} |\n`,
+  };
+}
+
+function publish(w: World, tag = 'v3.0.0', sha = w.target) {
+  return cutover(['-C', w.program, 'target', 'publish', '--tag', tag, '--sha', sha, '--contract', 'service=service.v3', '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+}
+
+function status(w: World) {
+  return JSON.parse(cutover(['-C', w.program, 'status', '--json', '--at', '2026-02-10T00:00:00Z']).stdout) as {
+    blockers: { gate: string; missing: string[]; details: string[] }[];
+    target: { tag: string; verified: boolean; problems: string[] } | null;
+    evidence: { party: string; kind: string; result: string; stale: boolean }[];
+  };
+}
+
+describe('target publish, check and verify against the producer repository', () => {
+  it('a tag pointing one commit after the SHA a document names: exit 1, what the tag really points at, nothing recorded', () => {
+    const w = world();
+    const after = w.producer.commit({ 'VERSION': 'service.v3 + hotfix\n' });
+    w.producer.git('tag', '-f', '-a', '-m', 'moved', 'v3.0.0', after);
+    const before = ledgerOf(w.program);
+    const run = publish(w);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('v3.0.0 @ ' + w.target + ' is not a real release target');
+    expect(run.stderr).toContain(`tag v3.0.0 points at ${after}`);
+    expect(run.stderr).toContain('1 commit after the SHA given');
+    expect(ledgerOf(w.program)).toBe(before);
+
+    const check = cutover(['target', 'check', '--repo', w.producer.dir, '--tag', 'v3.0.0', '--sha', w.target, '--json']);
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout)).toMatchObject({ ok: false, tagCommit: after, relation: { kind: 'descendant', distance: 1 } });
+  });
+
+  it('a SHA that belongs to a different tag is named as such', () => {
+    const w = world();
+    const run = cutover(['target', 'check', '--repo', w.producer.dir, '--tag', 'v3.0.0', '--sha', w.baseline]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('tagged v2.9.0');
+  });
+
+  it('target check needs no program and works on a bare repository: exit 0 for a real pair', () => {
+    const w = world();
+    const bare = w.producer.cloneBare();
+    const run = cutover(['target', 'check', '--repo', bare, '--tag', 'v3.0.0', '--sha', w.target], { cwd: tempDir() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('annotated tag');
+    expect(cutover(['target', 'check', '--repo', tempDir(), '--tag', 'v3.0.0', '--sha', w.target]).code).toBe(2);
+  });
+
+  it('a tag deleted and re-created on another commit after publication: target verify exits 1, records the failure, and the gate reopens', () => {
+    const w = world();
+    expect(publish(w).code).toBe(0);
+    expect(status(w).target).toMatchObject({ tag: 'v3.0.0', verified: true });
+    expect(status(w).blockers.map((b) => b.gate)).not.toContain('target-published');
+    w.producer.deleteTag('v3.0.0');
+    const other = w.producer.commit({ 'VERSION': 'something else\n' });
+    w.producer.annotatedTag('v3.0.0', other);
+    const verify = cutover(['-C', w.program, 'target', 'verify', '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('FAILED');
+    const after = status(w);
+    expect(after.target).toMatchObject({ verified: false });
+    expect(after.target!.problems.join(' ')).toMatch(/re-created|moved/);
+    expect(after.blockers.map((b) => b.gate)).toContain('target-published');
+  });
+});
+
+describe('atomic repin evidence from the consumer repository', () => {
+  it('one commit changing every pin-set file to the target is accepted, with its files and blob hashes', () => {
+    const w = world();
+    publish(w);
+    const commit = w.consumer.commit(pinFiles('v3.0.0', w.target, 'service.v3'));
+    const run = cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', commit, ...as(CONSUMER, next())]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const event = JSON.parse(ledgerOf(w.program).trimEnd().split('\n').at(-1)!);
+    expect(event.data).toMatchObject({ kind: 'repin', commit, result: 'pass' });
+    expect(event.data.files).toContainEqual({ path: 'docs/RUNTIME_PIN.md', blob: w.consumer.rev(`${commit}:docs/RUNTIME_PIN.md`) });
+    expect(status(w).blockers.find((b) => b.gate === 'runtime-evidence')!.missing).toEqual(['producer runtime handoff payload']);
+  });
+
+  it('a commit that changes only two of the three pin-set files is refused, naming the one left out', () => {
+    const w = world();
+    publish(w);
+    const { 'vendor/memorykernel/manifest.json': _kept, ...two } = pinFiles('v3.0.0', w.target, 'service.v3', createHash('sha256').update(JSON.stringify({ release: 'v2.9.0', contracts: ['service.v2'] }) + '\n').digest('hex'));
+    const commit = w.consumer.commit(two);
+    const before = ledgerOf(w.program);
+    const run = cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', commit, ...as(CONSUMER, next())]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('is not an atomic repin: it changes 2 of the 3 pin-set files; not changed: vendor/memorykernel/manifest.json');
+    expect(ledgerOf(w.program)).toBe(before);
+  });
+
+  it('a pin whose mirrored manifest hash does not match is refused', () => {
+    const w = world();
+    publish(w);
+    const commit = w.consumer.commit(pinFiles('v3.0.0', w.target, 'service.v3', 'f'.repeat(64)));
+    const run = cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', commit, ...as(CONSUMER, next())]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/vendor\/memorykernel\/manifest\.json has sha256 [0-9a-f]{64}, but config\/memorykernel-runtime-target\.json \/manifest_sha256 records "f{64}"/);
+  });
+
+  it('a pin naming another target is refused with the value found and the value expected', () => {
+    const w = world();
+    publish(w);
+    const commit = w.consumer.commit(pinFiles('v3.0.0', w.baseline, 'service.v3'));
+    const run = cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', commit, ...as(CONSUMER, next())]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`config/memorykernel-runtime-target.json /commit_sha is "${w.baseline}", expected the target's sha "${w.target}"`);
+  });
+});
+
+describe('handoff payloads', () => {
+  function payloadWith(w: World, edit: (p: Record<string, unknown>) => void): string {
+    const generated = cutover(['-C', w.program, 'handoff', 'generate', '--at', '2026-02-09T12:00:00Z']);
+    expect(generated.code).toBe(0);
+    const payload = JSON.parse(generated.stdout);
+    edit(payload);
+    writeFileSync(join(w.program, 'handoff.json'), JSON.stringify(payload, null, 2));
+    return 'handoff.json';
+  }
+
+  it('error codes that differ only in order are accepted, and recorded with the file sha256', () => {
+    const w = world();
+    publish(w);
+    const file = payloadWith(w, (p) => void (p.error_codes as string[]).reverse());
+    expect(cutover(['-C', w.program, 'handoff', 'verify', '--file', join(w.program, file)]).code).toBe(0);
+    const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'handoff-payload', '--party', 'memorykernel', '--file', file, ...as(PRODUCER, next())]);
+    expect(run.code).toBe(0);
+    expect(status(w).evidence).toContainEqual(expect.objectContaining({ party: 'memorykernel', kind: 'handoff-payload', result: 'pass', stale: false }));
+  });
+
+  it('one code missing and one unexpected are rejected, named, and nothing is recorded', () => {
+    const w = world();
+    publish(w);
+    const file = payloadWith(w, (p) => {
+      const codes = p.error_codes as string[];
+      codes.splice(codes.indexOf('CONFLICT'), 1, 'TEAPOT');
+    });
+    const verify = cutover(['-C', w.program, 'handoff', 'verify', '--file', join(w.program, file)]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('error codes missing from the payload: CONFLICT');
+    expect(verify.stdout).toContain('unexpected error codes in the payload: TEAPOT');
+    const before = ledgerOf(w.program);
+    expect(cutover(['-C', w.program, 'evidence', 'add', '--kind', 'handoff-payload', '--party', 'memorykernel', '--file', file, ...as(PRODUCER, next())]).code).toBe(1);
+    expect(ledgerOf(w.program)).toBe(before);
+  });
+
+  it('a file that is not a payload is bad input (exit 2) naming the field', () => {
+    const w = world();
+    publish(w);
+    const file = payloadWith(w, (p) => void delete p.consumer_impact);
+    const run = cutover(['-C', w.program, 'handoff', 'verify', '--file', join(w.program, file)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('field consumer_impact');
+  });
+});
+
+describe('verification runs and rollback evidence', () => {
+  it('a passing run is recorded with its output digests, head and host; a failing one is recorded too and exits 1', () => {
+    const w = world();
+    publish(w);
+    const pass = cutover(['-C', w.program, 'evidence', 'run', '--party', 'memorykernel', '--cwd', w.producer.dir, ...as(PRODUCER, next())]);
+    expect(pass.code).toBe(0);
+    expect(pass.stderr).toContain('pass contract-tests');
+    const event = JSON.parse(ledgerOf(w.program).trimEnd().split('\n').at(-1)!);
+    const output = 'contract tests passed\n';
+    expect(event.data.run).toMatchObject({ suite: 'contract', passed: true, head: w.producer.rev('HEAD') });
+    expect(event.data.run.commands[0]).toMatchObject({ exitCode: 0, stdout: { sha256: `sha256:${createHash('sha256').update(output).digest('hex')}`, tail: ['contract tests passed'] } });
+
+    w.producer.commit({ 'ci/contract-tests.sh': 'echo "2 failed" >&2; exit 3\n' });
+    const fail = cutover(['-C', w.program, 'evidence', 'run', '--party', 'memorykernel', '--cwd', w.producer.dir, ...as(PRODUCER, next())]);
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toContain('FAIL');
+    expect(status(w).evidence).toContainEqual(expect.objectContaining({ kind: 'verification-run', result: 'fail' }));
+  });
+
+  it('rollback evidence runs the suite against the restored baseline and needs a recorded baseline', () => {
+    const w = world();
+    publish(w);
+    const noBaseline = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-execution', '--party', 'memorykernel', '--verdict', 'PASS', '--cwd', w.producer.dir, ...as(PRODUCER, next())]);
+    expect(noBaseline.code).toBe(2);
+    expect(noBaseline.stderr).toContain('there is no rollback target');
+    cutover(['-C', w.program, 'target', 'publish', '--baseline', '--tag', 'v2.9.0', '--sha', w.baseline, '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+    for (const [party, role, repo] of [['memorykernel', PRODUCER, w.producer.dir], ['assistsupport', CONSUMER, w.consumer.dir]] as const) {
+      const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-execution', '--party', party, '--verdict', 'PASS', '--cwd', repo, ...as(role, next())]);
+      expect(run.code).toBe(0);
+    }
+    expect(status(w).blockers.map((b) => b.gate)).not.toContain('rollback-evidence');
+  });
+});
+
+describe('artifacts', () => {
+  it('are hashed, confined to the program folder, and re-checked: a changed or vanished file is named', () => {
+    const w = world();
+    publish(w);
+    mkdirSync(join(w.program, 'evidence'));
+    writeFileSync(join(w.program, 'evidence/drill.log'), 'drill ok\n');
+    writeFileSync(join(w.program, 'evidence/bundle.tgz'), 'bytes');
+    for (const file of ['evidence/drill.log', 'evidence/bundle.tgz']) {
+      expect(cutover(['-C', w.program, 'evidence', 'add', '--kind', 'artifact', '--party', 'memorykernel', '--file', file, ...as(PRODUCER, next())]).code).toBe(0);
+    }
+    expect(cutover(['-C', w.program, 'evidence', 'check']).code).toBe(0);
+    writeFileSync(join(w.program, 'evidence/drill.log'), 'drill FAILED\n');
+    rmSync(join(w.program, 'evidence/bundle.tgz'));
+    const check = cutover(['-C', w.program, 'evidence', 'check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('evidence/drill.log  CHANGED');
+    expect(check.stdout).toContain('evidence/bundle.tgz  VANISHED');
+
+    const outside = join(tempDir(), 'secret.txt');
+    writeFileSync(outside, 'x');
+    symlinkSync(outside, join(w.program, 'evidence/link.txt'));
+    const before = ledgerOf(w.program);
+    for (const file of ['../secret.txt', outside, 'evidence/link.txt']) {
+      const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'artifact', '--party', 'memorykernel', '--file', file, ...as(PRODUCER, next())]);
+      expect(run.code, file).toBe(2);
+      expect(run.stderr, file).toMatch(/--file .*: expected (a file inside|an existing file)/);
+    }
+    expect(ledgerOf(w.program)).toBe(before);
+  });
+});
+
+describe('the scripted end-to-end run', () => {
+  it("evidence-demo.sh clears the seed's four blockers one by one, brings them back with a new target, and clears them again", () => {
+    const out = execFileSync('bash', [join(EXAMPLE, 'evidence-demo.sh')], { env: { PATH: process.env.PATH ?? '', HOME: tempDir(), CUTOVER_BIN: join(ROOT, 'bin/cutover.js') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const steps = out.split('\n').filter((l) => l.includes('blockers before Phase 8:')).map((l) => l.replace(/ \(missing: [^)]*\)/g, '').split(': ')[1]);
+    expect(steps).toEqual([
+      'target-published, bilateral-go, runtime-evidence, rollback-evidence',
+      'bilateral-go, runtime-evidence, rollback-evidence',
+      'bilateral-go, runtime-evidence, rollback-evidence',
+      'bilateral-go, rollback-evidence',
+      'bilateral-go',
+      'none',
+      'target-published, bilateral-go, runtime-evidence, rollback-evidence',
+      'none',
+    ]);
+    expect(out).toContain('(missing: consumer atomic repin evidence against the same runtime target)');
+    expect(out.match(/runtime-cutover: GO/g)).toHaveLength(2);
+  });
+});
