@@ -111,7 +111,7 @@ async function generate(dir, total) {
       return {
         type: 'target.published',
         actor: 'memorykernel-release-owner',
-        data: { as: 'candidate', target: { ...target, contracts: { service: 'service.v3' } } },
+        data: { as: 'candidate', target: { ...target, contracts: { service: 'service.v3' } }, verification: { annotated: true, tagObject: hex('tag v3.0.0').slice(0, 40) } },
       };
     }
     const party = seq % 2 === 0 ? 'memorykernel' : 'assistsupport';
@@ -136,17 +136,27 @@ async function generate(dir, total) {
         data: { decision: 'rehearsal-continuation', party, verdict: 'GO', target: { ...target } },
       };
     }
+    // Three artifacts to one verification run (a run record is the larger line).
+    if (seq % 4 === 0) {
+      const stream = (name) => ({ sha256: `sha256:${hex(`${name} ${seq}`)}`, bytes: 2048, tail: [`${name}: 42 passed`] });
+      const command = { id: 'contract-tests', run: 'sh ci/contract-tests.sh', exitCode: 0, signal: null, timedOut: false, durationMs: 1234, stdout: stream('stdout'), stderr: stream('stderr'), passed: true };
+      return {
+        type: 'evidence.added',
+        actor: ROLE_OF_PARTY[party],
+        data: {
+          kind: 'verification-run',
+          party,
+          target: { ...target },
+          result: 'pass',
+          summary: `run ${seq}`,
+          run: { suite: 'contract', host: 'ci-runner-1', head: target.sha, startedAt: new Date(start0 + seq * 1000).toISOString(), durationMs: 1234, passed: true, commands: [command], skipped: [] },
+        },
+      };
+    }
     return {
       type: 'evidence.added',
       actor: ROLE_OF_PARTY[party],
-      data: {
-        kind: 'verification-run',
-        party,
-        target: { ...target },
-        result: 'pass',
-        summary: `run ${seq}`,
-        artifact: { path: `evidence/run-${seq}.log`, sha256: `sha256:${hex(`run ${seq}`)}` },
-      },
+      data: { kind: 'artifact', party, target: { ...target }, result: 'pass', summary: `run ${seq} log`, file: `evidence/run-${seq}.log`, sha256: `sha256:${hex(`run ${seq}`)}`, bytes: 4096 },
     };
   };
 
