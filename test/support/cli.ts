@@ -1,12 +1,9 @@
-/**
- * Running the built `cutover` binary on real temporary folders and git repositories.
- * One helper builds them all: fixed author, commit signing off, removed after the test.
- */
+/** Running the built `cutover` binary on real temporary folders (git repositories: `git.ts`). */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { tempDir } from './temp.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/cutover.js');
@@ -29,16 +26,7 @@ export function cutover(args: readonly string[], options: { cwd?: string; env?: 
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-export function tempDir(prefix = 'cutover-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /** A copy of the example program (definition, demo keys and ledger) in a fresh folder. */
 export function copyOfExample(): string {

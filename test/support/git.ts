@@ -4,21 +4,13 @@
  * git configuration never leaks in; author, committer and dates are fixed, signing is off.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
-
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+import { tempDir } from './temp.js';
 
 /** A fresh temporary folder, removed after the test. */
 export function scratch(prefix = 'cutover-git-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
+  return tempDir(prefix);
 }
 
 export interface GitFixture {
