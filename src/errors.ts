@@ -204,6 +204,20 @@ export class EvidenceRejectedError extends CutoverError {
   }
 }
 
+/** Two copies of one ledger hold different events at the same seq: neither can be fast-forwarded. */
+export class LedgerForkError extends CutoverError {
+  readonly kind = 'ledger';
+  readonly code = 'ledger-fork';
+  constructor(
+    readonly seq: number,
+    message: string,
+  ) {
+    super(`${message}; nothing was changed`, [
+      'the copies were appended independently: agree which history stands, restore that copy on both sides, and record again what the other side lost',
+    ]);
+  }
+}
+
 /** Why a ledger line fails verification. */
 export type LedgerFault =
   | 'edited'

@@ -1,5 +1,7 @@
 /** The formats Cutover publishes, each from its one TypeBox source. */
 import { StatusReport } from './app/status-report.js';
+import { LedgerBundle } from './app/sync.js';
+import { RecordModel } from './render/model.js';
 import { EventData, LedgerLine } from './domain/events.js';
 import { HandoffPayload } from './domain/handoff.js';
 import { ProgramDefinition } from './program/schema.js';
@@ -10,5 +12,7 @@ export function schemaFiles(): Record<string, unknown> {
     'ledger-line.schema.json': { ...LedgerLine, eventData: EventData },
     'status.schema.json': StatusReport,
     'handoff-payload.schema.json': HandoffPayload,
+    'ledger-bundle.schema.json': LedgerBundle,
+    'record-model.schema.json': RecordModel,
   };
 }

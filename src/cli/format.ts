@@ -4,6 +4,13 @@ import type { LedgerEvent } from '../domain/events.js';
 import { describeTarget } from '../domain/evaluate.js';
 import { CutoverError, InvalidInputError, PolicyRefusalError } from '../errors.js';
 
+/** A GitHub Actions workflow command: an error annotation on a file. */
+export function githubError(file: string, message: string, title?: string): string {
+  const escape = (v: string) => v.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (v: string) => escape(v).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return `::error file=${property(file)}${title === undefined ? '' : `,title=${property(title)}`}::${escape(message)}\n`;
+}
+
 export function formatBlockers(blockers: readonly Blocker[]): string {
   return blockers
     .map((b, i) => {

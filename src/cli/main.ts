@@ -36,6 +36,9 @@ export function defaultHandlers(io: CliIo): Handlers {
     incidentClose: async (o) => (await recording()).incidentClose(o, io),
     log: async (o) => (await import('./commands/log.js')).log(o, io),
     verify: async (o) => (await import('./commands/verify.js')).verify(o, io),
+    sync: async (o) => (await import('./commands/sync.js')).sync(o, io),
+    exportBundle: async (o) => (await import('./commands/sync.js')).exportBundle(o, io),
+    importBundle: async (o) => (await import('./commands/sync.js')).importBundle(o, io),
     render: async (o) => (await import('./commands/render.js')).render(o, io),
   };
 }

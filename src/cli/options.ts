@@ -37,6 +37,7 @@ export interface StatusOptions extends ReadOptions {
 
 export interface GateOptions extends StatusOptions {
   readonly decision: string;
+  readonly format: OutputFormat;
 }
 
 export interface LogOptions extends ReadOptions {
@@ -45,12 +46,35 @@ export interface LogOptions extends ReadOptions {
 
 export interface VerifyOptions extends ReadOptions {
   readonly threads?: number;
+  /** Another copy of the ledger to compare with (a program folder, a ledger file or a bundle). */
+  readonly against?: string;
 }
 
+export interface SyncOptions extends DirOptions {
+  readonly from: string;
+}
+
+export interface ExportOptions extends DirOptions {
+  readonly out: string;
+}
+
+export interface ImportBundleOptions extends DirOptions {
+  readonly file: string;
+}
+
+export type OutputFormat = 'text' | 'github';
+
 export interface RenderOptions extends DirOptions {
-  readonly record: string;
+  /** One record; without it, every record of `party`. */
+  readonly record?: string;
+  readonly party?: string;
+  readonly all: boolean;
   readonly out?: string;
-  readonly check?: string;
+  /** true: compare with the files in the party's repository; a path: compare one record with that file. */
+  readonly check?: string | true;
+  /** The party's repository root, where record paths point (default: the git top level of the program folder). */
+  readonly root?: string;
+  readonly format: OutputFormat;
   readonly at?: string;
 }
 

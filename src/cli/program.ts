@@ -30,6 +30,9 @@ export interface Handlers {
   incidentClose(o: O.IncidentCloseOptions): Promise<number>;
   log(o: O.LogOptions): Promise<number>;
   verify(o: O.VerifyOptions): Promise<number>;
+  sync(o: O.SyncOptions): Promise<number>;
+  exportBundle(o: O.ExportOptions): Promise<number>;
+  importBundle(o: O.ImportBundleOptions): Promise<number>;
   render(o: O.RenderOptions): Promise<number>;
 }
 
@@ -39,6 +42,7 @@ export interface Output {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const formatOption = () => new Option('--format <format>', 'github: also print ::error annotations for GitHub Actions').choices(['text', 'github']).default('text');
 const positiveInt = (flag: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a whole number of 1 or more.`);
@@ -109,8 +113,9 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .description('exit 0 when <decision> is GO, 1 with its blockers when NO-GO (the one-line CI check)')
     .argument('<decision>', 'decision id, e.g. runtime-cutover')
     .option('--json', 'print the decision and its blockers as JSON', false)
+    .addOption(formatOption())
     .option('--at <time>', 'evaluate at this time instead of now')
-    .action((decision, o) => run(handlers.gate({ dir: dir(), decision, json: o.json, ...opt('at', o.at) })));
+    .action((decision, o) => run(handlers.gate({ dir: dir(), decision, json: o.json, format: o.format, ...opt('at', o.at) })));
 
   recording(
     cli
@@ -243,16 +248,53 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .description('check the whole chain and every signature; names the first bad seq and why (exit 3)')
     .option('--json', 'print the result as JSON', false)
     .option('--threads <n>', 'threads for signature checks (default: all cores)', positiveInt('--threads'))
-    .action((o) => run(handlers.verify({ dir: dir(), json: o.json, ...opt('threads', o.threads) })));
+    .option('--against <copy>', 'compare with another copy (program folder, ledger file or bundle): exit 0 same or ahead, 1 behind, 3 forked')
+    .action((o) => run(handlers.verify({ dir: dir(), json: o.json, ...opt('threads', o.threads), ...opt('against', o.against) })));
+
+  cli
+    .command('sync')
+    .description("fast-forward this ledger from another copy (the other party's checkout or a bundle); a fork is refused (exit 3), nothing changed")
+    .requiredOption('--from <copy>', 'a program folder (with .cutover/ledger.jsonl), a ledger file, or a bundle from cutover export')
+    .action((o) => run(handlers.sync({ dir: dir(), from: o.from })));
+
+  cli
+    .command('export')
+    .description('write this ledger as one bundle file, to travel (import it with cutover import-bundle)')
+    .requiredOption('--out <file>', 'the bundle file to write')
+    .action((o) => run(handlers.exportBundle({ dir: dir(), out: o.out })));
+
+  cli
+    .command('import-bundle')
+    .description('verify a bundle and fast-forward this ledger from it (the same rules as sync)')
+    .argument('<file>', 'a bundle from cutover export')
+    .action((file) => run(handlers.importBundle({ dir: dir(), file })));
 
   cli
     .command('render')
-    .description('render a record from the ledger (stdout, --out FILE, or --check FILE)')
-    .requiredOption('--record <id>', 'record id from cutover.yaml, e.g. producer-decision-record')
-    .option('--out <file>', 'write the record to this file')
-    .option('--check <file>', 'exit 1 when FILE is not what the ledger renders now')
+    .description("render records from the ledger: one (--record) or all of a party's (--all --party); --check compares with the committed files")
+    .option('--record <id>', 'one record id from cutover.yaml, e.g. producer-decision-record')
+    .option('--party <party>', 'the party whose records to render or check (all of them, when --record is not given)')
+    .option('--all', "write every record of --party to its path in the party's repository", false)
+    .option('--out <file>', 'with --record: write it to this file instead of stdout')
+    .option('--check [file]', "exit 1 (printing a unified diff) when a committed record is not what the ledger renders now; with a FILE, compare --record with it")
+    .option('--root <dir>', "the party's repository root, where record paths point (default: the git top level of the program folder)")
+    .addOption(formatOption())
     .option('--at <time>', 'evaluate at this time instead of now')
-    .action((o) => run(handlers.render({ dir: dir(), record: o.record, ...opt('out', o.out), ...opt('check', o.check), ...opt('at', o.at) })));
+    .action((o) =>
+      run(
+        handlers.render({
+          dir: dir(),
+          all: o.all,
+          format: o.format,
+          ...opt('record', o.record),
+          ...opt('party', o.party),
+          ...opt('out', o.out),
+          ...opt('check', o.check),
+          ...opt('root', o.root),
+          ...opt('at', o.at),
+        }),
+      ),
+    );
 
   return cli;
 }

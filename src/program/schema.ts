@@ -209,6 +209,9 @@ export const RecordDefinition = Type.Object(
     path: Text("path of the rendered file inside the party's repo"),
     scope: Type.Optional(Text('the Decision Scope sentence, without the phase it is rendered at')),
     inputs: Type.Optional(Type.Array(Type.String(), { description: 'record ids listed as decision inputs' })),
+    template: Type.Optional(
+      Type.String({ minLength: 1, description: 'a Handlebars template file (relative to cutover.yaml) replacing the built-in one for this kind; it sees the record model (schemas/record-model.schema.json)' }),
+    ),
   },
   { additionalProperties: false },
 );

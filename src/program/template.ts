@@ -199,13 +199,13 @@ records:
   - id: producer-checkpoint
     kind: decision-checkpoint
     party: ${p}
-    title: ${fileContract} Cutover Decision Checkpoint (Producer)
+    title: ${o.contract} Cutover Decision Checkpoint (Producer)
     label: Producer checkpoint packet
     path: docs/implementation/${fileContract}_CUTOVER_DECISION_CHECKPOINT_PRODUCER.md
   - id: consumer-checkpoint
     kind: decision-checkpoint
     party: ${c}
-    title: ${fileContract} Cutover Decision Checkpoint
+    title: ${o.contract} Cutover Decision Checkpoint
     label: Consumer checkpoint packet
     path: docs/implementation/${fileContract}_CUTOVER_DECISION_CHECKPOINT.md
   - id: producer-addendum

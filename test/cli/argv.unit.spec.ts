@@ -23,7 +23,8 @@ describe('argv → options', () => {
   it.each<[string[], string, unknown]>([
     [['status'], 'status', { dir: '.', json: false }],
     [['-C', 'ex', 'status', '--json', '--at', '2026-02-08T00:00:00Z'], 'status', { dir: 'ex', json: true, at: '2026-02-08T00:00:00Z' }],
-    [['gate', 'runtime-cutover'], 'gate', { dir: '.', decision: 'runtime-cutover', json: false }],
+    [['gate', 'runtime-cutover'], 'gate', { dir: '.', decision: 'runtime-cutover', json: false, format: 'text' }],
+    [['gate', 'runtime-cutover', '--format', 'github'], 'gate', { dir: '.', decision: 'runtime-cutover', json: false, format: 'github' }],
     [['verify', '--threads', '2'], 'verify', { dir: '.', json: false, threads: 2 }],
     [['log', '--from', '3', '--json'], 'log', { dir: '.', json: true, from: 3 }],
     [['init', '--producer', 'MemoryKernel', '--consumer', 'AssistSupport', '--contract', 'service.v3'], 'init', { dir: '.', producer: 'MemoryKernel', consumer: 'AssistSupport', contract: 'service.v3', force: false }],
@@ -59,7 +60,13 @@ describe('argv → options', () => {
     [['phase', 'start', '8', '--as', REC.as], 'phase', { ...REC, step: 'start', phase: '8' }],
     [['phase', 'close', '7', '--reason', 'decision recorded', '--as', REC.as], 'phase', { ...REC, step: 'close', phase: '7', reason: 'decision recorded' }],
     [['incident', 'declare', '--severity', 'SEV-1', '--summary', 's', '--as', REC.as], 'incidentDeclare', { ...REC, severity: 'SEV-1', summary: 's' }],
-    [['render', '--record', 'producer-decision-record', '--check', 'r.md'], 'render', { dir: '.', record: 'producer-decision-record', check: 'r.md' }],
+    [['render', '--record', 'producer-decision-record', '--check', 'r.md'], 'render', { dir: '.', record: 'producer-decision-record', check: 'r.md', all: false, format: 'text' }],
+    [['render', '--check', '--party', 'assistsupport', '--format', 'github'], 'render', { dir: '.', party: 'assistsupport', check: true, all: false, format: 'github' }],
+    [['render', '--all', '--party', 'memorykernel', '--root', '../MemoryKernel'], 'render', { dir: '.', party: 'memorykernel', all: true, root: '../MemoryKernel', format: 'text' }],
+    [['sync', '--from', '../other'], 'sync', { dir: '.', from: '../other' }],
+    [['verify', '--against', 'b.json'], 'verify', { dir: '.', json: false, against: 'b.json' }],
+    [['export', '--out', 'b.json'], 'exportBundle', { dir: '.', out: 'b.json' }],
+    [['import-bundle', 'b.json'], 'importBundle', { dir: '.', file: 'b.json' }],
   ])('%j → %s', async (argv, handler, options) => {
     const parsed = await parseArgs(argv);
     expect(parsed.stderr).toBe('');

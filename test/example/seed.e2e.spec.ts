@@ -61,7 +61,9 @@ describe('the example program reproduces the seed', () => {
     execFileSync('sed', ['-i', 's/NO-GO\\*\\*/GO**/', out]);
     const check = cutover(['-C', dir, 'render', '--record', 'producer-decision-record', '--check', out]);
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain('differs from what the ledger renders now');
+    expect(check.stdout).toContain('differs from what the ledger renders now');
+    expect(check.stdout).toContain('-2. Runtime cutover execution: **GO**');
+    expect(check.stdout).toContain('+2. Runtime cutover execution: **NO-GO**');
   });
 });
 

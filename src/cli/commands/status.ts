@@ -2,7 +2,8 @@
 import { blockerView, statusReport } from '../../app/status-report.js';
 import { evaluate } from '../../domain/evaluate.js';
 import { UnknownNameError } from '../../errors.js';
-import { formatBlockers, formatStatus } from '../format.js';
+import { relative } from 'node:path';
+import { formatBlockers, formatStatus, githubError } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { GateOptions, StatusOptions } from '../options.js';
 import { parseTime } from '../parse.js';
@@ -42,6 +43,11 @@ export async function gate(o: GateOptions, io: CliIo): Promise<number> {
   } else {
     io.stdout(`${decision.id}: NO-GO — ${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'} (seq ${ev.seq}, head ${ev.head})\n`);
     io.stdout(formatBlockers(decision.blockers) + '\n');
+    if (o.format === 'github') {
+      for (const b of decision.blockers) {
+        io.stdout(githubError(relative(io.cwd, ws.file.path) || ws.file.path, [b.text, ...b.details, ...b.clear.map((c) => `→ ${c}`)].join('\n'), `${decision.id} NO-GO: ${b.gate}`));
+      }
+    }
   }
   return decision.outcome === 'GO' ? EXIT.ok : EXIT.noGo;
 }

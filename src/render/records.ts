@@ -1,0 +1,45 @@
+/**
+ * The records of a program, rendered from the ledger: which records a party keeps, where, with
+ * which template, and how each compares with the file committed in the party's repository.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { Evaluation } from '../domain/evaluate.js';
+import type { ProgramDefinition, RecordDefinition } from '../program/schema.js';
+import { invalidInput } from '../errors.js';
+import { renderTemplate, type Template } from './engine.js';
+import { recordModel } from './model.js';
+import { DEFAULT_TEMPLATES } from './templates.js';
+
+export interface RenderedRecord {
+  readonly record: RecordDefinition;
+  readonly text: string;
+}
+
+/** The template of a record: its own file (relative to the program folder), else the built-in one for its kind. */
+export async function templateOf(record: RecordDefinition, programDir: string): Promise<Template> {
+  if (record.template === undefined) return { source: `built-in ${record.kind} template`, text: DEFAULT_TEMPLATES[record.kind] };
+  const source = join(programDir, record.template);
+  try {
+    return { source, text: await readFile(source, 'utf8') };
+  } catch (e) {
+    throw invalidInput({ source, field: '', expected: `the template file of record ${record.id}`, found: (e as NodeJS.ErrnoException).code ?? 'unreadable' });
+  }
+}
+
+export async function renderRecord(ev: Evaluation, def: ProgramDefinition, record: RecordDefinition, programDir: string): Promise<RenderedRecord> {
+  return { record, text: renderTemplate(await templateOf(record, programDir), recordModel(ev, def, record)) };
+}
+
+export type RecordCheck =
+  | { readonly status: 'up-to-date'; readonly file: string }
+  | { readonly status: 'missing' | 'stale'; readonly file: string; readonly diff: string };
+
+/** Compare a rendered record with the file at `file`; the diff is unified, committed → rendered. */
+export async function checkRecord(rendered: RenderedRecord, file: string, shownAs: string): Promise<RecordCheck> {
+  const committed = await readFile(file, 'utf8').catch(() => null);
+  if (committed === rendered.text) return { status: 'up-to-date', file };
+  const diff = createTwoFilesPatch(`a/${shownAs}`, `b/${shownAs}`, committed ?? '', rendered.text, committed === null ? '(missing)' : 'committed', 'rendered from the ledger');
+  return { status: committed === null ? 'missing' : 'stale', file, diff };
+}

@@ -1,0 +1,180 @@
+/**
+ * The built-in templates, one per record kind, reproducing the document family of the seed
+ * (decision record, decision checkpoint, joint status addendum, rollback readiness, closure), and
+ * the partials any template may use. Handlebars, without helpers of our own: loops, conditions
+ * and partials over the record model only (schemas/record-model.schema.json).
+ */
+import type { RecordDefinition } from '../program/schema.js';
+
+export const PARTIALS: Readonly<Record<string, string>> = {
+  header: `# {{record.title}}
+
+{{ledger.line}}
+Updated: {{ledger.date}}  
+Owner: {{owner}}
+`,
+  outcomes: `{{#each decisions}}
+{{number}}. {{title}}: **{{outcome}}**
+{{/each}}
+`,
+  window: `{{#if window}}
+
+## Runtime Cutover Window
+- Status: **{{window.status}}**
+{{#if window.note}}
+- Notes: {{window.note}}
+{{/if}}
+{{/if}}
+`,
+  ownership: `{{#each ownership}}
+- {{holder}} {{duty}} role: {{title}}
+{{/each}}
+`,
+  inputs: `{{#each inputs}}
+- {{label}}:
+  - {{repo}}: \`{{path}}\`
+{{/each}}
+`,
+  blockers: `{{#if nextPhase}}
+
+## Remaining Blockers Before Phase {{nextPhase}} Start
+{{#each blockers}}
+{{number}}. {{text}}
+{{#each missing}}
+   - {{this}}
+{{/each}}
+{{else}}
+None: every entry gate holds.
+{{/each}}
+{{/if}}
+`,
+  phases: `{{#each phases}}
+- Phase {{id}}: **{{label}}** ({{reason}})
+{{/each}}
+`,
+  verdicts: `{{#each decisions}}
+- {{title}}: **{{outcome}}**
+{{#each verdicts}}
+  - {{partyName}}: {{#if verdict}}{{verdict}} ({{role}}, {{at}}){{#if stale}} — stale: cast for another target{{/if}}{{else}}no verdict recorded{{/if}}
+{{/each}}
+{{/each}}
+`,
+  target: `{{#if target}}
+- Runtime target: \`{{target.tag}}\` @ \`{{target.sha}}\`{{#if target.verified}} (verified){{else}} (NOT verified){{/if}}
+{{#each target.contracts}}
+  - {{name}}: \`{{version}}\`
+{{/each}}
+{{else}}
+- Runtime target: not published
+{{/if}}
+{{#if baseline}}
+- Baseline: \`{{baseline.tag}}\` @ \`{{baseline.sha}}\`
+{{else}}
+- Baseline: not recorded
+{{/if}}
+{{#if rollbackTarget}}
+- Rollback target: \`{{rollbackTarget.tag}}\` @ \`{{rollbackTarget.sha}}\`
+{{else}}
+- Rollback target: not recorded
+{{/if}}
+`,
+  evidence: `{{#each evidence}}
+- {{partyName}} {{kind}} for \`{{target}}\`: **{{result}}**{{#if stale}} (stale){{/if}} — {{summary}} (seq {{seq}})
+{{else}}
+- No evidence recorded.
+{{/each}}
+`,
+};
+
+const DECISION_RECORD = `{{> header}}
+
+## Decision Scope
+{{record.scope}} {{position}}.
+
+## Decision Outcome
+{{> outcomes}}
+{{> window}}
+{{#if ownership}}
+
+## Ownership (Named Roles)
+{{> ownership}}
+{{/if}}
+{{#if inputs}}
+
+## Decision Inputs
+{{> inputs}}
+{{/if}}
+{{> blockers}}
+
+## Phase Status Mapping
+{{> phases}}`;
+
+const DECISION_CHECKPOINT = `{{> header}}
+
+## Checkpoint
+{{party.name}} checkpoint of {{program.title}}, {{position}}.
+
+## Verdicts
+{{> verdicts}}
+
+## Runtime Target
+{{> target}}
+
+## Evidence
+{{> evidence}}
+{{> blockers}}
+
+## Phase Status Mapping
+{{> phases}}`;
+
+const JOINT_STATUS_ADDENDUM = `{{> header}}
+
+## Joint Decision Status
+{{> outcomes}}
+{{> window}}
+{{> blockers}}
+
+## Phase Status Mapping
+{{> phases}}`;
+
+const ROLLBACK_READINESS = `{{> header}}
+
+## Rollback Path
+{{> target}}
+
+## Named Roles
+{{> ownership}}
+
+## Evidence
+{{> evidence}}
+
+## Open Incidents
+{{#each incidents}}
+- {{id}} ({{severity}}, {{party}}): {{summary}}
+{{else}}
+- None.
+{{/each}}`;
+
+const CLOSURE = `{{> header}}
+
+## Closure
+{{program.title}}, {{position}}.
+
+## Decision Outcome
+{{> outcomes}}
+
+## Final State
+{{> target}}
+
+## Phase Status Mapping
+{{#each allPhases}}
+- Phase {{id}}: **{{label}}** ({{reason}})
+{{/each}}`;
+
+export const DEFAULT_TEMPLATES: Readonly<Record<RecordDefinition['kind'], string>> = {
+  'decision-record': DECISION_RECORD,
+  'decision-checkpoint': DECISION_CHECKPOINT,
+  'joint-status-addendum': JOINT_STATUS_ADDENDUM,
+  'rollback-readiness': ROLLBACK_READINESS,
+  closure: CLOSURE,
+};
