@@ -14,7 +14,8 @@ export function githubError(file: string, message: string, title?: string): stri
 export function formatBlockers(blockers: readonly Blocker[]): string {
   return blockers
     .map((b, i) => {
-      const lines = [`  ${i + 1}. ${b.text}`, `     gate: ${b.gate} · owner: ${b.owner.title} (${b.owner.role})`];
+      const waiting = b.waitingOn.length === 0 ? '' : ` · waiting on: ${b.waitingOn.join(', ')}`;
+      const lines = [`  ${i + 1}. ${b.text}`, `     gate: ${b.gate} · owner: ${b.owner.title} (${b.owner.role})${waiting}`];
       for (const d of b.details) lines.push(`     - ${d}`);
       for (const c of b.clear) lines.push(`     → ${c}`);
       return lines.join('\n');

@@ -20,7 +20,7 @@ export interface ReadOptions extends DirOptions {
 export interface InitOptions extends DirOptions {
   readonly programId?: string;
   readonly producer: string;
-  readonly consumer: string;
+  readonly consumers: readonly string[];
   readonly contract: string;
   readonly force: boolean;
 }

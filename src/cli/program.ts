@@ -78,11 +78,20 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .description('write a standard bilateral cutover.yaml (producer + consumer, five roles, phases 7–10) to edit')
     .option('--program-id <id>', 'program id (default: <producer>-<contract>)')
     .option('--producer <name>', 'producer party name', 'Producer')
-    .option('--consumer <name>', 'consumer party name', 'Consumer')
+    .option('--consumer <name>', 'a consumer party name (repeat it for several consumers; default: Consumer)', collect, [])
     .option('--contract <version>', 'the contract version the cutover moves to', 'service.v2')
     .option('--force', 'overwrite an existing cutover.yaml', false)
     .action((o) =>
-      run(handlers.init({ dir: dir(), producer: o.producer, consumer: o.consumer, contract: o.contract, force: o.force, ...opt('programId', o.programId) })),
+      run(
+        handlers.init({
+          dir: dir(),
+          producer: o.producer,
+          consumers: o.consumer.length === 0 ? ['Consumer'] : o.consumer,
+          contract: o.contract,
+          force: o.force,
+          ...opt('programId', o.programId),
+        }),
+      ),
     );
 
   const keys = cli.command('keys').description('signing keys');

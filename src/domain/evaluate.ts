@@ -4,6 +4,7 @@
  */
 import type {
   DecisionDefinition,
+  EvidenceRequirementDefinition,
   GateDefinition,
   PhaseDefinition,
   ProgramDefinition,
@@ -241,12 +242,15 @@ export function evaluateGate(
     }
     case 'evidence': {
       for (const req of gate.requires) {
-        const problem = evidenceProblem(state, req.party, req.kind, current);
-        if (problem === null) continue;
-        missing.push(req.label);
-        waitingOn.add(req.party);
-        details.push(`${partyName(def, req.party)}: ${problem}`);
-        clear.push(`${evidenceCommand(req.kind, req.party)} --as ${asRole(def, req.party, 'automation', 'approver')}`);
+        const owing = partiesOwing(req, def);
+        for (const party of owing) {
+          const problem = evidenceProblem(state, party, req.kind, current);
+          if (problem === null) continue;
+          missing.push(owing.length > 1 ? `${req.label} (${partyName(def, party)})` : req.label);
+          waitingOn.add(party);
+          details.push(`${partyName(def, party)}: ${problem}`);
+          clear.push(`${evidenceCommand(req.kind, party)} --as ${asRole(def, party, 'automation', 'approver')}`);
+        }
       }
       break;
     }
@@ -307,6 +311,12 @@ export function evaluateGate(
 
 function assertNeverGate(gate: never): never {
   throw new Error(`unknown gate kind: ${JSON.stringify(gate)}`);
+}
+
+/** The parties a requirement asks evidence of: one named party, or every party of a kind. */
+function partiesOwing(req: EvidenceRequirementDefinition, def: ProgramDefinition): string[] {
+  if ('party' in req) return [req.party];
+  return def.parties.filter((p) => req.parties === 'all' || (req.parties === 'consumers' ? p.kind === 'consumer' : p.kind === 'producer')).map((p) => p.id);
 }
 
 /** The command that collects evidence of a kind. */

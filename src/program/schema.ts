@@ -140,14 +140,20 @@ export const EvidenceKind = Type.Union([
   Type.Literal('artifact'),
 ]);
 
-export const EvidenceRequirement = Type.Object(
-  {
-    party: Type.String({ minLength: 1 }),
-    kind: EvidenceKind,
-    label: Text('how the missing item is named in the blocker'),
-  },
-  { additionalProperties: false },
-);
+export const EvidenceRequirement = Type.Union([
+  Type.Object(
+    { party: Type.String({ minLength: 1 }), kind: EvidenceKind, label: Text('how the missing item is named in the blocker') },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      parties: Type.Union([Type.Literal('consumers'), Type.Literal('producers'), Type.Literal('all')], { description: 'every party of that kind must bring it' }),
+      kind: EvidenceKind,
+      label: Text('how the missing item is named (with the party name added when several parties owe it)'),
+    },
+    { additionalProperties: false },
+  ),
+]);
 
 export const Gate = Type.Union([
   Type.Object({ ...gateCommon, kind: Type.Literal('target-published') }, { additionalProperties: false }),
@@ -263,6 +269,7 @@ export type PhaseDefinition = Static<typeof Phase>;
 export type RecordDefinition = Static<typeof RecordDefinition>;
 export type SeverityName = Static<typeof Severity>;
 export type EvidenceKindName = Static<typeof EvidenceKind>;
+export type EvidenceRequirementDefinition = Static<typeof EvidenceRequirement>;
 export type TargetDefinition = Static<typeof Target>;
 export type PinDefinition = Static<typeof Pin>;
 export type PinValueName = Static<typeof PinValue>;

@@ -1,13 +1,15 @@
 /**
- * The standard bilateral template `cutover init` writes: a producer and a consumer, the five roles
- * of a joint runtime cutover, its two decisions, the gates that guard the cutover, and phases 7–10
- * (decision checkpoint, runtime cutover, stabilization, closeout). Ready to edit.
+ * The standard template `cutover init` writes: a producer and one or more consumers, the named
+ * roles of a joint runtime cutover (for two parties, the five roles of the seed), its two
+ * decisions, the gates that guard the cutover, and phases 7–10 (decision checkpoint, runtime
+ * cutover, stabilization, closeout). Ready to edit.
  */
 
 export interface TemplateOptions {
   readonly programId: string;
   readonly producer: string;
-  readonly consumer: string;
+  /** One consumer is the common bilateral case; N consumers must all repin and GO. */
+  readonly consumers: readonly string[];
   /** The contract the cutover moves to, e.g. `service.v3`. */
   readonly contract: string;
 }
@@ -18,9 +20,68 @@ export function slug(name: string): string {
 
 export function standardTemplate(o: TemplateOptions): string {
   const p = slug(o.producer);
-  const c = slug(o.consumer);
+  const consumers = o.consumers.map((name) => ({ name, id: slug(name) }));
+  const only = consumers.length === 1;
+  const joint = only ? 'Bilateral' : 'Joint';
   const fileContract = o.contract.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
   const contractName = o.contract.split('.')[0] || 'service';
+
+  const consumerParty = (c: { name: string; id: string }) => `  - id: ${c.id}
+    name: ${c.name}
+    kind: consumer
+    repo: ${c.name}
+    # The pin set: one repin commit must change all of these, each naming the current target
+    # (cutover evidence repin --party ${c.id} --repo <repo> --commit <sha>).
+    pins:
+      - file: config/${p}-runtime-target.json
+        json:
+          /release_tag: tag
+          /commit_sha: sha
+          /expected_${contractName}_contract_version: contract.${contractName}
+      - file: docs/RUNTIME_PIN.md
+        markdown: tag-and-sha
+      - file: vendor/${p}/manifest.json
+        sha256_at: { file: config/${p}-runtime-target.json, pointer: /manifest_sha256 }
+    suites:
+      - id: compatibility
+        commands:
+          - id: integration-tests
+            run: sh ci/integration-tests.sh
+            timeout_seconds: 900
+`;
+  const consumerRoles = (c: { name: string; id: string }) => ({
+    ic: `  - id: ${c.id}-incident-commander
+    title: ${c.name} On-Call Lead
+    party: ${c.id}
+    duties: [incident-commander]
+    keys: []
+`,
+    owner: `  - id: ${c.id}-runtime-owner
+    title: ${c.name} Runtime Integrations Owner
+    party: ${c.id}
+    duties: [rollback-owner, approver]
+    keys: []
+`,
+  });
+  const consumerRecords = (c: { name: string; id: string }) => `  - id: ${only ? 'consumer' : c.id}-decision-record
+    kind: decision-record
+    party: ${c.id}
+    title: Runtime Cutover Decision Record${only ? '' : ` (${c.name})`}
+    label: ${only ? 'Consumer' : c.name} decision record
+    path: docs/implementation/RUNTIME_CUTOVER_DECISION_RECORD.md
+    scope: Record of the joint runtime cutover decision state
+    inputs: [${only ? 'consumer' : c.id}-checkpoint, producer-checkpoint, producer-decision-record, producer-addendum]
+`;
+  const consumerCheckpoint = (c: { name: string; id: string }) => `  - id: ${only ? 'consumer' : c.id}-checkpoint
+    kind: decision-checkpoint
+    party: ${c.id}
+    title: ${o.contract} Cutover Decision Checkpoint${only ? '' : ` (${c.name})`}
+    label: ${only ? 'Consumer' : c.name} checkpoint packet
+    path: docs/implementation/${fileContract}_CUTOVER_DECISION_CHECKPOINT.md
+`;
+  const producerInputs = ['producer-checkpoint', ...consumers.map((c) => `${only ? 'consumer' : c.id}-checkpoint`), ...consumers.map((c) => `${only ? 'consumer' : c.id}-decision-record`), 'producer-addendum'];
+  const roles = consumers.map(consumerRoles);
+
   return `# Cutover program definition (format version 1). Schema: schemas/cutover.schema.json
 # After editing, record the change: cutover program amend --as integration-program-owner --reason "…"
 version: 1
@@ -46,29 +107,7 @@ parties:
           - id: contract-tests
             run: sh ci/contract-tests.sh
             timeout_seconds: 900
-  - id: ${c}
-    name: ${o.consumer}
-    kind: consumer
-    repo: ${o.consumer}
-    # The pin set: one repin commit must change all of these, each naming the current target
-    # (cutover evidence repin --party ${c} --repo <repo> --commit <sha>).
-    pins:
-      - file: config/${p}-runtime-target.json
-        json:
-          /release_tag: tag
-          /commit_sha: sha
-          /expected_${contractName}_contract_version: contract.${contractName}
-      - file: docs/RUNTIME_PIN.md
-        markdown: tag-and-sha
-      - file: vendor/${p}/manifest.json
-        sha256_at: { file: config/${p}-runtime-target.json, pointer: /manifest_sha256 }
-    suites:
-      - id: compatibility
-        commands:
-          - id: integration-tests
-            run: sh ci/integration-tests.sh
-            timeout_seconds: 900
-
+${consumers.map(consumerParty).join('')}
 # Each role signs the events it records. Add its public key from: cutover keys generate --role <id>
 roles:
   - id: ${p}-incident-commander
@@ -76,22 +115,12 @@ roles:
     party: ${p}
     duties: [incident-commander]
     keys: []
-  - id: ${c}-incident-commander
-    title: ${o.consumer} On-Call Lead
-    party: ${c}
-    duties: [incident-commander]
-    keys: []
-  - id: ${p}-release-owner
+${roles.map((r) => r.ic).join('')}  - id: ${p}-release-owner
     title: ${o.producer} Release Owner
     party: ${p}
     duties: [rollback-owner, approver]
     keys: []
-  - id: ${c}-runtime-owner
-    title: ${o.consumer} Runtime Integrations Owner
-    party: ${c}
-    duties: [rollback-owner, approver]
-    keys: []
-  - id: integration-program-owner
+${roles.map((r) => r.owner).join('')}  - id: integration-program-owner
     title: Integration Program Owner
     party: joint
     duties: [decision-log-owner]
@@ -104,7 +133,7 @@ decisions:
     gates: []
   - id: runtime-cutover
     title: Runtime cutover execution
-    gates: [target-published, bilateral-go, runtime-evidence, rollback-evidence, no-blocking-incident]
+    gates: [target-published, ${only ? 'bilateral' : 'joint'}-go, runtime-evidence, rollback-evidence, no-blocking-incident]
 
 # An unmet gate is a blocker; its text is what records show.
 gates:
@@ -112,11 +141,11 @@ gates:
     kind: target-published
     owner: ${p}-release-owner
     text: Immutable \`${o.contract}\` runtime release tag + SHA are not yet published and approved.
-  - id: bilateral-go
+  - id: ${only ? 'bilateral' : 'joint'}-go
     kind: all-parties-go
     decision: runtime-cutover
     owner: integration-program-owner
-    text: Bilateral runtime GO/NO-GO record is not yet completed with a \`GO\` authorization.
+    text: ${joint} runtime GO/NO-GO record is not yet completed with a \`GO\` authorization.
   - id: runtime-evidence
     kind: evidence
     owner: integration-program-owner
@@ -125,14 +154,14 @@ gates:
       - party: ${p}
         kind: handoff-payload
         label: producer runtime handoff payload
-      - party: ${c}
+      - parties: consumers
         kind: repin
         label: consumer atomic repin evidence against the same runtime target
   - id: rollback-evidence
     kind: rollback-evidence
     evidence: rollback-execution
     owner: integration-program-owner
-    text: Bilateral rollback execution evidence for the runtime switch window is not yet logged complete.
+    text: ${joint} rollback execution evidence for the runtime switch window is not yet logged complete.
   - id: no-blocking-incident
     kind: no-open-incident
     severity: SEV-2
@@ -178,7 +207,8 @@ phases:
 window:
   decision: runtime-cutover
 
-# Records rendered from the ledger (cutover render --record <id>), and where each party keeps them.
+# Records rendered from the ledger (cutover render --all --party <party>), and where each party keeps
+# them in its repository. A record may name its own template: file (Handlebars, over the record model).
 records:
   - id: producer-decision-record
     kind: decision-record
@@ -187,28 +217,14 @@ records:
     label: Producer decision record
     path: docs/implementation/RUNTIME_CUTOVER_DECISION_RECORD_PRODUCER.md
     scope: Mirror record for the joint runtime cutover decision state
-    inputs: [producer-checkpoint, consumer-checkpoint, consumer-decision-record, producer-addendum]
-  - id: consumer-decision-record
-    kind: decision-record
-    party: ${c}
-    title: Runtime Cutover Decision Record
-    label: Consumer decision record
-    path: docs/implementation/RUNTIME_CUTOVER_DECISION_RECORD.md
-    scope: Record of the joint runtime cutover decision state
-    inputs: [consumer-checkpoint, producer-checkpoint, producer-decision-record, producer-addendum]
-  - id: producer-checkpoint
+    inputs: [${producerInputs.join(', ')}]
+${consumers.map(consumerRecords).join('')}  - id: producer-checkpoint
     kind: decision-checkpoint
     party: ${p}
     title: ${o.contract} Cutover Decision Checkpoint (Producer)
     label: Producer checkpoint packet
     path: docs/implementation/${fileContract}_CUTOVER_DECISION_CHECKPOINT_PRODUCER.md
-  - id: consumer-checkpoint
-    kind: decision-checkpoint
-    party: ${c}
-    title: ${o.contract} Cutover Decision Checkpoint
-    label: Consumer checkpoint packet
-    path: docs/implementation/${fileContract}_CUTOVER_DECISION_CHECKPOINT.md
-  - id: producer-addendum
+${consumers.map(consumerCheckpoint).join('')}  - id: producer-addendum
     kind: joint-status-addendum
     party: ${p}
     title: Joint Decision Status Addendum

@@ -65,7 +65,7 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
         break;
       case 'evidence':
         g.requires.forEach((r, j) => {
-          if (!parties.has(r.party)) problem(['gates', i, 'requires', j, 'party'], `a party id: ${oneOf(parties)}`, r.party);
+          if ('party' in r && !parties.has(r.party)) problem(['gates', i, 'requires', j, 'party'], `a party id: ${oneOf(parties)}`, r.party);
         });
         break;
       case 'phase-closed':

@@ -6,7 +6,7 @@ import { parseDefinition } from '../../src/program/parse-definition.js';
 import { standardTemplate } from '../../src/program/template.js';
 import { schemaFiles } from '../../src/schemas.js';
 
-const template = standardTemplate({ programId: 'p-v3', producer: 'Prod', consumer: 'Cons', contract: 'service.v3' });
+const template = standardTemplate({ programId: 'p-v3', producer: 'Prod', consumers: ['Cons'], contract: 'service.v3' });
 
 function problems(yaml: string): InputProblem[] {
   try {

@@ -75,7 +75,7 @@ export interface ProgramFixture {
 /** The standard bilateral template with a fresh Ed25519 key for every role. */
 export function programFixture(edit: (def: ProgramDefinition) => ProgramDefinition = (d) => d): ProgramFixture {
   const base = parseDefinition(
-    standardTemplate({ programId: 'memorykernel-service-v3', producer: 'MemoryKernel', consumer: 'AssistSupport', contract: 'service.v3' }),
+    standardTemplate({ programId: 'memorykernel-service-v3', producer: 'MemoryKernel', consumers: ['AssistSupport'], contract: 'service.v3' }),
     'cutover.yaml',
   ).definition;
   const pems: Record<string, string> = {};

@@ -17,7 +17,7 @@ export async function init(o: InitOptions, io: CliIo): Promise<number> {
     throw invalidInput({ source: file, field: '', expected: 'no existing cutover.yaml (or --force to overwrite it)', found: 'an existing file' });
   }
   const programId = o.programId ?? `${slug(o.producer)}-${slug(o.contract)}`;
-  const text = standardTemplate({ programId, producer: o.producer, consumer: o.consumer, contract: o.contract });
+  const text = standardTemplate({ programId, producer: o.producer, consumers: o.consumers, contract: o.contract });
   // The template must always be valid: fail loudly here rather than write a broken file.
   const roles = parseDefinition(text, file).definition.roles.map((r) => r.id);
   await mkdir(dir, { recursive: true });
