@@ -53,6 +53,9 @@ describe('status and gate on the example', () => {
     expect(gate.decision).toMatchObject({ id: 'runtime-cutover', outcome: 'NO-GO' });
     expect(gate.blockers.map((b: { gate: string }) => b.gate)).toEqual(['target-published', 'bilateral-go', 'runtime-evidence', 'rollback-evidence']);
     expect(gate.blockers[1].waitingOn).toEqual(['memorykernel', 'assistsupport']);
+    const github = cutover(['-C', EXAMPLE, 'gate', 'runtime-cutover', '--format', 'github']);
+    expect(github.code).toBe(1);
+    expect(github.stdout.match(/^::error file=.*cutover\.yaml,title=runtime-cutover NO-GO%3A [a-z-]+::/gm)).toHaveLength(4);
     expect(cutover(['-C', EXAMPLE, 'gate', 'nope']).code).toBe(2);
   });
 
