@@ -70,15 +70,22 @@ function schemaProblems(value: unknown): SchemaProblem[] {
       if (check === undefined) {
         add('/kind', `one of ${[...gateChecks.keys()].map((k) => JSON.stringify(k)).join(', ')}`, kind, ['gates', Number(gate[1])]);
       } else {
-        for (const e of check.Errors(error.value)) add(e.path, e.message, e.value, ['gates', Number(gate[1])]);
+        for (const e of check.Errors(error.value)) add(e.path, expectedOf(e), e.value, ['gates', Number(gate[1])]);
       }
       continue;
     }
-    const choices = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf;
-    const literals = choices?.every((c) => c.const !== undefined) ? choices.map((c) => JSON.stringify(c.const)) : undefined;
-    add(error.path, literals === undefined ? error.message : `one of ${literals.join(', ')}`, error.value);
+    add(error.path, expectedOf(error), error.value);
   }
   return problems;
+}
+
+/** What a union expected, spelled out: its literal values, or the fields of each shape it accepts. */
+function expectedOf(error: { message: string; schema: unknown }): string {
+  const choices = (error.schema as { anyOf?: { const?: unknown; type?: string; required?: string[] }[] }).anyOf;
+  if (choices === undefined) return error.message;
+  if (choices.every((c) => c.const !== undefined)) return `one of ${choices.map((c) => JSON.stringify(c.const)).join(', ')}`;
+  if (choices.every((c) => c.type === 'object')) return `one of these shapes: ${choices.map((c) => `{${(c.required ?? []).join(', ')}}`).join(' or ')}`;
+  return error.message;
 }
 
 function pointerToPath(pointer: string): (string | number)[] {
@@ -93,7 +100,7 @@ function expectedFrom(message: string): string {
   // TypeBox says "Expected string", "Expected required property", "Unexpected property".
   if (message === 'Unexpected property') return 'no such field (check its spelling)';
   if (message === 'Expected required property') return 'this required field';
-  if (message.startsWith('one of ')) return message;
+  if (message.startsWith('one of')) return message;
   return message.replace(/^Expected /, '');
 }
 

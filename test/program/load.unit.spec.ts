@@ -39,6 +39,7 @@ describe('cutover.yaml', () => {
     ['a bad enum value', 'kind: consumer', 'kind: customer', { field: 'parties[1].kind', found: '"customer"' }],
     ['a bad key', '    keys: []\n  - id: integration', '    keys: [ed25519:nope]\n  - id: integration', { field: 'roles[3].keys[0]' }],
     ['an unknown gate kind', 'kind: no-manual-blockers', 'kind: vibes', { field: 'gates[5].kind', found: '"vibes"' }],
+    ['a requirement of neither shape', '      - parties: consumers', '      - partys: consumers', { field: 'gates[2].requires[1]', expected: 'one of these shapes: {party, kind, label} or {parties, kind, label}' }],
   ])('names %s with its line', (_what, from, to, expected) => {
     const yaml = template.replace(from, to);
     const [problem] = problems(yaml);
