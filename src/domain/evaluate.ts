@@ -176,12 +176,24 @@ export function phaseStatusOf(state: ProgramState, phase: string): PhaseStatusNa
   return state.phases[phase]?.status ?? 'not-started';
 }
 
+/**
+ * Is a GO on this decision a GO for one target? Only when the decision gates on the target or on
+ * evidence for it; a decision like rehearsal continuation keeps its GO when a target is published.
+ */
+export function decisionBindsTarget(decision: DecisionDefinition, def: ProgramDefinition): boolean {
+  return decision.gates.some((id) => {
+    const kind = def.gates.find((g) => g.id === id)?.kind;
+    return kind === 'target-published' || kind === 'evidence' || kind === 'rollback-evidence';
+  });
+}
+
 function verdictViews(state: ProgramState, def: ProgramDefinition, decision: string): Record<string, VerdictView | null> {
   const current = targetRef(state.target);
+  const binds = decisionBindsTarget(decisionById(def, decision), def);
   const views: Record<string, VerdictView | null> = {};
   for (const party of def.parties) {
     const v = state.verdicts[decision]?.[party.id];
-    views[party.id] = v === undefined ? null : { ...v, stale: v.verdict === 'GO' && !sameTarget(v.target, current) };
+    views[party.id] = v === undefined ? null : { ...v, stale: binds && v.verdict === 'GO' && !sameTarget(v.target, current) };
   }
   return views;
 }

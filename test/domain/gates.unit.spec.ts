@@ -42,6 +42,16 @@ describe('gate: all-parties-go', () => {
     expect(gate(s, 'bilateral-go').holds).toBe(true);
   });
 
+  it('a GO on a decision that does not gate on the target stays good when a target is published', () => {
+    const s = new Scenario();
+    s.verdict(P, 'rehearsal-continuation', 'GO');
+    s.verdict(C, 'rehearsal-continuation', 'GO');
+    s.publishTarget();
+    const rehearsal = s.evaluate().decisions.find((d) => d.id === 'rehearsal-continuation')!;
+    expect(rehearsal.outcome).toBe('GO');
+    expect(rehearsal.verdicts[P]!.stale).toBe(false);
+  });
+
   it('a later NO-GO replaces an earlier GO', () => {
     const s = new Scenario();
     s.publishTarget();
