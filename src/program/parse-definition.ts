@@ -76,7 +76,10 @@ function schemaProblems(value: unknown): SchemaProblem[] {
     }
     const choices = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf;
     const literals = choices?.every((c) => c.const !== undefined) ? choices.map((c) => JSON.stringify(c.const)) : undefined;
-    add(error.path, literals === undefined ? error.message : `one of ${literals.join(', ')}`, error.value);
+    // A pattern says little to a person: lead with what the field is, when the schema titles it.
+    const title = (error.schema as { title?: unknown }).title;
+    const message = typeof title === 'string' && error.message.startsWith('Expected string to match') ? `${title} (${expectedFrom(error.message)})` : error.message;
+    add(error.path, literals === undefined ? message : `one of ${literals.join(', ')}`, error.value);
   }
   return problems;
 }
