@@ -1,4 +1,5 @@
 /** The formats Cutover publishes, each from its one TypeBox source. */
+import { IncidentNotice } from './app/incident-notice.js';
 import { StatusReport } from './app/status-report.js';
 import { EventData, LedgerLine } from './domain/events.js';
 import { HandoffPayload } from './domain/handoff.js';
@@ -10,5 +11,6 @@ export function schemaFiles(): Record<string, unknown> {
     'ledger-line.schema.json': { ...LedgerLine, eventData: EventData },
     'status.schema.json': StatusReport,
     'handoff-payload.schema.json': HandoffPayload,
+    'incident-notice.schema.json': IncidentNotice,
   };
 }

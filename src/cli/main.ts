@@ -37,6 +37,7 @@ export function defaultHandlers(io: CliIo): Handlers {
     incidentUpdate: async (o) => (await recording()).incidentUpdate(o, io),
     incidentSummary: async (o) => (await recording()).incidentSummary(o, io),
     incidentStep: async (o) => (await recording()).incidentStep(o, io),
+    incidentNotice: async (o) => (await import('./commands/incident.js')).incidentNotice(o, io),
     log: async (o) => (await import('./commands/log.js')).log(o, io),
     verify: async (o) => (await import('./commands/verify.js')).verify(o, io),
     render: async (o) => (await import('./commands/render.js')).render(o, io),

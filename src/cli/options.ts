@@ -132,3 +132,8 @@ export type IncidentUpdateOptions = RecordingOptions & {
   readonly nextUpdate?: string;
 };
 export type IncidentSummaryOptions = RecordingOptions & { readonly id: string; readonly party?: string; readonly summary: string; readonly residualRisk: string };
+export interface IncidentNoticeOptions extends ReadOptions {
+  readonly id: string;
+  /** Evaluate the deadlines at this time instead of now. */
+  readonly at?: string;
+}

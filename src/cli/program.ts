@@ -31,6 +31,7 @@ export interface Handlers {
   incidentUpdate(o: O.IncidentUpdateOptions): Promise<number>;
   incidentSummary(o: O.IncidentSummaryOptions): Promise<number>;
   incidentStep(o: O.IncidentStepOptions): Promise<number>;
+  incidentNotice(o: O.IncidentNoticeOptions): Promise<number>;
   log(o: O.LogOptions): Promise<number>;
   verify(o: O.VerifyOptions): Promise<number>;
   render(o: O.RenderOptions): Promise<number>;
@@ -287,6 +288,13 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .action((id, o) => run(handlers.incidentSummary({ ...rec(o), id, summary: o.summary, residualRisk: o.residualRisk, ...opt('party', o.party) })));
   step('approve', "7. each party's rollback owner approves the summary (deadline: joint_summary)");
   step('close', '8. close: refused, naming what is missing, until the reversal evidence, the summary and every approval are recorded');
+  incident
+    .command('notice')
+    .description('the incident notice, as markdown or --json, with its deadlines')
+    .argument('<id>', 'incident id')
+    .option('--json', 'print the versioned notice (schemas/incident-notice.schema.json)', false)
+    .option('--at <time>', 'evaluate the deadlines at this time instead of now')
+    .action((id, o) => run(handlers.incidentNotice({ dir: dir(), id, json: o.json, ...opt('at', o.at) })));
 
   cli
     .command('log')

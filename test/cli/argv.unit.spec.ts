@@ -76,6 +76,7 @@ describe('argv → options', () => {
     [['incident', 'summary', 'INC-7', '--summary', 'what happened', '--residual-risk', 'low', '--as', REC.as], 'incidentSummary', { ...REC, id: 'INC-7', summary: 'what happened', residualRisk: 'low' }],
     [['incident', 'approve', 'INC-7', '--as', REC.as], 'incidentStep', { ...REC, step: 'approve', id: 'INC-7' }],
     [['incident', 'close', 'INC-7', '--note', 'done', '--as', REC.as], 'incidentStep', { ...REC, step: 'close', id: 'INC-7', note: 'done' }],
+    [['incident', 'notice', 'INC-7', '--json', '--at', '2026-02-10T16:00:00Z'], 'incidentNotice', { dir: '.', id: 'INC-7', json: true, at: '2026-02-10T16:00:00Z' }],
     [['render', '--record', 'producer-decision-record', '--check', 'r.md'], 'render', { dir: '.', record: 'producer-decision-record', check: 'r.md' }],
   ])('%j → %s', async (argv, handler, options) => {
     const parsed = await parseArgs(argv);
@@ -90,7 +91,7 @@ describe('argv → options', () => {
     const io = { stdout: (t: string) => void (out += t), stderr: () => undefined, env: {}, now: () => new Date(0), cwd: '/w' };
     expect(await main(['incident', '--help'], io)).toBe(0);
     const steps = [...out.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]);
-    expect(steps).toEqual(['declare', 'notify', 'recommend-rollback', 'rollback-executed', 'confirm-repin', 'update', 'summary', 'approve', 'close', 'help']);
+    expect(steps).toEqual(['declare', 'notify', 'recommend-rollback', 'rollback-executed', 'confirm-repin', 'update', 'summary', 'approve', 'close', 'notice', 'help']);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 /** The incident and rollback protocol through the built binary, on copies of the example program. */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
+import { IncidentNotice } from '../../src/app/incident-notice.js';
 import { StatusReport } from '../../src/app/status-report.js';
 import { as, copyOfExample, cutover, ledgerOf } from '../support/cli.js';
 
@@ -48,6 +49,8 @@ describe('incident deadlines through the CLI', () => {
     // A notice at 20:29:59+05:30 is 14:59:59Z: on time.
     expect(cutover(['-C', dir, 'incident', 'notify', 'INC-1', '--next-update', '30m', ...as(CONSUMER_IC, '2026-02-10T20:29:59+05:30')]).code).toBe(0);
     expect(deadline(dir, '2026-02-10T18:00:00Z', 'initial-notice')).toMatchObject({ status: 'met', doneAt: '2026-02-10T14:59:59.000Z', margin: '1s' });
+    const notice = JSON.parse(cutover(['-C', dir, 'incident', 'notice', 'INC-1', '--json', '--at', '2026-02-10T18:00:00Z']).stdout);
+    expect(notice.nextUpdateEta).toBe('2026-02-10T15:29:59.000Z');
   });
 
   it('two deadlines missed: status shows them overdue with the right durations, in JSON and in words', () => {
@@ -101,5 +104,27 @@ describe('incident refusals through the CLI: exit code, the reason, nothing writ
     expect(run.stderr).toContain(`  - the initial notice\n    → cutover incident notify INC-1 --as ${CONSUMER_IC}`);
     expect(run.stderr).toMatch(/ {2}- MemoryKernel: owner approval of the summary \(seq \d+\)\n {4}→ cutover incident approve INC-1 --as memorykernel-release-owner/);
     expect(ledgerOf(dir)).toBe(before);
+  });
+});
+
+describe('the incident notice', () => {
+  it('renders every field of the template, as markdown and as the versioned JSON', () => {
+    const dir = copyOfExample();
+    expect(declareMissingEvidence(dir, '2026-02-10T14:50:00Z', '2026-02-10T14:45:00Z').code).toBe(0);
+    expect(cutover(['-C', dir, 'incident', 'notify', 'INC-1', '--action', 'hold the cutover at NO-GO', '--next-update', '2026-02-10T16:00:00+01:00', ...as(CONSUMER_IC, '2026-02-10T14:55:00Z')]).code).toBe(0);
+    const md = cutover(['-C', dir, 'incident', 'notice', 'INC-1', '--at', '2026-02-10T15:00:00Z']);
+    expect(md.code).toBe(0);
+    for (const heading of ['# Incident Notice: INC-1', '## Incident ID', '## Trigger Type', '## Affected Contract Mode', '## Current And Rollback Target', '## Impact Summary', '## Immediate Actions', '## Next Update ETA', '## Deadlines']) {
+      expect(md.stdout.split('\n')).toContain(heading);
+    }
+    expect(md.stdout).toContain('`missing-evidence`: Missing release evidence artifact (minimum SEV-2; required action: no-go)');
+    expect(md.stdout).toContain('1. NO-GO until the missing evidence is complete\n2. hold the cutover at NO-GO');
+    expect(md.stdout).toContain('## Next Update ETA\n2026-02-10T15:00:00.000Z');
+    const json = JSON.parse(cutover(['-C', dir, 'incident', 'notice', 'INC-1', '--json', '--at', '2026-02-10T15:00:00Z']).stdout);
+    expect(TypeCompiler.Compile(IncidentNotice).Check(json)).toBe(true);
+    expect(json).toMatchObject({ version: 1, incident: { id: 'INC-1', status: 'open', severity: 'SEV-2' }, trigger: { id: 'missing-evidence', action: 'no-go' }, impactSummary: 'the consumer rollback drill log is missing', currentTarget: null });
+    const unknown = cutover(['-C', dir, 'incident', 'notice', 'INC-9']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown incident "INC-9"; the program defines: INC-1');
   });
 });
