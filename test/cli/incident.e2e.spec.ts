@@ -1,9 +1,11 @@
 /** The incident and rollback protocol through the built binary, on copies of the example program. */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
 import { IncidentNotice } from '../../src/app/incident-notice.js';
 import { StatusReport } from '../../src/app/status-report.js';
-import { as, copyOfExample, cutover, ledgerOf } from '../support/cli.js';
+import { as, copyOfExample, cutover, EXAMPLE, ledgerOf, ROOT, tempDir } from '../support/cli.js';
 
 const PRODUCER_IC = 'memorykernel-incident-commander';
 const CONSUMER_IC = 'assistsupport-incident-commander';
@@ -126,5 +128,31 @@ describe('the incident notice', () => {
     const unknown = cutover(['-C', dir, 'incident', 'notice', 'INC-9']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown incident "INC-9"; the program defines: INC-1');
+  });
+});
+
+describe('the scripted rollback', () => {
+  it('rollback-demo.sh goes from GO back to the rollback target: every deadline met, the baseline restored, the notice complete', () => {
+    const out = execFileSync('bash', [join(EXAMPLE, 'rollback-demo.sh')], { env: { PATH: process.env.PATH ?? '', HOME: tempDir(), CUTOVER_BIN: join(ROOT, 'bin/cutover.js') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const sections = out.split('\n== ');
+    const go = sections.find((s) => s.startsWith('0.'))!;
+    expect(go).toContain('runtime-cutover: GO');
+    expect(go).toMatch(/baseline: v3\.0\.0 @ [0-9a-f]{12} \{"service":"service\.v3"\}; rollback target: v2\.9\.0/);
+    const closed = sections.find((s) => s.startsWith('5.'))!;
+    expect(closed).toMatch(/baseline: v2\.9\.0 @ [0-9a-f]{12} \{"service":"service\.v2"\}; rollback target: v2\.9\.0 @ [0-9a-f]{12}; target v3\.0\.0 @ [0-9a-f]{12} rolled back by INC-1/);
+    expect(closed).toContain('8 not-started (rolled back (INC-1)), 9 not-started (rolled back (INC-1))');
+    expect(closed).toContain('INC-1 SEV-1 envelope-mismatch closed 2026-02-11T09:30:00.000Z');
+    const deadlines = closed.split('\n').filter((l) => l.startsWith('     - '));
+    expect(deadlines).toEqual([
+      '     - initial notice: met 2026-02-10T14:55:00.000Z, 5m before due 2026-02-10T15:00:00.000Z',
+      '     - producer rollback recommendation: met 2026-02-10T15:05:00.000Z, 10m before due 2026-02-10T15:15:00.000Z',
+      '     - consumer repin confirmation: met 2026-02-10T15:25:00.000Z, 15m before due 2026-02-10T15:40:00.000Z',
+      '     - joint incident summary: met 2026-02-11T09:20:00.000Z, 5h 25m before due 2026-02-11T14:45:00.000Z',
+    ]);
+    const notice = sections.find((s) => s.startsWith('6.'))!;
+    for (const field of ['## Incident ID\nINC-1', '## Trigger Type\n`envelope-mismatch`', '## Affected Contract Mode\nservice.v3', '- Current target: `v3.0.0` @ `', '- Rollback target: `v2.9.0` @ `', '## Impact Summary\nv3.0.0 returns 503', '## Immediate Actions\n1. Immediate rollback to the rollback target v2.9.0', '## Next Update ETA\nnone: the incident is closed']) {
+      expect(notice).toContain(field);
+    }
+    expect(notice).toMatch(/ok: 30 events, chain and signatures verify/);
   });
 });
