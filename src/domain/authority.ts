@@ -4,9 +4,9 @@
  */
 import { NotAuthorizedError } from '../errors.js';
 import type { DutyName, PartyDefinition, ProgramDefinition, RoleDefinition } from '../program/schema.js';
+import type { EventDraft } from './events.js';
 
 type PartyKindName = PartyDefinition['kind'];
-import type { EventDraft } from './events.js';
 
 export const JOINT = 'joint';
 

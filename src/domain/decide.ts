@@ -22,7 +22,7 @@ import { decisionBlockers, phaseBlockers, phaseStatusOf, type Blocker } from './
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
 import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
 import { checkRepin, type RepinFacts } from './pins.js';
-import { closeChecklist, repinSince, restoredRun, rollsBack, atOrAbove } from './incidents.js';
+import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
 
 interface CommandBase {
