@@ -218,6 +218,47 @@ export class LedgerForkError extends CutoverError {
   }
 }
 
+/** An incident declared (or updated) below the minimum severity its trigger carries in the policy. */
+export class SeverityBelowMinimumError extends CutoverError {
+  readonly kind = 'policy';
+  readonly code = 'severity-below-minimum';
+  constructor(
+    readonly trigger: string,
+    readonly severity: string,
+    readonly minimum: string,
+  ) {
+    super(`${severity} is below the minimum severity of trigger ${trigger} (${minimum}): declare it at ${minimum} or above`, [
+      `cutover incident declare --trigger ${trigger} --severity ${minimum} …`,
+    ]);
+  }
+}
+
+/** A repin confirmation with no accepted repin against the rollback target, recorded after the rollback. */
+export class RepinNotFoundError extends CutoverError {
+  readonly kind = 'policy';
+  readonly code = 'repin-not-found';
+}
+
+/** What an incident still needs before it can close: one line per missing piece, with the command that records it. */
+export interface MissingStep {
+  readonly what: string;
+  readonly command: string;
+}
+
+/** An incident whose reversal evidence, summary or approvals are not complete cannot close. */
+export class IncidentIncompleteError extends CutoverError {
+  readonly kind = 'policy';
+  readonly code = 'incident-incomplete';
+  constructor(
+    readonly incident: string,
+    readonly missing: readonly MissingStep[],
+  ) {
+    super(
+      `incident ${incident} cannot close: ${missing.length} item${missing.length === 1 ? '' : 's'} missing:\n${missing.map((m) => `  - ${m.what}\n    → ${m.command}`).join('\n')}`,
+    );
+  }
+}
+
 /** Why a ledger line fails verification. */
 export type LedgerFault =
   | 'edited'

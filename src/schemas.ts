@@ -1,4 +1,5 @@
 /** The formats Cutover publishes, each from its one TypeBox source. */
+import { IncidentNotice } from './app/incident-notice.js';
 import { StatusReport } from './app/status-report.js';
 import { LedgerBundle } from './app/sync.js';
 import { RecordModel } from './render/model.js';
@@ -14,5 +15,6 @@ export function schemaFiles(): Record<string, unknown> {
     'handoff-payload.schema.json': HandoffPayload,
     'ledger-bundle.schema.json': LedgerBundle,
     'record-model.schema.json': RecordModel,
+    'incident-notice.schema.json': IncidentNotice,
   };
 }

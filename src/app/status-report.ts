@@ -3,7 +3,9 @@
  * Add fields freely; rename or remove only with a new version.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { Blocker as EvaluatedBlocker, Evaluation } from '../domain/evaluate.js';
+import type { Blocker as EvaluatedBlocker, Evaluation, IncidentView } from '../domain/evaluate.js';
+import type { Deadline } from '../domain/incidents.js';
+import { formatDuration } from '../program/duration.js';
 import { Target } from '../program/schema.js';
 
 export const STATUS_VERSION = 1;
@@ -39,6 +41,9 @@ const PublishedTarget = Type.Intersect([
     tagObject: Type.Union([Type.String(), Type.Null()]),
     checkedSeq: Type.Union([Type.Integer(), Type.Null()]),
     problems: Type.Array(Type.String()),
+    rolledBack: Type.Union([Type.Object({ incident: Type.String(), seq: Type.Integer(), at: Type.String() }), Type.Null()], {
+      description: 'the incident that rolled this target back; it no longer counts',
+    }),
   }),
 ]);
 const Evidence = Type.Object({
@@ -50,6 +55,51 @@ const Evidence = Type.Object({
   summary: Type.String(),
   seq: Type.Integer(),
   at: Type.String(),
+});
+/** One deadline of an incident, evaluated at `evaluatedAt` (a closed incident: at its close). */
+export const DeadlineReport = Type.Object({
+  id: Type.String({ description: 'initial-notice, rollback-recommendation, repin-confirmation or joint-summary' }),
+  title: Type.String(),
+  within: Type.String({ description: 'the duration from the policy, e.g. 15m' }),
+  after: Type.Union([Type.Literal('identified'), Type.Literal('rollback-executed')], { description: 'what the clock runs from' }),
+  step: Type.String({ description: 'the cutover incident step that meets it' }),
+  startedAt: Type.Union([Type.String(), Type.Null()], { description: 'null while waiting for the rollback' }),
+  due: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('met'), Type.Literal('overdue'), Type.Literal('pending'), Type.Literal('waiting')], {
+    description: 'met: done at or before due; overdue: done after due, or not done and past due; pending: not done, not yet past due; waiting: the clock has not started',
+  }),
+  doneAt: Type.Union([Type.String(), Type.Null()]),
+  overdueBy: Type.Union([Type.String(), Type.Null()], { description: 'how late, e.g. 1h 5m' }),
+  overdueBySeconds: Type.Union([Type.Number(), Type.Null()]),
+  margin: Type.Union([Type.String(), Type.Null()], { description: 'met: how early; pending: how long is left' }),
+  marginSeconds: Type.Union([Type.Number(), Type.Null()]),
+});
+const TargetRefView = Type.Object({ tag: Type.String(), sha: Type.String() });
+const Incident = Type.Object({
+  id: Type.String(),
+  party: Type.String(),
+  severity: Type.String(),
+  summary: Type.String({ description: 'the impact summary' }),
+  seq: Type.Integer({ description: 'where it was declared' }),
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  trigger: Type.String(),
+  triggerDescription: Type.Union([Type.String(), Type.Null()]),
+  minimumSeverity: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  declaredAt: Type.String(),
+  declaredBy: Type.String(),
+  identifiedAt: Type.String(),
+  contractMode: Type.String(),
+  current: Type.Union([TargetRefView, Type.Null()], { description: 'the target in play when it was declared' }),
+  rollbackTarget: Type.Union([TargetRefView, Type.Null()]),
+  rolledBack: Type.Union([
+    Type.Object({ seq: Type.Integer(), at: Type.String(), by: Type.String(), from: TargetRefView, to: TargetRefView, phases: Type.Array(Type.String()) }),
+    Type.Null(),
+  ]),
+  nextUpdate: Type.Union([Type.String(), Type.Null()]),
+  deadlines: Type.Array(DeadlineReport),
+  missing: Type.Array(Type.Object({ what: Type.String(), command: Type.String() }), { description: 'what it still needs before it can close' }),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
 });
 const PhaseStatus = Type.Union([Type.Literal('not-started'), Type.Literal('active'), Type.Literal('closed'), Type.Literal('complete')]);
 
@@ -88,7 +138,8 @@ export const StatusReport = Type.Object(
     manualBlockers: Type.Array(
       Type.Object({ id: Type.String(), text: Type.String(), owner: Type.String(), due: Type.String(), phase: Type.Optional(Type.String()), overdue: Type.Boolean(), seq: Type.Integer() }),
     ),
-    incidents: Type.Array(Type.Object({ id: Type.String(), party: Type.String(), severity: Type.String(), summary: Type.String(), seq: Type.Integer() })),
+    incidents: Type.Array(Incident, { description: 'the open incidents, with their deadlines' }),
+    closedIncidents: Type.Array(Incident, { description: 'the closed incidents, with their deadlines as they stood at the close' }),
     evidence: Type.Array(Evidence, { description: 'the latest evidence of each party and kind, per target' }),
     evidenceCount: Type.Integer(),
   },
@@ -146,12 +197,63 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
             tagObject: t.facts?.tagObject ?? null,
             checkedSeq: t.checkedSeq,
             problems: [...t.problems],
+            rolledBack: t.rolledBack === null ? null : { incident: t.rolledBack.incident, seq: t.rolledBack.seq, at: t.rolledBack.at },
           },
     baseline: ev.baseline,
     rollbackTarget: ev.rollbackTarget,
     manualBlockers: ev.manualBlockers.map((b) => ({ id: b.id, text: b.text, owner: b.owner, due: b.due, ...(b.phase === undefined ? {} : { phase: b.phase }), overdue: b.overdue, seq: b.seq })),
-    incidents: ev.openIncidents.map((i) => ({ id: i.id, party: i.party, severity: i.severity, summary: i.summary, seq: i.seq })),
+    incidents: ev.openIncidents.map(incidentReport),
+    closedIncidents: ev.closedIncidents.map(incidentReport),
     evidence: ev.evidence.map((e) => ({ party: e.party, kind: e.kind, result: e.result, target: { tag: e.target.tag, sha: e.target.sha }, stale: e.stale, summary: e.summary, seq: e.seq, at: e.at })),
     evidenceCount: ev.evidenceCount,
+  };
+}
+
+export type DeadlineReport = Static<typeof DeadlineReport>;
+
+export function deadlineReport(d: Deadline): DeadlineReport {
+  const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
+  return {
+    id: d.id,
+    title: d.title,
+    within: d.within,
+    after: d.after,
+    step: d.step,
+    startedAt: d.startedAt,
+    due: d.due,
+    status: d.status,
+    doneAt: d.doneAt,
+    overdueBy: d.overdueByMs === null ? null : formatDuration(d.overdueByMs),
+    overdueBySeconds: seconds(d.overdueByMs),
+    margin: d.marginMs === null ? null : formatDuration(d.marginMs),
+    marginSeconds: seconds(d.marginMs),
+  };
+}
+
+function incidentReport(i: IncidentView): Static<typeof Incident> {
+  const ref = (t: { tag: string; sha: string } | null) => (t === null ? null : { tag: t.tag, sha: t.sha });
+  const r = i.rolledBack;
+  return {
+    id: i.id,
+    party: i.party,
+    severity: i.severity,
+    summary: i.summary,
+    seq: i.seq,
+    status: i.open ? 'open' : 'closed',
+    trigger: i.trigger,
+    triggerDescription: i.triggerDescription,
+    minimumSeverity: i.minimumSeverity,
+    action: i.action,
+    declaredAt: i.at,
+    declaredBy: i.actor,
+    identifiedAt: i.identifiedAt,
+    contractMode: i.contractMode,
+    current: ref(i.current),
+    rollbackTarget: ref(i.rollbackTarget),
+    rolledBack: r === null ? null : { seq: r.seq, at: r.at, by: r.actor, from: ref(r.from)!, to: ref(r.to)!, phases: [...r.phases] },
+    nextUpdate: i.nextUpdate,
+    deadlines: i.deadlines.map(deadlineReport),
+    missing: i.missing.map((m) => ({ what: m.what, command: m.command })),
+    closedAt: i.closed?.at ?? null,
   };
 }

@@ -1,5 +1,7 @@
 /** Human-readable output. Plain text, no colour: it ends up in CI logs and terminals alike. */
-import type { Blocker, Evaluation } from '../domain/evaluate.js';
+import { deadlineReport } from '../app/status-report.js';
+import type { Blocker, Evaluation, IncidentView } from '../domain/evaluate.js';
+import { deadlineText } from '../render/deadline.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { describeTarget } from '../domain/evaluate.js';
 import { CutoverError, InvalidInputError, PolicyRefusalError } from '../errors.js';
@@ -44,7 +46,9 @@ export function formatStatus(ev: Evaluation): string {
   for (const p of ev.phases) out.push(`  ${pad(p.id, 4)}${pad(p.title, pWidth)}${pad(p.status, 13)}${p.reason}`);
   out.push('');
   const verified = (t: NonNullable<Evaluation['target']>) => (t.verified ? 'verified' : t.checkedSeq === null ? 'NOT verified' : 'verification FAILED');
-  out.push(`Target:   ${ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq}, ${verified(ev.target)})`}`);
+  const rolledBack = ev.target?.rolledBack;
+  const targetState = (t: NonNullable<Evaluation['target']>) => (rolledBack ? `ROLLED BACK by ${rolledBack.incident} at seq ${rolledBack.seq}` : verified(t));
+  out.push(`Target:   ${ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq}, ${targetState(ev.target)})`}`);
   out.push(`Baseline: ${ev.baseline === null ? 'none recorded' : `${describeTarget(ev.baseline)} ${contracts(ev.baseline.contracts)}`}`);
   if (ev.window !== null) out.push(`Window:   ${ev.window.approved ? 'approved' : 'not approved'} (${ev.window.decision})`);
   if (ev.evidence.length > 0) {
@@ -54,14 +58,33 @@ export function formatStatus(ev: Evaluation): string {
     }
   }
   if (ev.openIncidents.length > 0) {
-    out.push('', 'Open incidents');
-    for (const i of ev.openIncidents) out.push(`  ${i.id} ${i.severity} ${i.party}: ${i.summary}`);
+    out.push('', `Open incidents (deadlines at ${ev.evaluatedAt})`);
+    for (const i of ev.openIncidents) out.push(...formatIncident(i));
+  }
+  if (ev.closedIncidents.length > 0) {
+    out.push('', 'Closed incidents (deadlines as they stood at the close)');
+    for (const i of ev.closedIncidents) out.push(...formatIncident(i));
   }
   if (ev.nextPhase !== null) {
     out.push('', ev.blockers.length === 0 ? `Phase ${ev.nextPhase} can start: every entry gate holds.` : `Blockers before Phase ${ev.nextPhase} start (${ev.blockers.length})`);
     if (ev.blockers.length > 0) out.push(formatBlockers(ev.blockers));
   }
   return out.join('\n') + '\n';
+}
+
+function formatIncident(i: IncidentView): string[] {
+  const lines = [
+    `  ${i.id}  ${i.severity}  ${i.trigger} → ${i.action}  (${i.party}; declared ${i.at} by ${i.actor}; identified ${i.identifiedAt}${i.closed === null ? '' : `; closed ${i.closed.at}`})`,
+    `     ${i.summary}`,
+  ];
+  if (i.rolledBack !== null) lines.push(`     rolled back ${describeTarget(i.rolledBack.from)} → ${describeTarget(i.rolledBack.to)} at ${i.rolledBack.at} (seq ${i.rolledBack.seq})`);
+  const width = Math.max(...i.deadlines.map((d) => d.title.length)) + 2;
+  for (const d of i.deadlines) lines.push(`     ${pad(d.title, width)}${deadlineText(deadlineReport(d))}`);
+  if (i.missing.length > 0) {
+    lines.push(`     before it can close (${i.missing.length}):`);
+    for (const m of i.missing) lines.push(`       - ${m.what}`, `         → ${m.command}`);
+  }
+  return lines;
 }
 
 function contracts(c: Readonly<Record<string, string>>): string {
@@ -106,8 +129,22 @@ export function describeEvent(e: LedgerEvent): string {
     case 'phase.completed':
       return `Phase ${e.data.phase}: ${e.data.reason}`;
     case 'incident.declared':
-      return `${e.data.id} ${e.data.severity} ${e.data.party}: ${e.data.summary}`;
+      return `${e.data.id} ${e.data.severity} ${e.data.trigger} (${e.data.action}) for ${e.data.party}, identified ${e.data.identifiedAt}: ${e.data.summary}`;
+    case 'incident.notified':
+      return `${e.data.id}: initial notice by ${e.data.party}${e.data.nextUpdate === null ? '' : `, next update ${e.data.nextUpdate}`}`;
+    case 'incident.rollback-recommended':
+      return `${e.data.id}: ${e.data.party} recommends rolling back ${describeTarget(e.data.from)} → ${describeTarget(e.data.to)}`;
+    case 'incident.rollback-executed':
+      return `${e.data.id}: rolled back ${describeTarget(e.data.from)} → ${describeTarget(e.data.to)}${e.data.phases.length === 0 ? '' : `; Phase ${e.data.phases.join(', ')} back to not-started`}`;
+    case 'incident.repin-confirmed':
+      return `${e.data.id}: ${e.data.party} repinned to ${describeTarget(e.data.target)} (evidence seq ${e.data.evidence})`;
+    case 'incident.updated':
+      return `${e.data.id}: ${e.data.severity === undefined ? '' : `${e.data.severity}; `}${e.data.note}`;
+    case 'incident.summarized':
+      return `${e.data.id}: ${e.data.summary} — residual risk: ${e.data.residualRisk}`;
+    case 'incident.approved':
+      return `${e.data.id}: ${e.data.party} approves the summary (seq ${e.data.summary})`;
     case 'incident.closed':
-      return `${e.data.id}: ${e.data.summary}`;
+      return `${e.data.id}: closed on the summary (seq ${e.data.summary}), ${e.data.approvals.length} approvals, ${e.data.evidence.length} pieces of evidence`;
   }
 }

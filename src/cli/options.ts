@@ -124,9 +124,40 @@ export type BlockerRaiseOptions = RecordingOptions & {
 export type BlockerResolveOptions = RecordingOptions & { readonly id: string; readonly note: string };
 export type PhaseOptions = RecordingOptions & { readonly step: 'start' | 'close' | 'complete'; readonly phase: string; readonly reason?: string };
 export type IncidentDeclareOptions = RecordingOptions & {
-  readonly party?: string;
+  readonly trigger: string;
   readonly severity: string;
   readonly summary: string;
+  readonly identifiedAt?: string;
+  readonly party?: string;
   readonly id?: string;
+  readonly contractMode?: string;
 };
-export type IncidentCloseOptions = RecordingOptions & { readonly id: string; readonly summary: string };
+/** A step on an incident (recommend-rollback, rollback-executed, confirm-repin, approve, close). */
+export type IncidentStepOptions = RecordingOptions & {
+  readonly step: 'recommend-rollback' | 'rollback-executed' | 'confirm-repin' | 'approve' | 'close';
+  readonly id: string;
+  readonly party?: string;
+  readonly note?: string;
+};
+export type IncidentNotifyOptions = RecordingOptions & {
+  readonly id: string;
+  readonly party?: string;
+  readonly actions: readonly string[];
+  /** An ISO time with a zone, or a duration after --at (`30m`). */
+  readonly nextUpdate?: string;
+  readonly note?: string;
+};
+export type IncidentUpdateOptions = RecordingOptions & {
+  readonly id: string;
+  readonly party?: string;
+  readonly note: string;
+  readonly actions: readonly string[];
+  readonly severity?: string;
+  readonly nextUpdate?: string;
+};
+export type IncidentSummaryOptions = RecordingOptions & { readonly id: string; readonly party?: string; readonly summary: string; readonly residualRisk: string };
+export interface IncidentNoticeOptions extends ReadOptions {
+  readonly id: string;
+  /** Evaluate the deadlines at this time instead of now. */
+  readonly at?: string;
+}

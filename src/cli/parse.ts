@@ -1,5 +1,7 @@
 /** Turning flag strings into typed values, with errors that name the flag. */
 import { invalidInput } from '../errors.js';
+import { parseDuration } from '../program/duration.js';
+import type { SeverityName } from '../program/schema.js';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -43,4 +45,21 @@ export function parseVerdict(value: string): 'GO' | 'NO-GO' {
     throw invalidInput({ source: '<verdict>', field: '', expected: 'GO or NO-GO', found: JSON.stringify(value) });
   }
   return value;
+}
+
+export function parseSeverity(flag: string, value: string): SeverityName {
+  if (value !== 'SEV-1' && value !== 'SEV-2' && value !== 'SEV-3') {
+    throw invalidInput({ source: flag, field: '', expected: 'SEV-1, SEV-2 or SEV-3', found: JSON.stringify(value) });
+  }
+  return value;
+}
+
+/** A time with a zone, or a duration (`30m`, `1h30m`) after `from` (UTC ISO); returned in UTC. */
+export function parseWhen(flag: string, value: string, from: string): string {
+  const ms = parseDuration(value);
+  if (ms !== null) return new Date(Date.parse(from) + ms).toISOString();
+  if (!ISO_WITH_ZONE.test(value) || Number.isNaN(Date.parse(value))) {
+    throw invalidInput({ source: flag, field: '', expected: 'an ISO 8601 time with a zone (2026-02-10T15:30:00Z) or a duration such as 30m or 1h30m', found: JSON.stringify(value) });
+  }
+  return new Date(Date.parse(value)).toISOString();
 }

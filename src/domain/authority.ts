@@ -3,8 +3,10 @@
  * replays the ledger, so a hand-appended line is held to the same rules as a CLI command.
  */
 import { NotAuthorizedError } from '../errors.js';
-import type { DutyName, ProgramDefinition, RoleDefinition } from '../program/schema.js';
+import type { DutyName, PartyDefinition, ProgramDefinition, RoleDefinition } from '../program/schema.js';
 import type { EventDraft } from './events.js';
+
+type PartyKindName = PartyDefinition['kind'];
 
 export const JOINT = 'joint';
 
@@ -61,20 +63,16 @@ export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthori
         ? null
         : refuse(`add evidence for ${party}`, needOneOf(def.roles.filter((r) => r.party === party).map((r) => r.id), `evidence is recorded by a role of ${party}`));
     }
-    case 'incident.declared': {
-      const { party } = draft.data;
-      const allowed = role.party === party && (role.duties.includes('incident-commander') || role.duties.includes('rollback-owner'));
-      return allowed
-        ? null
-        : refuse(
-            `declare an incident for ${party}`,
-            needOneOf([...rolesWith(def, 'incident-commander', party), ...rolesWith(def, 'rollback-owner', party)], `it needs the incident commander or rollback owner of ${party}`),
-          );
-    }
+    case 'incident.declared':
+    case 'incident.notified':
+    case 'incident.rollback-recommended':
+    case 'incident.rollback-executed':
+    case 'incident.repin-confirmed':
+    case 'incident.updated':
+    case 'incident.summarized':
+    case 'incident.approved':
     case 'incident.closed':
-      return role.duties.includes('incident-commander') || role.duties.includes('rollback-owner')
-        ? null
-        : refuse('close an incident', needOneOf([...rolesWith(def, 'incident-commander'), ...rolesWith(def, 'rollback-owner')], 'it needs an incident commander or rollback owner role'));
+      return authorizeIncidentStep(def, role.id, draft.type, draft.data.party);
     case 'target.verified':
       // Anyone taking part may re-check the target against the producer's repository (a consumer's CI does).
       return null;
@@ -85,6 +83,55 @@ export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthori
     default:
       return assertNeverDraft(draft);
   }
+}
+
+export type IncidentEventType = Extract<EventDraft['type'], `incident.${string}`>;
+
+/** Who records each incident step: the party kind it must speak for, the duties that may, and what the step is called. */
+const INCIDENT_STEPS: Record<IncidentEventType, { readonly what: string; readonly kind?: PartyKindName; readonly duties: readonly DutyName[] }> = {
+  'incident.declared': { what: 'declare an incident', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.notified': { what: 'send the initial notice of an incident', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.rollback-recommended': { what: 'recommend a rollback', kind: 'producer', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.rollback-executed': { what: 'record a rollback as executed', kind: 'producer', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.repin-confirmed': { what: 'confirm a repin', kind: 'consumer', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.updated': { what: 'update an incident', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.summarized': { what: 'record the incident summary', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.approved': { what: 'approve the incident summary', duties: ['rollback-owner'] },
+  'incident.closed': { what: 'close an incident', duties: ['incident-commander', 'rollback-owner'] },
+};
+
+const DUTY_TITLE: Record<DutyName, string> = {
+  approver: 'approver',
+  'incident-commander': 'incident commander',
+  'rollback-owner': 'rollback owner',
+  'decision-log-owner': 'decision-log owner',
+  automation: 'automation',
+};
+
+/**
+ * May `roleId` record incident step `type` for `party`? Only the incident commander or rollback
+ * owner of that party (the owner alone approves a summary); a rollback recommendation and its
+ * execution come from a producer party, a repin confirmation from a consumer party.
+ */
+export function authorizeIncidentStep(def: ProgramDefinition, roleId: string, type: IncidentEventType, party: string): NotAuthorizedError | null {
+  const role = findRole(def, roleId);
+  const rule = INCIDENT_STEPS[type];
+  const partyDef = def.parties.find((p) => p.id === party);
+  const who = rule.duties.map((d) => DUTY_TITLE[d]).join(' or ');
+  if (rule.kind !== undefined && partyDef?.kind !== rule.kind) {
+    const parties = def.parties.filter((p) => p.kind === rule.kind);
+    const roles = parties.flatMap((p) => rule.duties.flatMap((d) => rolesWith(def, d, p.id)));
+    return new NotAuthorizedError(
+      roleId,
+      `${rule.what} for ${party}`,
+      needOneOf([...new Set(roles)], `it is recorded by the ${who} of a ${rule.kind} party (${parties.map((p) => p.id).join(', ')})`),
+    );
+  }
+  if (role === undefined || role.party !== party || !rule.duties.some((d) => role.duties.includes(d))) {
+    const roles = rule.duties.flatMap((d) => rolesWith(def, d, party));
+    return new NotAuthorizedError(roleId, `${rule.what} for ${party}`, needOneOf([...new Set(roles)], `it needs the ${who} of ${party}`));
+  }
+  return null;
 }
 
 function assertNeverDraft(draft: never): never {

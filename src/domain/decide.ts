@@ -5,19 +5,25 @@
 import {
   CutoverError,
   EvidenceRejectedError,
+  IncidentIncompleteError,
+  invalidInput,
   InvalidInputError,
   InvalidTransitionError,
   PolicyRefusalError,
+  RepinNotFoundError,
+  SeverityBelowMinimumError,
   TimeOrderError,
   UnknownNameError,
 } from '../errors.js';
+import { durationMs } from '../program/duration.js';
 import type { PartyDefinition, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
-import { authorize, findRole } from './authority.js';
+import { authorize, authorizeIncidentStep, findRole, type IncidentEventType } from './authority.js';
 import { decisionBlockers, phaseBlockers, phaseStatusOf, type Blocker } from './evaluate.js';
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
 import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
 import { checkRepin, type RepinFacts } from './pins.js';
-import { targetRef, type ProgramState, type PublishedTarget } from './state.js';
+import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
+import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
 
 interface CommandBase {
   /** The role recording the event; its key signs it. */
@@ -45,9 +51,43 @@ export type Command = CommandBase &
     | { readonly type: 'start-phase'; readonly phase: string }
     | { readonly type: 'close-phase'; readonly phase: string; readonly reason: string }
     | { readonly type: 'complete-phase'; readonly phase: string; readonly reason: string }
-    | { readonly type: 'declare-incident'; readonly id?: string; readonly party: string; readonly severity: SeverityName; readonly summary: string }
-    | { readonly type: 'close-incident'; readonly id: string; readonly summary: string }
+    | IncidentCommand
   );
+
+/**
+ * The incident lifecycle. `party` is the party a step speaks for (default: the recording role's
+ * party); `at` of the command is when the step is recorded.
+ */
+export type IncidentCommand =
+  | {
+      readonly type: 'declare-incident';
+      readonly id?: string;
+      readonly party?: string;
+      readonly trigger: string;
+      readonly severity: SeverityName;
+      /** The impact summary. */
+      readonly summary: string;
+      /** When the trigger was identified (default: the command's time); the deadlines run from here. */
+      readonly identifiedAt?: string;
+      /** The affected contract mode (default: the contract versions of the target in play). */
+      readonly contractMode?: string;
+    }
+  | { readonly type: 'notify-incident'; readonly id: string; readonly party?: string; readonly actions?: readonly string[]; readonly nextUpdate?: string; readonly note?: string }
+  | { readonly type: 'recommend-rollback'; readonly id: string; readonly party?: string; readonly note?: string }
+  | { readonly type: 'execute-rollback'; readonly id: string; readonly party?: string; readonly note?: string }
+  | { readonly type: 'confirm-repin'; readonly id: string; readonly party?: string }
+  | {
+      readonly type: 'update-incident';
+      readonly id: string;
+      readonly party?: string;
+      readonly note: string;
+      readonly actions?: readonly string[];
+      readonly severity?: SeverityName;
+      readonly nextUpdate?: string;
+    }
+  | { readonly type: 'summarize-incident'; readonly id: string; readonly party?: string; readonly summary: string; readonly residualRisk: string }
+  | { readonly type: 'approve-incident'; readonly id: string; readonly party?: string; readonly note?: string }
+  | { readonly type: 'close-incident'; readonly id: string; readonly party?: string; readonly note?: string };
 
 /** A check of a (tag, sha) pair against the producer's repository, done by an evidence collector. */
 export interface TargetCheckFacts {
@@ -120,6 +160,12 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
     case 'publish-target': {
       const current = command.as === 'baseline' ? state.baseline : state.target;
       if (current !== null && current.tag === command.target.tag && current.sha === command.target.sha) {
+        const rolledBack = command.as === 'candidate' ? state.target?.rolledBack : undefined;
+        if (rolledBack !== undefined && rolledBack !== null) {
+          return invalid(`${command.target.tag} @ ${command.target.sha} was rolled back by incident ${rolledBack.incident} (seq ${rolledBack.seq}); its old verdicts and evidence must not count again`, [
+            'publish the fixed release as a new target, under a new tag',
+          ]);
+        }
         return invalid(`${command.target.tag} @ ${command.target.sha} is already the published ${command.as}`, [
           command.as === 'candidate' ? 're-check it instead: cutover target verify --repo <producer repo>' : '',
         ].filter(Boolean));
@@ -160,12 +206,14 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
     case 'add-evidence': {
       const party = def.parties.find((p) => p.id === command.party);
       if (party === undefined) return unknown('party', command.party, def.parties);
-      if (state.target === null) {
+      // Against the candidate target or, once an incident rolled it back, the restored baseline.
+      const target = evidenceTarget(state);
+      if (target === null) {
         return invalid('evidence must name the runtime target it was taken against, and no target has been published', [
           'publish it first: cutover target publish --tag <tag> --sha <sha> --contract <name>=<version> --repo <producer repo>',
         ]);
       }
-      const data = evidenceData(state, def, party, state.target, command.evidence, command.summary);
+      const data = evidenceData(state, def, party, target, command.evidence, command.summary);
       return 'error' in data ? data : { type: 'evidence.added', actor, data };
     }
     case 'raise-blocker': {
@@ -213,19 +261,239 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
         ? { type: 'phase.closed', actor, data: { phase: phase.id, reason: command.reason } }
         : { type: 'phase.completed', actor, data: { phase: phase.id, reason: command.reason } };
     }
-    case 'declare-incident': {
-      if (!def.parties.some((p) => p.id === command.party)) return unknown('party', command.party, def.parties);
-      const id = command.id ?? `INC-${state.seq + 1}`;
-      if (state.openIncidents[id] !== undefined) return invalid(`incident ${id} is already open`);
-      return { type: 'incident.declared', actor, data: { id, party: command.party, severity: command.severity, summary: command.summary } };
+    case 'declare-incident':
+    case 'notify-incident':
+    case 'recommend-rollback':
+    case 'execute-rollback':
+    case 'confirm-repin':
+    case 'update-incident':
+    case 'summarize-incident':
+    case 'approve-incident':
+    case 'close-incident':
+      return incidentDraft(state, def, command);
+    default:
+      return assertNeverCommand(command);
+  }
+}
+
+type Draft = EventDraft | { error: CutoverError };
+
+/** The incident steps: each checks the incident's state, then who may record it, then what it needs. */
+function incidentDraft(state: ProgramState, def: ProgramDefinition, command: CommandBase & IncidentCommand): Draft {
+  const { actor } = command;
+  const role = findRole(def, actor);
+  if (role === undefined) return unknown('role', actor, def.roles);
+  if (command.type === 'declare-incident') return declareIncident(state, def, command);
+
+  const incident = state.incidents[command.id];
+  if (incident === undefined) return unknown('incident', command.id, Object.values(state.incidents));
+  if (incident.closed !== null) return invalid(`incident ${incident.id} was closed at seq ${incident.closed.seq} (${incident.closed.at}); declare a new one`);
+  const eventType = INCIDENT_EVENT[command.type];
+  const party = stepParty(def, role.party, command.party, eventType, incident);
+  const denied = authorizeIncidentStep(def, actor, eventType, party);
+  if (denied !== null) return { error: denied };
+  const id = incident.id;
+  const note = (text: string | undefined) => (text === undefined ? {} : { note: text });
+
+  switch (command.type) {
+    case 'notify-incident': {
+      if (incident.notified !== null) {
+        return invalid(`the initial notice of ${id} was sent at seq ${incident.notified.seq} (${incident.notified.at})`, [`later news is an update: cutover incident update ${id} --note "…"`]);
+      }
+      const nextUpdate = nextUpdateOf(def, command.at, command.nextUpdate);
+      if ('error' in nextUpdate) return nextUpdate;
+      return { type: 'incident.notified', actor, data: { id, party, actions: [...(command.actions ?? [])], nextUpdate: nextUpdate.at, ...note(command.note) } };
+    }
+    case 'recommend-rollback': {
+      if (incident.rolledBack !== null) return invalid(`the rollback of ${id} was already executed at seq ${incident.rolledBack.seq}`);
+      if (incident.recommended !== null) return invalid(`a rollback of ${id} was already recommended at seq ${incident.recommended.seq} by ${incident.recommended.actor}`);
+      const route = rollbackRoute(state);
+      if ('error' in route) return route;
+      return { type: 'incident.rollback-recommended', actor, data: { id, party, from: route.from, to: targetRef(route.to)!, ...note(command.note) } };
+    }
+    case 'execute-rollback': {
+      if (incident.rolledBack !== null) return invalid(`the rollback of ${id} was already executed at seq ${incident.rolledBack.seq} (${incident.rolledBack.at})`);
+      if (incident.recommended === null) {
+        return invalid(`no rollback of ${id} has been recommended: the producer recommends it first`, [`cutover incident recommend-rollback ${id} --as <producer incident commander or rollback owner>`]);
+      }
+      const route = rollbackRoute(state);
+      if ('error' in route) return route;
+      const to = { tag: route.to.tag, sha: route.to.sha, contracts: { ...route.to.contracts } };
+      return { type: 'incident.rollback-executed', actor, data: { id, party, from: route.from, to, phases: phasesToMoveBack(state, def), ...note(command.note) } };
+    }
+    case 'confirm-repin': {
+      const rolledBack = incident.rolledBack;
+      if (rolledBack === null) return invalid(`no rollback of ${id} has been executed: a repin confirmation follows the rollback`);
+      const confirmed = incident.repins[party];
+      if (confirmed !== undefined) return invalid(`${party} confirmed its repin for ${id} at seq ${confirmed.seq}`);
+      const repin = repinSince(state, party, rolledBack.to, rolledBack.seq);
+      if (repin === null) {
+        return {
+          error: new RepinNotFoundError(
+            `${party} has no accepted repin against the rollback target ${describeTarget(rolledBack.to)} recorded after the rollback (seq ${rolledBack.seq})`,
+            [`repin to it in one commit, then record it: cutover evidence repin --party ${party} --repo <consumer repo> --commit <repin commit> --as ${actor}`],
+          ),
+        };
+      }
+      return { type: 'incident.repin-confirmed', actor, data: { id, party, target: targetRef(rolledBack.to)!, evidence: repin.seq } };
+    }
+    case 'update-incident': {
+      if (command.severity !== undefined) {
+        const refused = severityRefusal(def, incident.trigger, command.severity);
+        if (refused !== null) return refused;
+      }
+      const nextUpdate = nextUpdateOf(def, command.at, command.nextUpdate);
+      if ('error' in nextUpdate) return nextUpdate;
+      return {
+        type: 'incident.updated',
+        actor,
+        data: { id, party, note: command.note, actions: [...(command.actions ?? [])], ...(command.severity === undefined ? {} : { severity: command.severity }), nextUpdate: nextUpdate.at },
+      };
+    }
+    case 'summarize-incident':
+      return { type: 'incident.summarized', actor, data: { id, party, summary: command.summary, residualRisk: command.residualRisk } };
+    case 'approve-incident': {
+      const summary = incident.jointSummary;
+      if (summary === null) return invalid(`${id} has no summary to approve yet`, [`cutover incident summary ${id} --summary "…" --residual-risk "…"`]);
+      if (incident.approvals[party]?.summary === summary.seq) return invalid(`${party} already approved the summary of ${id} (seq ${summary.seq}) at seq ${incident.approvals[party]!.seq}`);
+      return { type: 'incident.approved', actor, data: { id, party, summary: summary.seq, ...note(command.note) } };
     }
     case 'close-incident': {
-      if (state.openIncidents[command.id] === undefined) return invalid(`no open incident ${command.id}`);
-      return { type: 'incident.closed', actor, data: { id: command.id, summary: command.summary } };
+      const missing = closeChecklist(state, def, incident);
+      if (missing.length > 0) return { error: new IncidentIncompleteError(id, missing) };
+      return { type: 'incident.closed', actor, data: { id, party, ...closingRecord(state, def, incident), ...note(command.note) } };
     }
     default:
       return assertNeverCommand(command);
   }
+}
+
+const INCIDENT_EVENT: Record<Exclude<IncidentCommand['type'], 'declare-incident'>, IncidentEventType> = {
+  'notify-incident': 'incident.notified',
+  'recommend-rollback': 'incident.rollback-recommended',
+  'execute-rollback': 'incident.rollback-executed',
+  'confirm-repin': 'incident.repin-confirmed',
+  'update-incident': 'incident.updated',
+  'summarize-incident': 'incident.summarized',
+  'approve-incident': 'incident.approved',
+  'close-incident': 'incident.closed',
+};
+
+/**
+ * The party a step speaks for: the one given, else the recording role's own party; a joint role
+ * speaks for none, so its step is taken as the party that would record it (and refused as such).
+ */
+function stepParty(def: ProgramDefinition, roleParty: string, given: string | undefined, type: IncidentEventType, incident?: Incident): string {
+  if (given !== undefined) return given;
+  if (def.parties.some((p) => p.id === roleParty)) return roleParty;
+  const kind = type === 'incident.rollback-recommended' || type === 'incident.rollback-executed' ? 'producer' : type === 'incident.repin-confirmed' ? 'consumer' : undefined;
+  return (kind === undefined ? incident?.party : def.parties.find((p) => p.kind === kind)?.id) ?? def.parties[0]!.id;
+}
+
+function declareIncident(state: ProgramState, def: ProgramDefinition, command: CommandBase & Extract<IncidentCommand, { type: 'declare-incident' }>): Draft {
+  const { actor } = command;
+  const policy = def.incidents;
+  if (policy === undefined) {
+    return {
+      error: invalidInput(
+        { source: 'cutover.yaml', field: 'incidents', expected: 'an incidents: section (severity classes, triggers, deadlines)', found: 'none' },
+        ['cutover init writes one with the default protocol; add it and record it with cutover program amend'],
+      ),
+    };
+  }
+  const trigger = policy.triggers.find((t) => t.id === command.trigger);
+  if (trigger === undefined) return unknown('trigger', command.trigger, policy.triggers);
+  const party = stepParty(def, findRole(def, actor)!.party, command.party, 'incident.declared');
+  if (!def.parties.some((p) => p.id === party)) return unknown('party', party, def.parties);
+  const denied = authorizeIncidentStep(def, actor, 'incident.declared', party);
+  if (denied !== null) return { error: denied };
+  const refused = severityRefusal(def, trigger.id, command.severity);
+  if (refused !== null) return refused;
+  const id = command.id ?? `INC-${state.seq + 1}`;
+  const existing = state.incidents[id];
+  if (existing !== undefined) return invalid(`incident ${id} was already declared (seq ${existing.seq}); pick another id`);
+  const identifiedAt = new Date(command.identifiedAt ?? command.at).toISOString();
+  if (Date.parse(identifiedAt) > Date.parse(command.at)) {
+    return invalid(`the trigger cannot be identified (${identifiedAt}) after the incident is declared (${command.at})`);
+  }
+  const current = currentTarget(state);
+  const contractMode = command.contractMode ?? (current === null ? '' : Object.values(current.contracts).join(', '));
+  return {
+    type: 'incident.declared',
+    actor,
+    data: {
+      id,
+      party,
+      trigger: trigger.id,
+      action: trigger.action,
+      severity: command.severity,
+      summary: command.summary,
+      identifiedAt,
+      contractMode: contractMode === '' ? (current?.tag ?? 'unknown') : contractMode,
+      current: targetRef(current),
+      rollbackTarget: targetRef(state.rollbackTarget),
+      deadlines: { ...policy.deadlines },
+    },
+  };
+}
+
+/** A severity below the trigger's minimum, or outside the severity classes, is refused. */
+function severityRefusal(def: ProgramDefinition, triggerId: string, severity: SeverityName): { error: CutoverError } | null {
+  const policy = def.incidents;
+  if (policy === undefined) return null;
+  if (!policy.severities.some((c) => c.id === severity)) return unknown('severity class', severity, policy.severities);
+  const trigger = policy.triggers.find((t) => t.id === triggerId);
+  if (trigger !== undefined && !atOrAbove(severity, trigger.severity)) return { error: new SeverityBelowMinimumError(trigger.id, severity, trigger.severity) };
+  return null;
+}
+
+/** When the next update is due: as given, else the policy's update interval after now, else not scheduled. */
+function nextUpdateOf(def: ProgramDefinition, at: string, given: string | undefined): { at: string | null } | { error: CutoverError } {
+  if (given !== undefined) {
+    if (Date.parse(given) < Date.parse(at)) return invalid(`the next update cannot be due (${given}) before now (${at})`);
+    return { at: new Date(given).toISOString() };
+  }
+  const interval = def.incidents?.update_interval;
+  return { at: interval === undefined ? null : new Date(Date.parse(at) + durationMs(interval)).toISOString() };
+}
+
+/** Where a rollback goes from and to: the target in play, back to the rollback target. */
+function rollbackRoute(state: ProgramState): { from: { tag: string; sha: string }; to: TargetDefinition } | { error: CutoverError } {
+  const target = state.target;
+  const to = state.rollbackTarget;
+  if (to === null) {
+    return invalid('there is no rollback target: no baseline has been recorded', ['record it: cutover target publish --baseline --tag <tag> --sha <sha> --repo <producer repo>']);
+  }
+  if (target === null) return invalid(`no runtime target has been published: there is nothing to roll back from (the baseline is ${describeTarget(state.baseline)})`);
+  if (target.rolledBack !== null) return invalid(`target ${describeTarget(target)} was already rolled back by incident ${target.rolledBack.incident} (seq ${target.rolledBack.seq})`);
+  if (sameTarget(target, to)) return invalid(`the target ${describeTarget(target)} is the rollback target: there is nothing to roll back`);
+  return { from: targetRef(target)!, to };
+}
+
+/** The phases a rollback moves back to not-started: the policy's rollback phase (default: the one that promotes the target) and every later phase that started. */
+function phasesToMoveBack(state: ProgramState, def: ProgramDefinition): string[] {
+  const start = def.incidents?.rollback_phase ?? def.phases.find((p) => p.promotes_target === true)?.id;
+  const index = def.phases.findIndex((p) => p.id === start);
+  if (index === -1) return [];
+  return def.phases.slice(index).filter((p) => phaseStatusOf(state, p.id) !== 'not-started').map((p) => p.id);
+}
+
+/** What a closing rests on: the summary, every party's approval of it, the repins and runs after the rollback. */
+function closingRecord(state: ProgramState, def: ProgramDefinition, incident: Incident): Pick<EventDataOf<'incident.closed'>, 'summary' | 'approvals' | 'evidence'> {
+  const approvals = def.parties.map((p) => {
+    const a = incident.approvals[p.id]!;
+    return { party: p.id, role: a.actor, seq: a.seq };
+  });
+  const evidence: { party: string; kind: string; seq: number }[] = [];
+  const rolledBack = incident.rolledBack;
+  if (rolledBack !== null) {
+    for (const [party, repin] of Object.entries(incident.repins)) evidence.push({ party, kind: 'repin', seq: repin.evidence });
+    for (const p of def.parties) {
+      const found = restoredRun(state, p.id, rolledBack.to, rolledBack.seq);
+      if ('run' in found) evidence.push({ party: p.id, kind: found.run.kind, seq: found.run.seq });
+    }
+  }
+  return { summary: incident.jointSummary!.seq, approvals, evidence: evidence.sort((a, b) => a.seq - b.seq) };
 }
 
 /** Check collected evidence against the program and the current target, and shape what is recorded. */
@@ -233,7 +501,7 @@ function evidenceData(
   state: ProgramState,
   def: ProgramDefinition,
   party: PartyDefinition,
-  target: PublishedTarget,
+  target: TargetDefinition,
   input: EvidenceInput,
   summary: string | undefined,
 ): EventDataOf<'evidence.added'> | { error: CutoverError } {

@@ -9,11 +9,15 @@ import type {
   PhaseDefinition,
   ProgramDefinition,
   RoleDefinition,
-  SeverityName,
 } from '../program/schema.js';
+import type { MissingStep } from '../errors.js';
 import type { TargetRef } from './events.js';
+import { atOrAbove, closeChecklist, deadlinesOf, roleOf, triggerOf, type Deadline } from './incidents.js';
 import {
+  describeTarget,
   evidenceKey,
+  evidenceTarget,
+  openIncidents,
   sameTarget,
   targetRef,
   type EvidenceRecord,
@@ -78,6 +82,17 @@ export interface EvidenceView extends EvidenceRecord {
   readonly stale: boolean;
 }
 
+/** An incident with its deadlines evaluated and, while open, what it still needs before it can close. */
+export interface IncidentView extends Incident {
+  readonly open: boolean;
+  /** The trigger as the policy in force describes it (null if the policy no longer defines it). */
+  readonly triggerDescription: string | null;
+  readonly minimumSeverity: Incident['severity'] | null;
+  readonly deadlines: readonly Deadline[];
+  /** Empty once closed. */
+  readonly missing: readonly MissingStep[];
+}
+
 export interface WindowStatus {
   readonly decision: string;
   readonly approved: boolean;
@@ -90,6 +105,8 @@ export interface Evaluation {
   readonly head: string | null;
   readonly seq: number;
   readonly at: string | null;
+  /** The `now` deadlines and blockers were evaluated at. */
+  readonly evaluatedAt: string;
   readonly definitionSeq: number;
   readonly definitionDigest: string | null;
   readonly decisions: readonly DecisionStatus[];
@@ -103,21 +120,14 @@ export interface Evaluation {
   readonly baseline: ProgramState['baseline'];
   readonly rollbackTarget: ProgramState['rollbackTarget'];
   readonly manualBlockers: readonly ManualBlockerView[];
-  readonly openIncidents: readonly Incident[];
+  readonly openIncidents: readonly IncidentView[];
+  readonly closedIncidents: readonly IncidentView[];
   readonly evidence: readonly EvidenceView[];
   readonly evidenceCount: number;
 }
 
-const SEVERITY_RANK: Record<SeverityName, number> = { 'SEV-1': 1, 'SEV-2': 2, 'SEV-3': 3 };
-
-/** Is `severity` at or above `threshold`? SEV-1 is the highest. */
-export function atOrAbove(severity: SeverityName, threshold: SeverityName): boolean {
-  return SEVERITY_RANK[severity] <= SEVERITY_RANK[threshold];
-}
-
-export function describeTarget(t: TargetRef | null): string {
-  return t === null ? '(no target)' : `${t.tag} @ ${t.sha.slice(0, 12)}`;
-}
+export { atOrAbove } from './incidents.js';
+export { describeTarget } from './state.js';
 
 function roleTitle(def: ProgramDefinition, role: string): string {
   return def.roles.find((r) => r.id === role)?.title ?? role;
@@ -220,6 +230,10 @@ export function evaluateGate(
       if (target === null) {
         details.push('no runtime target (release tag + commit SHA + contract versions) has been published');
         clear.push(`cutover target publish --tag <tag> --sha <40-hex sha> --contract <name>=<version> --repo <producer repo> --as ${producer ? asRole(def, producer.id, 'approver', 'automation') : '<producer role>'}`);
+      } else if (target.rolledBack !== null) {
+        const r = target.rolledBack;
+        details.push(`target ${describeTarget(target)} was rolled back by incident ${r.incident} (seq ${r.seq}, ${r.at}); a fixed release needs a new target`);
+        clear.push(`cutover target publish --tag <new tag> --sha <40-hex sha> --contract <name>=<version> --repo <producer repo> --as ${producer ? asRole(def, producer.id, 'approver', 'automation') : '<producer role>'}`);
       } else if (!target.verified) {
         details.push(
           target.checkedSeq === null
@@ -277,11 +291,12 @@ export function evaluateGate(
       break;
     }
     case 'no-open-incident': {
-      for (const incident of Object.values(state.openIncidents)) {
+      for (const incident of openIncidents(state)) {
         if (!atOrAbove(incident.severity, gate.severity)) continue;
         waitingOn.add(incident.party);
-        details.push(`incident ${incident.id} (${incident.severity}, ${partyName(def, incident.party)}) is open: ${incident.summary}`);
-        clear.push(`cutover incident close ${incident.id} --summary "…" --as <incident commander>`);
+        details.push(`incident ${incident.id} (${incident.severity}, trigger ${incident.trigger}, ${partyName(def, incident.party)}) is open: ${incident.summary}`);
+        for (const step of closeChecklist(state, def, incident)) clear.push(step.command);
+        clear.push(`cutover incident close ${incident.id} --as ${roleOf(def, incident.party, 'incident-commander', 'rollback-owner')}`);
       }
       break;
     }
@@ -440,6 +455,7 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
     head: state.head,
     seq: state.seq,
     at: state.lastAt,
+    evaluatedAt: now.toISOString(),
     definitionSeq: state.definitionSeq,
     definitionDigest: state.definitionDigest,
     decisions,
@@ -453,12 +469,30 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
     manualBlockers: Object.values(state.openBlockers)
       .sort((a, b) => a.seq - b.seq)
       .map((b) => ({ ...b, overdue: isOverdue(b, now) })),
-    openIncidents: Object.values(state.openIncidents).sort((a, b) => a.seq - b.seq),
+    openIncidents: incidentViews(state, def, now, true),
+    closedIncidents: incidentViews(state, def, now, false),
     evidence: Object.values(state.evidence)
       .sort((a, b) => a.seq - b.seq)
-      .map((e) => ({ ...e, stale: !sameTarget(e.target, targetRef(state.target)) })),
+      .map((e) => ({ ...e, stale: !sameTarget(e.target, targetRef(evidenceTarget(state))) })),
     evidenceCount: state.evidenceCount,
   };
+}
+
+function incidentViews(state: ProgramState, def: ProgramDefinition, now: Date, open: boolean): IncidentView[] {
+  return Object.values(state.incidents)
+    .filter((i) => (i.closed === null) === open)
+    .sort((a, b) => a.seq - b.seq)
+    .map((i) => {
+      const trigger = triggerOf(def, i.trigger);
+      return {
+        ...i,
+        open,
+        triggerDescription: trigger?.description ?? null,
+        minimumSeverity: trigger?.severity ?? null,
+        deadlines: deadlinesOf(i, def, now),
+        missing: open ? closeChecklist(state, def, i) : [],
+      };
+    });
 }
 
 function windowStatus(state: ProgramState, def: ProgramDefinition, decision: string, decisions: readonly DecisionStatus[]): WindowStatus {

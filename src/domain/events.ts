@@ -4,7 +4,7 @@
  * (`schemas/ledger-line.schema.json`) come.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { ProgramDefinition, Severity, Target } from '../program/schema.js';
+import { IncidentAction, IncidentDeadlines, ProgramDefinition, Severity, Target } from '../program/schema.js';
 
 export const LEDGER_LINE_VERSION = 1;
 
@@ -19,6 +19,10 @@ const IsoTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{
 const Sha = Type.String({ pattern: '^[0-9a-f]{40}$' });
 const Party = Type.String({ minLength: 1 });
 const RepoPath = Type.String({ minLength: 1 });
+const IncidentId = Type.String({ minLength: 1 });
+/** The incident a step belongs to, and the party the step speaks for. */
+const incidentStep = { id: IncidentId, party: Party };
+const NextUpdate = Type.Union([IsoTime, Type.Null()], { description: 'when the next update is due (the ETA the notice shows)' });
 
 /** How the tag of a target was found in the producer's repository. */
 const TagFacts = Type.Object(
@@ -168,17 +172,85 @@ export const EventData = {
     { phase: Type.String({ minLength: 1 }), reason: Type.String({ minLength: 1 }) },
     { additionalProperties: false },
   ),
+  /**
+   * The incident lifecycle. Every step names the party it speaks for (`party`), and is recorded by
+   * that party's incident commander or rollback owner (see authority.ts).
+   */
   'incident.declared': Type.Object(
     {
-      id: Type.String({ minLength: 1 }),
-      party: Type.String({ minLength: 1 }),
+      id: IncidentId,
+      party: Party,
+      trigger: Type.String({ minLength: 1, description: 'a trigger id of the incidents: policy' }),
+      /** The trigger's required action, as the policy in force said when the incident was declared. */
+      action: IncidentAction,
       severity: Severity,
-      summary: Type.String({ minLength: 1 }),
+      summary: Type.String({ minLength: 1, description: 'the impact summary' }),
+      /** When the trigger was identified: the deadlines run from here. */
+      identifiedAt: IsoTime,
+      contractMode: Type.String({ minLength: 1, description: 'the affected contract mode, e.g. service.v3' }),
+      /** The target in play and the rollback target when the incident was declared. */
+      current: Type.Union([TargetRef, Type.Null()]),
+      rollbackTarget: Type.Union([TargetRef, Type.Null()]),
+      /** The deadlines of the policy in force when the incident was declared; a later amendment does not move them. */
+      deadlines: IncidentDeadlines,
     },
     { additionalProperties: false },
   ),
+  'incident.notified': Type.Object(
+    { ...incidentStep, actions: Type.Array(Type.String({ minLength: 1 })), nextUpdate: NextUpdate, note: Type.Optional(Type.String({ minLength: 1 })) },
+    { additionalProperties: false },
+  ),
+  'incident.rollback-recommended': Type.Object(
+    { ...incidentStep, from: TargetRef, to: TargetRef, note: Type.Optional(Type.String({ minLength: 1 })) },
+    { additionalProperties: false },
+  ),
+  /** The rollback done: `to` becomes the baseline again, `from` is marked rolled back, `phases` move back to not-started. */
+  'incident.rollback-executed': Type.Object(
+    {
+      ...incidentStep,
+      from: TargetRef,
+      to: Target,
+      phases: Type.Array(Type.String({ minLength: 1 })),
+      note: Type.Optional(Type.String({ minLength: 1 })),
+    },
+    { additionalProperties: false },
+  ),
+  /** A consumer confirms its repin against the rollback target; `evidence` is the seq of the accepted repin. */
+  'incident.repin-confirmed': Type.Object(
+    { ...incidentStep, target: TargetRef, evidence: Type.Integer({ minimum: 1 }) },
+    { additionalProperties: false },
+  ),
+  'incident.updated': Type.Object(
+    {
+      ...incidentStep,
+      note: Type.String({ minLength: 1 }),
+      actions: Type.Array(Type.String({ minLength: 1 })),
+      severity: Type.Optional(Severity),
+      nextUpdate: NextUpdate,
+    },
+    { additionalProperties: false },
+  ),
+  /** The joint incident summary: the final decision record's text and its residual-risk statement. */
+  'incident.summarized': Type.Object(
+    { ...incidentStep, summary: Type.String({ minLength: 1 }), residualRisk: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
+  /** A party's owner approves the summary recorded at seq `summary` (a later summary needs approving again). */
+  'incident.approved': Type.Object(
+    { ...incidentStep, summary: Type.Integer({ minimum: 1 }), note: Type.Optional(Type.String({ minLength: 1 })) },
+    { additionalProperties: false },
+  ),
+  /** Closed with its reversal evidence complete: the summary, the approvals and the runs it rests on, by seq. */
   'incident.closed': Type.Object(
-    { id: Type.String({ minLength: 1 }), summary: Type.String({ minLength: 1 }) },
+    {
+      ...incidentStep,
+      summary: Type.Integer({ minimum: 1 }),
+      approvals: Type.Array(Type.Object({ party: Party, role: Type.String({ minLength: 1 }), seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })),
+      evidence: Type.Array(
+        Type.Object({ party: Party, kind: Type.String({ minLength: 1 }), seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      ),
+      note: Type.Optional(Type.String({ minLength: 1 })),
+    },
     { additionalProperties: false },
   ),
 } satisfies Record<string, TSchema>;

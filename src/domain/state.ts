@@ -2,7 +2,7 @@
  * The state of a program, folded from its ledger by `evolve`. Only what the evaluator needs is
  * kept; everything else is re-read from the events themselves (`cutover log`).
  */
-import type { EvidenceKindName, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
+import type { DeadlineName, EvidenceKindName, IncidentActionName, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
 import type { LedgerEvent, TagFacts, TargetRef, VerdictValue } from './events.js';
 
 export type PhaseStatusName = 'not-started' | 'active' | 'closed' | 'complete';
@@ -22,6 +22,12 @@ export interface PublishedTarget extends TargetDefinition, Provenance {
   /** The seq of the latest check, and what it found wrong (empty when verified). */
   readonly checkedSeq: number | null;
   readonly problems: readonly string[];
+  /** Set when an incident rolled this target back: it no longer counts until a new target is published. */
+  readonly rolledBack: RolledBackBy | null;
+}
+
+export interface RolledBackBy extends Provenance {
+  readonly incident: string;
 }
 
 export interface VerdictRecord extends Provenance {
@@ -47,15 +53,48 @@ export interface ManualBlocker extends Provenance {
 }
 
 export interface PhaseRecord extends Provenance {
-  readonly status: Exclude<PhaseStatusName, 'not-started'>;
+  /** `not-started` only for a phase a rollback moved back (its reason says which incident). */
+  readonly status: PhaseStatusName;
   readonly reason?: string;
+}
+
+/** One step of an incident's lifecycle: who recorded it, when, for which party. */
+export interface IncidentStep extends Provenance {
+  readonly party: string;
+  readonly note?: string;
 }
 
 export interface Incident extends Provenance {
   readonly id: string;
   readonly party: string;
+  readonly trigger: string;
+  readonly action: IncidentActionName;
   readonly severity: SeverityName;
+  /** The impact summary given when it was declared. */
   readonly summary: string;
+  readonly identifiedAt: string;
+  readonly contractMode: string;
+  readonly current: TargetRef | null;
+  readonly rollbackTarget: TargetRef | null;
+  /** The deadline durations of the policy in force when it was declared. */
+  readonly deadlinePolicy: Readonly<Record<DeadlineName, string>>;
+  readonly notified: (IncidentStep & { readonly actions: readonly string[] }) | null;
+  readonly recommended: (IncidentStep & { readonly from: TargetRef; readonly to: TargetRef }) | null;
+  readonly rolledBack: (IncidentStep & { readonly from: TargetRef; readonly to: TargetDefinition; readonly phases: readonly string[] }) | null;
+  /** Repin confirmations by consumer party. */
+  readonly repins: Readonly<Record<string, IncidentStep & { readonly target: TargetRef; readonly evidence: number }>>;
+  readonly updates: readonly (IncidentStep & { readonly note: string; readonly actions: readonly string[]; readonly severity?: SeverityName })[];
+  /** The latest joint summary (text and residual risk). */
+  readonly jointSummary: (IncidentStep & { readonly summary: string; readonly residualRisk: string }) | null;
+  /** The latest approval by party, and the seq of the summary it approves. */
+  readonly approvals: Readonly<Record<string, IncidentStep & { readonly summary: number }>>;
+  /** When a summary first had every party's approval: the joint summary deadline is met then. */
+  readonly summaryApprovedAt: string | null;
+  /** Immediate actions noted with the notice and updates, in order. */
+  readonly actions: readonly string[];
+  /** When the next update is due, from the latest notice or update. */
+  readonly nextUpdate: string | null;
+  readonly closed: (IncidentStep & { readonly summarySeq: number }) | null;
 }
 
 export interface ProgramState {
@@ -83,7 +122,8 @@ export interface ProgramState {
   readonly openBlockers: Readonly<Record<string, ManualBlocker>>;
   readonly raisedBlockerCount: number;
   readonly phases: Readonly<Record<string, PhaseRecord>>;
-  readonly openIncidents: Readonly<Record<string, Incident>>;
+  /** Every incident declared, open or closed, by id. */
+  readonly incidents: Readonly<Record<string, Incident>>;
 }
 
 export function initialState(): ProgramState {
@@ -105,7 +145,7 @@ export function initialState(): ProgramState {
     openBlockers: {},
     raisedBlockerCount: 0,
     phases: {},
-    openIncidents: {},
+    incidents: {},
   };
 }
 
@@ -118,8 +158,40 @@ export function sameTarget(a: TargetRef | null, b: TargetRef | null): boolean {
   return a.tag === b.tag && a.sha === b.sha;
 }
 
+export function describeTarget(t: TargetRef | null): string {
+  return t === null ? '(no target)' : `${t.tag} @ ${t.sha.slice(0, 12)}`;
+}
+
 export function targetRef(t: TargetRef | null): TargetRef | null {
   return t === null ? null : { tag: t.tag, sha: t.sha };
+}
+
+/**
+ * The target evidence is taken against: the candidate target, or — once an incident rolled it
+ * back — the restored baseline (the rollback target), until a new target is published.
+ */
+export function evidenceTarget(state: ProgramState): TargetDefinition | null {
+  const t = state.target;
+  if (t === null) return null;
+  if (t.rolledBack !== null && state.baseline !== null) return state.baseline;
+  return { tag: t.tag, sha: t.sha, contracts: t.contracts };
+}
+
+/** The target in play: what evidence is taken against, or the baseline when no target is published. */
+export function currentTarget(state: ProgramState): TargetDefinition | null {
+  return evidenceTarget(state) ?? state.baseline;
+}
+
+export function openIncidents(state: ProgramState): Incident[] {
+  return Object.values(state.incidents)
+    .filter((i) => i.closed === null)
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** Apply a change to one incident; an event about an incident never declared changes nothing. */
+function withIncident(state: ProgramState, id: string, change: (incident: Incident) => Incident): ProgramState {
+  const incident = state.incidents[id];
+  return incident === undefined ? state : { ...state, incidents: { ...state.incidents, [id]: change(incident) } };
 }
 
 /** Fold one event into the state. Pure and total: an unknown type cannot reach here (typed union). */
@@ -150,7 +222,7 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       const checked = verification !== null;
       return {
         ...base,
-        target: { ...target, ...at, verified: checked, facts: verification, checkedSeq: checked ? event.seq : null, problems: [] },
+        target: { ...target, ...at, verified: checked, facts: verification, checkedSeq: checked ? event.seq : null, problems: [], rolledBack: null },
       };
     }
     case 'target.verified': {
@@ -213,18 +285,88 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
     }
     case 'incident.declared': {
       const d = event.data;
-      return {
-        ...base,
-        openIncidents: { ...base.openIncidents, [d.id]: { ...at, id: d.id, party: d.party, severity: d.severity, summary: d.summary } },
+      const incident: Incident = {
+        ...at,
+        id: d.id,
+        party: d.party,
+        trigger: d.trigger,
+        action: d.action,
+        severity: d.severity,
+        summary: d.summary,
+        identifiedAt: d.identifiedAt,
+        contractMode: d.contractMode,
+        current: d.current,
+        rollbackTarget: d.rollbackTarget,
+        deadlinePolicy: d.deadlines,
+        notified: null,
+        recommended: null,
+        rolledBack: null,
+        repins: {},
+        updates: [],
+        jointSummary: null,
+        approvals: {},
+        summaryApprovedAt: null,
+        actions: [],
+        nextUpdate: null,
+        closed: null,
       };
+      return { ...base, incidents: { ...base.incidents, [d.id]: incident } };
+    }
+    case 'incident.notified': {
+      const { id, party, actions, nextUpdate, note } = event.data;
+      return withIncident(base, id, (i) => ({ ...i, notified: { ...at, party, actions, ...noteOf(note) }, actions: [...i.actions, ...actions], nextUpdate }));
+    }
+    case 'incident.rollback-recommended': {
+      const { id, party, from, to, note } = event.data;
+      return withIncident(base, id, (i) => ({ ...i, recommended: { ...at, party, from, to, ...noteOf(note) } }));
+    }
+    case 'incident.rollback-executed': {
+      const { id, party, from, to, phases, note } = event.data;
+      if (base.incidents[id] === undefined) return base;
+      const moved = { ...base.phases };
+      for (const phase of phases) moved[phase] = { ...at, status: 'not-started', reason: `rolled back (${id})` };
+      const target = base.target !== null && sameTarget(base.target, from) ? { ...base.target, rolledBack: { ...at, incident: id } } : base.target;
+      const rolledBack = withIncident(base, id, (i) => ({ ...i, rolledBack: { ...at, party, from, to, phases, ...noteOf(note) } }));
+      return { ...rolledBack, baseline: to, rollbackTarget: to, target, phases: moved };
+    }
+    case 'incident.repin-confirmed': {
+      const { id, party, target, evidence } = event.data;
+      return withIncident(base, id, (i) => ({ ...i, repins: { ...i.repins, [party]: { ...at, party, target, evidence } } }));
+    }
+    case 'incident.updated': {
+      const { id, party, note, actions, severity, nextUpdate } = event.data;
+      return withIncident(base, id, (i) => ({
+        ...i,
+        updates: [...i.updates, { ...at, party, note, actions, ...(severity === undefined ? {} : { severity }) }],
+        severity: severity ?? i.severity,
+        actions: [...i.actions, ...actions],
+        nextUpdate,
+      }));
+    }
+    case 'incident.summarized': {
+      const { id, party, summary, residualRisk } = event.data;
+      return withIncident(base, id, (i) => ({ ...i, jointSummary: { ...at, party, summary, residualRisk } }));
+    }
+    case 'incident.approved': {
+      const { id, party, summary, note } = event.data;
+      const parties = base.definition?.parties.map((p) => p.id) ?? [];
+      return withIncident(base, id, (i) => {
+        const approvals = { ...i.approvals, [party]: { ...at, party, summary, ...noteOf(note) } };
+        const joint = i.jointSummary !== null && parties.every((p) => approvals[p]?.summary === i.jointSummary!.seq);
+        return { ...i, approvals, summaryApprovedAt: i.summaryApprovedAt ?? (joint ? event.at : null) };
+      });
     }
     case 'incident.closed': {
-      const { [event.data.id]: _closed, ...open } = base.openIncidents;
-      return { ...base, openIncidents: open };
+      const { id, party, summary, note } = event.data;
+      return withIncident(base, id, (i) => ({ ...i, closed: { ...at, party, summarySeq: summary, ...noteOf(note) } }));
     }
     default:
       return assertNever(event);
   }
+}
+
+function noteOf(note: string | undefined): { note?: string } {
+  return note === undefined ? {} : { note };
 }
 
 export function replay(events: Iterable<LedgerEvent>, from: ProgramState = initialState()): ProgramState {

@@ -79,10 +79,14 @@ function schemaProblems(value: unknown): SchemaProblem[] {
   return problems;
 }
 
-/** What a union expected, spelled out: its literal values, or the fields of each shape it accepts. */
+/** What a field expected, spelled out: a union's literal values or the shapes it accepts; a titled pattern's title. */
 function expectedOf(error: { message: string; schema: unknown }): string {
   const choices = (error.schema as { anyOf?: { const?: unknown; type?: string; required?: string[] }[] }).anyOf;
-  if (choices === undefined) return error.message;
+  if (choices === undefined) {
+    // A pattern says little to a person: lead with what the field is, when the schema titles it.
+    const title = (error.schema as { title?: unknown }).title;
+    return typeof title === 'string' && error.message.startsWith('Expected string to match') ? `${title} (${expectedFrom(error.message)})` : error.message;
+  }
   if (choices.every((c) => c.const !== undefined)) return `one of ${choices.map((c) => JSON.stringify(c.const)).join(', ')}`;
   if (choices.every((c) => c.type === 'object')) return `one of these shapes: ${choices.map((c) => `{${(c.required ?? []).join(', ')}}`).join(' or ')}`;
   return error.message;

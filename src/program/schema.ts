@@ -184,6 +184,66 @@ export const Gate = Type.Union([
   Type.Object({ ...gateCommon, kind: Type.Literal('no-manual-blockers') }, { additionalProperties: false }),
 ]);
 
+const DURATION_PATTERN = '^(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$';
+/** A duration: whole numbers with units, largest first (`15m`, `24h`, `1h30m`; units d h m s). */
+const Duration = (description: string) => Type.String({ pattern: DURATION_PATTERN, title: 'a duration such as 15m, 24h or 1h30m', description });
+
+export const SeverityClass = Type.Object(
+  { id: Severity, description: Text('what makes an incident this severe') },
+  { additionalProperties: false },
+);
+
+/** What a trigger requires when it fires. */
+export const IncidentAction = Type.Union(
+  [Type.Literal('rollback'), Type.Literal('rollback-and-bridge'), Type.Literal('freeze'), Type.Literal('no-go')],
+  {
+    description:
+      'rollback: immediate rollback to the rollback target; rollback-and-bridge: the same, and a joint incident bridge; freeze: freeze promotion, remediate, re-verify; no-go: NO-GO until the evidence is complete',
+  },
+);
+
+export const Trigger = Type.Object(
+  {
+    id: Id('trigger id, e.g. envelope-mismatch (cutover incident declare --trigger <id>)'),
+    description: Text('what was observed, e.g. Non-2xx envelope shape mismatch'),
+    severity: Type.Union([Type.Literal('SEV-1'), Type.Literal('SEV-2'), Type.Literal('SEV-3')], {
+      description: 'the minimum severity: an incident of this trigger is declared at this severity or above',
+    }),
+    action: IncidentAction,
+  },
+  { additionalProperties: false },
+);
+
+/** The deadlines every incident is held to; each is met by one step of the lifecycle. */
+export const IncidentDeadlines = Type.Object(
+  {
+    initial_notice: Duration('after the trigger is identified: cutover incident notify'),
+    rollback_recommendation: Duration("after the trigger is identified, for triggers whose action is a rollback: the producer's cutover incident recommend-rollback"),
+    repin_confirmation: Duration("after the rollback is executed: every consumer's cutover incident confirm-repin"),
+    joint_summary: Duration('after the trigger is identified: cutover incident summary, approved by every party (cutover incident approve)'),
+  },
+  { additionalProperties: false },
+);
+
+/** The incident and rollback protocol: severity classes, the trigger matrix, the deadlines. */
+export const IncidentPolicy = Type.Object(
+  {
+    severities: Type.Array(SeverityClass, { minItems: 1, description: 'the severity classes; SEV-1 is the highest' }),
+    triggers: Type.Array(Trigger, { minItems: 1, description: 'the trigger matrix: minimum severity and required action of each trigger' }),
+    deadlines: IncidentDeadlines,
+    update_interval: Type.Optional(
+      Duration('the next update is due this long after a notice or an update, unless --next-update says otherwise'),
+    ),
+    rollback_phase: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'a rollback moves this phase, and every later phase that started, back to not-started (default: the phase that promotes the target)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const Phase = Type.Object(
   {
     id: Type.String({ minLength: 1, description: 'phase number or id, e.g. "8"' }),
@@ -250,6 +310,7 @@ export const ProgramDefinition = Type.Object(
     phases: Type.Array(Phase),
     window: Type.Optional(Window),
     baseline: Type.Optional(Target),
+    incidents: Type.Optional(IncidentPolicy),
     records: Type.Array(RecordDefinition),
   },
   {
@@ -276,3 +337,7 @@ export type PinValueName = Static<typeof PinValue>;
 export type SuiteDefinition = Static<typeof Suite>;
 export type HandoffDefinition = Static<typeof Handoff>;
 export type EnvelopePolicyName = Static<typeof EnvelopePolicy>;
+export type IncidentPolicyDefinition = Static<typeof IncidentPolicy>;
+export type TriggerDefinition = Static<typeof Trigger>;
+export type IncidentActionName = Static<typeof IncidentAction>;
+export type DeadlineName = keyof Static<typeof IncidentDeadlines>;

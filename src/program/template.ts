@@ -207,6 +207,42 @@ phases:
 window:
   decision: runtime-cutover
 
+# The incident and rollback protocol (cutover incident --help): severity classes, the trigger
+# matrix (each trigger's minimum severity and required action), and the deadlines every incident
+# is held to. A step at the due time exactly is on time; one second later it is overdue.
+incidents:
+  severities:
+    - id: SEV-1
+      description: User-facing correctness or reliability failure with no safe workaround.
+    - id: SEV-2
+      description: Contract or validation drift that can lead to incorrect integration behaviour.
+    - id: SEV-3
+      description: Non-critical issue with a safe fallback.
+  triggers:
+    - id: envelope-mismatch
+      description: Non-2xx envelope shape mismatch
+      severity: SEV-1
+      action: rollback
+    - id: fallback-regression
+      description: Consumer deterministic-fallback regression
+      severity: SEV-1
+      action: rollback-and-bridge
+    - id: payload-drift
+      description: Candidate payload field drift
+      severity: SEV-2
+      action: freeze
+    - id: missing-evidence
+      description: Missing release evidence artifact
+      severity: SEV-2
+      action: no-go
+  deadlines:
+    initial_notice: 15m           # after the trigger is identified: cutover incident notify
+    rollback_recommendation: 30m  # after the trigger is identified: the producer's cutover incident recommend-rollback
+    repin_confirmation: 30m       # after the rollback is executed: each consumer's cutover incident confirm-repin
+    joint_summary: 24h            # after the trigger is identified: cutover incident summary, approved by every party
+  update_interval: 30m            # the next update is due this long after a notice or an update
+  rollback_phase: "8"             # a rollback moves this phase (and any later one that started) back to not-started
+
 # Records rendered from the ledger (cutover render --all --party <party>), and where each party keeps
 # them in its repository. A record may name its own template: file (Handlebars, over the record model).
 records:

@@ -2,6 +2,7 @@
  * What the JSON Schema cannot say about a program definition: ids are unique, and every name
  * refers to something defined. Pure; `load.ts` turns the paths into file lines.
  */
+import { durationMs } from './duration.js';
 import type { ProgramDefinition } from './schema.js';
 
 export type FieldPath = readonly (string | number)[];
@@ -83,6 +84,34 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
   });
   if (def.window !== undefined && !decisions.has(def.window.decision)) {
     problem(['window', 'decision'], `a decision id: ${oneOf(decisions)}`, def.window.decision);
+  }
+  const incidents = def.incidents;
+  if (incidents !== undefined) {
+    const classes = new Set<string>();
+    incidents.severities.forEach((c, i) => {
+      if (classes.has(c.id)) problem(['incidents', 'severities', i, 'id'], 'a severity class not defined twice', c.id);
+      classes.add(c.id);
+    });
+    const triggers = new Set<string>();
+    incidents.triggers.forEach((t, i) => {
+      if (triggers.has(t.id)) problem(['incidents', 'triggers', i, 'id'], 'an id not used by another trigger', t.id);
+      triggers.add(t.id);
+      if (!classes.has(t.severity)) problem(['incidents', 'triggers', i, 'severity'], `a severity class defined in incidents.severities: ${oneOf(classes)}`, t.severity);
+    });
+    for (const [name, value] of Object.entries(incidents.deadlines)) {
+      if (durationMs(value) === 0) problem(['incidents', 'deadlines', name], 'a duration longer than zero', value);
+    }
+    if (incidents.update_interval !== undefined && durationMs(incidents.update_interval) === 0) {
+      problem(['incidents', 'update_interval'], 'a duration longer than zero', incidents.update_interval);
+    }
+    if (incidents.rollback_phase !== undefined && !phases.has(incidents.rollback_phase)) {
+      problem(['incidents', 'rollback_phase'], `a phase id: ${oneOf(phases)}`, incidents.rollback_phase);
+    }
+    def.gates.forEach((g, i) => {
+      if (g.kind === 'no-open-incident' && !classes.has(g.severity)) {
+        problem(['gates', i, 'severity'], `a severity class defined in incidents.severities: ${oneOf(classes)}`, g.severity);
+      }
+    });
   }
   def.records.forEach((r, i) => {
     if (!parties.has(r.party)) problem(['records', i, 'party'], `a party id: ${oneOf(parties)}`, r.party);

@@ -60,7 +60,25 @@ describe('argv → options', () => {
     [['blocker', 'resolve', 'B-1', '--note', 'done', '--as', REC.as], 'blockerResolve', { ...REC, id: 'B-1', note: 'done' }],
     [['phase', 'start', '8', '--as', REC.as], 'phase', { ...REC, step: 'start', phase: '8' }],
     [['phase', 'close', '7', '--reason', 'decision recorded', '--as', REC.as], 'phase', { ...REC, step: 'close', phase: '7', reason: 'decision recorded' }],
-    [['incident', 'declare', '--severity', 'SEV-1', '--summary', 's', '--as', REC.as], 'incidentDeclare', { ...REC, severity: 'SEV-1', summary: 's' }],
+    [['incident', 'declare', '--trigger', 'envelope-mismatch', '--severity', 'SEV-1', '--summary', 's', '--as', REC.as], 'incidentDeclare', { ...REC, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 's' }],
+    [
+      ['incident', 'declare', '--trigger', 't', '--severity', 'SEV-2', '--summary', 's', '--identified-at', '2026-02-10T15:45:00+01:00', '--party', 'assistsupport', '--id', 'INC-7', '--contract-mode', 'service.v3', '--as', REC.as],
+      'incidentDeclare',
+      { ...REC, trigger: 't', severity: 'SEV-2', summary: 's', identifiedAt: '2026-02-10T15:45:00+01:00', party: 'assistsupport', id: 'INC-7', contractMode: 'service.v3' },
+    ],
+    [
+      ['incident', 'notify', 'INC-7', '--action', 'page AssistSupport', '--action', 'freeze deploys', '--next-update', '30m', '--as', REC.as],
+      'incidentNotify',
+      { ...REC, id: 'INC-7', actions: ['page AssistSupport', 'freeze deploys'], nextUpdate: '30m' },
+    ],
+    [['incident', 'recommend-rollback', 'INC-7', '--note', 'envelope missing on 503', '--as', REC.as], 'incidentStep', { ...REC, step: 'recommend-rollback', id: 'INC-7', note: 'envelope missing on 503' }],
+    [['incident', 'rollback-executed', 'INC-7', '--as', REC.as], 'incidentStep', { ...REC, step: 'rollback-executed', id: 'INC-7' }],
+    [['incident', 'confirm-repin', 'INC-7', '--party', 'assistsupport', '--as', REC.as], 'incidentStep', { ...REC, step: 'confirm-repin', id: 'INC-7', party: 'assistsupport' }],
+    [['incident', 'update', 'INC-7', '--note', 'worse', '--severity', 'SEV-1', '--as', REC.as], 'incidentUpdate', { ...REC, id: 'INC-7', note: 'worse', actions: [], severity: 'SEV-1' }],
+    [['incident', 'summary', 'INC-7', '--summary', 'what happened', '--residual-risk', 'low', '--as', REC.as], 'incidentSummary', { ...REC, id: 'INC-7', summary: 'what happened', residualRisk: 'low' }],
+    [['incident', 'approve', 'INC-7', '--as', REC.as], 'incidentStep', { ...REC, step: 'approve', id: 'INC-7' }],
+    [['incident', 'close', 'INC-7', '--note', 'done', '--as', REC.as], 'incidentStep', { ...REC, step: 'close', id: 'INC-7', note: 'done' }],
+    [['incident', 'notice', 'INC-7', '--json', '--at', '2026-02-10T16:00:00Z'], 'incidentNotice', { dir: '.', id: 'INC-7', json: true, at: '2026-02-10T16:00:00Z' }],
     [['render', '--record', 'producer-decision-record', '--check', 'r.md'], 'render', { dir: '.', record: 'producer-decision-record', check: 'r.md', all: false, format: 'text' }],
     [['render', '--check', '--party', 'assistsupport', '--format', 'github'], 'render', { dir: '.', party: 'assistsupport', check: true, all: false, format: 'github' }],
     [['render', '--all', '--party', 'memorykernel', '--root', '../MemoryKernel'], 'render', { dir: '.', party: 'memorykernel', all: true, root: '../MemoryKernel', format: 'text' }],
@@ -76,6 +94,14 @@ describe('argv → options', () => {
     expect(parsed.code).toBe(0);
   });
 
+  it('incident --help lists every step of the protocol', async () => {
+    let out = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: () => undefined, env: {}, now: () => new Date(0), cwd: '/w' };
+    expect(await main(['incident', '--help'], io)).toBe(0);
+    const steps = [...out.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]);
+    expect(steps).toEqual(['declare', 'notify', 'recommend-rollback', 'rollback-executed', 'confirm-repin', 'update', 'summary', 'approve', 'close', 'notice', 'help']);
+  });
+
   it.each([
     [['verdict', 'runtime-cutover', 'GO']], // --as missing
     [['evidence', 'add', '--kind', 'rumour', '--party', 'p', '--file', 'f', '--summary', 's', '--as', 'r']],
@@ -83,6 +109,11 @@ describe('argv → options', () => {
     [['target', 'check', '--repo', 'r', '--tag', 't']], // --sha missing
     [['phase', 'close', '7', '--as', 'r']], // --reason missing
     [['log', '--from', '0']],
+    [['incident', 'declare', '--severity', 'SEV-1', '--summary', 's', '--as', 'r']], // --trigger missing
+    [['incident', 'declare', '--trigger', 't', '--severity', 'SEV-4', '--summary', 's', '--as', 'r']],
+    [['incident', 'summary', 'INC-1', '--summary', 's', '--as', 'r']], // --residual-risk missing
+    [['incident', 'confirm-repin', 'INC-1', '--note', 'n', '--as', 'r']], // a repin confirmation carries no note
+    [['incident', 'close', '--as', 'r']], // the incident id missing
     [['frobnicate']],
   ])('bad usage %j is exit 2 with a message, and runs nothing', async (argv) => {
     const parsed = await parseArgs(argv);

@@ -171,9 +171,9 @@ describe('decide: manual blockers and incidents', () => {
 
   it('an incident is declared by the incident commander or rollback owner of its party', () => {
     const s = new Scenario();
-    const refused = expectRefused(s.decide({ type: 'declare-incident', actor: ROLE.consumerIc, party: P, severity: 'SEV-1', summary: 'x' }), 'not-authorized');
+    const refused = expectRefused(s.decide({ type: 'declare-incident', actor: ROLE.consumerIc, party: P, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 'x' }), 'not-authorized');
     expect(refused.message).toContain(ROLE.producerIc);
-    expect(s.decide({ type: 'declare-incident', actor: ROLE.producerApprover, party: P, severity: 'SEV-1', summary: 'x' }).ok).toBe(true);
+    expect(s.decide({ type: 'declare-incident', actor: ROLE.producerApprover, party: P, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 'x' }).ok).toBe(true);
   });
 });
 

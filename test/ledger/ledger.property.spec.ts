@@ -88,7 +88,10 @@ describe('tamper detection', () => {
 describe('evolve', () => {
   // A random walk through the commands the roles can give; refused ones are simply skipped.
   const step = fc.oneof(
-    fc.constantFrom<[string]>(['publish-a'], ['publish-b'], ['start-7'], ['close-7'], ['start-8'], ['complete-8'], ['evidence-all'], ['incident'], ['close-incident'], ['blocker'], ['resolve']),
+    fc.constantFrom<[string]>(
+      ['publish-a'], ['publish-b'], ['start-7'], ['close-7'], ['start-8'], ['complete-8'], ['evidence-all'], ['blocker'], ['resolve'],
+      ['incident'], ['notify'], ['recommend'], ['rollback'], ['repin'], ['confirm-repin'], ['runs'], ['summary'], ['approve'], ['close-incident'],
+    ),
     fc.tuple(fc.constantFrom('verdict'), fc.constantFrom(P, C), fc.constantFrom('GO', 'NO-GO'), fc.constantFrom('rehearsal-continuation', 'runtime-cutover')),
   );
 
@@ -103,8 +106,22 @@ describe('evolve', () => {
         else if (kind === 'start-8') s.phase('start', '8');
         else if (kind === 'complete-8') s.phase('complete', '8');
         else if (kind === 'evidence-all') s.allEvidence();
-        else if (kind === 'incident') s.record({ type: 'declare-incident', actor: ROLE.producerIc, party: P, severity: 'SEV-1', summary: 'x', id: 'INC' });
-        else if (kind === 'close-incident') s.record({ type: 'close-incident', actor: ROLE.producerIc, id: 'INC', summary: 'x' });
+        else if (kind === 'incident') s.record({ type: 'declare-incident', actor: ROLE.producerIc, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 'x', id: 'INC' });
+        else if (kind === 'notify') s.record({ type: 'notify-incident', actor: ROLE.producerIc, id: 'INC' });
+        else if (kind === 'recommend') s.record({ type: 'recommend-rollback', actor: ROLE.producerIc, id: 'INC' });
+        else if (kind === 'rollback') s.record({ type: 'execute-rollback', actor: ROLE.producerApprover, id: 'INC' });
+        else if (kind === 'repin') s.evidence(C, 'repin');
+        else if (kind === 'confirm-repin') s.record({ type: 'confirm-repin', actor: ROLE.consumerApprover, id: 'INC' });
+        else if (kind === 'runs') {
+          s.evidence(P, 'verification-run');
+          s.evidence(C, 'verification-run');
+        }
+        else if (kind === 'summary') s.record({ type: 'summarize-incident', actor: ROLE.consumerIc, id: 'INC', summary: 'x', residualRisk: 'y' });
+        else if (kind === 'approve') {
+          s.record({ type: 'approve-incident', actor: ROLE.producerApprover, id: 'INC' });
+          s.record({ type: 'approve-incident', actor: ROLE.consumerApprover, id: 'INC' });
+        }
+        else if (kind === 'close-incident') s.record({ type: 'close-incident', actor: ROLE.producerIc, id: 'INC' });
         else if (kind === 'blocker') s.record({ type: 'raise-blocker', actor: ROLE.logOwner, text: 'x', owner: ROLE.logOwner, due: '2026-03-01', id: 'B' });
         else if (kind === 'resolve') s.record({ type: 'resolve-blocker', actor: ROLE.logOwner, id: 'B', note: 'x' });
         else if (kind === 'verdict') s.verdict(a!, c!, b as 'GO' | 'NO-GO');

@@ -76,6 +76,49 @@ describe('cutover.yaml', () => {
   });
 });
 
+describe('cutover.yaml: the incidents: section', () => {
+  it('the template carries the default protocol: three severity classes, the trigger matrix, the deadlines', () => {
+    const { incidents } = parseDefinition(template, 'cutover.yaml').definition;
+    expect(incidents!.severities.map((c) => c.id)).toEqual(['SEV-1', 'SEV-2', 'SEV-3']);
+    expect(incidents!.triggers.map((t) => [t.id, t.severity, t.action])).toEqual([
+      ['envelope-mismatch', 'SEV-1', 'rollback'],
+      ['fallback-regression', 'SEV-1', 'rollback-and-bridge'],
+      ['payload-drift', 'SEV-2', 'freeze'],
+      ['missing-evidence', 'SEV-2', 'no-go'],
+    ]);
+    expect(incidents!.deadlines).toEqual({ initial_notice: '15m', rollback_recommendation: '30m', repin_confirmation: '30m', joint_summary: '24h' });
+    expect(incidents!.rollback_phase).toBe('8');
+  });
+
+  it.each<[string, string, string, string, string, string]>([
+    ['a duration that is not one', 'initial_notice: 15m', 'initial_notice: 15 minutes', 'incidents.deadlines.initial_notice', 'a duration', 'initial_notice: 15 minutes'],
+    ['a zero duration', 'joint_summary: 24h', 'joint_summary: 0h', 'incidents.deadlines.joint_summary', 'a duration longer than zero', 'joint_summary: 0h'],
+    ['a severity class defined twice', '      description: Non-critical issue with a safe fallback.\n', '      description: Non-critical issue with a safe fallback.\n    - id: SEV-2 # again\n      description: twice\n', 'incidents.severities[3].id', 'a severity class not defined twice', '- id: SEV-2 # again'],
+    ['a trigger id used twice', '    - id: fallback-regression', '    - id: envelope-mismatch # again', 'incidents.triggers[1].id', 'an id not used by another trigger', '- id: envelope-mismatch # again'],
+    ['a rollback phase the program does not define', 'rollback_phase: "8"', 'rollback_phase: "11"', 'incidents.rollback_phase', 'a phase id', 'rollback_phase: "11"'],
+    ['an unknown action', 'action: freeze', 'action: panic', 'incidents.triggers[2].action', 'one of "rollback", "rollback-and-bridge", "freeze", "no-go"', 'action: panic'],
+  ])('refuses %s, naming the field and its line', (_what, from, to, field, expected, onLine) => {
+    const yaml = template.replace(from, to);
+    expect(yaml).not.toBe(template);
+    const found = problems(yaml).find((p) => p.field === field);
+    expect(found, JSON.stringify(problems(yaml))).toBeDefined();
+    expect(found!.expected).toContain(expected);
+    expect(found!.line).toBe(lineOf(yaml, onLine));
+  });
+
+  it('a severity class that a trigger or the incident gate uses must be defined', () => {
+    const yaml = template.replace('    - id: SEV-2\n      description: Contract or validation drift that can lead to incorrect integration behaviour.\n', '');
+    const found = problems(yaml);
+    expect(found.map((p) => p.field)).toEqual(expect.arrayContaining(['incidents.triggers[2].severity', 'incidents.triggers[3].severity', 'gates[4].severity']));
+    expect(found.find((p) => p.field === 'gates[4].severity')!.expected).toBe('a severity class defined in incidents.severities: one of "SEV-1", "SEV-3"');
+  });
+
+  it('is optional: a program without one is valid (incident commands then say what to add)', () => {
+    const yaml = template.slice(0, template.indexOf('\n# The incident and rollback protocol')) + template.slice(template.indexOf('\n# Records rendered'));
+    expect(parseDefinition(yaml, 'cutover.yaml').definition.incidents).toBeUndefined();
+  });
+});
+
 describe('published schemas', () => {
   it.each(Object.entries(schemaFiles()))('schemas/%s is up to date with its source (run npm run schemas)', (file, schema) => {
     const committed = readFileSync(join(import.meta.dirname, '../../schemas', file), 'utf8');

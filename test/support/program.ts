@@ -9,7 +9,7 @@ import { buildHandoff, handoffProducer } from '../../src/domain/handoff.js';
 import type { RepinFacts } from '../../src/domain/pins.js';
 import { evaluate, type Evaluation } from '../../src/domain/evaluate.js';
 import type { EventDraft, LedgerEvent, RunData } from '../../src/domain/events.js';
-import { evolve, initialState, type ProgramState } from '../../src/domain/state.js';
+import { evidenceTarget, evolve, initialState, type ProgramState } from '../../src/domain/state.js';
 import { seal } from '../../src/ledger/chain.js';
 import { generateKeyPair, signerFromPem, type Signer } from '../../src/ledger/keys.js';
 import { parseDefinition } from '../../src/program/parse-definition.js';
@@ -110,8 +110,17 @@ export class Scenario {
     this.record({ type: 'define-program', actor: ROLE.logOwner, at: tick(), definition: fixture.definition, digest: fixture.digest, fileDigest: FILE });
   }
 
+  /** When set, steps without their own `at` are dated at this time instead of by the shared clock. */
+  private fixedAt: string | null = null;
+
+  /** Date the following steps at `iso` (a step may still give its own `at`). */
+  setTime(iso: string): this {
+    this.fixedAt = new Date(iso).toISOString();
+    return this;
+  }
+
   decide(command: CommandInput): Decided {
-    return decide(this.state, { at: tick(), ...command } as Command);
+    return decide(this.state, { at: this.fixedAt ?? tick(), ...command } as Command);
   }
 
   /** Decide and append; fails the test when the command is refused. */
@@ -121,7 +130,7 @@ export class Scenario {
     return decided.events.map((draft) => this.append(draft, command.at));
   }
 
-  append(draft: EventDraft, at: string = tick()): LedgerEvent {
+  append(draft: EventDraft, at: string = this.fixedAt ?? tick()): LedgerEvent {
     const event = seal(draft, { program: 'memorykernel-service-v3', seq: this.state.seq + 1, at, prev: this.state.head }, this.fixture.signers[draft.actor]!);
     this.events.push(event);
     this.state = evolve(this.state, event);
@@ -148,7 +157,8 @@ export class Scenario {
   }
 
   evidenceInput(party: string, kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
-    const target = this.state.target!;
+    // The candidate target, or the restored baseline after a rollback.
+    const target = evidenceTarget(this.state)!;
     switch (kind) {
       case 'handoff-payload': {
         const def = this.state.definition!;

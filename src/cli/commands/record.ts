@@ -9,11 +9,10 @@ import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../er
 import { checkTargetInRepo, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
 import { progressFor } from '../../evidence/progress.js';
-import type { SeverityName } from '../../program/schema.js';
 import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
-import { parseContracts, parseDate, parseSha, parseVerdict } from '../parse.js';
+import { parseContracts, parseDate, parseSeverity, parseSha, parseTime, parseVerdict, parseWhen } from '../parse.js';
 import { openDefined, resolveDir, timeOf } from './context.js';
 
 type CommandBody = Command extends infer C ? (C extends { type: string } ? Omit<C, 'actor' | 'at'> : never) : never;
@@ -169,16 +168,60 @@ export function phase(o: O.PhaseOptions, io: CliIo): Promise<number> {
 }
 
 export function incidentDeclare(o: O.IncidentDeclareOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, (ws) => ({
+  return recordCommand(o, io, () => ({
     type: 'declare-incident',
-    party: o.party ?? ws.state.definition!.roles.find((r) => r.id === o.as)?.party ?? o.as,
-    severity: o.severity as SeverityName,
+    trigger: o.trigger,
+    severity: parseSeverity('--severity', o.severity),
     summary: o.summary,
+    ...(o.identifiedAt === undefined ? {} : { identifiedAt: parseTime('--identified-at', o.identifiedAt) }),
+    ...(o.party === undefined ? {} : { party: o.party }),
     ...(o.id === undefined ? {} : { id: o.id }),
+    ...(o.contractMode === undefined ? {} : { contractMode: o.contractMode }),
   }));
 }
 
-export function incidentClose(o: O.IncidentCloseOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, () => ({ type: 'close-incident', id: o.id, summary: o.summary }));
+export function incidentNotify(o: O.IncidentNotifyOptions, io: CliIo): Promise<number> {
+  const at = timeOf(o.at, io);
+  return recordCommand({ ...o, at }, io, () => ({
+    type: 'notify-incident',
+    id: o.id,
+    actions: o.actions,
+    ...(o.nextUpdate === undefined ? {} : { nextUpdate: parseWhen('--next-update', o.nextUpdate, at) }),
+    ...(o.note === undefined ? {} : { note: o.note }),
+    ...(o.party === undefined ? {} : { party: o.party }),
+  }));
 }
 
+export function incidentUpdate(o: O.IncidentUpdateOptions, io: CliIo): Promise<number> {
+  const at = timeOf(o.at, io);
+  return recordCommand({ ...o, at }, io, () => ({
+    type: 'update-incident',
+    id: o.id,
+    note: o.note,
+    actions: o.actions,
+    ...(o.severity === undefined ? {} : { severity: parseSeverity('--severity', o.severity) }),
+    ...(o.nextUpdate === undefined ? {} : { nextUpdate: parseWhen('--next-update', o.nextUpdate, at) }),
+    ...(o.party === undefined ? {} : { party: o.party }),
+  }));
+}
+
+export function incidentSummary(o: O.IncidentSummaryOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, () => ({ type: 'summarize-incident', id: o.id, summary: o.summary, residualRisk: o.residualRisk, ...(o.party === undefined ? {} : { party: o.party }) }));
+}
+
+const STEP_COMMAND = {
+  'recommend-rollback': 'recommend-rollback',
+  'rollback-executed': 'execute-rollback',
+  'confirm-repin': 'confirm-repin',
+  approve: 'approve-incident',
+  close: 'close-incident',
+} as const;
+
+export function incidentStep(o: O.IncidentStepOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, () => {
+    const party = o.party === undefined ? {} : { party: o.party };
+    const type = STEP_COMMAND[o.step];
+    if (type === 'confirm-repin') return { type, id: o.id, ...party };
+    return { type, id: o.id, ...party, ...(o.note === undefined ? {} : { note: o.note }) };
+  });
+}
