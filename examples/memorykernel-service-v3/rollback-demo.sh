@@ -11,15 +11,9 @@
 #
 #   usage: examples/memorykernel-service-v3/rollback-demo.sh   (after npm run build)
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bin="${CUTOVER_BIN:-$here/../../bin/cutover.js}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/cutover-rollback-demo.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-program="$work/program" producer="$work/MemoryKernel" consumer="$work/AssistSupport"
-cp -r "$here" "$program"
-rm -f "$program"/*.sh
-
-cutover() { node "$bin" -C "$program" "$@"; }
+# shellcheck source=demo-repos.sh
+source "$(dirname "${BASH_SOURCE[0]}")/demo-repos.sh"
+demo_setup rollback-demo
 # as <time> <role> <command…>: record as that role with its demo key, at that time.
 as() {
   local at="$1" role="$2"
@@ -27,13 +21,6 @@ as() {
   cutover "$@" --as "$role" --key "$here/demo-keys/$role.pem" --at "$at" >/dev/null
 }
 step() { echo; echo "== $*"; }
-# Fixed author, committer and dates: the repositories, and so every SHA printed, are the same on every run.
-git_in() {
-  local dir="$1"
-  shift
-  GIT_AUTHOR_DATE="2026-02-01T00:00:00Z" GIT_COMMITTER_DATE="2026-02-01T00:00:00Z" \
-    git -C "$dir" -c user.name=Demo -c user.email=demo@example.invalid -c commit.gpgsign=false -c tag.gpgsign=false "$@"
-}
 # What status --json says, evaluated at <time>: the baseline, the phases, and each incident's deadlines.
 show() {
   cutover status --json --at "$1" | node -e '
@@ -57,33 +44,8 @@ show() {
     }'
 }
 
-# The producer's repository: the baseline release v2.9.0, and the service.v3 release v3.0.0.
-git_in "$work" init -q -b main "$producer"
-mkdir -p "$producer/ci"
-printf 'echo "contract tests: 42 passed against $(cat VERSION)"\n' >"$producer/ci/contract-tests.sh"
-echo "service.v2" >"$producer/VERSION"
-git_in "$producer" add -A && git_in "$producer" commit -qm "service.v2"
-git_in "$producer" tag -a v2.9.0 -m "service.v2 baseline"
-echo "service.v3" >"$producer/VERSION"
-git_in "$producer" commit -qam "service.v3"
-git_in "$producer" tag -a v3.0.0 -m "service.v3 runtime target"
-baseline_sha="$(git -C "$producer" rev-parse v2.9.0^{commit})"
-target_sha="$(git -C "$producer" rev-parse v3.0.0^{commit})"
-
-# The consumer's repository, pinned to the baseline.
-git_in "$work" init -q -b main "$consumer"
-mkdir -p "$consumer/ci" "$consumer/config" "$consumer/docs" "$consumer/vendor/memorykernel"
-printf 'echo "integration tests: 17 passed against $(sed -n "s/.*\\"release_tag\\":\\"\\([^\\"]*\\)\\".*/\\1/p" config/memorykernel-runtime-target.json)"\n' >"$consumer/ci/integration-tests.sh"
-repin_consumer() { # <tag> <sha> <contract>: write every pin-set file for a target, in one commit
-  printf '{"contracts":["%s"],"producer":"memorykernel","release":"%s"}\n' "$3" "$1" >"$consumer/vendor/memorykernel/manifest.json"
-  local manifest_sha
-  manifest_sha="$(node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))' "$consumer/vendor/memorykernel/manifest.json")"
-  printf '{"release_tag":"%s","commit_sha":"%s","expected_service_contract_version":"%s","manifest_sha256":"%s"}\n' "$1" "$2" "$3" "$manifest_sha" \
-    >"$consumer/config/memorykernel-runtime-target.json"
-  printf '| producer | tag | sha |\n| --- | --- | --- |\n| MemoryKernel | %s | %s |\n' "$1" "$2" >"$consumer/docs/RUNTIME_PIN.md"
-  git_in "$consumer" add -A && git_in "$consumer" commit -qm "repin MemoryKernel to $1"
-}
-repin_consumer v2.9.0 "$baseline_sha" service.v2
+# The producer's repository (v2.9.0 baseline, v3.0.0 target) and the consumer's, pinned to v2.9.0.
+make_repos
 
 step "0. GO: v3.0.0 published and verified, handed off, repinned, rollback proven, both GO; Phase 8 runs and completes, Phase 9 starts"
 as 2026-02-09T09:00:00Z memorykernel-release-owner target publish --baseline --tag v2.9.0 --sha "$baseline_sha" --contract service=service.v2 --repo "$producer"
