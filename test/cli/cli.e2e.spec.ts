@@ -1,5 +1,5 @@
 /** The built binary on temporary program folders: exit codes, messages, and an unchanged ledger. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,6 +67,12 @@ describe('status and gate on the example', () => {
     expect(run.stderr).toContain('Phase 8 (Runtime cutover) cannot start: 4 entry gates unmet');
     expect(run.stderr).toContain('→ cutover target publish');
     expect(ledgerOf(dir)).toBe(before);
+  });
+
+  it('a reader that closes the pipe early ends nothing badly: no stack trace, the command keeps its exit code', () => {
+    const run = spawnSync('bash', ['-c', `node ${BIN} -C ${EXAMPLE} gate runtime-cutover | true; echo "exit \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    expect(run.stderr).not.toContain('EPIPE');
+    expect(run.stderr.trim()).toBe('exit 1');
   });
 
   it('log shows every event in order', () => {
