@@ -209,7 +209,8 @@ describe('bad input: exit 2, a message naming what is wrong, nothing written', (
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-    await sleep(1500);
+    // Generous: the command must have read the ledger before the other writer appends (it waits up to 10 s for the lock).
+    await sleep(3000);
     // Meanwhile, another writer appends a valid event.
     const last = JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)!);
     const other = seal(
