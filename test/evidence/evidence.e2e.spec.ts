@@ -7,14 +7,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { as, copyOfExample, cutover, EXAMPLE, ledgerOf, ROOT, tempDir } from '../support/cli.js';
+import { as, copyOfExample, cutover, EXAMPLE, ledgerOf, ROOT, tempDir, clockAfterExample } from '../support/cli.js';
 import { gitFixture, type GitFixture } from '../support/git.js';
 
 const PRODUCER = 'memorykernel-release-owner';
 const CONSUMER = 'assistsupport-runtime-owner';
-let minute = 0;
-/** Fixed, increasing times after the example's last event. */
-const next = () => new Date(Date.parse('2026-02-09T10:00:00Z') + ++minute * 60_000).toISOString();
+let next = clockAfterExample();
 
 interface World {
   readonly program: string;
@@ -26,7 +24,7 @@ interface World {
 
 /** The example program, a producer repo with v2.9.0 and v3.0.0 (annotated), a consumer repo pinned to v2.9.0. */
 function world(): World {
-  minute = 0;
+  next = clockAfterExample();
   const program = copyOfExample();
   const producer = gitFixture();
   const baseline = producer.commit({ 'VERSION': 'service.v2\n', 'ci/contract-tests.sh': 'echo contract tests passed\n' });

@@ -47,3 +47,9 @@ export function as(role: string, at: string): string[] {
 export function ledgerOf(dir: string): string {
   return readFileSync(join(dir, '.cutover/ledger.jsonl'), 'utf8');
 }
+
+/** A fresh clock of fixed, increasing times (one minute apart), after the example ledger's last event. */
+export function clockAfterExample(): () => string {
+  let minute = 0;
+  return () => new Date(Date.parse('2026-02-09T10:00:00Z') + ++minute * 60_000).toISOString();
+}

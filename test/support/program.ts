@@ -153,10 +153,10 @@ export class Scenario {
   /** Evidence of a kind from a party, as its collector would bring it, for the current target. */
   evidence(party: string, kind: 'handoff-payload' | 'repin' | 'rollback-execution' | 'rollback-drill' | 'verification-run', result: 'pass' | 'fail' = 'pass'): void {
     const actor = party === P ? ROLE.producerApprover : ROLE.consumerApprover;
-    this.record({ type: 'add-evidence', actor, party, evidence: this.evidenceInput(party, kind, result) });
+    this.record({ type: 'add-evidence', actor, party, evidence: this.evidenceInput(kind, result) });
   }
 
-  evidenceInput(party: string, kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
+  evidenceInput(kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
     // The candidate target, or the restored baseline after a rollback.
     const target = evidenceTarget(this.state)!;
     switch (kind) {

@@ -5,13 +5,12 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { as, cutover, EXAMPLE, ledgerOf, tempDir } from '../support/cli.js';
+import { as, cutover, EXAMPLE, ledgerOf, tempDir, clockAfterExample } from '../support/cli.js';
 import { gitFixture, type GitFixture } from '../support/git.js';
 
 const PRODUCER = 'memorykernel-release-owner';
 const CONSUMER = 'assistsupport-runtime-owner';
-let minute = 0;
-const next = () => new Date(Date.parse('2026-02-09T10:00:00Z') + ++minute * 60_000).toISOString();
+let next = clockAfterExample();
 
 interface Side {
   readonly repo: GitFixture;
@@ -36,7 +35,7 @@ const headOf = (s: Side) => JSON.parse(ledgerOf(s.program).trimEnd().split('\n')
 
 describe('mirrors in two repositories', () => {
   it('render --all writes each party its records; both name the same head; render --check passes on both', () => {
-    minute = 0;
+    next = clockAfterExample();
     const producer = side('memorykernel');
     const consumer = side('assistsupport');
     const producerRecord = readFileSync(join(producer.repo.dir, 'docs/implementation/RUNTIME_CUTOVER_DECISION_RECORD_PRODUCER_2026-02-08.md'), 'utf8');
@@ -54,7 +53,7 @@ describe('mirrors in two repositories', () => {
   });
 
   it('events appended on both sides in turn are synced; a stale committed record is caught with a diff', () => {
-    minute = 0;
+    next = clockAfterExample();
     const producer = side('memorykernel');
     const consumer = side('assistsupport');
     expect(verdict(producer, PRODUCER, 'producer still waits for the tag').code).toBe(0);
@@ -89,7 +88,7 @@ describe('mirrors in two repositories', () => {
   });
 
   it('a forged event on one side is caught by sync and verify --against, and nothing changes', () => {
-    minute = 0;
+    next = clockAfterExample();
     const producer = side('memorykernel');
     const consumer = side('assistsupport');
     expect(verdict(producer, PRODUCER, 'real note').code).toBe(0);
@@ -111,7 +110,7 @@ describe('mirrors in two repositories', () => {
   });
 
   it('two concurrent appends on two sides fork the ledger: sync refuses, naming the seq, both events, their actors and times', () => {
-    minute = 0;
+    next = clockAfterExample();
     const producer = side('memorykernel');
     const consumer = side('assistsupport');
     expect(verdict(producer, PRODUCER, 'from the producer').code).toBe(0);
@@ -129,7 +128,7 @@ describe('mirrors in two repositories', () => {
 
 describe('templates a team can change without code', () => {
   it('a record may use its own template; a field the model does not have is an error naming file, line and field', () => {
-    minute = 0;
+    next = clockAfterExample();
     const producer = side('memorykernel');
     const yaml = join(producer.program, 'cutover.yaml');
     writeFileSync(join(producer.program, 'addendum.hbs'), '{{> header}}\n\n## Gates\n{{#each blockers}}\n- {{gate}}: {{text}} (waiting on {{#each waitingOn}}{{this}} {{/each}})\n{{/each}}\nNext: Phase {{nextPhase}}\n');

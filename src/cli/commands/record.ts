@@ -57,7 +57,7 @@ export function verdict(o: O.VerdictOptions, io: CliIo): Promise<number> {
 }
 
 export function targetPublish(o: O.TargetPublishOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, async (ws) => {
+  return recordCommand(o, io, async () => {
     const target = { tag: o.tag, sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) };
     const check = o.repo === undefined ? null : await checkTargetInRepo(resolve(io.cwd, o.repo), target.tag, target.sha);
     if (o.repo === undefined && !o.baseline) io.stderr('cutover: warning: published without --repo: the target is not verified, and the target gate stays unmet until cutover target verify\n');
