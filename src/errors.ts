@@ -265,6 +265,7 @@ export type LedgerFault =
   | 'removed'
   | 'reordered'
   | 'duplicated'
+  | 'forked'
   | 'not-canonical'
   | 'malformed'
   | 'torn'

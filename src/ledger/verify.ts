@@ -58,6 +58,12 @@ export function verifyLedger(text: LedgerText, precomputed?: readonly LineCheck[
     const expected = i + 1;
     if (event.seq !== expected) {
       if (events.some((e) => e.hash === event.hash)) fail(i, event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
+      const sibling = events.find((e) => e.seq === event.seq && e.prev === event.prev);
+      if (sibling !== undefined) {
+        fail(i, event.seq, 'forked', `seq ${event.seq} appears twice on the same head (lines ${sibling.seq} and ${i + 1} both follow ${event.prev === null ? 'nothing' : `seq ${event.seq - 1}`}): two writers appended at once, a fork inside one file`, [
+          `two writers each believed they held the lock; the lines from ${i + 1} on follow the second of them: keep one branch (e.g. head -n ${i} ${text.source}) and record the other branch's events again`,
+        ]);
+      }
       const later = checks.slice(i + 1).some((c) => c.ok && c.event.seq === expected);
       if (event.seq > expected && !later) {
         fail(i, event.seq, 'removed', `expected seq ${expected}, found seq ${event.seq}: ${event.seq - expected === 1 ? `seq ${expected} was` : `seqs ${expected}–${event.seq - 1} were`} removed`);

@@ -81,6 +81,16 @@ describe('verify', () => {
     expect(faultOf(lines)).toMatchObject({ fault: 'reordered', line: 3 });
   });
 
+  it('names two lines with the same seq on the same head as a fork inside the file, not a reordering', () => {
+    const s = story();
+    const head = s.events[s.events.length - 1]!;
+    const other = seal(verdictBy(ROLE.producerApprover, 'NO-GO'), { program: 'memorykernel-service-v3', seq: head.seq + 1, at: '2026-12-01T00:00:00.000Z', prev: head.hash }, s.fixture.signers[ROLE.producerApprover]!);
+    s.verdict(P, 'runtime-cutover', 'NO-GO', 'still not published');
+    const f = faultOf([...linesOf(s.events), serialize(other)]);
+    expect(f).toMatchObject({ fault: 'forked', line: s.events.length + 1, seq: head.seq + 1 });
+    expect(f.message).toContain(`seq ${head.seq + 1} appears twice on the same head`);
+  });
+
   it('names a duplicated line', () => {
     const lines = linesOf(story().events);
     lines.splice(3, 0, lines[2]!);

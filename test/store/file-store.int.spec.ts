@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,29 @@ describe('file: the JSONL file itself', () => {
       await store.append('alpha', null, chain('alpha', 1));
       expect(store.pathOf('alpha')).toBe(join(dir, '.cutover', 'ledger.jsonl'));
       expect(await store.listPrograms()).toEqual(['alpha']);
+    }));
+
+  it('takes over an empty lock file once it is a few seconds old (a writer killed mid-write by an older version)', () =>
+    withStore(async (store) => {
+      await store.append('alpha', null, chain('alpha', 1));
+      const lock = `${store.pathOf('alpha')}.lock`;
+      await writeFile(lock, '');
+      const old = new Date(Date.now() - 60_000);
+      await utimes(lock, old, old);
+      const events = chain('alpha', 2);
+      await store.append('alpha', events[0]!.hash, events.slice(1));
+      expect((await store.read('alpha')).lines).toHaveLength(2);
+      await expect(stat(lock)).rejects.toThrow(/ENOENT/);
+    }));
+
+  it('leaves no files beside the ledger after appends, and removes drafts of writers that died before linking them', () =>
+    withStore(async (store, dir) => {
+      await store.append('alpha', null, chain('alpha', 1));
+      const host = (await import('node:os')).hostname().replace(/[^A-Za-z0-9-]/g, '_');
+      await writeFile(`${store.pathOf('alpha')}.lock.draft-${host}.4194305.abcd0123`, '4194305@x');
+      const events = chain('alpha', 2);
+      await store.append('alpha', events[0]!.hash, events.slice(1));
+      expect(await readdir(dir)).toEqual(['alpha.jsonl']);
     }));
 
   it('takes over a lock left by a process that died', () =>
