@@ -10,7 +10,7 @@ import { DefinitionDriftError, WrongKeyError } from '../errors.js';
 import { seal } from '../ledger/chain.js';
 import { tornLineError } from '../ledger/verify.js';
 import { findSigner, type KeySource } from './keyring.js';
-import { withAppended, type Workspace } from './workspace.js';
+import { appendTo, type Workspace } from './workspace.js';
 
 export interface Recorded {
   readonly events: readonly LedgerEvent[];
@@ -48,6 +48,5 @@ export async function record(ws: Workspace, command: Command, keys: KeySource): 
     events.push(event);
     prev = event.hash;
   }
-  await ws.store.append(program, ws.state.head, events);
-  return { events, workspace: await withAppended(ws, events) };
+  return { events, workspace: await appendTo(ws, events) };
 }

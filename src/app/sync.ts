@@ -14,7 +14,7 @@ import { compareLedgers, describeComparison, type Comparison } from '../ledger/c
 import { serialize } from '../ledger/chain.js';
 import { tornLineError, type LedgerText, type Verified } from '../ledger/verify.js';
 import { FileLedgerStore } from '../store/file-store.js';
-import { withAppended, type Workspace } from './workspace.js';
+import { appendTo, eventsOf, type Workspace } from './workspace.js';
 
 export const BUNDLE_VERSION = 1;
 
@@ -33,12 +33,12 @@ export const LedgerBundle = Type.Object(
 );
 export type LedgerBundle = Static<typeof LedgerBundle>;
 
-export function bundleOf(ws: Workspace): LedgerBundle {
-  return { version: BUNDLE_VERSION, kind: 'cutover-ledger-bundle', program: ws.state.program!, seq: ws.state.seq, head: ws.state.head, lines: ws.events.map(serialize) };
+export async function bundleOf(ws: Workspace): Promise<LedgerBundle> {
+  return { version: BUNDLE_VERSION, kind: 'cutover-ledger-bundle', program: ws.state.program!, seq: ws.state.seq, head: ws.state.head, lines: (await eventsOf(ws)).map(serialize) };
 }
 
 export async function writeBundle(ws: Workspace, file: string): Promise<void> {
-  await writeFile(file, JSON.stringify(bundleOf(ws), null, 1) + '\n');
+  await writeFile(file, JSON.stringify(await bundleOf(ws), null, 1) + '\n');
 }
 
 const exists = (path: string) => access(path).then(() => true, () => false);
@@ -94,20 +94,19 @@ export interface SyncResult {
   readonly workspace: Workspace;
 }
 
-export function compareWith(ws: Workspace, other: Verified, source: string): Comparison {
+export async function compareWith(ws: Workspace, other: Verified, source: string): Promise<Comparison> {
   if (other.state.program !== null && ws.state.program !== null && other.state.program !== ws.state.program) {
     throw invalidInput({ source, field: 'program', expected: `a copy of program "${ws.state.program}"`, found: JSON.stringify(other.state.program) });
   }
-  return compareLedgers(ws.events, other.events);
+  return compareLedgers(await eventsOf(ws), other.events);
 }
 
 /** Bring this copy up to the other: fast-forward when it is behind, refuse a fork, change nothing otherwise. */
 export async function syncFrom(ws: Workspace, other: Verified, source: string): Promise<SyncResult> {
   if (ws.torn !== undefined) throw tornLineError(ws.ledgerSource, ws.torn, 'nothing was synced');
-  const comparison = compareWith(ws, other, source);
+  const comparison = await compareWith(ws, other, source);
   if (comparison.relation === 'forked') throw new LedgerForkError(comparison.seq, `${source}: ${describeComparison(comparison)}`);
   if (comparison.relation !== 'behind') return { comparison, appended: [], workspace: ws };
   const appended = other.events.slice(comparison.common);
-  await ws.store.append(other.state.program!, ws.state.head, appended);
-  return { comparison, appended, workspace: await withAppended(ws, appended) };
+  return { comparison, appended, workspace: await appendTo(ws, appended) };
 }

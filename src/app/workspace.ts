@@ -4,19 +4,23 @@
  */
 import { join, resolve } from 'node:path';
 import { InvalidTransitionError } from '../errors.js';
-import { replay, type ProgramState } from '../domain/state.js';
+import { initialState, replay, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { verifyLedgerText } from '../ledger/check-pool.js';
+import { verifyChunks } from '../ledger/check-pool.js';
+import { sameStamp, stampOf } from '../store/checkpoint.js';
+import { linesOf, readLineChunks } from '../store/line-chunks.js';
+import { appendVerified, openVerifiedLedger, type VerifiedLedger } from './verified-ledger.js';
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
 import { FileLedgerStore } from '../store/file-store.js';
-import type { LedgerStore, TornLine } from '../store/ledger-store.js';
+import type { TornLine } from '../store/ledger-store.js';
 
 export interface Workspace {
   readonly dir: string;
   readonly file: DefinitionFile;
-  readonly store: LedgerStore;
+  readonly store: FileLedgerStore;
   readonly ledgerSource: string;
-  readonly events: readonly LedgerEvent[];
+  /** The ledger as opened: its verified head, and how far a checkpoint carried it. */
+  readonly ledger: VerifiedLedger;
   readonly state: ProgramState;
   /** The file differs from the definition in force (or none is recorded yet). */
   readonly drift: boolean;
@@ -27,6 +31,10 @@ export interface Workspace {
 export interface OpenOptions {
   /** Threads for signature checks (default: all cores). */
   readonly threads?: number;
+  /** Verify every line, whatever the checkpoint says. */
+  readonly full?: boolean;
+  /** Where checkpoints are kept (default: $CUTOVER_CACHE, else ~/.cache/cutover). */
+  readonly cacheDir?: string;
 }
 
 export async function openProgram(dir: string, options: OpenOptions = {}): Promise<Workspace> {
@@ -34,15 +42,33 @@ export async function openProgram(dir: string, options: OpenOptions = {}): Promi
   const file = await readDefinitionFile(join(root, DEFINITION_FILE));
   const store = FileLedgerStore.forProgramDir(root);
   // A program directory holds one program; its store does not need the id to find the ledger.
-  const text = await store.read(PROGRAM_IN_DIR);
-  const { events, state, torn } = await verifyLedgerText(text, options);
-  const ws = { dir: root, file, store, ledgerSource: text.source, events, state, ...(torn === undefined ? {} : { torn }) };
+  const ledger = await openVerifiedLedger(store.pathOf(PROGRAM_IN_DIR), options);
+  const { state, torn } = ledger;
+  const ws = { dir: root, file, store, ledgerSource: ledger.source, ledger, state, ...(torn === undefined ? {} : { torn }) };
   const drift = await driftOf(file, state);
   const fileProgram = drift ? (await file.load()).definition.program.id : state.program;
   if (state.program !== null && fileProgram !== state.program) {
-    throw new InvalidTransitionError(`${file.path} defines program "${fileProgram}" but the ledger ${text.source} is for "${state.program}"`);
+    throw new InvalidTransitionError(`${file.path} defines program "${fileProgram}" but the ledger ${ledger.source} is for "${state.program}"`);
   }
   return { ...ws, drift };
+}
+
+/**
+ * Every event of the workspace's ledger, read again (they were verified on opening; the stamp says
+ * the file is unchanged, or they are verified again). For the commands that need the whole history:
+ * log, export, sync, evidence check.
+ */
+export async function eventsOf(ws: Workspace): Promise<LedgerEvent[]> {
+  const events: LedgerEvent[] = [];
+  const unchanged = ws.ledger.stamp !== null && (await stampOf(ws.ledgerSource)) !== null && sameStamp((await stampOf(ws.ledgerSource))!, ws.ledger.stamp);
+  if (unchanged) {
+    for await (const chunk of readLineChunks(ws.ledgerSource, 0)) {
+      for (const line of linesOf(chunk.bytes)) if (events.length < ws.state.seq) events.push(JSON.parse(line) as LedgerEvent);
+    }
+    return events;
+  }
+  await verifyChunks(ws.ledgerSource, readLineChunks(ws.ledgerSource, 0), { state: initialState(), last: null }, {}, (e) => events.push(...e.filter((x) => x.seq <= ws.state.seq)));
+  return events;
 }
 
 const PROGRAM_IN_DIR = '.';
@@ -63,5 +89,12 @@ async function driftOf(file: DefinitionFile, state: ProgramState): Promise<boole
 /** The workspace after appending `events` (no re-read: they were just verified on the way in). */
 export async function withAppended(ws: Workspace, events: readonly LedgerEvent[]): Promise<Workspace> {
   const state = replay(events, ws.state);
-  return { ...ws, events: [...ws.events, ...events], state, drift: await driftOf(ws.file, state) };
+  return { ...ws, state, drift: await driftOf(ws.file, state) };
+}
+
+/** Append `events` (decided or verified) to the workspace's ledger, moving its checkpoint along. */
+export async function appendTo(ws: Workspace, events: readonly LedgerEvent[]): Promise<Workspace> {
+  const state = replay(events, ws.state);
+  await appendVerified(ws.store, ws.state.program ?? events[0]!.program, ws.ledger, { state, last: events.at(-1) ?? ws.ledger.last }, events);
+  return withAppended(ws, events);
 }

@@ -1,6 +1,8 @@
 /**
- * Line-local checks (canonical form, hash, Ed25519 signature) are independent per line, so a long
- * ledger is checked on every core. The linking rules then run in order, in `verifyLedger`.
+ * Verification of a long ledger on every core. Line-local checks (canonical form, hash, Ed25519
+ * signature) are independent per line, so chunks of whole lines go to one worker per core through
+ * shared memory; the main thread only parses and folds each chunk, in order, once its checks are
+ * back, while the workers go on with the next ones. Memory holds a few chunks, never the ledger.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -8,46 +10,140 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
 import type { LedgerFault } from '../errors.js';
-import { checkLine, type LineCheck } from './chain.js';
-import { verifyLedger, type LedgerText, type Verified } from './verify.js';
+import { linesOf, type LineChunk } from '../store/line-chunks.js';
+import type { LineCheck } from './chain.js';
+import { verifyContinuation, verifyLedger, type LedgerText, type Verified, type VerifiedHead } from './verify.js';
 
-/** Below this many lines, starting workers costs more than it saves. */
-const PARALLEL_FROM = 2000;
+/** Below this many bytes, starting workers costs more than it saves. */
+const PARALLEL_FROM_BYTES = 2 << 20;
 
-export type LineFault = { fault: LedgerFault; detail: string; seq: number | null } | null;
+/** A line-local fault found by a worker: the line's index in its chunk, and why. */
+export interface LineFault {
+  readonly index: number;
+  readonly fault: LedgerFault;
+  readonly detail: string;
+  readonly seq: number | null;
+}
 
 const workerFile = fileURLToPath(new URL('./check-worker.js', import.meta.url));
 
 export interface VerifyOptions {
   /** Threads to check lines on; default: the cores available. 1 checks in this thread. */
   readonly threads?: number;
+  /** How many bytes are coming, when known: small ledgers are checked in this thread. */
+  readonly bytes?: number;
 }
 
-export async function verifyLedgerText(text: LedgerText, options: VerifyOptions = {}): Promise<Verified> {
+/** Where verification of a stream of chunks ended: the head after the last line. */
+export interface StreamVerified extends VerifiedHead {
+  readonly lines: number;
+}
+
+/**
+ * Verify the lines of `chunks` as the continuation of `before` (the empty ledger, or a checkpoint),
+ * with every rule of `verifyContinuation`. `onEvents` sees each chunk's events once verified.
+ */
+export async function verifyChunks(
+  source: string,
+  chunks: AsyncIterable<LineChunk>,
+  before: VerifiedHead,
+  options: VerifyOptions = {},
+  onEvents?: (events: readonly LedgerEvent[]) => void,
+): Promise<StreamVerified> {
+  let head = before;
+  let lines = 0;
+  const fold = (chunkLines: string[], checks?: LineCheck[]) => {
+    const verified = verifyContinuation(head, { source, lines: chunkLines }, checks);
+    head = { state: verified.state, last: verified.events.at(-1) ?? head.last };
+    lines += chunkLines.length;
+    onEvents?.(verified.events);
+  };
   const threads = Math.max(1, options.threads ?? availableParallelism());
-  // The worker exists only in the built package (dist/); from sources, check in this thread.
-  if (threads === 1 || text.lines.length < PARALLEL_FROM || !existsSync(workerFile)) return verifyLedger(text);
-  // This thread takes the first share itself (its checks yield the parsed events for free);
-  // one worker per other core takes the rest. Only faults come back from the workers.
-  const size = Math.ceil(text.lines.length / threads);
-  const own = text.lines.slice(0, size);
-  const pending = Array.from({ length: threads - 1 }, (_, i) => runWorker(text.lines.slice((i + 1) * size, (i + 2) * size)));
-  const checks: LineCheck[] = own.map(checkLine);
-  const faults = (await Promise.all(pending)).flat();
-  for (let i = size; i < text.lines.length; i++) {
-    const fault = faults[i - size];
-    checks.push(fault == null ? { ok: true, event: JSON.parse(text.lines[i]!) as LedgerEvent } : { ok: false, ...fault });
+  if (threads === 1 || (options.bytes ?? Infinity) < PARALLEL_FROM_BYTES || !existsSync(workerFile)) {
+    for await (const chunk of chunks) fold(linesOf(chunk.bytes));
+    return { ...head, lines };
   }
-  return verifyLedger(text, checks);
+  const pool = new CheckPool(threads);
+  try {
+    const inFlight: { bytes: Uint8Array; faults: Promise<LineFault[]> }[] = [];
+    const foldNext = async () => {
+      const next = inFlight.shift()!;
+      const faults = await next.faults;
+      const chunkLines = linesOf(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength));
+      fold(chunkLines, checksOf(chunkLines, faults));
+    };
+    for await (const chunk of chunks) {
+      const shared = new Uint8Array(new SharedArrayBuffer(chunk.bytes.length));
+      shared.set(chunk.bytes);
+      inFlight.push({ bytes: shared, faults: pool.check(shared) });
+      if (inFlight.length >= threads * 2) await foldNext();
+    }
+    while (inFlight.length > 0) await foldNext();
+    return { ...head, lines };
+  } finally {
+    await pool.close();
+  }
 }
 
-function runWorker(lines: readonly string[]): Promise<LineFault[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: lines });
-    worker.once('message', (faults: LineFault[]) => {
-      resolve(faults);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
+/** The checks of a chunk: the workers' faults, and every other line parsed for the fold. */
+function checksOf(lines: readonly string[], faults: readonly LineFault[]): LineCheck[] {
+  const byIndex = new Map(faults.map((f) => [f.index, f]));
+  return lines.map((line, i) => {
+    const fault = byIndex.get(i);
+    return fault === undefined ? { ok: true, event: JSON.parse(line) as LedgerEvent } : { ok: false, fault: fault.fault, detail: fault.detail, seq: fault.seq };
   });
+}
+
+/** Verify a ledger held in memory (another copy, a bundle): the same checks, the events kept. */
+export async function verifyLedgerText(text: LedgerText, options: VerifyOptions = {}): Promise<Verified> {
+  const bytes = text.lines.reduce((n, l) => n + l.length + 1, 0);
+  if ((options.threads ?? availableParallelism()) === 1 || bytes < PARALLEL_FROM_BYTES) return verifyLedger(text);
+  const events: LedgerEvent[] = [];
+  const { state } = await verifyChunks(text.source, chunksOf(text.lines), { state: verifyLedger({ source: text.source, lines: [] }).state, last: null }, { ...options, bytes }, (e) => events.push(...e));
+  return text.torn === undefined ? { events, state } : { events, state, torn: text.torn };
+}
+
+async function* chunksOf(lines: readonly string[], perChunk = 4096): AsyncGenerator<LineChunk> {
+  for (let i = 0; i < lines.length; i += perChunk) yield { bytes: Buffer.from(lines.slice(i, i + perChunk).join('\n') + '\n', 'utf8'), offset: -1 };
+}
+
+/** Persistent workers, each checking the chunks it is given. */
+class CheckPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, { resolve: (faults: LineFault[]) => void; reject: (e: Error) => void }>();
+  private readonly load: number[];
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => new Worker(workerFile));
+    this.load = this.workers.map(() => 0);
+    this.workers.forEach((worker, w) => {
+      worker.on('message', ({ id, faults }: { id: number; faults: LineFault[] }) => {
+        this.load[w]!--;
+        this.pending.get(id)?.resolve(faults);
+        this.pending.delete(id);
+      });
+      worker.on('error', (e) => {
+        this.failure = e;
+        for (const { reject } of this.pending.values()) reject(e);
+        this.pending.clear();
+      });
+    });
+  }
+
+  check(bytes: Uint8Array): Promise<LineFault[]> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const w = this.load.indexOf(Math.min(...this.load));
+    const id = this.nextId++;
+    this.load[w]!++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.workers[w]!.postMessage({ id, bytes });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }

@@ -1,11 +1,14 @@
-/** Worker for `check-pool.ts`: checks its share of lines and reports only the faults. */
-import { parentPort, workerData } from 'node:worker_threads';
+/** Worker for `check-pool.ts`: checks each chunk of lines it is given and reports only the faults. */
+import { parentPort } from 'node:worker_threads';
+import { linesOf } from '../store/line-chunks.js';
 import { checkLine } from './chain.js';
 import type { LineFault } from './check-pool.js';
 
-const lines = workerData as string[];
-const faults: LineFault[] = lines.map((line) => {
-  const check = checkLine(line);
-  return check.ok ? null : { fault: check.fault, detail: check.detail, seq: check.seq };
+parentPort!.on('message', ({ id, bytes }: { id: number; bytes: Uint8Array }) => {
+  const faults: LineFault[] = [];
+  linesOf(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).forEach((line, index) => {
+    const check = checkLine(line);
+    if (!check.ok) faults.push({ index, fault: check.fault, detail: check.detail, seq: check.seq });
+  });
+  parentPort!.postMessage({ id, faults });
 });
-parentPort!.postMessage(faults);

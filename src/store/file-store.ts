@@ -1,14 +1,17 @@
 /**
  * The embedded default store: one JSONL file per program, one canonical event per line.
- * Appends take an exclusive lock, check the expected head, write, and fsync before returning.
+ * Appends take an exclusive lock, check the expected head (read from the end of the file), write,
+ * and fsync before returning. Reads go in chunks of whole lines, never the whole file as one string.
  */
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LedgerEvent } from '../domain/events.js';
 import { LedgerVerificationError, StaleHeadError } from '../errors.js';
 import { serialize } from '../ledger/chain.js';
 import { tornLineError } from '../ledger/verify.js';
+import { stampOf, type FileStamp } from './checkpoint.js';
 import { withFileLock } from './file-lock.js';
+import { linesOf, readLineChunks, readTail, type FileTail, type LineChunk, type TornTail } from './line-chunks.js';
 import type { LedgerHead, LedgerRead, LedgerStore } from './ledger-store.js';
 
 export interface FileStoreOptions {
@@ -20,6 +23,15 @@ export interface FileStoreOptions {
 
 /** The file name a program directory uses: `.cutover/ledger.jsonl` beside `cutover.yaml`. */
 export const PROGRAM_DIR_LEDGER = 'ledger.jsonl';
+
+/** What an append did to the file, for a checkpoint to move forward with it. */
+export interface AppendWitness {
+  /** The file's stamp before the append (null: it did not exist). */
+  readonly stampBefore: FileStamp | null;
+  readonly stampAfter: FileStamp;
+  /** Where the appended lines start. */
+  readonly offsetBefore: number;
+}
 
 export class FileLedgerStore implements LedgerStore {
   constructor(private readonly options: FileStoreOptions) {}
@@ -38,34 +50,37 @@ export class FileLedgerStore implements LedgerStore {
   }
 
   private async readFile(path: string, fromSeq = 1): Promise<LedgerRead> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { source: path, lines: [] };
-      throw e;
+    const lines: string[] = [];
+    let tail: TornTail | undefined;
+    let seen = 0;
+    for await (const chunk of readLineChunks(path, 0, (t) => (tail = t))) {
+      for (const line of linesOf(chunk.bytes)) if (++seen >= fromSeq) lines.push(line);
     }
-    const parts = text.split('\n');
-    const last = parts.pop()!; // '' when the file ends with a newline, as every complete append leaves it
-    const start = Math.max(0, fromSeq - 1);
-    const lines = start === 0 ? parts : parts.slice(start);
-    return last === ''
-      ? { source: path, lines }
-      : { source: path, lines, torn: { line: parts.length + 1, bytes: Buffer.byteLength(last), keepBytes: Buffer.byteLength(text) - Buffer.byteLength(last) } };
+    const torn = tail as TornTail | undefined;
+    return torn === undefined ? { source: path, lines } : { source: path, lines, torn: { line: seen + 1, bytes: torn.bytes, keepBytes: torn.offset } };
+  }
+
+  /** Complete lines from byte `offset` on, in chunks; `onTorn` hears of a partial last line. */
+  chunks(program: string, offset = 0, onTorn?: (tail: TornTail) => void): AsyncGenerator<LineChunk> {
+    return readLineChunks(this.pathOf(program), offset, onTorn);
   }
 
   async head(program: string): Promise<LedgerHead | null> {
-    const { lines, source } = await this.read(program);
-    return headOf(lines, source);
+    const path = this.pathOf(program);
+    return headOf(await tailOf(path), path);
   }
 
-  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead> {
+  /** Under the lock, the head comes from the end of the file: an append costs the same at any length. */
+  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[], witness?: (appended: AppendWitness) => Promise<void>): Promise<LedgerHead> {
     const path = this.pathOf(program);
     await mkdir(dirname(path), { recursive: true });
     return withFileLock(path, async () => {
-      const current = await this.readFile(path);
-      if (current.torn !== undefined) throw tornLineError(path, current.torn, 'nothing was appended');
-      const head = headOf(current.lines, path);
+      const stampBefore = witness === undefined ? null : await stampOf(path);
+      const tail = await tailOf(path);
+      const head = await headOf(tail, path);
+      if (tail.end !== tail.size) {
+        throw tornLineError(path, { line: (head?.seq ?? 0) + 1, bytes: tail.size - tail.end, keepBytes: tail.end }, 'nothing was appended');
+      }
       if ((head?.hash ?? null) !== expectedHead) throw new StaleHeadError(expectedHead, head?.hash ?? null);
       if (events.length === 0) return head!;
       const expectedSeq = (head?.seq ?? 0) + 1;
@@ -80,6 +95,8 @@ export class FileLedgerStore implements LedgerStore {
         await handle.close();
       }
       if (head === null) await syncDir(dirname(path));
+      // Still under the lock: what the witness reads of the file is exactly what was just written.
+      if (witness !== undefined) await witness({ stampBefore, stampAfter: (await stampOf(path))!, offsetBefore: tail.size });
       const last = events[events.length - 1]!;
       return { seq: last.seq, hash: last.hash };
     });
@@ -103,16 +120,32 @@ export class FileLedgerStore implements LedgerStore {
   }
 }
 
-function headOf(lines: readonly string[], source: string): LedgerHead | null {
-  const last = lines[lines.length - 1];
-  if (last === undefined) return null;
+async function tailOf(path: string): Promise<FileTail> {
+  const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (handle === null) return { size: 0, lastLine: null, end: 0 };
+  try {
+    return await readTail(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The head named by the last complete line; a last line that is no event is an error, with its line number. */
+async function headOf(tail: FileTail, source: string): Promise<LedgerHead | null> {
+  const last = tail.lastLine;
+  if (last === null) return null;
   try {
     const { seq, hash } = JSON.parse(last) as { seq: unknown; hash: unknown };
     if (typeof seq === 'number' && typeof hash === 'string') return { seq, hash };
   } catch {
     // reported below
   }
-  throw new LedgerVerificationError(source, lines.length, null, 'malformed', 'the last line is not a ledger event; nothing was appended');
+  let lines = 0;
+  for await (const chunk of readLineChunks(source)) lines += chunk.bytes.reduce((n, byte) => (byte === 10 ? n + 1 : n), 0);
+  throw new LedgerVerificationError(source, lines, null, 'malformed', 'the last line is not a ledger event; nothing was appended');
 }
 
 function programOf(line: string | undefined): string | null {

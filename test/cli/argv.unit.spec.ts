@@ -25,7 +25,7 @@ describe('argv → options', () => {
     [['-C', 'ex', 'status', '--json', '--at', '2026-02-08T00:00:00Z'], 'status', { dir: 'ex', json: true, at: '2026-02-08T00:00:00Z' }],
     [['gate', 'runtime-cutover'], 'gate', { dir: '.', decision: 'runtime-cutover', json: false, format: 'text' }],
     [['gate', 'runtime-cutover', '--format', 'github'], 'gate', { dir: '.', decision: 'runtime-cutover', json: false, format: 'github' }],
-    [['verify', '--threads', '2'], 'verify', { dir: '.', json: false, threads: 2 }],
+    [['verify', '--threads', '2'], 'verify', { dir: '.', json: false, threads: 2, recheck: false, repos: [] }],
     [['log', '--from', '3', '--json'], 'log', { dir: '.', json: true, from: 3 }],
     [['init', '--producer', 'MemoryKernel', '--consumer', 'AssistSupport', '--contract', 'service.v3'], 'init', { dir: '.', producer: 'MemoryKernel', consumers: ['AssistSupport'], contract: 'service.v3', force: false }],
     [['init', '--consumer', 'A', '--consumer', 'B'], 'init', { dir: '.', producer: 'Producer', consumers: ['A', 'B'], contract: 'service.v2', force: false }],
@@ -83,7 +83,8 @@ describe('argv → options', () => {
     [['render', '--check', '--party', 'assistsupport', '--format', 'github'], 'render', { dir: '.', party: 'assistsupport', check: true, all: false, format: 'github' }],
     [['render', '--all', '--party', 'memorykernel', '--root', '../MemoryKernel'], 'render', { dir: '.', party: 'memorykernel', all: true, root: '../MemoryKernel', format: 'text' }],
     [['sync', '--from', '../other'], 'sync', { dir: '.', from: '../other' }],
-    [['verify', '--against', 'b.json'], 'verify', { dir: '.', json: false, against: 'b.json' }],
+    [['verify', '--against', 'b.json'], 'verify', { dir: '.', json: false, against: 'b.json', recheck: false, repos: [] }],
+    [['verify', '--recheck', '--repo', 'memorykernel=../mk'], 'verify', { dir: '.', json: false, recheck: true, repos: ['memorykernel=../mk'] }],
     [['export', '--out', 'b.json'], 'exportBundle', { dir: '.', out: 'b.json' }],
     [['import-bundle', 'b.json'], 'importBundle', { dir: '.', file: 'b.json' }],
   ])('%j → %s', async (argv, handler, options) => {

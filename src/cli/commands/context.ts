@@ -5,8 +5,9 @@ import { tornLineError } from '../../ledger/verify.js';
 import type { CliIo } from '../io.js';
 import { parseTime } from '../parse.js';
 
-export async function openDefined(dir: string, io: CliIo, threads?: number): Promise<Workspace> {
-  const ws = await openProgram(resolveDir(dir, io), threads === undefined ? {} : { threads });
+export async function openDefined(dir: string, io: CliIo, threads?: number, full = false): Promise<Workspace> {
+  const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full });
+  if (ws.ledger.note !== undefined) io.stderr(`cutover: note: ${ws.ledger.note}\n`);
   if (ws.state.definition === null) {
     throw new InvalidTransitionError(`no program definition is recorded in ${ws.ledgerSource} yet`, [
       `record cutover.yaml as the definition: cutover program define --as ${(await ws.file.load()).definition.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? '<decision-log-owner role>'}`,

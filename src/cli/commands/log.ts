@@ -1,6 +1,6 @@
 /** `log`: the events, in order. */
 import type { LedgerEvent } from '../../domain/events.js';
-import { serialize } from '../../ledger/chain.js';
+import { linesOf } from '../../store/line-chunks.js';
 import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { LogOptions } from '../options.js';
@@ -8,8 +8,17 @@ import { openDefined } from './context.js';
 
 export async function log(o: LogOptions, io: CliIo): Promise<number> {
   const ws = await openDefined(o.dir, io);
-  const events = ws.events.slice((o.from ?? 1) - 1);
-  io.stdout(events.map((e) => (o.json ? serialize(e) : describe(e))).join('\n') + (events.length > 0 ? '\n' : ''));
+  // The stored lines are already canonical: they go out one chunk at a time, never all at once.
+  let seq = 0;
+  for await (const chunk of ws.store.chunks('.', 0)) {
+    const out: string[] = [];
+    for (const line of linesOf(chunk.bytes)) {
+      if (++seq > ws.state.seq) break;
+      if (seq >= (o.from ?? 1)) out.push(o.json ? line : describe(JSON.parse(line) as LedgerEvent));
+    }
+    if (out.length > 0) io.stdout(out.join('\n') + '\n');
+    if (seq >= ws.state.seq) break;
+  }
   return EXIT.ok;
 }
 
