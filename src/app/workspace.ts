@@ -9,6 +9,7 @@ import type { LedgerEvent } from '../domain/events.js';
 import { verifyLedgerText } from '../ledger/check-pool.js';
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
 import { FileLedgerStore } from '../store/file-store.js';
+import { namingPath } from './file-errors.js';
 import type { LedgerStore, TornLine } from '../store/ledger-store.js';
 
 export interface Workspace {
@@ -34,7 +35,7 @@ export async function openProgram(dir: string, options: OpenOptions = {}): Promi
   const file = await readDefinitionFile(join(root, DEFINITION_FILE));
   const store = FileLedgerStore.forProgramDir(root);
   // A program directory holds one program; its store does not need the id to find the ledger.
-  const text = await store.read(PROGRAM_IN_DIR);
+  const text = await store.read(PROGRAM_IN_DIR).catch(namingPath(store.pathOf(PROGRAM_IN_DIR)));
   const { events, state, torn } = await verifyLedgerText(text, options);
   const ws = { dir: root, file, store, ledgerSource: text.source, events, state, ...(torn === undefined ? {} : { torn }) };
   const drift = await driftOf(file, state);
