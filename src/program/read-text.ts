@@ -61,8 +61,19 @@ function firstInvalidByte(bytes: Uint8Array): number {
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, i + 1), { stream: true });
     } catch {
-      return i;
+      return sequenceStart(bytes, i);
     }
   }
   return Math.max(0, bad - 1);
+}
+
+/** The decoder fails at the byte that breaks a sequence; name the sequence's first byte instead. */
+function sequenceStart(bytes: Uint8Array, failed: number): number {
+  for (let k = failed - 1; k >= Math.max(0, failed - 3); k--) {
+    const b = bytes[k]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return failed - k < length ? k : failed;
+  }
+  return failed;
 }
