@@ -15,23 +15,34 @@ import type * as O from '../options.js';
 import { parseContracts, parseDate, parseId, parseSeverity, parseSha, parseText, parseTime, parseVerdict, parseWhen } from '../parse.js';
 import { openDefined, resolveDir, timeOf } from './context.js';
 
+/** `givenAt`: whether the time came from --at (kept on a retry) or from the clock (taken again). */
+type RecordingWith = O.RecordingOptions & { readonly givenAt?: boolean };
+
 type CommandBody = Command extends infer C ? (C extends { type: string } ? Omit<C, 'actor' | 'at'> : never) : never;
 
-async function recordWith(ws: Workspace, o: O.RecordingOptions, io: CliIo, body: CommandBody, exit: ExitOf = () => EXIT.ok): Promise<number> {
+async function recordWith(ws: Workspace, o: RecordingWith, io: CliIo, body: CommandBody, exit: ExitOf = () => EXIT.ok): Promise<number> {
   const command = { ...body, actor: o.as, at: timeOf(o.at, io, o.maxClockSkew) } as Command;
-  const { events } = await record(ws, command, { ...(o.key === undefined ? {} : { keyFile: o.key }), env: io.env });
-  for (const e of events) io.stdout(`recorded seq ${e.seq} ${e.type} by ${e.actor} at ${e.at}: ${describeEvent(e)}\n  head ${e.hash}\n`);
+  const { events, alreadyRecorded } = await record(ws, command, { ...(o.key === undefined ? {} : { keyFile: o.key }), env: io.env }, {
+    reopen: () => openProgram(ws.dir),
+    // A command dated "now" is dated now again on a retry; one given --at keeps its time.
+    ...((o.givenAt ?? o.at !== undefined) ? {} : { now: () => io.now().toISOString() }),
+  });
+  for (const e of events) {
+    const what = alreadyRecorded ? 'already recorded' : 'recorded';
+    io.stdout(`${what} seq ${e.seq} ${e.type} by ${e.actor} at ${e.at}: ${describeEvent(e)}\n  head ${e.hash}\n`);
+  }
+  if (alreadyRecorded) io.stderr('cutover: the same command (same role, time and content) is already the last thing recorded; nothing new was written\n');
   return exit(events);
 }
 
 /** The exit code of a command that recorded `events` (a failed check is recorded and still says no). */
 type ExitOf = (events: readonly LedgerEvent[]) => number;
 
-async function recordCommand(o: O.RecordingOptions, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
+async function recordCommand(o: RecordingWith, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
   // The time is taken before any collector runs, so a long suite cannot date its record later than it started.
   const at = timeOf(o.at, io, o.maxClockSkew);
   const ws = await openDefined(o.dir, io);
-  return recordWith(ws, { ...o, at }, io, await body(ws), exit);
+  return recordWith(ws, { ...o, at, givenAt: o.givenAt ?? o.at !== undefined }, io, await body(ws), exit);
 }
 
 export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<number> {
@@ -187,7 +198,7 @@ export function incidentDeclare(o: O.IncidentDeclareOptions, io: CliIo): Promise
 
 export function incidentNotify(o: O.IncidentNotifyOptions, io: CliIo): Promise<number> {
   const at = timeOf(o.at, io, o.maxClockSkew);
-  return recordCommand({ ...o, at }, io, () => ({
+  return recordCommand({ ...o, at, givenAt: o.at !== undefined }, io, () => ({
     type: 'notify-incident',
     id: o.id,
     actions: o.actions.map((a) => parseText('--action', a)),
@@ -199,7 +210,7 @@ export function incidentNotify(o: O.IncidentNotifyOptions, io: CliIo): Promise<n
 
 export function incidentUpdate(o: O.IncidentUpdateOptions, io: CliIo): Promise<number> {
   const at = timeOf(o.at, io, o.maxClockSkew);
-  return recordCommand({ ...o, at }, io, () => ({
+  return recordCommand({ ...o, at, givenAt: o.at !== undefined }, io, () => ({
     type: 'update-incident',
     id: o.id,
     note: parseText('--note', o.note),
