@@ -92,3 +92,15 @@ describe('a ledger path that is a directory', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe('a handoff payload nested too deep', () => {
+  it('is exit 2 naming the file, not a stack overflow', () => {
+    const dir = copyOfExample();
+    writeFileSync(join(dir, 'payload.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const before = snapshot(dir);
+    const run = cutover(['-C', dir, 'evidence', 'add', '--kind', 'handoff-payload', '--party', 'memorykernel', '--file', 'payload.json', ...as('memorykernel-release-owner', '2026-02-09T09:00:00Z')]);
+    expect(run.stderr).toMatch(/payload\.json: expected a JSON document( nested at most 64 levels deep)?, found/);
+    expect(run.code).toBe(2);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});

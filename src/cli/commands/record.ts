@@ -9,6 +9,7 @@ import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../er
 import { checkTargetInRepo, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
 import { progressFor } from '../../evidence/progress.js';
+import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
 import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
@@ -91,6 +92,9 @@ export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number>
     switch (o.kind) {
       case 'handoff-payload': {
         const file = await hashFileInside(ws.dir, required('--file', o.file, o.kind), '--file');
+        if (file.bytes > MAX_JSON_FILE_BYTES) {
+          throw invalidInput({ source: `--file ${o.file}`, field: '', expected: `a handoff payload of at most ${MAX_JSON_FILE_BYTES.toLocaleString('en-US')} bytes`, found: `${file.bytes.toLocaleString('en-US')} bytes` });
+        }
         const payload = parseJsonFile(join(ws.dir, file.path), await readFile(join(ws.dir, file.path), 'utf8'));
         return { ...base, evidence: { kind: 'handoff-payload', file: file.path, sha256: file.sha256, payload } };
       }
@@ -153,11 +157,14 @@ function required<T>(flag: string, value: T | undefined, kind: string): T {
 }
 
 function parseJsonFile(file: string, text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     throw invalidInput({ source: file, field: '', expected: 'a JSON document', found: (e as Error).message });
   }
+  if (nestingDepth(value) > MAX_NESTING) throw invalidInput({ source: file, field: '', expected: `a JSON document nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting' });
+  return value;
 }
 
 export function blockerRaise(o: O.BlockerRaiseOptions, io: CliIo): Promise<number> {
