@@ -14,6 +14,7 @@ import { compareLedgers, describeComparison, type Comparison } from '../ledger/c
 import { serialize } from '../ledger/chain.js';
 import { tornLineError, type LedgerText, type Verified } from '../ledger/verify.js';
 import { FileLedgerStore } from '../store/file-store.js';
+import { admitIncoming } from './incoming-definitions.js';
 import { appendTo, eventsOf, type Workspace } from './workspace.js';
 
 export const BUNDLE_VERSION = 1;
@@ -108,5 +109,6 @@ export async function syncFrom(ws: Workspace, other: Verified, source: string): 
   if (comparison.relation === 'forked') throw new LedgerForkError(comparison.seq, `${source}: ${describeComparison(comparison)}`);
   if (comparison.relation !== 'behind') return { comparison, appended: [], workspace: ws };
   const appended = other.events.slice(comparison.common);
+  await admitIncoming(ws, appended, source);
   return { comparison, appended, workspace: await appendTo(ws, appended) };
 }

@@ -112,13 +112,18 @@ async function saveCheckpoint(cachePath: string, ledger: string, head: VerifiedH
  * the file is still exactly as it was read (same stamp): then the bytes before the append are the
  * ones verified, and only the new ones need hashing.
  */
-export async function appendVerified(store: FileLedgerStore, program: string, ledger: VerifiedLedger, after: VerifiedHead, events: readonly LedgerEvent[]): Promise<void> {
+export async function appendVerified(store: FileLedgerStore, program: string, ledger: VerifiedLedger, after: VerifiedHead, events: readonly LedgerEvent[]): Promise<VerifiedLedger> {
   const path = ledger.source;
+  // Unless the file was exactly as read, what follows the append is not known to be verified.
+  let next: VerifiedLedger = { ...ledger, ...after, stamp: null, offset: 0, blocks: [], read: 'full' };
   await store.append(program, ledger.state.head, events, async (appended: AppendWitness) => {
     if (ledger.stamp === null || appended.stampBefore === null || !sameStamp(ledger.stamp, appended.stampBefore) || appended.offsetBefore !== ledger.offset) return;
     const hasher = await BlockHasher.resume(path, ledger.blocks, ledger.offset);
     const size = Number(appended.stampAfter.size);
     for await (const chunk of readLineChunks(path, ledger.offset)) hasher.update(chunk.bytes);
-    await saveCheckpoint(ledger.cachePath, path, after, size, hasher.digests(), appended.stampAfter);
+    const blocks = hasher.digests();
+    await saveCheckpoint(ledger.cachePath, path, after, size, blocks, appended.stampAfter);
+    next = { ...ledger, ...after, stamp: appended.stampAfter, offset: size, blocks };
   });
+  return next;
 }

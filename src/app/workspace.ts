@@ -12,6 +12,7 @@ import { linesOf, readLineChunks } from '../store/line-chunks.js';
 import { appendVerified, openVerifiedLedger, type VerifiedLedger } from './verified-ledger.js';
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
 import { FileLedgerStore } from '../store/file-store.js';
+import { namingPath } from './file-errors.js';
 import type { TornLine } from '../store/ledger-store.js';
 
 export interface Workspace {
@@ -42,7 +43,7 @@ export async function openProgram(dir: string, options: OpenOptions = {}): Promi
   const file = await readDefinitionFile(join(root, DEFINITION_FILE));
   const store = FileLedgerStore.forProgramDir(root);
   // A program directory holds one program; its store does not need the id to find the ledger.
-  const ledger = await openVerifiedLedger(store.pathOf(PROGRAM_IN_DIR), options);
+  const ledger = await openVerifiedLedger(store.pathOf(PROGRAM_IN_DIR), options).catch(namingPath(store.pathOf(PROGRAM_IN_DIR)));
   const { state, torn } = ledger;
   const ws = { dir: root, file, store, ledgerSource: ledger.source, ledger, state, ...(torn === undefined ? {} : { torn }) };
   const drift = await driftOf(file, state);
@@ -86,15 +87,9 @@ async function driftOf(file: DefinitionFile, state: ProgramState): Promise<boole
   return (await file.load()).digest !== state.definitionDigest;
 }
 
-/** The workspace after appending `events` (no re-read: they were just verified on the way in). */
-export async function withAppended(ws: Workspace, events: readonly LedgerEvent[]): Promise<Workspace> {
-  const state = replay(events, ws.state);
-  return { ...ws, state, drift: await driftOf(ws.file, state) };
-}
-
 /** Append `events` (decided or verified) to the workspace's ledger, moving its checkpoint along. */
 export async function appendTo(ws: Workspace, events: readonly LedgerEvent[]): Promise<Workspace> {
   const state = replay(events, ws.state);
-  await appendVerified(ws.store, ws.state.program ?? events[0]!.program, ws.ledger, { state, last: events.at(-1) ?? ws.ledger.last }, events);
-  return withAppended(ws, events);
+  const ledger = await appendVerified(ws.store, ws.state.program ?? events[0]!.program, ws.ledger, { state, last: events.at(-1) ?? ws.ledger.last }, events);
+  return { ...ws, ledger, state, drift: await driftOf(ws.file, state) };
 }

@@ -5,6 +5,8 @@
 import { CommanderError } from 'commander';
 import { CutoverError } from '../errors.js';
 import { formatError } from './format.js';
+import { asInputError } from './system-errors.js';
+import { escapeForTerminal } from './terminal-text.js';
 import { EXIT, type CliIo } from './io.js';
 import { buildCli, type Handlers } from './program.js';
 
@@ -47,8 +49,14 @@ export function defaultHandlers(io: CliIo): Handlers {
   };
 }
 
+/** Everything printed goes through one escape: text from the ledger never drives the terminal. */
+function escapingIo(io: CliIo): CliIo {
+  return { ...io, stdout: (text) => io.stdout(escapeForTerminal(text)), stderr: (text) => io.stderr(escapeForTerminal(text)) };
+}
+
 /** Run the CLI; resolves to the exit code. Never calls process.exit (only bin/cutover.js does). */
-export async function main(argv: readonly string[], io: CliIo, handlers: Handlers = defaultHandlers(io)): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo, handlers: Handlers = defaultHandlers(escapingIo(given))): Promise<number> {
+  const io = escapingIo(given);
   let code: number = EXIT.ok;
   const cli = buildCli(handlers, io, (c) => {
     code = c;
@@ -61,7 +69,8 @@ export async function main(argv: readonly string[], io: CliIo, handlers: Handler
       // Help and version are not errors; every other parse failure is bad usage.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.input;
     }
-    io.stderr(formatError(error));
-    return error instanceof CutoverError ? EXIT_BY_KIND[error.kind] : EXIT.internal;
+    const reported = asInputError(error) ?? error;
+    io.stderr(formatError(reported));
+    return reported instanceof CutoverError ? EXIT_BY_KIND[reported.kind] : EXIT.internal;
   }
 }

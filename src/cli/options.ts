@@ -11,6 +11,8 @@ export interface RecordingOptions extends DirOptions {
   readonly key?: string;
   /** ISO 8601 time with a zone; default: now. */
   readonly at?: string;
+  /** How far `--at` may be ahead of the local clock (a duration; default: $CUTOVER_MAX_CLOCK_SKEW, else 5m). */
+  readonly maxClockSkew?: string;
 }
 
 export interface ReadOptions extends DirOptions {

@@ -68,12 +68,14 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     cmd
       .requiredOption('--as <role>', 'the role recording this; its key signs the event')
       .option('--key <file>', 'the signing key (else $CUTOVER_KEY_<ROLE>, else the default key location)')
-      .option('--at <time>', 'ISO 8601 time with a zone, for replaying history (default: now)');
+      .option('--at <time>', 'ISO 8601 time with a zone, for replaying history (default: now; at most --max-clock-skew ahead of now)')
+      .option('--max-clock-skew <duration>', 'how far --at may be ahead of this machine\'s clock (default: $CUTOVER_MAX_CLOCK_SKEW, else 5m)');
   const rec = (o: Record<string, unknown>): O.RecordingOptions => ({
     dir: dir(),
     as: o.as as string,
     ...(o.key === undefined ? {} : { key: o.key as string }),
     ...(o.at === undefined ? {} : { at: o.at as string }),
+    ...(o.maxClockSkew === undefined ? {} : { maxClockSkew: o.maxClockSkew as string }),
   });
   const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 

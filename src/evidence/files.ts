@@ -4,9 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { invalidInput } from '../errors.js';
+import { existingFileInside } from '../program/paths.js';
 
 export interface HashedFile {
   /** Path relative to the folder, with `/`. */
@@ -16,21 +14,8 @@ export interface HashedFile {
 }
 
 /** Resolve `file` (relative to `root`, or absolute) to a real path inside `root`; `flag` names it in errors. */
-export async function fileInside(root: string, file: string, flag: string): Promise<{ real: string; path: string }> {
-  const source = `${flag} ${file}`;
-  let real: string;
-  try {
-    real = await realpath(resolve(root, file));
-  } catch (e) {
-    throw invalidInput({ source, field: '', expected: 'an existing file', found: (e as NodeJS.ErrnoException).code ?? 'unreadable' });
-  }
-  const realRoot = await realpath(root);
-  const rel = relative(realRoot, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw invalidInput({ source, field: '', expected: `a file inside ${realRoot} (symlinks resolved)`, found: real });
-  }
-  if (!(await stat(real)).isFile()) throw invalidInput({ source, field: '', expected: 'a regular file', found: 'a directory or special file' });
-  return { real, path: rel.split(sep).join('/') };
+export function fileInside(root: string, file: string, flag: string): Promise<{ real: string; path: string }> {
+  return existingFileInside(root, file, `${flag} ${file}`);
 }
 
 export async function sha256OfFile(path: string): Promise<{ sha256: string; bytes: number }> {

@@ -11,6 +11,7 @@ import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { endLeftovers, newRunMarker, RUN_MARKER_ENV } from './leftovers.js';
 import type { ProgressSink } from './progress.js';
 
 export interface SuiteCommand {
@@ -117,13 +118,16 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
   let timedOut = false;
   let startError: Error | undefined;
 
+  const marker = newRunMarker();
+  let leftoversEnded: Promise<void> = Promise.resolve();
   const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      // Its own process group, so that a timeout reaches everything the command started.
+      // Its own process group, so that a timeout reaches everything the command started; and a
+      // marker in the environment of everything it starts, to find what left the group.
       child = spawn('/bin/sh', ['-c', command.run], {
         cwd: options.cwd,
-        env: { ...(options.env ?? process.env) },
+        env: { ...(options.env ?? process.env), [RUN_MARKER_ENV]: marker },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -153,16 +157,34 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
     child.on('error', (e) => {
       if (pid === undefined) startError = e;
     });
+    // When the command ends, whatever it left running ends too: `sleep 30 & exit 0` passes and is
+    // over, not a time-out. Then the pipes close; one still held by something unmarked is let go.
+    let releaseTimer: NodeJS.Timeout | undefined;
+    let closed = false;
+    child.on('exit', () => {
+      if (pid === undefined) return;
+      clearTimeout(limitTimer); // it ended within its limit; what it left behind is not a time-out
+      leftoversEnded = endLeftovers(pid, marker, KILL_GRACE_MS).then(() => {
+        if (closed) return;
+        releaseTimer = setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, KILL_GRACE_MS);
+      });
+    });
     // 'close' comes after 'error' too, and only once both pipes are drained.
     child.on('close', (code, signal) => {
+      closed = true;
       clearTimeout(limitTimer);
       clearTimeout(killTimer);
+      clearTimeout(releaseTimer);
       stopForwarding();
       resolve(pid === undefined ? { code: null, signal: null } : { code, signal });
     });
   });
 
   const durationMs = Math.round(performance.now() - began);
+  await leftoversEnded;
   if (startError !== undefined) stderr.add(Buffer.from(`cutover: ${await whyNotStarted(startError, options.cwd)}\n`));
   return {
     id: command.id,

@@ -2,9 +2,10 @@
  * Reading `cutover.yaml`. Parsing (YAML, schema, references: `parse-definition.ts`) is loaded and
  * run only when needed: a file whose bytes match the digest recorded in the ledger is not parsed.
  */
-import { readFile } from 'node:fs/promises';
-import { InvalidInputError } from '../errors.js';
+import { dirname } from 'node:path';
 import { sha256Hex } from '../ledger/canonical.js';
+import { MAX_DEFINITION_BYTES } from './limits.js';
+import { readTextInside } from './read-text.js';
 import type { ProgramDefinition } from './schema.js';
 
 export const DEFINITION_FILE = 'cutover.yaml';
@@ -32,16 +33,14 @@ export async function loadDefinition(file: string): Promise<LoadedDefinition> {
 }
 
 export async function readDefinitionFile(file: string): Promise<DefinitionFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InvalidInputError(
-      [{ source: file, field: '', expected: 'a cutover.yaml program definition', found: code === 'ENOENT' ? 'no such file' : String((e as Error).message) }],
-      code === 'ENOENT' ? ['create one with: cutover init (or pick the program folder with -C <dir>)'] : [],
-    );
-  }
+  // Inside the program folder (a symlink to /etc/passwd would otherwise be quoted in the errors), UTF-8, of a sane size.
+  const text = await readTextInside(file, {
+    root: dirname(file),
+    maxBytes: MAX_DEFINITION_BYTES,
+    what: 'a cutover.yaml program definition',
+    source: file,
+    hints: ['create one with: cutover init (or pick the program folder with -C <dir>)'],
+  });
   let loaded: Promise<LoadedDefinition> | undefined;
   return {
     path: file,

@@ -8,6 +8,8 @@ import { InvalidInputError, type InputProblem } from '../errors.js';
 import { digestOf, sha256Hex } from '../ledger/canonical.js';
 import type { LoadedDefinition } from './load.js';
 import { Gate, ProgramDefinition } from './schema.js';
+import { MAX_NESTING, MAX_TEXT_CHARS, nestingDepth, oversizedStrings } from './limits.js';
+import { recordPathProblems } from './paths.js';
 import { checkReferences, type FieldPath } from './validate.js';
 
 // Compiled on first use: most commands never parse the file (its bytes match the recorded digest).
@@ -30,18 +32,46 @@ export function parseDefinition(text: string, file: string): LoadedDefinition {
         field: '',
         line: lines.linePos(err.pos[0]).line,
         expected: 'valid YAML',
-        found: err.message.split('\n')[0]!,
+        found: /Maximum call stack/.test(err.message) ? `nesting deeper than ${MAX_NESTING} levels` : err.message.split('\n')[0]!,
       })),
     );
   }
-  const value: unknown = doc.toJS();
+  const value = toValue(doc, file);
   const problems = schemaProblems(value).map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
   if (problems.length > 0) throw new InvalidInputError(problems);
   const definition = value as ProgramDefinition;
-  const references = checkReferences(definition).map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
+  const references = [
+    ...checkReferences(definition),
+    ...recordPathProblems(definition.records),
+    ...oversizedStrings(definition).map((s) => ({ path: s.path, expected: `at most ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters`, found: `${s.chars.toLocaleString('en-US')} characters` })),
+  ].map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
   if (references.length > 0) throw new InvalidInputError(references);
   return { file, definition, digest: digestOf(definition), fileDigest: `sha256:${sha256Hex(text)}` };
 }
+
+/** The document as plain data: aliases bounded (an alias bomb expands exponentially), nesting bounded. */
+function toValue(doc: Document, file: string): unknown {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const found = /alias count/i.test((e as Error).message) ? `aliases that expand to more than ${MAX_ALIAS_COUNT} times their size (an alias bomb)` : (e as Error).message.split('\n')[0]!;
+    throw new InvalidInputError([{ source: file, field: '', expected: 'valid YAML', found }]);
+  }
+  if (nestingDepth(value) > MAX_NESTING) {
+    throw new InvalidInputError([{ source: file, field: '', expected: `a document nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting' }]);
+  }
+  return value;
+}
+
+/** A `found` value quoted in a message, cut short: a stray file's whole content is not echoed back. */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}… (${text.length.toLocaleString('en-US')} characters)` : text;
+}
+
+const MAX_ALIAS_COUNT = 100;
+const MAX_QUOTED_CHARS = 120;
 
 interface SchemaProblem {
   path: FieldPath;
@@ -59,7 +89,7 @@ function schemaProblems(value: unknown): SchemaProblem[] {
     const key = path.join('/');
     if (seen.has(key)) return;
     seen.add(key);
-    problems.push({ path, expected: expectedFrom(message), found: found === undefined ? 'nothing' : JSON.stringify(found) });
+    problems.push({ path, expected: expectedFrom(message), found: found === undefined ? 'nothing' : quoted(found) });
   };
   for (const error of programCheck.Errors(value)) {
     const gate = /^\/gates\/(\d+)$/.exec(error.path);

@@ -19,12 +19,56 @@ const MODEL_FIELDS = 'version, record, party, program, ledger, owner, parties, p
 export function renderTemplate(template: Template, model: RecordModel): string {
   const hb = Handlebars.create();
   for (const [name, text] of Object.entries(PARTIALS)) hb.registerPartial(name, text);
+  refuseInheritedNames(template);
   let render: HandlebarsTemplateDelegate<RecordModel>;
   try {
     render = hb.compile<RecordModel>(template.text, { strict: true, noEscape: true });
     return render(model);
   } catch (e) {
     throw templateError(template, e as Error);
+  }
+}
+
+/**
+ * Names every object inherits (`constructor`, `__proto__`, `toString`, …): Handlebars blocks them
+ * and renders an empty string, so a template naming one would print a blank where the README
+ * promises an error. They are never fields of the record model.
+ */
+const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+interface AstNode {
+  readonly type?: string;
+  readonly parts?: readonly unknown[];
+  readonly original?: unknown;
+  readonly value?: unknown;
+  readonly loc?: { readonly start: { readonly line: number } };
+}
+
+function refuseInheritedNames(template: Template): void {
+  let ast: unknown;
+  try {
+    ast = Handlebars.parse(template.text);
+  } catch {
+    return; // a parse error is reported by compile, with its line
+  }
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    const n = node as AstNode;
+    const inherited =
+      (n.type === 'PathExpression' && n.parts?.some((p) => typeof p === 'string' && INHERITED_NAMES.has(p))) ||
+      (n.type === 'StringLiteral' && typeof n.value === 'string' && INHERITED_NAMES.has(n.value)); // {{lookup . "constructor"}}
+    if (inherited) {
+      throw invalidInput({
+        source: template.source,
+        ...(n.loc === undefined ? {} : { line: n.loc.start.line }),
+        field: String(n.original ?? n.value ?? ''),
+        expected: `a field of the record model (schemas/record-model.schema.json; at the top: ${MODEL_FIELDS})`,
+        found: 'a name every object inherits, not a field',
+      });
+    }
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push(child);
   }
 }
 

@@ -2,6 +2,7 @@
  * The incident notice as markdown, from its versioned JSON shape (app/incident-notice.ts): the
  * fields of the program's notice template, then the deadlines and the steps recorded so far.
  */
+import { inlineText } from './inline-text.js';
 import type { IncidentNotice } from '../app/incident-notice.js';
 import { deadlineText } from './deadline.js';
 
@@ -24,7 +25,7 @@ export function renderIncidentNotice(n: IncidentNotice): string {
     `\`${n.trigger.id}\`${n.trigger.description === null ? '' : `: ${n.trigger.description}`} (minimum ${n.trigger.minimumSeverity ?? 'unknown'}; required action: ${n.trigger.action})`,
     '',
     '## Affected Contract Mode',
-    n.affectedContractMode,
+    inlineText(n.affectedContractMode),
     '',
     '## Current And Rollback Target',
     `- Current target: ${target(n.currentTarget)}`,
@@ -38,10 +39,10 @@ export function renderIncidentNotice(n: IncidentNotice): string {
         ]),
     '',
     '## Impact Summary',
-    n.impactSummary,
+    inlineText(n.impactSummary),
     '',
     '## Immediate Actions',
-    ...n.immediateActions.map((a, k) => `${k + 1}. ${a}`),
+    ...n.immediateActions.map((a, k) => `${k + 1}. ${inlineText(a)}`),
     '',
     '## Next Update ETA',
     n.nextUpdateEta ?? (i.status === 'closed' ? 'none: the incident is closed' : 'none scheduled'),
@@ -50,8 +51,8 @@ export function renderIncidentNotice(n: IncidentNotice): string {
     ...n.deadlines.map((d) => `- ${d.title} (${d.within} after ${d.after === 'identified' ? 'the trigger is identified' : 'the rollback'}): ${deadlineText(d)}`),
     '',
     '## Timeline',
-    ...n.timeline.map((e) => `- ${e.at} · seq ${e.seq} · ${e.role}: ${e.text}`),
+    ...n.timeline.map((e) => `- ${e.at} · seq ${e.seq} · ${e.role}: ${inlineText(e.text)}`),
   ];
-  if (n.summary !== null) out.push('', '## Joint Summary', n.summary.text, '', `Residual risk: ${n.summary.residualRisk}`);
+  if (n.summary !== null) out.push('', '## Joint Summary', inlineText(n.summary.text), '', `Residual risk: ${inlineText(n.summary.residualRisk)}`);
   return out.join('\n') + '\n';
 }

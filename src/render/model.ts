@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { Evaluation, PhaseStatus } from '../domain/evaluate.js';
+import { inlineText } from './inline-text.js';
 import type { DutyName, ProgramDefinition, RecordDefinition, TargetDefinition } from '../program/schema.js';
 
 export const RECORD_MODEL_VERSION = 1;
@@ -90,7 +91,7 @@ function position(ev: Evaluation): string {
 export function recordModel(ev: Evaluation, def: ProgramDefinition, record: RecordDefinition): RecordModel {
   const partyName = (id: string) => def.parties.find((p) => p.id === id)?.name ?? id;
   const party = def.parties.find((p) => p.id === record.party)!;
-  const phaseView = (p: PhaseStatus) => ({ id: p.id, title: p.title, status: p.status, label: STATUS_LABEL[p.status], reason: p.reason });
+  const phaseView = (p: PhaseStatus) => ({ id: p.id, title: p.title, status: p.status, label: STATUS_LABEL[p.status], reason: inlineText(p.reason) });
   const next = ev.phases.findIndex((p) => p.status === 'not-started');
   const head = ev.head ?? '(empty)';
   const note = ev.window?.notes[record.party];
@@ -115,11 +116,11 @@ export function recordModel(ev: Evaluation, def: ProgramDefinition, record: Reco
         verdict: v?.verdict ?? null,
         role: v?.actor ?? null,
         at: v?.at ?? null,
-        note: v?.note ?? null,
+        note: v?.note === undefined ? null : inlineText(v.note),
         stale: v?.stale ?? false,
       })),
     })),
-    window: ev.window === null ? null : { decision: ev.window.decision, approved: ev.window.approved, status: ev.window.approved ? 'Approved' : 'Not approved', note: note ?? null },
+    window: ev.window === null ? null : { decision: ev.window.decision, approved: ev.window.approved, status: ev.window.approved ? 'Approved' : 'Not approved', note: note === undefined ? null : inlineText(note) },
     ownership: OWNERSHIP_DUTIES.flatMap(({ duty, label }) =>
       [...def.parties.map((p) => p.id), 'joint'].flatMap((holder) =>
         def.roles
@@ -132,13 +133,13 @@ export function recordModel(ev: Evaluation, def: ProgramDefinition, record: Reco
       return { id, label: input.label ?? input.title, repo: def.parties.find((p) => p.id === input.party)?.repo ?? input.party, path: input.path };
     }),
     nextPhase: ev.nextPhase,
-    blockers: ev.blockers.map((b, i) => ({ number: i + 1, gate: b.gate, text: b.text, missing: [...b.missing], details: [...b.details], owner: { ...b.owner }, waitingOn: b.waitingOn.map(partyName) })),
+    blockers: ev.blockers.map((b, i) => ({ number: i + 1, gate: b.gate, text: inlineText(b.text), missing: b.missing.map(inlineText), details: b.details.map(inlineText), owner: { ...b.owner }, waitingOn: b.waitingOn.map(partyName) })),
     phases: (next === -1 ? ev.phases : ev.phases.slice(0, next + 1)).map(phaseView),
     allPhases: ev.phases.map(phaseView),
     target: ev.target === null ? null : { ...targetView(ev.target)!, verified: ev.target.verified, seq: ev.target.seq },
     baseline: targetView(ev.baseline),
     rollbackTarget: targetView(ev.rollbackTarget),
-    evidence: ev.evidence.map((e) => ({ party: e.party, partyName: partyName(e.party), kind: e.kind, result: e.result.toUpperCase(), target: e.target.tag, stale: e.stale, summary: e.summary, seq: e.seq, at: e.at })),
-    incidents: ev.openIncidents.map((i) => ({ id: i.id, party: i.party, severity: i.severity, summary: i.summary })),
+    evidence: ev.evidence.map((e) => ({ party: e.party, partyName: partyName(e.party), kind: e.kind, result: e.result.toUpperCase(), target: e.target.tag, stale: e.stale, summary: inlineText(e.summary), seq: e.seq, at: e.at })),
+    incidents: ev.openIncidents.map((i) => ({ id: i.id, party: i.party, severity: i.severity, summary: inlineText(i.summary) })),
   };
 }

@@ -8,6 +8,9 @@ import { createTwoFilesPatch } from 'diff';
 import type { Evaluation } from '../domain/evaluate.js';
 import type { ProgramDefinition, RecordDefinition } from '../program/schema.js';
 import { invalidInput } from '../errors.js';
+import { MAX_TEMPLATE_BYTES } from '../program/limits.js';
+import { repoPathProblem } from '../program/paths.js';
+import { readTextInside } from '../program/read-text.js';
 import { renderTemplate, type Template } from './engine.js';
 import { recordModel } from './model.js';
 import { DEFAULT_TEMPLATES } from './templates.js';
@@ -21,11 +24,10 @@ export interface RenderedRecord {
 export async function templateOf(record: RecordDefinition, programDir: string): Promise<Template> {
   if (record.template === undefined) return { source: `built-in ${record.kind} template`, text: DEFAULT_TEMPLATES[record.kind] };
   const source = join(programDir, record.template);
-  try {
-    return { source, text: await readFile(source, 'utf8') };
-  } catch (e) {
-    throw invalidInput({ source, field: '', expected: `the template file of record ${record.id}`, found: (e as NodeJS.ErrnoException).code ?? 'unreadable' });
-  }
+  // The path is checked as text when cutover.yaml is loaded; here, with symlinks resolved.
+  const why = repoPathProblem(record.template);
+  if (why !== null) throw invalidInput({ source: record.template, field: `records.${record.id}.template`, expected: `${why}: templates stay inside the program folder`, found: JSON.stringify(record.template) });
+  return { source, text: await readTextInside(source, { root: programDir, maxBytes: MAX_TEMPLATE_BYTES, what: `the template file of record ${record.id}`, source, field: `records.${record.id}.template` }) };
 }
 
 export async function renderRecord(ev: Evaluation, def: ProgramDefinition, record: RecordDefinition, programDir: string): Promise<RenderedRecord> {

@@ -65,6 +65,12 @@ export class FileLedgerStore implements LedgerStore {
     return readLineChunks(this.pathOf(program), offset, onTorn);
   }
 
+  /** Does the file end in a partial line right now? */
+  async endsTorn(program: string): Promise<boolean> {
+    const tail = await tailOf(this.pathOf(program));
+    return tail.end !== tail.size;
+  }
+
   async head(program: string): Promise<LedgerHead | null> {
     const path = this.pathOf(program);
     return headOf(await tailOf(path), path);

@@ -200,12 +200,13 @@ describe('bad input: exit 2, a message naming what is wrong, nothing written', (
     expect(ledgerOf(dir).trimEnd().split('\n').at(-1)).toContain('"at":"2026-02-09T09:00:00.000Z"');
   });
 
-  it('a stale head (someone appended while the command ran) is refused and writes nothing', async () => {
+  it('a stale head (someone appended while the command ran) that changes the decision is refused and writes nothing', async () => {
     const dir = copyOfExample();
     const file = join(dir, '.cutover/ledger.jsonl');
     // Hold the ledger's lock, so the command decides on the current head and then waits to append.
     writeFileSync(`${file}.lock`, `${process.pid}@${(await import('node:os')).hostname()}`);
-    const child = spawn(process.execPath, [BIN, '-C', dir, 'verdict', 'runtime-cutover', 'NO-GO', ...as(PRODUCER, LATER)], { env: { PATH: process.env.PATH ?? '' } });
+    // A blocker without --id is numbered from the state: on the new head it would be another blocker, so no retry by itself.
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'blocker', 'raise', '--text', 'waiting', '--owner', PRODUCER, '--due', '2026-03-01', ...as(PRODUCER, LATER)], { env: { PATH: process.env.PATH ?? '' } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));

@@ -329,3 +329,34 @@ describe('progressFor', () => {
     expect(writes.join('').endsWith('\n')).toBe(true);
   });
 });
+
+describe('what a command leaves running (issue 16, item 11)', () => {
+  it('`sleep 30 & exit 0` passes, is not a time-out, and the sleep is ended with it', async () => {
+    const cwd = await tempDir();
+    const result = await run([cmd('background', 'sleep 30 & echo $! > bg.pid; exit 0', 20)], { cwd });
+    expect(result.commands[0]).toMatchObject({ exitCode: 0, timedOut: false, passed: true });
+    expect(await eventuallyDead(await pidFrom(join(cwd, 'bg.pid')))).toBe(true);
+  });
+
+  it('a background process with its output redirected is ended too', async () => {
+    const cwd = await tempDir();
+    const result = await run([cmd('quiet', 'sleep 30 > /dev/null 2>&1 & echo $! > bg.pid', 20)], { cwd });
+    expect(result.commands[0]).toMatchObject({ exitCode: 0, timedOut: false, passed: true });
+    expect(await eventuallyDead(await pidFrom(join(cwd, 'bg.pid')))).toBe(true);
+  });
+
+  it('a process started with setsid (out of the group) is found and ended, holding the output or not', async () => {
+    const cwd = await tempDir();
+    const result = await run([cmd('escape', 'setsid sleep 30 & echo $! > held.pid; setsid sleep 30 > /dev/null 2>&1 & echo $! > quiet.pid; exit 0', 20)], { cwd });
+    expect(result.commands[0]).toMatchObject({ exitCode: 0, timedOut: false, passed: true });
+    expect(await eventuallyDead(await pidFrom(join(cwd, 'held.pid')))).toBe(true);
+    expect(await eventuallyDead(await pidFrom(join(cwd, 'quiet.pid')))).toBe(true);
+  });
+
+  it('a leftover that ignores SIGTERM is killed', async () => {
+    const cwd = await tempDir();
+    const result = await run([cmd('stubborn-bg', "(trap '' TERM; sleep 30) > /dev/null 2>&1 & echo $! > bg.pid; exit 3", 20)], { cwd });
+    expect(result.commands[0]).toMatchObject({ exitCode: 3, timedOut: false, passed: false });
+    expect(await eventuallyDead(await pidFrom(join(cwd, 'bg.pid')))).toBe(true);
+  });
+});

@@ -3,7 +3,7 @@ import { openProgram, type Workspace } from '../../app/workspace.js';
 import { InvalidTransitionError } from '../../errors.js';
 import { tornLineError } from '../../ledger/verify.js';
 import type { CliIo } from '../io.js';
-import { parseTime } from '../parse.js';
+import { recordingTime } from '../clock.js';
 
 export async function openDefined(dir: string, io: CliIo, threads?: number, full = false): Promise<Workspace> {
   const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full });
@@ -32,6 +32,7 @@ export function resolveDir(dir: string, io: CliIo): string {
   return dir.startsWith('/') ? dir : `${io.cwd}/${dir}`;
 }
 
-export function timeOf(at: string | undefined, io: CliIo): string {
-  return at === undefined ? io.now().toISOString() : parseTime('--at', at);
+/** The time to record: now, or `--at` (the past for replays, the future only within the clock skew allowed). */
+export function timeOf(at: string | undefined, io: CliIo, maxClockSkew?: string): string {
+  return recordingTime(at, io, maxClockSkew);
 }

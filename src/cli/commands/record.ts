@@ -9,29 +9,41 @@ import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../er
 import { checkTargetInRepo, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
 import { progressFor } from '../../evidence/progress.js';
+import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
 import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
-import { parseContracts, parseDate, parseSeverity, parseSha, parseTime, parseVerdict, parseWhen } from '../parse.js';
+import { parseContracts, parseDate, parseId, parseSeverity, parseSha, parseText, parseTime, parseVerdict, parseWhen } from '../parse.js';
 import { openDefined, resolveDir, timeOf } from './context.js';
+
+/** `givenAt`: whether the time came from --at (kept on a retry) or from the clock (taken again). */
+type RecordingWith = O.RecordingOptions & { readonly givenAt?: boolean };
 
 type CommandBody = Command extends infer C ? (C extends { type: string } ? Omit<C, 'actor' | 'at'> : never) : never;
 
-async function recordWith(ws: Workspace, o: O.RecordingOptions, io: CliIo, body: CommandBody, exit: ExitOf = () => EXIT.ok): Promise<number> {
-  const command = { ...body, actor: o.as, at: timeOf(o.at, io) } as Command;
-  const { events } = await record(ws, command, { ...(o.key === undefined ? {} : { keyFile: o.key }), env: io.env });
-  for (const e of events) io.stdout(`recorded seq ${e.seq} ${e.type} by ${e.actor} at ${e.at}: ${describeEvent(e)}\n  head ${e.hash}\n`);
+async function recordWith(ws: Workspace, o: RecordingWith, io: CliIo, body: CommandBody, exit: ExitOf = () => EXIT.ok): Promise<number> {
+  const command = { ...body, actor: o.as, at: timeOf(o.at, io, o.maxClockSkew) } as Command;
+  const { events, alreadyRecorded } = await record(ws, command, { ...(o.key === undefined ? {} : { keyFile: o.key }), env: io.env }, {
+    reopen: () => openProgram(ws.dir),
+    // A command dated "now" is dated now again on a retry; one given --at keeps its time.
+    ...((o.givenAt ?? o.at !== undefined) ? {} : { now: () => io.now().toISOString() }),
+  });
+  for (const e of events) {
+    const what = alreadyRecorded ? 'already recorded' : 'recorded';
+    io.stdout(`${what} seq ${e.seq} ${e.type} by ${e.actor} at ${e.at}: ${describeEvent(e)}\n  head ${e.hash}\n`);
+  }
+  if (alreadyRecorded) io.stderr('cutover: the same command (same role, time and content) is already the last thing recorded; nothing new was written\n');
   return exit(events);
 }
 
 /** The exit code of a command that recorded `events` (a failed check is recorded and still says no). */
 type ExitOf = (events: readonly LedgerEvent[]) => number;
 
-async function recordCommand(o: O.RecordingOptions, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
+async function recordCommand(o: RecordingWith, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
   // The time is taken before any collector runs, so a long suite cannot date its record later than it started.
-  const at = timeOf(o.at, io);
+  const at = timeOf(o.at, io, o.maxClockSkew);
   const ws = await openDefined(o.dir, io);
-  return recordWith(ws, { ...o, at }, io, await body(ws), exit);
+  return recordWith(ws, { ...o, at, givenAt: o.givenAt ?? o.at !== undefined }, io, await body(ws), exit);
 }
 
 export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<number> {
@@ -48,17 +60,17 @@ export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<n
 export function programAmend(o: O.AmendOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const { definition, digest, fileDigest } = await ws.file.load();
-    return { type: 'amend-program', definition, digest, fileDigest, reason: o.reason };
+    return { type: 'amend-program', definition, digest, fileDigest, reason: parseText('--reason', o.reason) };
   });
 }
 
 export function verdict(o: O.VerdictOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, () => ({ type: 'cast-verdict', decision: o.decision, verdict: parseVerdict(o.verdict), ...(o.note === undefined ? {} : { note: o.note }) }));
+  return recordCommand(o, io, () => ({ type: 'cast-verdict', decision: o.decision, verdict: parseVerdict(o.verdict), ...optionalText('note', '--note', o.note) }));
 }
 
 export function targetPublish(o: O.TargetPublishOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async () => {
-    const target = { tag: o.tag, sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) };
+    const target = { tag: parseText('--tag', o.tag), sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) };
     const check = o.repo === undefined ? null : await checkTargetInRepo(resolve(io.cwd, o.repo), target.tag, target.sha);
     if (o.repo === undefined && !o.baseline) io.stderr('cutover: warning: published without --repo: the target is not verified, and the target gate stays unmet until cutover target verify\n');
     return { type: 'publish-target', target, as: o.baseline ? 'baseline' : 'candidate', check };
@@ -76,10 +88,13 @@ export function targetVerify(o: O.TargetVerifyOptions, io: CliIo): Promise<numbe
 export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const party = partyOf(ws, o.party);
-    const base = { type: 'add-evidence' as const, party: party.id, ...(o.summary === undefined ? {} : { summary: o.summary }) };
+    const base = { type: 'add-evidence' as const, party: party.id, ...optionalText('summary', '--summary', o.summary) };
     switch (o.kind) {
       case 'handoff-payload': {
         const file = await hashFileInside(ws.dir, required('--file', o.file, o.kind), '--file');
+        if (file.bytes > MAX_JSON_FILE_BYTES) {
+          throw invalidInput({ source: `--file ${o.file}`, field: '', expected: `a handoff payload of at most ${MAX_JSON_FILE_BYTES.toLocaleString('en-US')} bytes`, found: `${file.bytes.toLocaleString('en-US')} bytes` });
+        }
         const payload = parseJsonFile(join(ws.dir, file.path), await readFile(join(ws.dir, file.path), 'utf8'));
         return { ...base, evidence: { kind: 'handoff-payload', file: file.path, sha256: file.sha256, payload } };
       }
@@ -103,7 +118,7 @@ export function evidenceRepin(o: O.EvidenceRepinOptions, io: CliIo): Promise<num
   return recordCommand(o, io, async (ws) => {
     const party = partyOf(ws, o.party);
     const facts = await collectRepin(resolve(io.cwd, o.repo), o.commit, party);
-    return { type: 'add-evidence', party: party.id, ...(o.summary === undefined ? {} : { summary: o.summary }), evidence: { kind: 'repin', facts } };
+    return { type: 'add-evidence', party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'repin', facts } };
   });
 }
 
@@ -111,7 +126,7 @@ export function evidenceRun(o: O.EvidenceRunOptions, io: CliIo): Promise<number>
   return recordCommand(o, io, async (ws) => {
     const party = partyOf(ws, o.party);
     const run = await collectRun(party, o.suite, runOptions(o.cwd, io));
-    return { type: 'add-evidence', party: party.id, ...(o.summary === undefined ? {} : { summary: o.summary }), evidence: { kind: 'verification-run', run } };
+    return { type: 'add-evidence', party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'verification-run', run } };
   }, failedEvidenceExit);
 }
 
@@ -131,39 +146,47 @@ function partyOf(ws: Workspace, id: string) {
   return party;
 }
 
+/** An optional free-text field: absent, or checked like any text flag. */
+function optionalText<K extends string>(key: K, flag: string, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: parseText(flag, value) } as Record<K, string>);
+}
+
 function required<T>(flag: string, value: T | undefined, kind: string): T {
   if (value === undefined) throw invalidInput({ source: flag, field: '', expected: `${flag} for --kind ${kind}`, found: 'nothing' });
   return value;
 }
 
 function parseJsonFile(file: string, text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     throw invalidInput({ source: file, field: '', expected: 'a JSON document', found: (e as Error).message });
   }
+  if (nestingDepth(value) > MAX_NESTING) throw invalidInput({ source: file, field: '', expected: `a JSON document nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting' });
+  return value;
 }
 
 export function blockerRaise(o: O.BlockerRaiseOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, () => ({
     type: 'raise-blocker',
-    text: o.text,
+    text: parseText('--text', o.text),
     owner: o.owner,
     due: parseDate('--due', o.due),
     ...(o.phase === undefined ? {} : { phase: o.phase }),
-    ...(o.id === undefined ? {} : { id: o.id }),
+    ...(o.id === undefined ? {} : { id: parseId('--id', o.id) }),
   }));
 }
 
 export function blockerResolve(o: O.BlockerResolveOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, () => ({ type: 'resolve-blocker', id: o.id, note: o.note }));
+  return recordCommand(o, io, () => ({ type: 'resolve-blocker', id: o.id, note: parseText('--note', o.note) }));
 }
 
 export function phase(o: O.PhaseOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, () =>
     o.step === 'start'
       ? { type: 'start-phase', phase: o.phase }
-      : { type: o.step === 'close' ? 'close-phase' : 'complete-phase', phase: o.phase, reason: o.reason! },
+      : { type: o.step === 'close' ? 'close-phase' : 'complete-phase', phase: o.phase, reason: parseText('--reason', o.reason!) },
   );
 }
 
@@ -172,33 +195,33 @@ export function incidentDeclare(o: O.IncidentDeclareOptions, io: CliIo): Promise
     type: 'declare-incident',
     trigger: o.trigger,
     severity: parseSeverity('--severity', o.severity),
-    summary: o.summary,
+    summary: parseText('--summary', o.summary),
     ...(o.identifiedAt === undefined ? {} : { identifiedAt: parseTime('--identified-at', o.identifiedAt) }),
     ...(o.party === undefined ? {} : { party: o.party }),
-    ...(o.id === undefined ? {} : { id: o.id }),
-    ...(o.contractMode === undefined ? {} : { contractMode: o.contractMode }),
+    ...(o.id === undefined ? {} : { id: parseId('--id', o.id) }),
+    ...optionalText('contractMode', '--contract-mode', o.contractMode),
   }));
 }
 
 export function incidentNotify(o: O.IncidentNotifyOptions, io: CliIo): Promise<number> {
-  const at = timeOf(o.at, io);
-  return recordCommand({ ...o, at }, io, () => ({
+  const at = timeOf(o.at, io, o.maxClockSkew);
+  return recordCommand({ ...o, at, givenAt: o.at !== undefined }, io, () => ({
     type: 'notify-incident',
     id: o.id,
-    actions: o.actions,
+    actions: o.actions.map((a) => parseText('--action', a)),
     ...(o.nextUpdate === undefined ? {} : { nextUpdate: parseWhen('--next-update', o.nextUpdate, at) }),
-    ...(o.note === undefined ? {} : { note: o.note }),
+    ...optionalText('note', '--note', o.note),
     ...(o.party === undefined ? {} : { party: o.party }),
   }));
 }
 
 export function incidentUpdate(o: O.IncidentUpdateOptions, io: CliIo): Promise<number> {
-  const at = timeOf(o.at, io);
-  return recordCommand({ ...o, at }, io, () => ({
+  const at = timeOf(o.at, io, o.maxClockSkew);
+  return recordCommand({ ...o, at, givenAt: o.at !== undefined }, io, () => ({
     type: 'update-incident',
     id: o.id,
-    note: o.note,
-    actions: o.actions,
+    note: parseText('--note', o.note),
+    actions: o.actions.map((a) => parseText('--action', a)),
     ...(o.severity === undefined ? {} : { severity: parseSeverity('--severity', o.severity) }),
     ...(o.nextUpdate === undefined ? {} : { nextUpdate: parseWhen('--next-update', o.nextUpdate, at) }),
     ...(o.party === undefined ? {} : { party: o.party }),
@@ -206,7 +229,7 @@ export function incidentUpdate(o: O.IncidentUpdateOptions, io: CliIo): Promise<n
 }
 
 export function incidentSummary(o: O.IncidentSummaryOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, () => ({ type: 'summarize-incident', id: o.id, summary: o.summary, residualRisk: o.residualRisk, ...(o.party === undefined ? {} : { party: o.party }) }));
+  return recordCommand(o, io, () => ({ type: 'summarize-incident', id: o.id, summary: parseText('--summary', o.summary), residualRisk: parseText('--residual-risk', o.residualRisk), ...(o.party === undefined ? {} : { party: o.party }) }));
 }
 
 const STEP_COMMAND = {
@@ -222,6 +245,6 @@ export function incidentStep(o: O.IncidentStepOptions, io: CliIo): Promise<numbe
     const party = o.party === undefined ? {} : { party: o.party };
     const type = STEP_COMMAND[o.step];
     if (type === 'confirm-repin') return { type, id: o.id, ...party };
-    return { type, id: o.id, ...party, ...(o.note === undefined ? {} : { note: o.note }) };
+    return { type, id: o.id, ...party, ...optionalText('note', '--note', o.note) };
   });
 }

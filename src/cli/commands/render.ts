@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { evaluate } from '../../domain/evaluate.js';
 import { invalidInput, UnknownNameError } from '../../errors.js';
+import { writablePathInside } from '../../program/paths.js';
 import type { RecordDefinition } from '../../program/schema.js';
 import { checkRecord, renderRecord } from '../../render/records.js';
 import { githubError } from '../format.js';
@@ -33,14 +34,16 @@ export async function render(o: RenderOptions, io: CliIo): Promise<number> {
   }
 
   const root = o.root === undefined ? repositoryRoot(ws.dir) : resolve(io.cwd, o.root);
+  if (o.check === undefined && !o.all) throw invalidInput({ source: 'render', field: '', expected: '--all (write them), --check (compare them), or --record <id>', found: 'none of these' });
+  // Every path is checked before anything is read or written: a record path never leads outside the repository.
+  const files = await Promise.all(records.map((r) => writablePathInside(root, r.path, { source: `record ${r.id} (cutover.yaml as recorded in the ledger)`, field: `records[${def.records.indexOf(r)}].path` })));
   const rendered = await Promise.all(records.map((r) => renderRecord(ev, def, r, ws.dir)));
   if (o.check !== undefined) {
-    const checks = await Promise.all(rendered.map((r) => checkRecord(r, resolve(root, r.record.path), r.record.path)));
+    const checks = await Promise.all(rendered.map((r, i) => checkRecord(r, files[i]!, r.record.path)));
     return reportChecks(checks, ws.state.seq, o, io);
   }
-  if (!o.all) throw invalidInput({ source: 'render', field: '', expected: '--all (write them), --check (compare them), or --record <id>', found: 'none of these' });
-  for (const r of rendered) {
-    const file = resolve(root, r.record.path);
+  for (const [i, r] of rendered.entries()) {
+    const file = files[i]!;
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, r.text);
     io.stdout(`wrote ${relative(io.cwd, file) || file} (${r.record.id}, seq ${ws.state.seq})\n`);
