@@ -24,6 +24,7 @@ import {
 import { AuditRepo, type CommitSummary } from './repo.js';
 import { AUDIT_REPORT_VERSION, FINDING_KINDS, type AuditReport, type CommitRef, type Finding } from './report.js';
 import { looksLikeReleaseTag, scanFile, type FileFacts } from './scan.js';
+import { suggestDefinition } from './suggest.js';
 
 export interface AuditRequest {
   /** Repository folders (checkouts or bare), absolute. */
@@ -43,7 +44,6 @@ export interface AuditResult {
   readonly report: AuditReport;
   /** The files as they stand at the end, for `--suggest`. */
   readonly files: readonly AuditedFile[];
-  readonly repos: readonly AuditRepo[];
   /** With `suggest`: a starting cutover.yaml. */
   readonly suggestion?: string;
 }
@@ -305,9 +305,11 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
       files: endFiles.filter((f) => f.repo === r.name).length,
     });
 
+    const suggestion = request.suggest ? { suggestion: await suggestDefinition(repos, endFiles, request.producer) } : {};
+
     if (request.since === undefined) {
       const findings = await auditor.findings(endFiles);
-      return { report: { version: AUDIT_REPORT_VERSION, repos: repos.map((r) => repoInfo(r, {})), counts: counts(findings), findings }, files: endFiles, repos };
+      return { report: { version: AUDIT_REPORT_VERSION, repos: repos.map((r) => repoInfo(r, {})), counts: counts(findings), findings }, files: endFiles, ...suggestion };
     }
 
     const start: State = new Map();
@@ -346,7 +348,7 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
         findings,
       },
       files: endFiles,
-      repos,
+      ...suggestion,
     };
   } finally {
     for (const r of repos) r.close();

@@ -35,7 +35,7 @@ function historyLine(h: NonNullable<Finding['history']>): string {
 
 export function formatReport(report: AuditReport): string {
   const out: string[] = [];
-  const range = (r: AuditReport['repos'][number]) => (r.since === undefined ? `@ ${short(r.rev)}` : `${short(r.since)}..${short(r.rev)} (${r.commits} commits)`);
+  const range = (r: AuditReport['repos'][number]) => (r.since === undefined ? `@ ${short(r.rev)}` : `${short(r.since)}..${short(r.rev)} (${r.commits} commit${r.commits === 1 ? '' : 's'})`);
   out.push(`cutover audit: ${report.repos.map((r) => `${r.name} ${range(r)}, ${r.files} files`).join('; ')}`);
   for (const kind of FINDING_KINDS) {
     const group = report.findings.filter((f) => f.kind === kind);

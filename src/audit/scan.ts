@@ -24,6 +24,8 @@ export interface PairClaim {
   readonly sha: string;
   /** 'line': on one line or table row; 'object': one JSON/YAML object. */
   readonly via: 'line' | 'object';
+  /** For 'object': the JSON Pointers of the tag and of the SHA (a pin file's shape, for --suggest). */
+  readonly pointers?: { readonly tag: string; readonly sha: string };
 }
 
 export interface PathMention {
@@ -42,6 +44,8 @@ export interface FileFacts {
   readonly phases: readonly PhaseClaim[];
   /** The file's date (YYYY-MM-DD), from an `Updated:` line or its name; null when undated. */
   readonly date: string | null;
+  /** Contract versions named (`service.v3`), once per mention. */
+  readonly contracts: readonly string[];
   /** Markdown only: the record family's parts (outcomes, blockers, window, phases, roles). */
   readonly record: RecordFacts | null;
 }
@@ -56,6 +60,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const COLOUR_OR_NUMBER = /(#|0x)[0-9a-f]+/gi;
 const URL = /[a-z][a-z0-9+.-]*:\/\/[^\s)<>"'`]+/gi;
 const HEX_TOKEN = /(?<![0-9a-z_./-])[0-9a-f]{7,40}(?![0-9a-z_/-])/g;
+const CONTRACT = /(?<![\w.-])[a-z][a-z0-9_-]*\.v\d+(?![\w.-])/g;
 const RELEASE_TAG = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 const TAG_TOKEN = /[A-Za-z0-9][\w.+/-]*[\w]/g;
 const ABSOLUTE_PATH = /(?<![\w.~/\\-])(?:\/(?:Users|home)\/[^\s`'"<>)\]|,;]+|[A-Za-z]:\\{1,2}[^\s`'"<>)\]|,;]*)/g;
@@ -135,7 +140,8 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
   if (/\.(json|ya?ml)$/i.test(path)) pairs.push(...objectPairs(text, pairs));
   const record = /\.(md|markdown)$/i.test(path) ? parseRecord(path, lines) : null;
   const date = record?.date ?? /(\d{4}-\d{2}-\d{2})/.exec(path.slice(path.lastIndexOf('/') + 1))?.[1] ?? null;
-  return { fullShas, shortShas, pairs, paths, phases: record?.phases ?? phaseClaims(lines), date, record };
+  const contracts = [...text.matchAll(CONTRACT)].map((m) => m[0]);
+  return { fullShas, shortShas, pairs, paths, phases: record?.phases ?? phaseClaims(lines), date, contracts, record };
 }
 
 const TAG_KEY = /(^|[_-])tag$|^tag|release_?tag|version_?tag/i;
@@ -152,28 +158,29 @@ function objectPairs(text: string, already: readonly PairClaim[]): PairClaim[] {
   }
   if (doc.errors.length > 0) return [];
   const found: PairClaim[] = [];
-  const visit = (node: unknown): void => {
+  const pointer = (path: readonly string[], key: string) => [...path, key].map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const visit = (node: unknown, path: readonly string[]): void => {
     if (isMap(node)) {
-      let tag: { value: string } | null = null;
-      let sha: { value: string; line: number } | null = null;
+      let tag: { value: string; key: string } | null = null;
+      let sha: { value: string; line: number; key: string } | null = null;
       for (const item of node.items) {
         if (!isPair(item) || !isScalar(item.key) || !isScalar(item.value)) {
-          if (isPair(item)) visit(item.value);
+          if (isPair(item)) visit(item.value, [...path, String(isScalar(item.key) ? item.key.value : '')]);
           continue;
         }
         const key = String(item.key.value);
         const value = item.value.value;
         if (typeof value !== 'string') continue;
-        if (TAG_KEY.test(key) && !SHA_KEY.test(key)) tag = { value };
+        if (TAG_KEY.test(key) && !SHA_KEY.test(key)) tag = { value, key };
         else if (SHA_KEY.test(key) && !CONTENT_HASH.test(key) && /^[0-9a-f]{7,40}$/.test(value))
-          sha = { value, line: counter.linePos((item.value as Node).range?.[0] ?? 0).line };
+          sha = { value, key, line: counter.linePos((item.value as Node).range?.[0] ?? 0).line };
       }
       if (tag !== null && sha !== null) {
-        const claim = { line: sha.line, tag: tag.value, sha: sha.value, via: 'object' as const };
+        const claim = { line: sha.line, tag: tag.value, sha: sha.value, via: 'object' as const, pointers: { tag: pointer(path, tag.key), sha: pointer(path, sha.key) } };
         if (!already.some((p) => p.line === claim.line && p.tag === claim.tag && p.sha === claim.sha)) found.push(claim);
       }
-    } else if (isSeq(node)) node.items.forEach(visit);
+    } else if (isSeq(node)) node.items.forEach((item, i) => visit(item, [...path, String(i)]));
   };
-  visit(doc.contents);
+  visit(doc.contents, []);
   return found;
 }
