@@ -140,6 +140,7 @@ export function plantedRepos(): PlantedRepos {
   producer.git('checkout', '-q', 'main');
   producer.commit({ 'docs/RELEASES.md': release, [MIRROR_PATH]: mirror, 'docs/closure/PHASE_7_CLOSURE.md': closure, 'docs/STATUS.md': status }, 'records');
 
+  consumer.commit({ 'README.md': '# AssistSupport\n' }, 'AssistSupport');
   // The consumer pins v3.0.0 with the previous release's SHA; its table has a SHA with a right prefix and a wrong rest.
   const wrongRest = v300.slice(0, 12) + 'f'.repeat(28);
   const pin = JSON.stringify({ release_tag: 'v3.0.0', commit_sha: v290, expected_service_contract_version: 'service.v3' }, null, 2) + '\n';
