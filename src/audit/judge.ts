@@ -4,7 +4,7 @@
  */
 import type { PhaseClaim, RecordFacts } from './record.js';
 import { normalText } from './record.js';
-import type { DiffRow, Finding, FindingLocation } from './report.js';
+import { FINDING_KINDS, type DiffRow, type Finding, type FindingLocation } from './report.js';
 import type { FileFacts } from './scan.js';
 
 export interface CommitName {
@@ -315,10 +315,9 @@ function contradiction(t: Claim, s: Claim): Finding {
 
 /** Make keys unique (the same id twice in a file is two findings) and sort for stable output. */
 export function finish(findings: Finding[]): Finding[] {
-  const order = ['tag-sha-pair', 'unknown-sha', 'short-sha', 'mirror-disagreement', 'status-contradiction', 'absolute-path'];
   const sorted = [...findings].sort(
     (a, b) =>
-      order.indexOf(a.kind) - order.indexOf(b.kind) ||
+      FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
       a.location.repo.localeCompare(b.location.repo) ||
       a.location.file.localeCompare(b.location.file) ||
       a.location.line - b.location.line,
