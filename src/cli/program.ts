@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type * as O from './options.js';
+import type { AuditOptions } from './commands/audit.js';
 
 export interface Handlers {
   init(o: O.InitOptions): Promise<number>;
@@ -38,6 +39,7 @@ export interface Handlers {
   exportBundle(o: O.ExportOptions): Promise<number>;
   importBundle(o: O.ImportBundleOptions): Promise<number>;
   render(o: O.RenderOptions): Promise<number>;
+  audit(o: AuditOptions): Promise<number>;
 }
 
 export interface Output {
@@ -370,6 +372,36 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
           ...opt('check', o.check),
           ...opt('root', o.root),
           ...opt('at', o.at),
+        }),
+      ),
+    );
+
+  cli
+    .command('audit')
+    .description('check hand-kept records (markdown, JSON, YAML) of git repositories against git and against one another; no cutover.yaml needed. Exit 0 no findings, 1 findings, 2 bad input')
+    .option('--repo <dir>', 'a git repository to audit, a checkout or bare (repeatable)', collect, [])
+    .option('--producer <name>', "the repository (by folder name) whose tags decide tag/SHA pairs")
+    .option('--rev <rev>', 'the revision audited in each repository', 'HEAD')
+    .option('--since <rev>', 'audit every commit after REV up to --rev; say when each finding first appeared')
+    .option('--mirror <A=B>', 'two records that mirror one another, each PATH or REPO:PATH (repeatable)', collect, [])
+    .option('--json', 'print the report as JSON (schemas/audit-report.schema.json)', false)
+    .addOption(formatOption())
+    .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 (GitHub code scanning)')
+    .option('--suggest', 'print a starting cutover.yaml from what the audit saw (nothing is written without --out)', false)
+    .option('--out <file>', 'with --suggest: write the cutover.yaml here')
+    .action((o) =>
+      run(
+        handlers.audit({
+          repos: o.repo,
+          rev: o.rev,
+          mirrors: o.mirror,
+          json: o.json,
+          format: o.format,
+          suggest: o.suggest,
+          ...opt('producer', o.producer),
+          ...opt('since', o.since),
+          ...opt('sarif', o.sarif),
+          ...opt('out', o.out),
         }),
       ),
     );

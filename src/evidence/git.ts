@@ -20,7 +20,7 @@ export interface GitRepo {
 // ---------------------------------------------------------------------------------------------
 // Running git
 
-interface GitResult {
+export interface GitResult {
   readonly code: number;
   readonly stdout: Buffer;
   readonly stderr: string;
@@ -30,7 +30,7 @@ interface GitResult {
  * The environment git runs in: the caller's, minus every GIT_* variable (GIT_DIR, GIT_WORK_TREE,
  * GIT_INDEX_FILE… set by a hook or a CI step would silently point git at another repository).
  */
-function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('GIT_')) env[name] = value;
   return {
@@ -46,10 +46,10 @@ function gitEnv(): NodeJS.ProcessEnv {
  * can reach the network; `--no-replace-objects` makes `git replace` (and grafts) unable to show us
  * other objects than the ones the ids name — evidence must be about the real objects.
  */
-const GLOBAL_OPTIONS = ['--no-pager', '--no-replace-objects', '-c', 'protocol.allow=never'];
+export const GLOBAL_OPTIONS = ['--no-pager', '--no-replace-objects', '-c', 'protocol.allow=never'];
 
 /** Run git in `cwd`; resolves with the exit code whatever it is (callers decide what a failure means). */
-function run(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
+export function run(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
   return new Promise((done, fail) => {
     // spawn, not execFile: file contents can be many MB and we want no maxBuffer cut-off.
     const child = spawn('git', [...GLOBAL_OPTIONS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });

@@ -82,6 +82,12 @@ describe('argv → options', () => {
     [['render', '--record', 'producer-decision-record', '--check', 'r.md'], 'render', { dir: '.', record: 'producer-decision-record', check: 'r.md', all: false, format: 'text' }],
     [['render', '--check', '--party', 'assistsupport', '--format', 'github'], 'render', { dir: '.', party: 'assistsupport', check: true, all: false, format: 'github' }],
     [['render', '--all', '--party', 'memorykernel', '--root', '../MemoryKernel'], 'render', { dir: '.', party: 'memorykernel', all: true, root: '../MemoryKernel', format: 'text' }],
+    [['audit', '--repo', 'mk'], 'audit', { repos: ['mk'], rev: 'HEAD', mirrors: [], json: false, format: 'text', suggest: false }],
+    [
+      ['audit', '--repo', 'mk', '--repo', 'as', '--producer', 'mk', '--rev', 'v3', '--since', 'v2', '--mirror', 'a.md=as:b.md', '--json', '--sarif', 'out.sarif', '--suggest', '--out', 'c.yaml'],
+      'audit',
+      { repos: ['mk', 'as'], producer: 'mk', rev: 'v3', since: 'v2', mirrors: ['a.md=as:b.md'], json: true, format: 'text', sarif: 'out.sarif', suggest: true, out: 'c.yaml' },
+    ],
     [['sync', '--from', '../other'], 'sync', { dir: '.', from: '../other' }],
     [['verify', '--against', 'b.json'], 'verify', { dir: '.', json: false, against: 'b.json', recheck: false, repos: [] }],
     [['verify', '--recheck', '--repo', 'memorykernel=../mk'], 'verify', { dir: '.', json: false, recheck: true, repos: ['memorykernel=../mk'] }],

@@ -14,7 +14,7 @@ export function scratch(prefix = 'cutover-git-'): string {
 }
 
 export interface GitFixture {
-  /** The checkout (`<root>/repo`). */
+  /** The checkout (`<root>/<name>`, `<root>/repo` by default). */
   readonly dir: string;
   /** The temporary root: HOME for git, and room for bare clones and plain folders beside the checkout. */
   readonly root: string;
@@ -33,9 +33,9 @@ export interface GitFixture {
   cloneBare(name?: string): string;
 }
 
-export function gitFixture(): GitFixture {
+export function gitFixture(name = 'repo'): GitFixture {
   const root = scratch();
-  const dir = join(root, 'repo');
+  const dir = join(root, name);
   mkdirSync(dir);
   // Only PATH from the outside world: no GIT_DIR or similar from a hook, no user or system config.
   const env = { PATH: process.env.PATH ?? '', HOME: root, XDG_CONFIG_HOME: root, GIT_CONFIG_NOSYSTEM: '1' };
