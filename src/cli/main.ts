@@ -2,6 +2,7 @@
  * The CLI entry: parse argv, run one command, map any error to its documented exit code.
  * Command modules load lazily so `cutover status` pays only for what it uses.
  */
+import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { CutoverError } from '../errors.js';
 import { formatError } from './format.js';
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[], io: CliIo, handlers: Handler
   const cli = buildCli(handlers, io, (c) => {
     code = c;
   });
+  cli.version(packageVersion(), '-V, --version', 'print the version of cutover');
   try {
     await cli.parseAsync([...argv], { from: 'user' });
     return code;
@@ -64,4 +66,9 @@ export async function main(argv: readonly string[], io: CliIo, handlers: Handler
     io.stderr(formatError(error));
     return error instanceof CutoverError ? EXIT_BY_KIND[error.kind] : EXIT.internal;
   }
+}
+
+/** The version in package.json: two folders up from src/cli, dist/cli and dist/bundle alike. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
