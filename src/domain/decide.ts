@@ -23,6 +23,7 @@ import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from '.
 import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
 import { checkRepin, type RepinFacts } from './pins.js';
 import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
+import { rollbackEvidenceRefusal, type CheckoutFacts } from './rollback-checkout.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
 
 interface CommandBase {
@@ -101,7 +102,7 @@ export type EvidenceInput =
   | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly payload: unknown }
   | { readonly kind: 'repin'; readonly facts: RepinFacts }
   | { readonly kind: 'verification-run'; readonly run: RunData }
-  | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData }
+  | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly checkout: CheckoutFacts }
   | { readonly kind: 'artifact'; readonly file: string; readonly sha256: string; readonly bytes: number };
 
 export type Decided = { readonly ok: true; readonly events: readonly EventDraft[] } | { readonly ok: false; readonly error: CutoverError };
@@ -532,13 +533,15 @@ function evidenceData(
     case 'rollback-execution': {
       const allowed = input.kind === 'rollback-drill' ? ['READY', 'FAIL'] : ['PASS', 'FAIL'];
       if (!allowed.includes(input.verdict)) return invalid(`a ${input.kind} verdict is ${allowed.join(' or ')}, not ${input.verdict}`);
-      if (state.rollbackTarget === null) {
-        return invalid('there is no rollback target: no baseline has been recorded', ['record it: cutover target publish --baseline --tag <tag> --sha <sha> --repo <producer repo>']);
+      const refused = rollbackEvidenceRefusal(state, party, input.kind, input.checkout);
+      if (refused !== null) return { error: refused };
+      if (input.run.head !== input.checkout.commit) {
+        return { error: new EvidenceRejectedError(`${about}: the checkout moved while the suite ran`, [`${input.checkout.path} was at ${input.checkout.commit} before the run and at ${input.run.head} after it`]) };
       }
       if (!input.run.passed && input.verdict !== 'FAIL') {
         return { error: new EvidenceRejectedError(`${about}: the verdict ${input.verdict} needs a passing run`, [runSummary(input.run)]) };
       }
-      const rollbackTarget = { tag: state.rollbackTarget.tag, sha: state.rollbackTarget.sha };
+      const rollbackTarget = { tag: state.rollbackTarget!.tag, sha: state.rollbackTarget!.sha };
       const result = input.verdict !== 'FAIL' && input.run.passed ? 'pass' : 'fail';
       return { ...common, kind: input.kind, result, summary: summary ?? `${input.kind} to ${rollbackTarget.tag}: ${input.verdict}`, rollbackTarget, run: input.run, verdict: input.verdict };
     }

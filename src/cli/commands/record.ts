@@ -6,7 +6,8 @@ import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
-import { checkTargetInRepo, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
+import { rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
+import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
 import { progressFor } from '../../evidence/progress.js';
 import { describeEvent } from '../format.js';
@@ -90,8 +91,13 @@ export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number>
       case 'rollback-drill':
       case 'rollback-execution': {
         const verdict = required('--verdict', o.verdict, o.kind) as 'READY' | 'PASS' | 'FAIL';
-        const run = await collectRun(party, o.suite, runOptions(o.cwd, io));
-        return { ...base, evidence: { kind: o.kind, verdict, run } };
+        // The baseline and the checkout are checked before the suite runs, not after.
+        const options = runOptions(o.cwd, io);
+        const checkout = await collectCheckout(options.cwd, party);
+        const refused = rollbackEvidenceRefusal(ws.state, party, o.kind, checkout);
+        if (refused !== null) throw refused;
+        const run = await collectRun(party, o.suite, options);
+        return { ...base, evidence: { kind: o.kind, verdict, run, checkout } };
       }
       default:
         throw invalidInput({ source: '--kind', field: '', expected: 'handoff-payload, rollback-drill, rollback-execution or artifact (repins and runs: cutover evidence repin / run)', found: JSON.stringify(o.kind) });
