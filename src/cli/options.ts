@@ -88,7 +88,7 @@ export type TargetPublishOptions = RecordingOptions & {
   /** The producer's git repository to verify the pair in. */
   readonly repo?: string;
 };
-export type TargetVerifyOptions = RecordingOptions & { readonly repo: string };
+export type TargetVerifyOptions = RecordingOptions & { readonly repo?: string };
 export interface TargetCheckOptions {
   readonly repo: string;
   readonly tag: string;
@@ -104,7 +104,7 @@ export type EvidenceAddOptions = RecordingOptions & {
   readonly suite?: string;
   readonly cwd?: string;
 };
-export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo: string; readonly commit: string; readonly summary?: string };
+export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string };
 export type EvidenceRunOptions = RecordingOptions & { readonly party: string; readonly suite?: string; readonly cwd?: string; readonly summary?: string };
 export type EvidenceCheckOptions = ReadOptions;
 export interface HandoffGenerateOptions extends DirOptions {
