@@ -17,7 +17,7 @@ export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
   if (o.json) {
     io.stdout(JSON.stringify({ ok: true, program: state.program, events: state.seq, head: state.head, definitionMatchesFile: !ws.drift, ...(against === undefined ? {} : { against: against.json }) }, null, 2) + '\n');
   } else {
-    io.stdout(`ok: ${state.seq} events, chain and signatures verify; head ${state.head}\n`);
+    io.stdout(`ok: ${state.seq} event${state.seq === 1 ? '' : 's'}, chain and signatures verify; head ${state.head}\n`);
     if (against !== undefined) io.stdout(`against ${o.against}: ${describeComparison(against.comparison)}\n`);
   }
   if (against !== undefined && against.code !== EXIT.ok) return against.code;
