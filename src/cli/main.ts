@@ -16,6 +16,7 @@ export function defaultHandlers(io: CliIo): Handlers {
   return {
     init: async (o) => (await import('./commands/init.js')).init(o, io),
     keysGenerate: async (o) => (await import('./commands/keys.js')).keysGenerate(o, io),
+    keysShow: async (o) => (await import('./commands/keys.js')).keysShow(o, io),
     programDefine: async (o) => (await recording()).programDefine(o, io),
     programAmend: async (o) => (await recording()).programAmend(o, io),
     status: async (o) => (await import('./commands/status.js')).status(o, io),

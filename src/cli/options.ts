@@ -30,6 +30,11 @@ export interface KeysGenerateOptions extends DirOptions {
   readonly out?: string;
 }
 
+export interface KeysShowOptions extends DirOptions {
+  readonly role: string;
+  readonly key?: string;
+}
+
 export interface StatusOptions extends ReadOptions {
   /** Evaluate at this time instead of now. */
   readonly at?: string;

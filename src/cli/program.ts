@@ -9,6 +9,7 @@ import type * as O from './options.js';
 export interface Handlers {
   init(o: O.InitOptions): Promise<number>;
   keysGenerate(o: O.KeysGenerateOptions): Promise<number>;
+  keysShow(o: O.KeysShowOptions): Promise<number>;
   programDefine(o: O.RecordingOptions): Promise<number>;
   programAmend(o: O.AmendOptions): Promise<number>;
   status(o: O.StatusOptions): Promise<number>;
@@ -105,6 +106,12 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .requiredOption('--role <role>', 'the role id the key will sign for')
     .option('--out <file>', 'where to write the private key (default: the default key location for the role)')
     .action((o) => run(handlers.keysGenerate({ dir: dir(), role: o.role, ...opt('out', o.out) })));
+  keys
+    .command('show')
+    .description("print the public key of a role's existing key (found as when signing: --key, $CUTOVER_KEY_<ROLE>, the default key location)")
+    .requiredOption('--role <role>', 'the role id')
+    .option('--key <file>', 'the private key file')
+    .action((o) => run(handlers.keysShow({ dir: dir(), role: o.role, ...opt('key', o.key) })));
 
   const program = cli.command('program').description('the program definition anchored in the ledger');
   recording(program.command('define').description('record cutover.yaml as the program definition (the first event)')).action((o) =>
