@@ -4,7 +4,9 @@
 #   cutover …           the CLI on the copied program
 #   git_in <dir> …      git with a fixed author, committer and date (so every SHA is the same each run)
 #   make_repos          the producer's repo (v2.9.0 baseline, v3.0.0 target) and the consumer's, pinned to v2.9.0;
-#                       sets baseline_sha and target_sha
+#                       sets baseline_sha and target_sha, and producer_at_baseline and consumer_at_baseline:
+#                       checkouts (git worktrees) where rollback evidence runs, the producer at v2.9.0 and the
+#                       consumer at the commit that pins v2.9.0
 #   repin_consumer <tag> <sha> <contract>   one commit changing every pin-set file to that target
 
 demo_setup() {
@@ -43,6 +45,10 @@ make_repos() {
   mkdir -p "$consumer/ci" "$consumer/config" "$consumer/docs" "$consumer/vendor/memorykernel"
   printf 'echo "integration tests: 17 passed against $(sed -n "s/.*\\"release_tag\\":\\"\\([^\\"]*\\)\\".*/\\1/p" config/memorykernel-runtime-target.json)"\n' >"$consumer/ci/integration-tests.sh"
   repin_consumer v2.9.0 "$baseline_sha" service.v2
+
+  producer_at_baseline="$work/MemoryKernel-v2.9.0" consumer_at_baseline="$work/AssistSupport-v2.9.0"
+  git -C "$producer" worktree add -q --detach "$producer_at_baseline" v2.9.0
+  git -C "$consumer" worktree add -q --detach "$consumer_at_baseline" HEAD
 }
 
 repin_consumer() {

@@ -50,8 +50,8 @@ as assistsupport-runtime-owner evidence repin --party assistsupport --repo "$con
 blockers
 
 step "4. both sides roll back and verify the restored baseline"
-as memorykernel-release-owner evidence add --kind rollback-execution --party memorykernel --verdict PASS --cwd "$producer"
-as assistsupport-runtime-owner evidence add --kind rollback-execution --party assistsupport --verdict PASS --cwd "$consumer"
+as memorykernel-release-owner evidence add --kind rollback-execution --party memorykernel --verdict PASS --cwd "$producer_at_baseline"
+as assistsupport-runtime-owner evidence add --kind rollback-execution --party assistsupport --verdict PASS --cwd "$consumer_at_baseline"
 blockers
 
 step "5. both approvers sign GO for this target"
@@ -74,8 +74,8 @@ cutover handoff generate --out "$program/handoff.json" --at 2026-02-09T09:30:00Z
 as memorykernel-release-owner evidence add --kind handoff-payload --party memorykernel --file handoff.json
 repin_consumer v3.0.1 "$fixed_sha" service.v3
 as assistsupport-runtime-owner evidence repin --party assistsupport --repo "$consumer" --commit HEAD
-as memorykernel-release-owner evidence add --kind rollback-execution --party memorykernel --verdict PASS --cwd "$producer"
-as assistsupport-runtime-owner evidence add --kind rollback-execution --party assistsupport --verdict PASS --cwd "$consumer"
+as memorykernel-release-owner evidence add --kind rollback-execution --party memorykernel --verdict PASS --cwd "$producer_at_baseline"
+as assistsupport-runtime-owner evidence add --kind rollback-execution --party assistsupport --verdict PASS --cwd "$consumer_at_baseline"
 as memorykernel-release-owner verdict runtime-cutover GO
 as assistsupport-runtime-owner verdict runtime-cutover GO
 blockers

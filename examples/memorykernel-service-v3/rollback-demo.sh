@@ -54,8 +54,8 @@ cutover handoff generate --out "$program/handoff.json" --at 2026-02-09T09:02:00Z
 as 2026-02-09T09:02:00Z memorykernel-release-owner evidence add --kind handoff-payload --party memorykernel --file handoff.json
 repin_consumer v3.0.0 "$target_sha" service.v3
 as 2026-02-09T09:03:00Z assistsupport-runtime-owner evidence repin --party assistsupport --repo "$consumer" --commit HEAD
-as 2026-02-09T09:04:00Z memorykernel-release-owner evidence add --kind rollback-execution --party memorykernel --verdict PASS --cwd "$producer" 2>/dev/null
-as 2026-02-09T09:05:00Z assistsupport-runtime-owner evidence add --kind rollback-execution --party assistsupport --verdict PASS --cwd "$consumer" 2>/dev/null
+as 2026-02-09T09:04:00Z memorykernel-release-owner evidence add --kind rollback-execution --party memorykernel --verdict PASS --cwd "$producer_at_baseline" 2>/dev/null
+as 2026-02-09T09:05:00Z assistsupport-runtime-owner evidence add --kind rollback-execution --party assistsupport --verdict PASS --cwd "$consumer_at_baseline" 2>/dev/null
 as 2026-02-09T09:06:00Z memorykernel-release-owner verdict runtime-cutover GO --note "v3.0.0 verified; rollback proven"
 as 2026-02-09T09:07:00Z assistsupport-runtime-owner verdict runtime-cutover GO
 as 2026-02-10T08:00:00Z integration-program-owner phase start 8

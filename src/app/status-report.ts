@@ -2,6 +2,7 @@
  * `cutover status --json`, version 1: a documented contract (schemas/status.schema.json).
  * Add fields freely; rename or remove only with a new version.
  */
+import { decisionReason, pendingParties } from '../domain/decision-reason.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Blocker as EvaluatedBlocker, Evaluation, IncidentView } from '../domain/evaluate.js';
 import type { Deadline } from '../domain/incidents.js';
@@ -123,6 +124,8 @@ export const StatusReport = Type.Object(
         outcome: Type.Union([Type.Literal('GO'), Type.Literal('NO-GO')]),
         verdicts: Type.Record(Type.String(), Type.Union([Verdict, Type.Null()]), { description: 'latest verdict by party id' }),
         blockers: Type.Array(Type.String(), { description: 'gate ids that keep this decision from GO' }),
+        pending: Type.Array(Type.String(), { description: 'party ids with no verdict yet (their verdicts entry is null): pending, not a NO-GO vote' }),
+        reason: Type.String({ description: 'why the outcome, e.g. "waiting for assistsupport; gates unmet: runtime-evidence"' }),
       }),
     ),
     phases: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), status: PhaseStatus, reason: Type.String() })),
@@ -177,6 +180,8 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
         ]),
       ),
       blockers: d.blockers.map((b) => b.gate),
+      pending: pendingParties(d),
+      reason: decisionReason(d),
     })),
     phases: ev.phases.map((p) => ({ id: p.id, title: p.title, status: p.status, reason: p.reason })),
     nextPhase: ev.nextPhase,

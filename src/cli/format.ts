@@ -1,5 +1,6 @@
 /** Human-readable output. Plain text, no colour: it ends up in CI logs and terminals alike. */
 import { deadlineReport } from '../app/status-report.js';
+import { decisionReason } from '../domain/decision-reason.js';
 import type { Blocker, Evaluation, IncidentView } from '../domain/evaluate.js';
 import { deadlineText } from '../render/deadline.js';
 import type { LedgerEvent } from '../domain/events.js';
@@ -37,9 +38,10 @@ export function formatStatus(ev: Evaluation): string {
   const dWidth = Math.max(...ev.decisions.map((d) => d.id.length)) + 2;
   for (const d of ev.decisions) {
     const verdicts = Object.entries(d.verdicts)
-      .map(([party, v]) => `${party} ${v === null ? '—' : v.verdict}${v?.stale ? ' (stale)' : ''}`)
+      .map(([party, v]) => `${party} ${v === null ? 'pending' : v.verdict}${v?.stale ? ' (stale)' : ''}`)
       .join(' · ');
     out.push(`  ${pad(d.id, dWidth)}${pad(d.outcome, 7)}${verdicts}`);
+    out.push(`  ${pad('', dWidth)}${d.outcome === 'GO' ? '' : 'because: '}${decisionReason(d)}`);
   }
   out.push('', 'Phases');
   const pWidth = Math.max(...ev.phases.map((p) => p.title.length)) + 2;
@@ -50,6 +52,9 @@ export function formatStatus(ev: Evaluation): string {
   const targetState = (t: NonNullable<Evaluation['target']>) => (rolledBack ? `ROLLED BACK by ${rolledBack.incident} at seq ${rolledBack.seq}` : verified(t));
   out.push(`Target:   ${ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq}, ${targetState(ev.target)})`}`);
   out.push(`Baseline: ${ev.baseline === null ? 'none recorded' : `${describeTarget(ev.baseline)} ${contracts(ev.baseline.contracts)}`}`);
+  if (ev.rollbackTarget !== null && (ev.baseline === null || ev.rollbackTarget.sha !== ev.baseline.sha)) {
+    out.push(`Rollback: ${describeTarget(ev.rollbackTarget)} ${contracts(ev.rollbackTarget.contracts)} (the last approved baseline: where a rollback goes)`);
+  }
   if (ev.window !== null) out.push(`Window:   ${ev.window.approved ? 'approved' : 'not approved'} (${ev.window.decision})`);
   if (ev.evidence.length > 0) {
     out.push('', 'Evidence (latest per party, kind and target)');

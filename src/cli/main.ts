@@ -2,6 +2,7 @@
  * The CLI entry: parse argv, run one command, map any error to its documented exit code.
  * Command modules load lazily so `cutover status` pays only for what it uses.
  */
+import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { CutoverError } from '../errors.js';
 import { formatError } from './format.js';
@@ -17,6 +18,7 @@ export function defaultHandlers(io: CliIo): Handlers {
   return {
     init: async (o) => (await import('./commands/init.js')).init(o, io),
     keysGenerate: async (o) => (await import('./commands/keys.js')).keysGenerate(o, io),
+    keysShow: async (o) => (await import('./commands/keys.js')).keysShow(o, io),
     programDefine: async (o) => (await recording()).programDefine(o, io),
     programAmend: async (o) => (await recording()).programAmend(o, io),
     status: async (o) => (await import('./commands/status.js')).status(o, io),
@@ -62,6 +64,7 @@ export async function main(argv: readonly string[], given: CliIo, handlers: Hand
   const cli = buildCli(handlers, io, (c) => {
     code = c;
   });
+  cli.version(packageVersion(), '-V, --version', 'print the version of cutover');
   try {
     await cli.parseAsync([...argv], { from: 'user' });
     return code;
@@ -74,4 +77,9 @@ export async function main(argv: readonly string[], given: CliIo, handlers: Hand
     io.stderr(formatError(reported));
     return reported instanceof CutoverError ? EXIT_BY_KIND[reported.kind] : EXIT.internal;
   }
+}
+
+/** The version in package.json: two folders up from src/cli, dist/cli and dist/bundle alike. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

@@ -32,6 +32,11 @@ export interface KeysGenerateOptions extends DirOptions {
   readonly out?: string;
 }
 
+export interface KeysShowOptions extends DirOptions {
+  readonly role: string;
+  readonly key?: string;
+}
+
 export interface StatusOptions extends ReadOptions {
   /** Evaluate at this time instead of now. */
   readonly at?: string;
@@ -94,7 +99,7 @@ export type TargetPublishOptions = RecordingOptions & {
   /** The producer's git repository to verify the pair in. */
   readonly repo?: string;
 };
-export type TargetVerifyOptions = RecordingOptions & { readonly repo: string };
+export type TargetVerifyOptions = RecordingOptions & { readonly repo?: string };
 export interface TargetCheckOptions {
   readonly repo: string;
   readonly tag: string;
@@ -110,7 +115,7 @@ export type EvidenceAddOptions = RecordingOptions & {
   readonly suite?: string;
   readonly cwd?: string;
 };
-export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo: string; readonly commit: string; readonly summary?: string };
+export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string };
 export type EvidenceRunOptions = RecordingOptions & { readonly party: string; readonly suite?: string; readonly cwd?: string; readonly summary?: string };
 export type EvidenceCheckOptions = ReadOptions;
 export interface HandoffGenerateOptions extends DirOptions {

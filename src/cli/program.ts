@@ -10,6 +10,7 @@ import type { AuditOptions } from './commands/audit.js';
 export interface Handlers {
   init(o: O.InitOptions): Promise<number>;
   keysGenerate(o: O.KeysGenerateOptions): Promise<number>;
+  keysShow(o: O.KeysShowOptions): Promise<number>;
   programDefine(o: O.RecordingOptions): Promise<number>;
   programAmend(o: O.AmendOptions): Promise<number>;
   status(o: O.StatusOptions): Promise<number>;
@@ -109,6 +110,12 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .requiredOption('--role <role>', 'the role id the key will sign for')
     .option('--out <file>', 'where to write the private key (default: the default key location for the role)')
     .action((o) => run(handlers.keysGenerate({ dir: dir(), role: o.role, ...opt('out', o.out) })));
+  keys
+    .command('show')
+    .description("print the public key of a role's existing key (found as when signing: --key, $CUTOVER_KEY_<ROLE>, the default key location)")
+    .requiredOption('--role <role>', 'the role id')
+    .option('--key <file>', 'the private key file')
+    .action((o) => run(handlers.keysShow({ dir: dir(), role: o.role, ...opt('key', o.key) })));
 
   const program = cli.command('program').description('the program definition anchored in the ledger');
   recording(program.command('define').description('record cutover.yaml as the program definition (the first event)')).action((o) =>
@@ -149,14 +156,14 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .requiredOption('--tag <tag>', 'release tag')
     .requiredOption('--sha <sha>', 'full 40-hex commit SHA the tag points at')
     .option('--contract <name=version>', 'a contract version, e.g. service=service.v3 (repeatable)', collect, [])
-    .option('--repo <path>', "the producer's git repository: the pair is verified there first (without it the target is published unverified)")
+    .option('--repo <path>', "the producer's git repository: the pair is verified there first (default: the producer's checkout: in cutover.yaml; without any, the target is published unverified)")
     .option('--baseline', 'record the target currently in production instead of the candidate', false)
     .action((o) =>
       run(handlers.targetPublish({ ...rec(o), tag: o.tag, sha: o.sha, contract: o.contract, baseline: o.baseline, ...opt('repo', o.repo) })),
     );
   recording(target.command('verify').description('check the published target again in the producer\'s repository (a moved or re-created tag is caught)'))
-    .requiredOption('--repo <path>', "the producer's git repository (a checkout or a bare repository)")
-    .action((o) => run(handlers.targetVerify({ ...rec(o), repo: o.repo })));
+    .option('--repo <path>', "the producer's git repository, a checkout or a bare one (default: the producer's checkout: in cutover.yaml)")
+    .action((o) => run(handlers.targetVerify({ ...rec(o), ...opt('repo', o.repo) })));
   target
     .command('check')
     .description('is this tag + SHA pair real? no program needed: exit 0 yes, 1 no (with what the tag really points at)')
@@ -175,7 +182,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--file <path>', 'handoff-payload, artifact: the file (inside the program directory); its sha256 is recorded')
     .addOption(new Option('--verdict <verdict>', 'rollback-drill: READY or FAIL; rollback-execution: PASS or FAIL').choices(['READY', 'PASS', 'FAIL']))
     .option('--suite <id>', "rollback-*: the party's suite that proves the restored baseline (default: its first)")
-    .option('--cwd <dir>', 'rollback-*: where to run the suite (default: the current directory)')
+    .option('--cwd <dir>', "rollback-*: where to run the suite: a checkout at the rollback target (default: the party's checkout: in cutover.yaml, else the current directory)")
     .option('--summary <text>', 'what the evidence shows (default: derived from it)')
     .action((o) =>
       run(
@@ -193,14 +200,14 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     );
   recording(evidence.command('repin').description("record a consumer's atomic repin: one commit changing every pin-set file to the current target"))
     .requiredOption('--party <party>', 'the consumer party')
-    .requiredOption('--repo <path>', "the consumer's git repository")
-    .requiredOption('--commit <rev>', 'the repin commit')
+    .option('--repo <path>', "the consumer's git repository (default: its checkout: in cutover.yaml)")
+    .option('--commit <rev>', 'the repin commit', 'HEAD')
     .option('--summary <text>', 'what the evidence shows (default: derived from it)')
-    .action((o) => run(handlers.evidenceRepin({ ...rec(o), party: o.party, repo: o.repo, commit: o.commit, ...opt('summary', o.summary) })));
+    .action((o) => run(handlers.evidenceRepin({ ...rec(o), party: o.party, ...opt('repo', o.repo), commit: o.commit, ...opt('summary', o.summary) })));
   recording(evidence.command('run').description("run one of a party's verification suites and record the run, passed or failed"))
     .requiredOption('--party <party>', 'the party whose suite runs')
     .option('--suite <id>', 'suite id (default: the party\'s first suite)')
-    .option('--cwd <dir>', 'where to run it (default: the current directory)')
+    .option('--cwd <dir>', "where to run it (default: the party's checkout: in cutover.yaml, else the current directory)")
     .option('--summary <text>', 'what the evidence shows (default: derived from it)')
     .action((o) => run(handlers.evidenceRun({ ...rec(o), party: o.party, ...opt('suite', o.suite), ...opt('cwd', o.cwd), ...opt('summary', o.summary) })));
   evidence

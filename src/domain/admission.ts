@@ -126,7 +126,7 @@ function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
       return { kind: d.kind, run: d.run };
     case 'rollback-drill':
     case 'rollback-execution':
-      return { kind: d.kind, verdict: d.verdict, run: d.run };
+      return { kind: d.kind, verdict: d.verdict, run: d.run, recorded: true };
     case 'artifact':
       return { kind: d.kind, file: d.file, sha256: d.sha256, bytes: d.bytes };
     default:

@@ -23,6 +23,7 @@ import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from '.
 import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
 import { checkRecordedRepin, checkRepin, type RepinFacts } from './pins.js';
 import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
+import { rollbackEvidenceRefusal, type CheckoutFacts } from './rollback-checkout.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
 
 interface CommandBase {
@@ -108,7 +109,8 @@ export type EvidenceInput =
   | { readonly kind: 'repin'; readonly facts: RepinFacts }
   | { readonly kind: 'repin'; readonly recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[] } }
   | { readonly kind: 'verification-run'; readonly run: RunData }
-  | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData }
+  | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly checkout: CheckoutFacts }
+  | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly recorded: true }
   | { readonly kind: 'artifact'; readonly file: string; readonly sha256: string; readonly bytes: number };
 
 export type Decided = { readonly ok: true; readonly events: readonly EventDraft[] } | { readonly ok: false; readonly error: CutoverError };
@@ -544,13 +546,18 @@ function evidenceData(
     case 'rollback-execution': {
       const allowed = input.kind === 'rollback-drill' ? ['READY', 'FAIL'] : ['PASS', 'FAIL'];
       if (!allowed.includes(input.verdict)) return invalid(`a ${input.kind} verdict is ${allowed.join(' or ')}, not ${input.verdict}`);
-      if (state.rollbackTarget === null) {
-        return invalid('there is no rollback target: no baseline has been recorded', ['record it: cutover target publish --baseline --tag <tag> --sha <sha> --repo <producer repo>']);
+      // As recorded, the run's commit is all there is: it proves a producer's checkout; a consumer's
+      // pin files at it are the signer's word (verify --recheck reads them again).
+      const checkout = 'checkout' in input ? input.checkout : party.kind === 'producer' ? { path: 'the recorded run', commit: input.run.head, files: {} } : null;
+      const refused = checkout === null ? (state.rollbackTarget === null ? rollbackEvidenceRefusal(state, party, input.kind, { path: '', commit: null, files: {} }) : null) : rollbackEvidenceRefusal(state, party, input.kind, checkout);
+      if (refused !== null) return { error: refused };
+      if (checkout !== null && input.run.head !== checkout.commit) {
+        return { error: new EvidenceRejectedError(`${about}: the checkout moved while the suite ran`, [`${checkout.path} was at ${checkout.commit} before the run and at ${input.run.head} after it`]) };
       }
       if (!input.run.passed && input.verdict !== 'FAIL') {
         return { error: new EvidenceRejectedError(`${about}: the verdict ${input.verdict} needs a passing run`, [runSummary(input.run)]) };
       }
-      const rollbackTarget = { tag: state.rollbackTarget.tag, sha: state.rollbackTarget.sha };
+      const rollbackTarget = { tag: state.rollbackTarget!.tag, sha: state.rollbackTarget!.sha };
       const result = input.verdict !== 'FAIL' && input.run.passed ? 'pass' : 'fail';
       return { ...common, kind: input.kind, result, summary: summary ?? `${input.kind} to ${rollbackTarget.tag}: ${input.verdict}`, rollbackTarget, run: input.run, verdict: input.verdict };
     }

@@ -2,6 +2,7 @@
  * Everything a record or `status` shows is derived here from state and `now`: gate results,
  * blockers, decision outcomes, phase statuses and reasons, the cutover window. Pure.
  */
+import { checkoutFlag, evidenceCommand } from './clearing.js';
 import type {
   DecisionDefinition,
   EvidenceRequirementDefinition,
@@ -229,18 +230,18 @@ export function evaluateGate(
       const target = state.target;
       if (target === null) {
         details.push('no runtime target (release tag + commit SHA + contract versions) has been published');
-        clear.push(`cutover target publish --tag <tag> --sha <40-hex sha> --contract <name>=<version> --repo <producer repo> --as ${producer ? asRole(def, producer.id, 'approver', 'automation') : '<producer role>'}`);
+        clear.push(`cutover target publish --tag <tag> --sha <40-hex sha> --contract <name>=<version>${producer ? checkoutFlag(def, producer.id, '--repo') : ' --repo <producer repo>'} --as ${producer ? asRole(def, producer.id, 'approver', 'automation') : '<producer role>'}`);
       } else if (target.rolledBack !== null) {
         const r = target.rolledBack;
         details.push(`target ${describeTarget(target)} was rolled back by incident ${r.incident} (seq ${r.seq}, ${r.at}); a fixed release needs a new target`);
-        clear.push(`cutover target publish --tag <new tag> --sha <40-hex sha> --contract <name>=<version> --repo <producer repo> --as ${producer ? asRole(def, producer.id, 'approver', 'automation') : '<producer role>'}`);
+        clear.push(`cutover target publish --tag <new tag> --sha <40-hex sha> --contract <name>=<version>${producer ? checkoutFlag(def, producer.id, '--repo') : ' --repo <producer repo>'} --as ${producer ? asRole(def, producer.id, 'approver', 'automation') : '<producer role>'}`);
       } else if (!target.verified) {
         details.push(
           target.checkedSeq === null
             ? `target ${describeTarget(target)} is published (seq ${target.seq}) but was never verified against the producer's repository`
             : `the latest check of target ${describeTarget(target)} (seq ${target.checkedSeq}) failed: ${target.problems.join('; ')}`,
         );
-        clear.push(`cutover target verify --repo <producer repo> --as ${producer ? asRole(def, producer.id, 'automation', 'approver') : '<role>'}`);
+        clear.push(`cutover target verify${producer ? checkoutFlag(def, producer.id, '--repo') : ' --repo <producer repo>'} --as ${producer ? asRole(def, producer.id, 'automation', 'approver') : '<role>'}`);
       }
       if (details.length > 0 && producer !== undefined) waitingOn.add(producer.id);
       break;
@@ -275,18 +276,23 @@ export function evaluateGate(
           missing.push(owing.length > 1 ? `${req.label} (${partyName(def, party)})` : req.label);
           waitingOn.add(party);
           details.push(`${partyName(def, party)}: ${problem}`);
-          clear.push(`${evidenceCommand(req.kind, party)} --as ${asRole(def, party, 'automation', 'approver')}`);
+          clear.push(`${evidenceCommand(def, req.kind, party, targetRef(state.rollbackTarget))} --as ${asRole(def, party, 'automation', 'approver')}`);
         }
       }
       break;
     }
     case 'rollback-evidence': {
+      if (state.rollbackTarget === null) {
+        const producer = def.parties.find((p) => p.kind === 'producer');
+        details.push('no baseline is recorded: rollback evidence proves the baseline (the rollback target), so it cannot be recorded before it');
+        clear.push(`cutover target publish --baseline --tag <tag> --sha <40-hex sha> --contract <name>=<version>${producer ? `${checkoutFlag(def, producer.id, '--repo')} --as ${asRole(def, producer.id, 'approver', 'automation')}` : ' --as <producer role>'}`);
+      }
       for (const party of def.parties) {
         const problem = evidenceProblem(state, party.id, gate.evidence, current);
         if (problem === null) continue;
         waitingOn.add(party.id);
         details.push(`${party.name}: ${problem}`);
-        clear.push(`${evidenceCommand(gate.evidence, party.id)} --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
+        clear.push(`${evidenceCommand(def, gate.evidence, party.id, targetRef(state.rollbackTarget))} --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
       }
       break;
     }
@@ -344,24 +350,6 @@ function assertNeverGate(gate: never): never {
 function partiesOwing(req: EvidenceRequirementDefinition, def: ProgramDefinition): string[] {
   if ('party' in req) return [req.party];
   return def.parties.filter((p) => req.parties === 'all' || (req.parties === 'consumers' ? p.kind === 'consumer' : p.kind === 'producer')).map((p) => p.id);
-}
-
-/** The command that collects evidence of a kind. */
-function evidenceCommand(kind: string, party: string): string {
-  switch (kind) {
-    case 'repin':
-      return `cutover evidence repin --party ${party} --repo <consumer repo> --commit <repin commit>`;
-    case 'verification-run':
-      return `cutover evidence run --party ${party} --suite <suite>`;
-    case 'handoff-payload':
-      return `cutover handoff generate --out handoff.json && cutover evidence add --kind handoff-payload --party ${party} --file handoff.json`;
-    case 'rollback-drill':
-      return `cutover evidence add --kind rollback-drill --party ${party} --verdict READY --suite <suite>`;
-    case 'rollback-execution':
-      return `cutover evidence add --kind rollback-execution --party ${party} --verdict PASS --suite <suite>`;
-    default:
-      return `cutover evidence add --kind ${kind} --party ${party} --file <path>`;
-  }
 }
 
 /** Why a party's evidence of a kind does not count for the current target, or null when it does. */

@@ -69,6 +69,11 @@ export function checkRecordedRepin(party: PartyDefinition, recorded: { readonly 
   return { problems, files: pinned.flatMap((path) => recorded.files.filter((f) => f.path === path).slice(0, 1)) };
 }
 
+/** What in the pin set at `commit` does not name `target` (empty: every pin names it). */
+export function pinProblems(pins: readonly PinDefinition[], target: TargetDefinition, commit: string, files: RepinFacts['files']): string[] {
+  return pins.flatMap((pin) => checkPin(pin, target, { commit, changed: [], files }));
+}
+
 function checkPin(pin: PinDefinition, target: TargetDefinition, facts: RepinFacts): string[] {
   const file = facts.files[pin.file];
   if (file == null) return [`${pin.file} does not exist at commit ${facts.commit}`];

@@ -10,7 +10,8 @@ import { pinSetPaths, type FileAtCommit, type RepinFacts } from '../domain/pins.
 import type { PublishedTarget } from '../domain/state.js';
 import { invalidInput } from '../errors.js';
 import type { PartyDefinition } from '../program/schema.js';
-import { blobAt, checkTarget, commitInfo, fileAt, headCommit, openRepo, recheckTarget, type TargetCheck } from './git.js';
+import type { CheckoutFacts } from '../domain/rollback-checkout.js';
+import { blobAt, checkTarget, commitInfo, fileAt, headCommit, openRepo, recheckTarget, type GitRepo, type TargetCheck } from './git.js';
 import type { ProgressSink } from './progress.js';
 import { runSuite } from './runner.js';
 
@@ -39,13 +40,25 @@ export async function recheckTargetInRepo(repoPath: string, target: PublishedTar
 export async function collectRepin(repoPath: string, rev: string, party: PartyDefinition): Promise<RepinFacts> {
   const repo = await openRepo(repoPath, '--repo');
   const commit = await commitInfo(repo, rev, '--commit');
+  return { commit: commit.sha, changed: commit.files.map((f) => f.path), files: await pinFilesAt(repo, commit.sha, party) };
+}
+
+/** Every file of the party's pin set as it is at `commit` (null: absent there). */
+async function pinFilesAt(repo: GitRepo, commit: string, party: PartyDefinition): Promise<Record<string, FileAtCommit | null>> {
   const files: Record<string, FileAtCommit | null> = {};
   for (const path of pinSetPaths(party.pins ?? [])) {
-    const bytes = await fileAt(repo, commit.sha, path);
-    const blob = bytes === null ? null : await blobAt(repo, commit.sha, path);
+    const bytes = await fileAt(repo, commit, path);
+    const blob = bytes === null ? null : await blobAt(repo, commit, path);
     files[path] = bytes === null || blob === null ? null : { blob, text: bytes.toString('utf8'), sha256: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
   }
-  return { commit: commit.sha, changed: commit.files.map((f) => f.path), files };
+  return files;
+}
+
+/** Where a suite is about to run: the commit checked out in `cwd` and the party's pin set there. */
+export async function collectCheckout(cwd: string, party: PartyDefinition): Promise<CheckoutFacts> {
+  const repo = await openRepo(cwd, '--cwd').catch(() => null);
+  const commit = repo === null ? null : await headCommit(repo);
+  return { path: cwd, commit, files: repo === null || commit === null ? {} : await pinFilesAt(repo, commit, party) };
 }
 
 export interface RunSuiteOptions {

@@ -79,6 +79,9 @@ export const Party = Type.Object(
     name: Text('display name, e.g. MemoryKernel'),
     kind: PartyKind,
     repo: Text('the repository this party keeps its records in, e.g. MemoryKernel'),
+    checkout: Type.Optional(
+      Text("where this party's git checkout is, relative to the program folder, e.g. ../MemoryKernel: the default for --repo and --cwd (CUTOVER_CHECKOUT_<PARTY> overrides it)"),
+    ),
     pins: Type.Optional(Type.Array(Pin, { minItems: 1, description: 'a consumer: the files an atomic repin must change, and what each must say' })),
     suites: Type.Optional(Type.Array(Suite, { description: 'verification suites this party runs (cutover evidence run)' })),
     handoff: Type.Optional(Handoff),

@@ -30,6 +30,7 @@ export function standardTemplate(o: TemplateOptions): string {
     name: ${c.name}
     kind: consumer
     repo: ${c.name}
+    # checkout: ../${c.name}   # its git checkout, relative to this folder: the default for --repo and --cwd
     # The pin set: one repin commit must change all of these, each naming the current target
     # (cutover evidence repin --party ${c.id} --repo <repo> --commit <sha>).
     pins:
@@ -94,6 +95,7 @@ parties:
     name: ${o.producer}
     kind: producer
     repo: ${o.producer}
+    # checkout: ../${o.producer}   # its git checkout, relative to this folder: the default for --repo and --cwd
     # What the release handoff payload says (cutover handoff generate / verify).
     handoff:
       error_codes: [INVALID_REQUEST, NOT_FOUND, CONFLICT, RATE_LIMITED, INTERNAL]

@@ -226,14 +226,52 @@ describe('verification runs and rollback evidence', () => {
     const noBaseline = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-execution', '--party', 'memorykernel', '--verdict', 'PASS', '--cwd', w.producer.dir, ...as(PRODUCER, next())]);
     expect(noBaseline.code).toBe(2);
     expect(noBaseline.stderr).toContain('there is no rollback target');
-    cutover(['-C', w.program, 'target', 'publish', '--baseline', '--tag', 'v2.9.0', '--sha', w.baseline, '--repo', w.producer.dir, ...as(PRODUCER, next())]);
-    for (const [party, role, repo] of [['memorykernel', PRODUCER, w.producer.dir], ['assistsupport', CONSUMER, w.consumer.dir]] as const) {
+    expect(noBaseline.stderr).toContain('cutover target publish --baseline');
+    expect(noBaseline.stderr).not.toContain('contract-tests'); // refused before the suite ran
+    cutover(['-C', w.program, 'target', 'publish', '--baseline', '--tag', 'v2.9.0', '--sha', w.baseline, '--contract', 'service=service.v2', '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+    const producerAtBaseline = worktreeAt(w.producer, w.baseline);
+    const consumerAtBaseline = worktreeAt(w.consumer, w.consumer.rev('HEAD'));
+    for (const [party, role, repo] of [['memorykernel', PRODUCER, producerAtBaseline], ['assistsupport', CONSUMER, consumerAtBaseline]] as const) {
       const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-execution', '--party', party, '--verdict', 'PASS', '--cwd', repo, ...as(role, next())]);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
     }
     expect(status(w).blockers.map((b) => b.gate)).not.toContain('rollback-evidence');
   });
+
+  it("a producer's rollback execution at the wrong commit is refused, naming both commits; nothing recorded, the suite not run", () => {
+    const w = world();
+    cutover(['-C', w.program, 'target', 'publish', '--baseline', '--tag', 'v2.9.0', '--sha', w.baseline, '--contract', 'service=service.v2', '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+    publish(w);
+    w.producer.git('checkout', '-q', 'main'); // at v3.0.0, after the rollback target
+    const before = ledgerOf(w.program);
+    const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-execution', '--party', 'memorykernel', '--verdict', 'PASS', '--cwd', w.producer.dir, ...as(PRODUCER, next())]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`rollback-execution evidence from memorykernel must run at the rollback target's commit ${w.baseline}`);
+    expect(run.stderr).toContain(`is at commit ${w.target}, not at the rollback target v2.9.0 @ ${w.baseline}`);
+    expect(run.stderr).not.toContain('contract-tests');
+    expect(ledgerOf(w.program)).toBe(before);
+  });
+
+  it("a consumer's rollback drill where the pin set names another target is refused, naming the pin; nothing recorded", () => {
+    const w = world();
+    cutover(['-C', w.program, 'target', 'publish', '--baseline', '--tag', 'v2.9.0', '--sha', w.baseline, '--contract', 'service=service.v2', '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+    publish(w);
+    const repin = w.consumer.commit(pinFiles('v3.0.0', w.target, 'service.v3'));
+    const before = ledgerOf(w.program);
+    const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-drill', '--party', 'assistsupport', '--verdict', 'READY', '--cwd', w.consumer.dir, ...as(CONSUMER, next())]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('rollback-drill evidence from assistsupport must run where its pin set names the rollback target v2.9.0');
+    expect(run.stderr).toContain(`(commit ${repin}): config/memorykernel-runtime-target.json /release_tag is "v3.0.0", expected the target's tag "v2.9.0"`);
+    expect(ledgerOf(w.program)).toBe(before);
+  });
 });
+
+/** A second checkout of `repo` at `commit` (git worktree), where a rollback suite runs. */
+function worktreeAt(repo: GitFixture, commit: string): string {
+  const dir = join(repo.root, `at-${commit.slice(0, 7)}`);
+  repo.git('worktree', 'add', '-q', '--detach', dir, commit);
+  return dir;
+}
 
 describe('artifacts', () => {
   it('are hashed, confined to the program folder, and re-checked: a changed or vanished file is named', () => {

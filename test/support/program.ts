@@ -170,8 +170,13 @@ export class Scenario {
         return { kind, run: run(result === 'pass') };
       case 'rollback-drill':
       case 'rollback-execution':
+      {
         if (this.state.rollbackTarget === null) this.publishBaseline();
-        return { kind, verdict: result === 'fail' ? 'FAIL' : kind === 'rollback-drill' ? 'READY' : 'PASS', run: run(result === 'pass') };
+        // Run where rollback evidence counts: the producer at the rollback target, the consumer pinned to it.
+        const rollbackTarget = this.state.rollbackTarget!;
+        const checkout = { path: '/ci/checkout', commit: rollbackTarget.sha, files: repinFacts(rollbackTarget).files };
+        return { kind, verdict: result === 'fail' ? 'FAIL' : kind === 'rollback-drill' ? 'READY' : 'PASS', run: { ...run(result === 'pass'), head: rollbackTarget.sha }, checkout };
+      }
       default:
         return { kind: 'artifact', file: 'evidence/artifact.bin', sha256: DIGEST, bytes: 1 };
     }

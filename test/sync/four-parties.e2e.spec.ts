@@ -8,11 +8,11 @@ import { gitFixture, type GitFixture } from '../support/git.js';
 
 const CONSUMERS = ['Shopfront', 'Billing', 'Search'];
 
-function pinFiles(tag: string, sha: string): Record<string, string> {
+function pinFiles(tag: string, sha: string, api = 'api.v2'): Record<string, string> {
   const manifest = JSON.stringify({ release: tag }) + '\n';
   return {
     'vendor/ledgerly/manifest.json': manifest,
-    'config/ledgerly-runtime-target.json': JSON.stringify({ release_tag: tag, commit_sha: sha, expected_api_contract_version: 'api.v2', manifest_sha256: createHash('sha256').update(manifest).digest('hex') }),
+    'config/ledgerly-runtime-target.json': JSON.stringify({ release_tag: tag, commit_sha: sha, expected_api_contract_version: api, manifest_sha256: createHash('sha256').update(manifest).digest('hex') }),
     'docs/RUNTIME_PIN.md': `Pinned: ${tag} ${sha}\n`,
   };
 }
@@ -58,18 +58,25 @@ it('a four-party program: every consumer repins and says GO, status names who ea
   expect(evidenceGate.missing).toEqual(CONSUMERS.map((c) => `consumer atomic repin evidence against the same runtime target (${c})`));
 
   const repos: Record<string, GitFixture> = {};
+  const pinnedToBaseline: Record<string, string> = {};
   for (const name of CONSUMERS) {
     const id = name.toLowerCase();
     const repo = (repos[id] = gitFixture());
-    repo.commit({ 'ci/integration-tests.sh': 'echo integration ok\n' });
+    pinnedToBaseline[id] = repo.commit({ 'ci/integration-tests.sh': 'echo integration ok\n', ...pinFiles('v2.0.0', sha, 'api.v1') });
     const commit = repo.commit(pinFiles('v3.0.0', target));
     ok(['evidence', 'repin', '--party', id, '--repo', repo.dir, '--commit', commit, ...as(`${id}-runtime-owner`)]);
   }
   expect(status().blockers.map((b) => b.gate)).not.toContain('runtime-evidence');
 
-  ok(['evidence', 'add', '--kind', 'rollback-execution', '--party', 'ledgerly', '--verdict', 'PASS', '--cwd', producer.dir, ...as('ledgerly-release-owner')]);
+  // Rollback evidence runs at the rollback target v2.0.0: the producer's checkout of it, each consumer's pinned to it.
+  const at = (repo: GitFixture, commit: string) => {
+    const dir = join(repo.root, 'at-baseline');
+    repo.git('worktree', 'add', '-q', '--detach', dir, commit);
+    return dir;
+  };
+  ok(['evidence', 'add', '--kind', 'rollback-execution', '--party', 'ledgerly', '--verdict', 'PASS', '--cwd', at(producer, sha), ...as('ledgerly-release-owner')]);
   for (const id of Object.keys(repos)) {
-    ok(['evidence', 'add', '--kind', 'rollback-execution', '--party', id, '--verdict', 'PASS', '--cwd', repos[id]!.dir, ...as(`${id}-runtime-owner`)]);
+    ok(['evidence', 'add', '--kind', 'rollback-execution', '--party', id, '--verdict', 'PASS', '--cwd', at(repos[id]!, pinnedToBaseline[id]!), ...as(`${id}-runtime-owner`)]);
   }
   for (const role of ['ledgerly-release-owner', 'shopfront-runtime-owner', 'billing-runtime-owner']) ok(['verdict', 'runtime-cutover', 'GO', ...as(role)]);
 

@@ -2,12 +2,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { defaultKeyPath } from '../../app/keyring.js';
+import { defaultKeyPath, findSigner } from '../../app/keyring.js';
 import { invalidInput } from '../../errors.js';
 import { generateKeyPair } from '../../ledger/keys.js';
 import { DEFINITION_FILE, loadDefinition } from '../../program/load.js';
 import { EXIT, type CliIo } from '../io.js';
-import type { KeysGenerateOptions } from '../options.js';
+import type { KeysGenerateOptions, KeysShowOptions } from '../options.js';
 import { resolveDir } from './context.js';
 
 export async function keysGenerate(o: KeysGenerateOptions, io: CliIo): Promise<number> {
@@ -46,4 +46,19 @@ function gitRoot(dir: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** `keys show`: the public key of a role's existing key (found as when signing), to paste into cutover.yaml. */
+export async function keysShow(o: KeysShowOptions, io: CliIo): Promise<number> {
+  const dir = resolveDir(o.dir, io);
+  const { definition, file } = await loadDefinition(join(dir, DEFINITION_FILE));
+  const role = definition.roles.find((r) => r.id === o.role);
+  if (role === undefined) {
+    throw invalidInput({ source: '--role', field: '', expected: `a role of ${file}: ${definition.roles.map((r) => r.id).join(', ')}`, found: JSON.stringify(o.role) });
+  }
+  const { signer, from } = await findSigner(definition.program.id, o.role, { env: io.env, ...(o.key === undefined ? {} : { keyFile: resolve(io.cwd, o.key) }) });
+  const listed = role.keys.includes(signer.publicKey);
+  io.stderr(`the key for ${o.role} from ${from}${listed ? ' is one of its keys in cutover.yaml' : ` is not in roles[id=${o.role}].keys of cutover.yaml yet`}\n`);
+  io.stdout(`${signer.publicKey}\n`);
+  return EXIT.ok;
 }

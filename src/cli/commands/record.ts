@@ -1,12 +1,14 @@
 /** The commands that record an event: options → domain command → signed, appended event. */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { findCheckout, requireCheckout, type CheckoutContext } from '../../app/checkout.js';
 import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
-import { checkTargetInRepo, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
+import { rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
+import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
 import { progressFor } from '../../evidence/progress.js';
 import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
@@ -69,10 +71,11 @@ export function verdict(o: O.VerdictOptions, io: CliIo): Promise<number> {
 }
 
 export function targetPublish(o: O.TargetPublishOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, async () => {
+  return recordCommand(o, io, async (ws) => {
     const target = { tag: parseText('--tag', o.tag), sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) };
-    const check = o.repo === undefined ? null : await checkTargetInRepo(resolve(io.cwd, o.repo), target.tag, target.sha);
-    if (o.repo === undefined && !o.baseline) io.stderr('cutover: warning: published without --repo: the target is not verified, and the target gate stays unmet until cutover target verify\n');
+    const repo = findCheckout(checkoutContext(ws, io), producerOf(ws, o.as), o.repo);
+    const check = repo === null ? null : await checkTargetInRepo(repo, target.tag, target.sha);
+    if (repo === null && !o.baseline) io.stderr('cutover: warning: published without --repo: the target is not verified, and the target gate stays unmet until cutover target verify\n');
     return { type: 'publish-target', target, as: o.baseline ? 'baseline' : 'candidate', check };
   });
 }
@@ -81,7 +84,7 @@ export function targetVerify(o: O.TargetVerifyOptions, io: CliIo): Promise<numbe
   return recordCommand(o, io, async (ws) => {
     const target = ws.state.target;
     if (target === null) throw new InvalidTransitionError('no runtime target has been published to verify');
-    return { type: 'verify-target', check: await recheckTargetInRepo(resolve(io.cwd, o.repo), target) };
+    return { type: 'verify-target', check: await recheckTargetInRepo(requireCheckout(checkoutContext(ws, io), producerOf(ws, o.as), '--repo', o.repo), target) };
   }, (events) => (events.some((e) => e.type === 'target.verified' && !e.data.ok) ? EXIT.noGo : EXIT.ok));
 }
 
@@ -105,8 +108,13 @@ export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number>
       case 'rollback-drill':
       case 'rollback-execution': {
         const verdict = required('--verdict', o.verdict, o.kind) as 'READY' | 'PASS' | 'FAIL';
-        const run = await collectRun(party, o.suite, runOptions(o.cwd, io));
-        return { ...base, evidence: { kind: o.kind, verdict, run } };
+        // The baseline and the checkout are checked before the suite runs, not after.
+        const options = runOptions(ws, party.id, o.cwd, io);
+        const checkout = await collectCheckout(options.cwd, party);
+        const refused = rollbackEvidenceRefusal(ws.state, party, o.kind, checkout);
+        if (refused !== null) throw refused;
+        const run = await collectRun(party, o.suite, options);
+        return { ...base, evidence: { kind: o.kind, verdict, run, checkout } };
       }
       default:
         throw invalidInput({ source: '--kind', field: '', expected: 'handoff-payload, rollback-drill, rollback-execution or artifact (repins and runs: cutover evidence repin / run)', found: JSON.stringify(o.kind) });
@@ -117,7 +125,7 @@ export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number>
 export function evidenceRepin(o: O.EvidenceRepinOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const party = partyOf(ws, o.party);
-    const facts = await collectRepin(resolve(io.cwd, o.repo), o.commit, party);
+    const facts = await collectRepin(requireCheckout(checkoutContext(ws, io), party.id, '--repo', o.repo), o.commit, party);
     return { type: 'add-evidence', party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'repin', facts } };
   });
 }
@@ -125,7 +133,7 @@ export function evidenceRepin(o: O.EvidenceRepinOptions, io: CliIo): Promise<num
 export function evidenceRun(o: O.EvidenceRunOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const party = partyOf(ws, o.party);
-    const run = await collectRun(party, o.suite, runOptions(o.cwd, io));
+    const run = await collectRun(party, o.suite, runOptions(ws, party.id, o.cwd, io));
     return { type: 'add-evidence', party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'verification-run', run } };
   }, failedEvidenceExit);
 }
@@ -135,8 +143,20 @@ function failedEvidenceExit(events: readonly LedgerEvent[]): number {
   return events.some((e) => e.type === 'evidence.added' && e.data.result === 'fail') ? EXIT.noGo : EXIT.ok;
 }
 
-function runOptions(cwd: string | undefined, io: CliIo) {
-  return { cwd: resolve(io.cwd, cwd ?? '.'), env: io.env, now: io.now, ...(io.progress === undefined ? {} : { progress: progressFor(io.progress) }) };
+function runOptions(ws: Workspace, party: string, cwd: string | undefined, io: CliIo) {
+  return { cwd: findCheckout(checkoutContext(ws, io), party, cwd) ?? io.cwd, env: io.env, now: io.now, ...(io.progress === undefined ? {} : { progress: progressFor(io.progress) }) };
+}
+
+function checkoutContext(ws: Workspace, io: CliIo): CheckoutContext {
+  return { def: ws.state.definition!, dir: ws.dir, cwd: io.cwd, env: io.env };
+}
+
+/** The producer a target is published for: the recording role's party when it is a producer, else the first producer. */
+function producerOf(ws: Workspace, role: string): string {
+  const def = ws.state.definition!;
+  const party = def.roles.find((r) => r.id === role)?.party;
+  const producers = def.parties.filter((p) => p.kind === 'producer');
+  return (producers.find((p) => p.id === party) ?? producers[0])?.id ?? '';
 }
 
 function partyOf(ws: Workspace, id: string) {

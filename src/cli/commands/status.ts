@@ -1,5 +1,6 @@
 /** `status` and `gate`: what the ledger says now. */
 import { blockerView, statusReport } from '../../app/status-report.js';
+import { decisionReason } from '../../domain/decision-reason.js';
 import { evaluate } from '../../domain/evaluate.js';
 import { UnknownNameError } from '../../errors.js';
 import { relative } from 'node:path';
@@ -17,7 +18,12 @@ export async function status(o: StatusOptions, io: CliIo): Promise<number> {
   const now = evaluationTime(o.at, io);
   const ws = await openDefined(o.dir, io);
   const ev = evaluate(ws.state, now);
-  io.stdout(o.json ? JSON.stringify(statusReport(ev, now, !ws.drift), null, 2) + '\n' : formatStatus(ev));
+  if (o.json) io.stdout(JSON.stringify(statusReport(ev, now, !ws.drift), null, 2) + '\n');
+  else {
+    // The drift warning belongs in the body too: stderr alone is easy to miss in a terminal or a CI log.
+    if (ws.drift) io.stdout(`WARNING: ${ws.file.path} differs from the definition in force (seq ${ws.state.definitionSeq}): showing the recorded one; record the change with cutover program amend\n\n`);
+    io.stdout(formatStatus(ev));
+  }
   return EXIT.ok;
 }
 
@@ -41,7 +47,7 @@ export async function gate(o: GateOptions, io: CliIo): Promise<number> {
   } else if (decision.outcome === 'GO') {
     io.stdout(`${decision.id}: GO (seq ${ev.seq}, head ${ev.head})\n`);
   } else {
-    io.stdout(`${decision.id}: NO-GO — ${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'} (seq ${ev.seq}, head ${ev.head})\n`);
+    io.stdout(`${decision.id}: NO-GO — ${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'}; ${decisionReason(decision)} (seq ${ev.seq}, head ${ev.head})\n`);
     io.stdout(formatBlockers(decision.blockers) + '\n');
     if (o.format === 'github') {
       for (const b of decision.blockers) {

@@ -33,6 +33,6 @@ export function importBundle(o: ImportBundleOptions, io: CliIo): Promise<number>
 export async function exportBundle(o: ExportOptions, io: CliIo): Promise<number> {
   const ws = await openDefined(o.dir, io);
   await writeBundle(ws, resolve(io.cwd, o.out));
-  io.stdout(`wrote ${o.out}: ${ws.state.seq} events of ${ws.state.program}, head ${ws.state.head}\n`);
+  io.stdout(`wrote ${o.out}: ${ws.state.seq} event${ws.state.seq === 1 ? '' : 's'} of ${ws.state.program}, head ${ws.state.head}\n`);
   return EXIT.ok;
 }

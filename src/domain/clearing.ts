@@ -1,0 +1,38 @@
+/**
+ * The commands printed under a blocker, complete enough to run as printed: the party's suite by name,
+ * and no --repo or --cwd where the party declares its checkout (cutover.yaml `checkout:`), since that is
+ * their default. Pure: built from the definition alone.
+ */
+import type { ProgramDefinition } from '../program/schema.js';
+import type { TargetRef } from './events.js';
+
+/** ` --repo <MemoryKernel checkout>`, or nothing when the party declares where its checkout is. */
+export function checkoutFlag(def: ProgramDefinition, party: string, flag: '--repo' | '--cwd'): string {
+  const p = def.parties.find((x) => x.id === party);
+  return p?.checkout === undefined ? ` ${flag} <${p?.name ?? party} checkout>` : '';
+}
+
+function suiteFlag(def: ProgramDefinition, party: string): string {
+  const suite = def.parties.find((x) => x.id === party)?.suites?.[0]?.id;
+  return ` --suite ${suite ?? '<suite>'}`;
+}
+
+/** The command that collects evidence of a kind from a party (without --as). */
+export function evidenceCommand(def: ProgramDefinition, kind: string, party: string, rollbackTarget: TargetRef | null): string {
+  switch (kind) {
+    case 'repin':
+      return `cutover evidence repin --party ${party}${checkoutFlag(def, party, '--repo')} --commit HEAD`;
+    case 'verification-run':
+      return `cutover evidence run --party ${party}${suiteFlag(def, party)}${checkoutFlag(def, party, '--cwd')}`;
+    case 'handoff-payload':
+      return `cutover handoff generate --out handoff.json && cutover evidence add --kind handoff-payload --party ${party} --file handoff.json`;
+    case 'rollback-drill':
+    case 'rollback-execution': {
+      // Rollback evidence runs where the rollback target is checked out (or, for a consumer, pinned), not at the party's usual checkout.
+      const at = rollbackTarget === null ? '<a checkout of the baseline>' : `<a checkout at ${rollbackTarget.tag}>`;
+      return `cutover evidence add --kind ${kind} --party ${party} --verdict ${kind === 'rollback-drill' ? 'READY' : 'PASS'}${suiteFlag(def, party)} --cwd ${at}`;
+    }
+    default:
+      return `cutover evidence add --kind ${kind} --party ${party} --file <path>`;
+  }
+}
