@@ -301,6 +301,7 @@ export const RecordKind = Type.Union([
   Type.Literal('joint-status-addendum'),
   Type.Literal('rollback-readiness'),
   Type.Literal('closure'),
+  Type.Literal('compatibility-matrix'),
 ]);
 
 export const RecordDefinition = Type.Object(
