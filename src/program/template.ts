@@ -121,17 +121,17 @@ ${roles.map((r) => r.ic).join('')}  - id: ${p}-release-owner
     party: ${p}
     duties: [rollback-owner, approver]
     keys: []
-${roles.map((r) => r.owner).join('')}  # A second approver, e.g. for a quorum (approvals:) or require_duty: security:
+${roles.map((r) => r.owner).join('')}  - id: integration-program-owner
+    title: Integration Program Owner
+    party: joint
+    duties: [decision-log-owner]
+    keys: []
+  # A second approver, e.g. for a quorum (approvals:) or require_duty: security:
   # - id: ${p}-security-owner
   #   title: ${o.producer} Security Owner
   #   party: ${p}
   #   duties: [approver, security]
   #   keys: []
-  - id: integration-program-owner
-    title: Integration Program Owner
-    party: joint
-    duties: [decision-log-owner]
-    keys: []
 
 # A decision is GO only when every party's latest verdict is GO and every gate listed holds.
 decisions:
