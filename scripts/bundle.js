@@ -1,8 +1,17 @@
 // CUTOVER_NO_MINIFY=1 keeps names readable for profiling (node --cpu-prof).
 // Bundles the CLI into dist/bundle/ (one file per entry, shared chunks), so start-up does not pay
 // for resolving and loading ~60 modules one by one. `tsc` still emits dist/ for the library and tests.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+// The fold's identity: a checkpoint's folded state is only reused by a build whose domain code
+// (events, state, evolve) is exactly the one that folded it.
+const domain = fileURLToPath(new URL('../src/domain', import.meta.url));
+const fold = createHash('sha256');
+for (const name of readdirSync(domain).sort()) fold.update(name).update(readFileSync(join(domain, name)));
 
 await build({
   absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
@@ -16,6 +25,7 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
+  define: { __CUTOVER_FOLD__: JSON.stringify(fold.digest('hex').slice(0, 16)) },
   // commander is CommonJS; give its require() calls a real require in the ESM bundle.
   banner: { js: "import { createRequire as __cutoverRequire } from 'node:module'; const require = __cutoverRequire(import.meta.url);" },
 });

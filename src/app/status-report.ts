@@ -6,6 +6,7 @@ import { decisionReason, pendingParties } from '../domain/decision-reason.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Blocker as EvaluatedBlocker, Evaluation, IncidentView } from '../domain/evaluate.js';
 import type { Deadline } from '../domain/incidents.js';
+import type { ReviewDeadline, WindowTime } from '../domain/timing.js';
 import { formatDuration } from '../program/duration.js';
 import { Target } from '../program/schema.js';
 
@@ -102,6 +103,51 @@ const Incident = Type.Object({
   missing: Type.Array(Type.Object({ what: Type.String(), command: Type.String() }), { description: 'what it still needs before it can close' }),
   closedAt: Type.Union([Type.String(), Type.Null()]),
 });
+/** One party's approvals of a decision under its quorum rules (approvals, independent_of, require_duty, valid_for). */
+const PartyApprovals = Type.Object({
+  required: Type.Integer(),
+  requiredDuty: Type.Union([Type.String(), Type.Null()]),
+  signed: Type.Array(Type.Object({ role: Type.String(), at: Type.String(), seq: Type.Integer(), expiresAt: Type.Union([Type.String(), Type.Null()]) }), {
+    description: 'the GOs that count',
+  }),
+  notCounted: Type.Array(
+    Type.Object({
+      role: Type.String(),
+      at: Type.String(),
+      seq: Type.Integer(),
+      reason: Type.Union([Type.Literal('expired'), Type.Literal('stale'), Type.Literal('publisher'), Type.Literal('same-key')]),
+      detail: Type.String(),
+      expiredAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+    { description: 'GOs that do not count, and why' },
+  ),
+  noGo: Type.Array(Type.Object({ role: Type.String(), at: Type.String(), seq: Type.Integer() }), { description: 'each holds the party at NO-GO until that role changes it' }),
+  mayStillSign: Type.Array(Type.String()),
+  missing: Type.Integer(),
+  met: Type.Boolean(),
+});
+const Seconds = Type.Union([Type.Number(), Type.Null()]);
+const Text = Type.Union([Type.String(), Type.Null()]);
+const Review = Type.Object({
+  phase: Type.String(),
+  every: Type.String(),
+  since: Type.String({ description: 'the phase start or the last review' }),
+  lastReview: Type.Union([Type.Object({ seq: Type.Integer(), at: Type.String(), by: Type.String() }), Type.Null()]),
+  due: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('overdue')]),
+  overdueBy: Text,
+  overdueBySeconds: Seconds,
+  margin: Text,
+  marginSeconds: Seconds,
+});
+const ApprovedPairView = Type.Object({
+  tag: Type.String(),
+  sha: Type.String(),
+  contracts: Type.Record(Type.String(), Type.String()),
+  repins: Type.Record(Type.String(), Type.String(), { description: 'consumer party id → repin commit' }),
+  seq: Type.Integer({ description: '0: listed in cutover.yaml (compatibility.approved)' }),
+  at: Type.String(),
+});
 const PhaseStatus = Type.Union([Type.Literal('not-started'), Type.Literal('active'), Type.Literal('closed'), Type.Literal('complete')]);
 
 export const StatusReport = Type.Object(
@@ -126,13 +172,40 @@ export const StatusReport = Type.Object(
         blockers: Type.Array(Type.String(), { description: 'gate ids that keep this decision from GO' }),
         pending: Type.Array(Type.String(), { description: 'party ids with no verdict yet (their verdicts entry is null): pending, not a NO-GO vote' }),
         reason: Type.String({ description: 'why the outcome, e.g. "waiting for assistsupport; gates unmet: runtime-evidence"' }),
+        approvals: Type.Optional(
+          Type.Union([Type.Record(Type.String(), PartyApprovals), Type.Null()], { description: 'by party id, under the quorum rules; null when the decision sets none' }),
+        ),
       }),
     ),
-    phases: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), status: PhaseStatus, reason: Type.String() })),
+    phases: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        status: PhaseStatus,
+        reason: Type.String(),
+        canCompleteAt: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'an active phase with min_duration: the earliest completion' })),
+      }),
+    ),
     nextPhase: Type.Union([Type.String(), Type.Null()]),
     blockers: Type.Array(Blocker, { description: 'unmet gates before nextPhase can start' }),
     window: Type.Union([
-      Type.Object({ decision: Type.String(), status: Type.Union([Type.Literal('approved'), Type.Literal('not-approved')]), notes: Type.Record(Type.String(), Type.String()) }),
+      Type.Object({
+        decision: Type.String(),
+        status: Type.Union([Type.Literal('approved'), Type.Literal('not-approved')]),
+        notes: Type.Record(Type.String(), Type.String()),
+        opens: Type.Optional(Text),
+        closes: Type.Optional(Text),
+        time: Type.Optional(
+          Type.Union([Type.Literal('always'), Type.Literal('not-yet-open'), Type.Literal('open'), Type.Literal('closed'), Type.Literal('frozen'), Type.Null()], {
+            description: 'where the window stands in time at evaluatedAt; null when it sets no time',
+          }),
+        ),
+        freeze: Type.Optional(Type.Union([Type.Object({ id: Type.String(), from: Type.String(), until: Type.String(), reason: Text }), Type.Null()])),
+        opensIn: Type.Optional(Text),
+        opensInSeconds: Type.Optional(Seconds),
+        closesIn: Type.Optional(Text),
+        closesInSeconds: Type.Optional(Seconds),
+      }),
       Type.Null(),
     ]),
     target: Type.Union([PublishedTarget, Type.Null()]),
@@ -145,6 +218,8 @@ export const StatusReport = Type.Object(
     closedIncidents: Type.Array(Incident, { description: 'the closed incidents, with their deadlines as they stood at the close' }),
     evidence: Type.Array(Evidence, { description: 'the latest evidence of each party and kind, per target' }),
     evidenceCount: Type.Integer(),
+    reviews: Type.Optional(Type.Array(Review, { description: 'the reviews active phases owe (review_every)' })),
+    approvedPairs: Type.Optional(Type.Array(ApprovedPairView, { description: 'the compatibility matrix: approved producer/consumer pairs' })),
   },
   { additionalProperties: false, $id: 'https://cutover.dev/schemas/status.schema.json', title: 'cutover status --json (version 1)' },
 );
@@ -182,11 +257,12 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
       blockers: d.blockers.map((b) => b.gate),
       pending: pendingParties(d),
       reason: decisionReason(d),
+      approvals: approvalsReport(d.approvals),
     })),
-    phases: ev.phases.map((p) => ({ id: p.id, title: p.title, status: p.status, reason: p.reason })),
+    phases: ev.phases.map((p) => ({ id: p.id, title: p.title, status: p.status, reason: p.reason, canCompleteAt: p.canCompleteAt })),
     nextPhase: ev.nextPhase,
     blockers: ev.blockers.map(blockerView),
-    window: ev.window === null ? null : { decision: ev.window.decision, status: ev.window.approved ? 'approved' : 'not-approved', notes: { ...ev.window.notes } },
+    window: ev.window === null ? null : { decision: ev.window.decision, status: ev.window.approved ? 'approved' : 'not-approved', notes: { ...ev.window.notes }, ...windowTimeReport(ev.window.time) },
     target:
       t === null
         ? null
@@ -211,6 +287,58 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
     closedIncidents: ev.closedIncidents.map(incidentReport),
     evidence: ev.evidence.map((e) => ({ party: e.party, kind: e.kind, result: e.result, target: { tag: e.target.tag, sha: e.target.sha }, stale: e.stale, summary: e.summary, seq: e.seq, at: e.at })),
     evidenceCount: ev.evidenceCount,
+    reviews: ev.reviews.map(reviewReport),
+    approvedPairs: ev.approvedPairs.map((p) => ({ tag: p.tag, sha: p.sha, contracts: { ...p.contracts }, repins: { ...p.repins }, seq: p.seq, at: p.at })),
+  };
+}
+
+const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
+const duration = (ms: number | null) => (ms === null ? null : formatDuration(ms));
+
+function approvalsReport(approvals: Evaluation['decisions'][number]['approvals']): Static<typeof StatusReport>['decisions'][number]['approvals'] {
+  if (approvals === null) return null;
+  return Object.fromEntries(
+    Object.entries(approvals).map(([party, q]) => [
+      party,
+      {
+        required: q.required,
+        requiredDuty: q.requiredDuty,
+        signed: q.counted.map((c) => ({ ...c })),
+        notCounted: q.notCounted.map((n) => ({ ...n })),
+        noGo: q.noGo.map((n) => ({ ...n })),
+        mayStillSign: [...q.mayStillSign],
+        missing: q.missing,
+        met: q.holds,
+      },
+    ]),
+  );
+}
+
+function windowTimeReport(w: WindowTime | null) {
+  return {
+    opens: w?.opens ?? null,
+    closes: w?.closes ?? null,
+    time: w?.state ?? null,
+    freeze: w?.freeze ?? null,
+    opensIn: duration(w?.opensInMs ?? null),
+    opensInSeconds: seconds(w?.opensInMs ?? null),
+    closesIn: duration(w?.closesInMs ?? null),
+    closesInSeconds: seconds(w?.closesInMs ?? null),
+  };
+}
+
+function reviewReport(r: ReviewDeadline): Static<typeof Review> {
+  return {
+    phase: r.phase,
+    every: r.every,
+    since: r.since,
+    lastReview: r.lastReview === null ? null : { seq: r.lastReview.seq, at: r.lastReview.at, by: r.lastReview.actor },
+    due: r.due,
+    status: r.status,
+    overdueBy: duration(r.overdueByMs),
+    overdueBySeconds: seconds(r.overdueByMs),
+    margin: duration(r.marginMs),
+    marginSeconds: seconds(r.marginMs),
   };
 }
 

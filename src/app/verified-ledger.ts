@@ -7,7 +7,10 @@ import type { LedgerEvent } from '../domain/events.js';
 import { LedgerVerificationError } from '../errors.js';
 import { initialState, type ProgramState } from '../domain/state.js';
 import { verifyChunks } from '../ledger/check-pool.js';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { BlockHasher, CHECKPOINT_VERSION, checkpointPath, prefixMatches, readCheckpoint, sameStamp, stampOf, writeCheckpoint, type Checkpoint, type FileStamp } from '../store/checkpoint.js';
 import type { AppendWitness, FileLedgerStore } from '../store/file-store.js';
@@ -40,6 +43,22 @@ export interface OpenLedgerOptions {
 
 const EMPTY: VerifiedHead = { state: initialState(), last: null };
 
+declare const __CUTOVER_FOLD__: string | undefined;
+
+/**
+ * Which fold made a checkpoint's state: the bundle carries the digest of its domain code (set at
+ * build time); unbundled code (tests, the library) hashes the domain modules beside it.
+ */
+let foldId: string | undefined;
+function foldOf(): string {
+  if (foldId !== undefined) return foldId;
+  if (typeof __CUTOVER_FOLD__ === 'string') return (foldId = __CUTOVER_FOLD__);
+  const domain = fileURLToPath(new URL('../domain/', import.meta.url));
+  const hash = createHash('sha256');
+  for (const name of readdirSync(domain).sort()) hash.update(name).update(readFileSync(join(domain, name)));
+  return (foldId = hash.digest('hex').slice(0, 16));
+}
+
 /** `$CUTOVER_CACHE`, else `$XDG_CACHE_HOME/cutover`, else `~/.cache/cutover`: never inside the repository. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CUTOVER_CACHE ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? homedir(), '.cache'), 'cutover');
@@ -49,7 +68,7 @@ export async function openVerifiedLedger(path: string, options: OpenLedgerOption
   const stamp = await stampOf(path);
   if (stamp === null) return { source: path, cachePath: checkpointPath(options.cacheDir ?? defaultCacheDir(), path), ...EMPTY, read: 'full', stamp: null, offset: 0, blocks: [] };
   const cachePath = checkpointPath(options.cacheDir ?? defaultCacheDir(), path);
-  const found = await readCheckpoint<ProgramState>(cachePath, path);
+  const found = await readCheckpoint<ProgramState>(cachePath, path, foldOf());
   let note = found !== null && 'note' in found ? found.note : undefined;
   let start: { head: VerifiedHead; offset: number; hasher: BlockHasher } = { head: EMPTY, offset: 0, hasher: BlockHasher.fromStart() };
   let read: VerifiedLedger['read'] = 'full';
@@ -95,6 +114,7 @@ async function saveCheckpoint(cachePath: string, ledger: string, head: VerifiedH
   if (head.state.seq === 0) return;
   const checkpoint: Checkpoint<ProgramState> = {
     version: CHECKPOINT_VERSION,
+    fold: foldOf(),
     ledger: resolve(ledger),
     offset,
     seq: head.state.seq,

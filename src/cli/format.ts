@@ -128,6 +128,10 @@ export function describeEvent(e: LedgerEvent): string {
       return `${e.data.id}: ${e.data.text} (owner ${e.data.owner}, due ${e.data.due})`;
     case 'blocker.resolved':
       return `${e.data.id}: ${e.data.note}`;
+    case 'review.recorded':
+      return `review of Phase ${e.data.phase}: ${e.data.note}`;
+    case 'notice.given':
+      return `notice ${e.data.gate}: ${e.data.text}`;
     case 'phase.started':
       return `Phase ${e.data.phase}`;
     case 'phase.closed':

@@ -35,6 +35,8 @@ export function defaultHandlers(io: CliIo): Handlers {
     handoffVerify: async (o) => (await import('./commands/handoff.js')).handoffVerify(o, io),
     blockerRaise: async (o) => (await recording()).blockerRaise(o, io),
     blockerResolve: async (o) => (await recording()).blockerResolve(o, io),
+    reviewRecord: async (o) => (await recording()).reviewRecord(o, io),
+    noticeGive: async (o) => (await recording()).noticeGive(o, io),
     phase: async (o) => (await recording()).phase(o, io),
     incidentDeclare: async (o) => (await recording()).incidentDeclare(o, io),
     incidentNotify: async (o) => (await recording()).incidentNotify(o, io),

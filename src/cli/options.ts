@@ -115,7 +115,9 @@ export type EvidenceAddOptions = RecordingOptions & {
   readonly suite?: string;
   readonly cwd?: string;
 };
-export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string };
+export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string; readonly producerRepo?: string };
+export type ReviewRecordOptions = RecordingOptions & { readonly phase: string; readonly note: string };
+export type NoticeGiveOptions = RecordingOptions & { readonly gate: string; readonly text: string };
 export type EvidenceRunOptions = RecordingOptions & { readonly party: string; readonly suite?: string; readonly cwd?: string; readonly summary?: string };
 export type EvidenceCheckOptions = ReadOptions;
 export interface HandoffGenerateOptions extends DirOptions {

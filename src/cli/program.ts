@@ -28,6 +28,8 @@ export interface Handlers {
   blockerRaise(o: O.BlockerRaiseOptions): Promise<number>;
   blockerResolve(o: O.BlockerResolveOptions): Promise<number>;
   phase(o: O.PhaseOptions): Promise<number>;
+  reviewRecord(o: O.ReviewRecordOptions): Promise<number>;
+  noticeGive(o: O.NoticeGiveOptions): Promise<number>;
   incidentDeclare(o: O.IncidentDeclareOptions): Promise<number>;
   incidentNotify(o: O.IncidentNotifyOptions): Promise<number>;
   incidentUpdate(o: O.IncidentUpdateOptions): Promise<number>;
@@ -203,7 +205,8 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--repo <path>', "the consumer's git repository (default: its checkout: in cutover.yaml)")
     .option('--commit <rev>', 'the repin commit', 'HEAD')
     .option('--summary <text>', 'what the evidence shows (default: derived from it)')
-    .action((o) => run(handlers.evidenceRepin({ ...rec(o), party: o.party, ...opt('repo', o.repo), commit: o.commit, ...opt('summary', o.summary) })));
+    .option('--producer-repo <path>', "the producer's git repository: pins with same_as_producer are compared with its files at the target commit")
+    .action((o) => run(handlers.evidenceRepin({ ...rec(o), party: o.party, ...opt('repo', o.repo), commit: o.commit, ...opt('summary', o.summary), ...opt('producerRepo', o.producerRepo) })));
   recording(evidence.command('run').description("run one of a party's verification suites and record the run, passed or failed"))
     .requiredOption('--party <party>', 'the party whose suite runs')
     .option('--suite <id>', 'suite id (default: the party\'s first suite)')
@@ -248,6 +251,15 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     if (step !== 'start') cmd.requiredOption('--reason <text>', `why the phase is ${step === 'close' ? 'closed' : 'complete'}, shown in records`);
     cmd.action((id, o) => run(handlers.phase({ ...rec(o), step, phase: id, ...opt('reason', o.reason) })));
   }
+
+  const review = cli.command('review').description('scheduled reviews of an active phase (review_every in cutover.yaml)');
+  recording(review.command('record').description('record a review of an active phase: the next one is due review_every after it').argument('<phase>', 'phase id, e.g. 9'))
+    .requiredOption('--note <text>', 'what the review found')
+    .action((id, o) => run(handlers.reviewRecord({ ...rec(o), phase: id, note: o.note })));
+  const notice = cli.command('notice').description('notice periods (gates of kind notice in cutover.yaml)');
+  recording(notice.command('give').description('give the notice a notice gate asks for: the phase it guards starts no sooner than its period after').argument('<gate>', 'the notice gate id'))
+    .requiredOption('--text <text>', 'what the notice says')
+    .action((gate, o) => run(handlers.noticeGive({ ...rec(o), gate, text: o.text })));
 
   const incident = cli
     .command('incident')

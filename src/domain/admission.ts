@@ -107,6 +107,14 @@ export function commandOf(event: Candidate): Command {
       const d = of('incident.approved');
       return { ...base, type: 'approve-incident', id: d.id, party: d.party, ...optional('note', d.note) };
     }
+    case 'review.recorded': {
+      const d = of('review.recorded');
+      return { ...base, type: 'record-review', phase: d.phase, note: d.note };
+    }
+    case 'notice.given': {
+      const d = of('notice.given');
+      return { ...base, type: 'give-notice', gate: d.gate, text: d.text };
+    }
     case 'incident.closed': {
       const d = of('incident.closed');
       return { ...base, type: 'close-incident', id: d.id, party: d.party, ...optional('note', d.note) };
@@ -121,7 +129,7 @@ function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
     case 'handoff-payload':
       return { kind: d.kind, file: d.file, sha256: d.sha256, recorded: { payloadVersion: d.payloadVersion } };
     case 'repin':
-      return { kind: d.kind, recorded: { commit: d.commit, files: d.files } };
+      return { kind: d.kind, recorded: { commit: d.commit, files: d.files, ...optional('sameAsProducer', d.sameAsProducer) } };
     case 'verification-run':
       return { kind: d.kind, run: d.run };
     case 'rollback-drill':

@@ -73,6 +73,12 @@ export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthori
     case 'incident.approved':
     case 'incident.closed':
       return authorizeIncidentStep(def, role.id, draft.type, draft.data.party);
+    case 'review.recorded':
+    case 'notice.given':
+      // Reviews and notices are the decision-log owner's, like the phases they concern.
+      return role.duties.includes('decision-log-owner')
+        ? null
+        : refuse(`record ${draft.type}`, needOneOf(rolesWith(def, 'decision-log-owner'), 'reviews and notices are recorded by the joint decision-log owner role'));
     case 'target.verified':
       // Anyone taking part may re-check the target against the producer's repository (a consumer's CI does).
       return null;
@@ -106,6 +112,7 @@ const DUTY_TITLE: Record<DutyName, string> = {
   'rollback-owner': 'rollback owner',
   'decision-log-owner': 'decision-log owner',
   automation: 'automation',
+  security: 'security owner',
 };
 
 /**

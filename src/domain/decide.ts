@@ -21,7 +21,9 @@ import { authorize, authorizeIncidentStep, findRole, type IncidentEventType } fr
 import { decisionBlockers, phaseBlockers, phaseStatusOf, type Blocker } from './evaluate.js';
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
 import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
-import { checkRecordedRepin, checkRepin, type RepinFacts } from './pins.js';
+import { checkRecordedRepin, checkRepin, type RepinFacts, type SameAsProducer } from './pins.js';
+import { approvedPairs } from './evaluate.js';
+import { baselineOldEnoughAt, earliestCompletion } from './timing.js';
 import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
 import { rollbackEvidenceRefusal, type CheckoutFacts } from './rollback-checkout.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
@@ -52,6 +54,8 @@ export type Command = CommandBase &
     | { readonly type: 'start-phase'; readonly phase: string }
     | { readonly type: 'close-phase'; readonly phase: string; readonly reason: string }
     | { readonly type: 'complete-phase'; readonly phase: string; readonly reason: string }
+    | { readonly type: 'record-review'; readonly phase: string; readonly note: string }
+    | { readonly type: 'give-notice'; readonly gate: string; readonly text: string }
     | IncidentCommand
   );
 
@@ -107,7 +111,10 @@ export type EvidenceInput =
   | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly payload: unknown }
   | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly recorded: { readonly payloadVersion: number } }
   | { readonly kind: 'repin'; readonly facts: RepinFacts }
-  | { readonly kind: 'repin'; readonly recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[] } }
+  | {
+      readonly kind: 'repin';
+      readonly recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[]; readonly sameAsProducer?: readonly SameAsProducer[] };
+    }
   | { readonly kind: 'verification-run'; readonly run: RunData }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly checkout: CheckoutFacts }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly recorded: true }
@@ -181,6 +188,12 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       }
       if (command.check !== null && !command.check.ok) {
         return { error: new EvidenceRejectedError(`${command.target.tag} @ ${command.target.sha} is not a real release target`, command.check.problems) };
+      }
+      const oldEnoughAt = command.as === 'candidate' ? baselineOldEnoughAt(state, def, now) : null;
+      if (oldEnoughAt !== null) {
+        return invalid(
+          `${command.target.tag} cannot be published yet: the baseline ${describeTarget(state.baseline)} has been in production since ${state.baselineSince}, and targets.baseline_min_age is ${def.targets!.baseline_min_age}; it can be published from ${oldEnoughAt}`,
+        );
       }
       return { type: 'target.published', actor, data: { target: command.target, as: command.as, verification: command.check?.facts ?? null } };
     }
@@ -266,9 +279,28 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       if (phase === undefined) return unknown('phase', command.phase, def.phases);
       const status = phaseStatusOf(state, phase.id);
       if (status !== 'active') return invalid(`Phase ${phase.id} is ${status}; only an active phase can be ${command.type === 'close-phase' ? 'closed' : 'completed'}`);
+      const canCompleteAt = earliestCompletion(state, def, phase);
+      if (command.type === 'complete-phase' && canCompleteAt !== null && now.getTime() < Date.parse(canCompleteAt)) {
+        return invalid(`Phase ${phase.id} (${phase.title}) cannot complete before ${canCompleteAt}: it started at ${state.phases[phase.id]!.at} and its min_duration is ${phase.min_duration}`, [
+          `complete it from ${canCompleteAt}: cutover phase complete ${phase.id} --reason "…" --as ${actor}`,
+        ]);
+      }
       return command.type === 'close-phase'
         ? { type: 'phase.closed', actor, data: { phase: phase.id, reason: command.reason } }
         : { type: 'phase.completed', actor, data: { phase: phase.id, reason: command.reason } };
+    }
+    case 'record-review': {
+      const phase = def.phases.find((p) => p.id === command.phase);
+      if (phase === undefined) return unknown('phase', command.phase, def.phases);
+      if (phase.review_every === undefined) return invalid(`Phase ${phase.id} schedules no reviews (review_every is not set in cutover.yaml)`);
+      const status = phaseStatusOf(state, phase.id);
+      if (status !== 'active') return invalid(`Phase ${phase.id} is ${status}; reviews are recorded while it is active`);
+      return { type: 'review.recorded', actor, data: { phase: phase.id, note: command.note } };
+    }
+    case 'give-notice': {
+      const gate = def.gates.find((g) => g.id === command.gate);
+      if (gate === undefined || gate.kind !== 'notice') return unknown('notice gate', command.gate, def.gates.filter((g) => g.kind === 'notice'));
+      return { type: 'notice.given', actor, data: { gate: gate.id, text: command.text } };
     }
     case 'declare-incident':
     case 'notify-incident':
@@ -316,7 +348,7 @@ function incidentDraft(state: ProgramState, def: ProgramDefinition, command: Com
     case 'recommend-rollback': {
       if (incident.rolledBack !== null) return invalid(`the rollback of ${id} was already executed at seq ${incident.rolledBack.seq}`);
       if (incident.recommended !== null) return invalid(`a rollback of ${id} was already recommended at seq ${incident.recommended.seq} by ${incident.recommended.actor}`);
-      const route = rollbackRoute(state);
+      const route = rollbackRoute(state, def);
       if ('error' in route) return route;
       return { type: 'incident.rollback-recommended', actor, data: { id, party, from: route.from, to: targetRef(route.to)!, ...note(command.note) } };
     }
@@ -325,7 +357,7 @@ function incidentDraft(state: ProgramState, def: ProgramDefinition, command: Com
       if (incident.recommended === null) {
         return invalid(`no rollback of ${id} has been recommended: the producer recommends it first`, [`cutover incident recommend-rollback ${id} --as <producer incident commander or rollback owner>`]);
       }
-      const route = rollbackRoute(state);
+      const route = rollbackRoute(state, def);
       if ('error' in route) return route;
       const to = { tag: route.to.tag, sha: route.to.sha, contracts: { ...route.to.contracts } };
       return { type: 'incident.rollback-executed', actor, data: { id, party, from: route.from, to, phases: phasesToMoveBack(state, def), ...note(command.note) } };
@@ -467,7 +499,7 @@ function nextUpdateOf(def: ProgramDefinition, at: string, given: string | undefi
 }
 
 /** Where a rollback goes from and to: the target in play, back to the rollback target. */
-function rollbackRoute(state: ProgramState): { from: { tag: string; sha: string }; to: TargetDefinition } | { error: CutoverError } {
+function rollbackRoute(state: ProgramState, def: ProgramDefinition): { from: { tag: string; sha: string }; to: TargetDefinition } | { error: CutoverError } {
   const target = state.target;
   const to = state.rollbackTarget;
   if (to === null) {
@@ -476,6 +508,15 @@ function rollbackRoute(state: ProgramState): { from: { tag: string; sha: string 
   if (target === null) return invalid(`no runtime target has been published: there is nothing to roll back from (the baseline is ${describeTarget(state.baseline)})`);
   if (target.rolledBack !== null) return invalid(`target ${describeTarget(target)} was already rolled back by incident ${target.rolledBack.incident} (seq ${target.rolledBack.seq})`);
   if (sameTarget(target, to)) return invalid(`the target ${describeTarget(target)} is the rollback target: there is nothing to roll back`);
+  if (def.compatibility?.rollback_to_approved_pair === true) {
+    const pairs = approvedPairs(state, def);
+    if (!pairs.some((p) => sameTarget(p, to))) {
+      const listed = pairs.map((p) => `${describeTarget(p)} (${Object.entries(p.repins).map(([c, commit]) => `${c} ${commit.slice(0, 12)}`).join(', ') || 'no consumer repin'})`);
+      return invalid(`the rollback target ${describeTarget(to)} is not an approved pair (compatibility.rollback_to_approved_pair); approved pairs: ${listed.length ? listed.join('; ') : '(none)'}`, [
+        'list it in compatibility.approved in cutover.yaml and record the amendment (cutover program amend), or roll back to an approved pair',
+      ]);
+    }
+  }
   return { from: targetRef(target)!, to };
 }
 
@@ -538,7 +579,8 @@ function evidenceData(
       const commit = 'recorded' in input ? input.recorded.commit : input.facts.commit;
       const check = 'recorded' in input ? checkRecordedRepin(party, input.recorded) : checkRepin(party, target, input.facts);
       if (check.problems.length > 0) return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}`, check.problems) };
-      return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${commit.slice(0, 12)}`, commit, files: [...check.files] };
+      const sameAsProducer = check.sameAsProducer.length === 0 ? {} : { sameAsProducer: check.sameAsProducer.map((c) => ({ ...c })) };
+      return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${commit.slice(0, 12)}`, commit, files: [...check.files], ...sameAsProducer };
     }
     case 'verification-run':
       return { ...common, kind: 'verification-run', result: input.run.passed ? 'pass' : 'fail', summary: summary ?? runSummary(input.run), run: input.run };

@@ -13,6 +13,9 @@ import type {
 } from '../program/schema.js';
 import type { MissingStep } from '../errors.js';
 import type { TargetRef } from './events.js';
+import { periodEndIn } from './calendar.js';
+import { earliestCompletion, reviewDeadlines, windowRefusal, windowTime, type ReviewDeadline, type WindowTime } from './timing.js';
+import { governedByQuorum, partyQuorum, quorumDetails, type PartyQuorum } from './quorum.js';
 import { atOrAbove, closeChecklist, deadlinesOf, roleOf, triggerOf, type Deadline } from './incidents.js';
 import {
   describeTarget,
@@ -28,6 +31,7 @@ import {
   type ProgramState,
   type PublishedTarget,
   type VerdictRecord,
+  type ApprovedPair,
 } from './state.js';
 
 export type Outcome = 'GO' | 'NO-GO';
@@ -35,7 +39,7 @@ export type Outcome = 'GO' | 'NO-GO';
 /** An unmet gate, explained: what is missing, who owns it, and the command that would clear it. */
 export interface Blocker {
   readonly gate: string;
-  readonly kind: GateDefinition['kind'] | 'all-parties-go';
+  readonly kind: GateDefinition['kind'] | 'all-parties-go' | 'cutover-window';
   readonly text: string;
   readonly owner: { readonly role: string; readonly title: string };
   /** Exactly what is missing or failed: which party, which target, which evidence. */
@@ -64,6 +68,8 @@ export interface DecisionStatus {
   readonly outcome: Outcome;
   readonly verdicts: Readonly<Record<string, VerdictView | null>>;
   readonly blockers: readonly Blocker[];
+  /** Each party's approvals under the decision's quorum rules; null when it sets none (one GO per party). */
+  readonly approvals: Readonly<Record<string, PartyQuorum>> | null;
 }
 
 export interface PhaseStatus {
@@ -72,6 +78,8 @@ export interface PhaseStatus {
   readonly status: PhaseStatusName;
   readonly reason: string;
   readonly decision?: string;
+  /** An active phase with min_duration: the earliest time it may complete. */
+  readonly canCompleteAt: string | null;
 }
 
 export interface ManualBlockerView extends ManualBlocker {
@@ -99,6 +107,8 @@ export interface WindowStatus {
   readonly approved: boolean;
   /** Each party's latest note on the window decision. */
   readonly notes: Readonly<Record<string, string>>;
+  /** The window in time (opens, closes, freezes); null when it sets no time. */
+  readonly time: WindowTime | null;
 }
 
 export interface Evaluation {
@@ -125,6 +135,10 @@ export interface Evaluation {
   readonly closedIncidents: readonly IncidentView[];
   readonly evidence: readonly EvidenceView[];
   readonly evidenceCount: number;
+  /** The reviews active phases owe (review_every), with where each stands. */
+  readonly reviews: readonly ReviewDeadline[];
+  /** The approved producer/consumer pairs: listed in cutover.yaml (seq 0), then derived from the ledger. */
+  readonly approvedPairs: readonly ApprovedPair[];
 }
 
 export { atOrAbove } from './incidents.js';
@@ -209,6 +223,12 @@ function verdictViews(state: ProgramState, def: ProgramDefinition, decision: str
   return views;
 }
 
+/** Every party's approvals of a decision under its quorum rules. */
+export function quorumOf(state: ProgramState, def: ProgramDefinition, decision: DecisionDefinition, now: Date): Record<string, PartyQuorum> {
+  const binds = decisionBindsTarget(decision, def);
+  return Object.fromEntries(def.parties.map((p) => [p.id, partyQuorum(state, def, decision, p.id, binds, now)]));
+}
+
 /** Evaluate one gate against the state. `scopePhase` limits manual blockers to a phase (and unscoped ones). */
 export function evaluateGate(
   gate: GateDefinition,
@@ -248,6 +268,15 @@ export function evaluateGate(
     }
     case 'all-parties-go': {
       const decision = decisionById(def, gate.decision);
+      if (governedByQuorum(decision)) {
+        for (const q of Object.values(quorumOf(state, def, decision, now))) {
+          if (q.holds) continue;
+          details.push(...quorumDetails(def, q, partyName(def, q.party)));
+          waitingOn.add(q.party);
+          for (const role of [...q.noGo.map((n) => n.role), ...q.mayStillSign]) clear.push(`cutover verdict ${decision.id} GO --as ${role}`);
+        }
+        break;
+      }
       for (const [party, v] of Object.entries(verdictViews(state, def, gate.decision))) {
         const name = partyName(def, party);
         const approver = asRole(def, party, 'approver');
@@ -320,6 +349,19 @@ export function evaluateGate(
         const overdue = isOverdue(b, now) ? ', OVERDUE' : '';
         details.push(`${b.id}: ${b.text} (owner ${b.owner}, due ${b.due}${overdue})`);
         clear.push(`cutover blocker resolve ${b.id} --note "…" --as ${b.owner}`);
+      }
+      break;
+    }
+    case 'notice': {
+      const notice = state.notices[gate.id];
+      if (notice === undefined) {
+        details.push(`no notice has been given for ${gate.id}: it must be given at least ${gate.period} before the phase starts`);
+        clear.push(`cutover notice give ${gate.id} --text "…" --as ${gate.owner}`);
+      } else {
+        const over = periodEndIn(def, notice.at, gate.period);
+        if (now.getTime() < over.getTime()) {
+          details.push(`notice ${gate.id} was given at ${notice.at} (seq ${notice.seq}); its ${gate.period} period ends at ${over.toISOString()}`);
+        }
       }
       break;
     }
@@ -397,7 +439,23 @@ export function entryGatesOf(phase: PhaseDefinition, def: ProgramDefinition): Ga
 }
 
 export function phaseBlockers(state: ProgramState, def: ProgramDefinition, phase: PhaseDefinition, now: Date): Blocker[] {
-  return evaluateGates(entryGatesOf(phase, def), state, def, now, phase.id);
+  const blockers = evaluateGates(entryGatesOf(phase, def), state, def, now, phase.id);
+  const window = windowRefusal(def, phase, now);
+  if (window === null) return blockers;
+  const owner = def.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? def.roles[0]!.id;
+  return [
+    ...blockers,
+    {
+      gate: 'cutover-window',
+      kind: 'cutover-window',
+      text: `Phase ${phase.id} starts only inside the cutover window, outside any freeze.`,
+      owner: { role: owner, title: roleTitle(def, owner) },
+      details: [window],
+      missing: [],
+      waitingOn: [],
+      clear: [],
+    },
+  ];
 }
 
 function phaseReason(state: ProgramState, def: ProgramDefinition, phase: PhaseDefinition, index: number, now: Date): string {
@@ -427,7 +485,8 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
   }
   const decisions: DecisionStatus[] = def.decisions.map((d) => {
     const blockers = decisionBlockers(state, def, d, now);
-    return { id: d.id, title: d.title, outcome: blockers.length === 0 ? 'GO' : 'NO-GO', verdicts: verdictViews(state, def, d.id), blockers };
+    const approvals = governedByQuorum(d) ? quorumOf(state, def, d, now) : null;
+    return { id: d.id, title: d.title, outcome: blockers.length === 0 ? 'GO' : 'NO-GO', verdicts: verdictViews(state, def, d.id), blockers, approvals };
   });
   const phases: PhaseStatus[] = def.phases.map((p, i) => ({
     id: p.id,
@@ -435,9 +494,10 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
     status: phaseStatusOf(state, p.id),
     reason: phaseReason(state, def, p, i, now),
     ...(p.decision === undefined ? {} : { decision: p.decision }),
+    canCompleteAt: earliestCompletion(state, def, p),
   }));
   const next = def.phases.find((p) => phaseStatusOf(state, p.id) === 'not-started');
-  const window = def.window === undefined ? null : windowStatus(state, def, def.window.decision, decisions);
+  const window = def.window === undefined ? null : { ...windowStatus(state, def, def.window.decision, decisions), time: windowTime(def, now) };
   return {
     program: { id: def.program.id, title: def.program.title },
     head: state.head,
@@ -463,7 +523,15 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
       .sort((a, b) => a.seq - b.seq)
       .map((e) => ({ ...e, stale: !sameTarget(e.target, targetRef(evidenceTarget(state))) })),
     evidenceCount: state.evidenceCount,
+    reviews: reviewDeadlines(state, def, now),
+    approvedPairs: approvedPairs(state, def),
   };
+}
+
+/** The approved pairs: those cutover.yaml lists (seq 0), then those the ledger derived, in order. */
+export function approvedPairs(state: ProgramState, def: ProgramDefinition): ApprovedPair[] {
+  const listed = (def.compatibility?.approved ?? []).map((p) => ({ ...p, seq: 0, at: '', actor: 'cutover.yaml' }));
+  return [...listed, ...state.approvedPairs];
 }
 
 function incidentViews(state: ProgramState, def: ProgramDefinition, now: Date, open: boolean): IncidentView[] {
@@ -483,7 +551,7 @@ function incidentViews(state: ProgramState, def: ProgramDefinition, now: Date, o
     });
 }
 
-function windowStatus(state: ProgramState, def: ProgramDefinition, decision: string, decisions: readonly DecisionStatus[]): WindowStatus {
+function windowStatus(state: ProgramState, def: ProgramDefinition, decision: string, decisions: readonly DecisionStatus[]): Omit<WindowStatus, 'time'> {
   const notes: Record<string, string> = {};
   for (const party of def.parties) {
     const note = state.verdicts[decision]?.[party.id]?.note;

@@ -85,6 +85,10 @@ const Evidence = Type.Union([
       kind: Type.Literal('repin'),
       commit: Sha,
       files: Type.Array(Type.Object({ path: RepoPath, blob: Sha }, { additionalProperties: false }), { minItems: 1 }),
+      /** Pin-set files found byte-identical to the producer's file at the target commit (same_as_producer). */
+      sameAsProducer: Type.Optional(
+        Type.Array(Type.Object({ path: RepoPath, producerPath: RepoPath, blob: Sha }, { additionalProperties: false })),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -251,6 +255,16 @@ export const EventData = {
       ),
       note: Type.Optional(Type.String({ minLength: 1 })),
     },
+    { additionalProperties: false },
+  ),
+  /** A scheduled review of an active phase (phases with review_every). */
+  'review.recorded': Type.Object(
+    { phase: Type.String({ minLength: 1 }), note: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
+  /** A notice given for a notice gate: the phase it guards starts no sooner than the gate's period after it. */
+  'notice.given': Type.Object(
+    { gate: Type.String({ minLength: 1 }), text: Type.String({ minLength: 1 }) },
     { additionalProperties: false },
   ),
 } satisfies Record<string, TSchema>;

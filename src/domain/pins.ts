@@ -18,12 +18,31 @@ export interface RepinFacts {
   readonly changed: readonly string[];
   /** Every file the pin set names (pinned files and the files their hashes are recorded in). */
   readonly files: Readonly<Record<string, FileAtCommit | null>>;
+  /**
+   * The blob id of each `same_as_producer` file in the producer's repository at the target commit
+   * (null: no such file there); absent when the producer's repository was not read.
+   */
+  readonly producerBlobs?: Readonly<Record<string, string | null>>;
+}
+
+/** A pin-set file that must be byte-identical to a producer file: equal git blob ids mean equal bytes. */
+export interface SameAsProducer {
+  readonly path: string;
+  readonly producerPath: string;
+  readonly blob: string;
 }
 
 export interface RepinCheck {
   readonly problems: readonly string[];
   /** The pin-set files with their blob ids at the commit. */
   readonly files: readonly { readonly path: string; readonly blob: string }[];
+  /** The files checked against the producer's, as the event records them (empty when no pin asks). */
+  readonly sameAsProducer: readonly SameAsProducer[];
+}
+
+/** The producer files the pin set must match, by consumer path. */
+export function producerCopies(pins: readonly PinDefinition[]): { path: string; producerPath: string }[] {
+  return pins.flatMap((p) => (p.same_as_producer === undefined ? [] : [{ path: p.file, producerPath: p.same_as_producer }]));
 }
 
 /** Every path whose content the check needs: the pinned files and the JSON files hashes are kept in. */
@@ -51,14 +70,36 @@ export function checkRepin(party: PartyDefinition, target: TargetDefinition, fac
     const file = facts.files[path];
     return file ? [{ path, blob: file.blob }] : [];
   });
-  return { problems, files };
+  const copies = producerCopies(pins);
+  for (const { path, producerPath } of copies) problems.push(...checkSameAsProducer(path, producerPath, target, facts));
+  const sameAsProducer = copies.flatMap(({ path, producerPath }) => {
+    const file = facts.files[path];
+    return file ? [{ path, producerPath, blob: file.blob }] : [];
+  });
+  return { problems, files, sameAsProducer };
+}
+
+function checkSameAsProducer(path: string, producerPath: string, target: TargetDefinition, facts: RepinFacts): string[] {
+  const file = facts.files[path];
+  if (file == null) return [];
+  if (facts.producerBlobs === undefined) {
+    return [`${path} must be byte-identical to the producer's ${producerPath} at ${target.sha.slice(0, 12)} (same_as_producer), and the producer's repository was not read: add --producer-repo <dir>`];
+  }
+  const producerBlob = facts.producerBlobs[producerPath];
+  if (producerBlob == null) return [`the producer's repository has no ${producerPath} at ${target.tag} @ ${target.sha.slice(0, 12)} (same_as_producer of ${path})`];
+  return producerBlob === file.blob
+    ? []
+    : [`${path} (blob ${file.blob.slice(0, 12)}) differs from the producer's ${producerPath} at ${target.tag} @ ${target.sha.slice(0, 12)} (blob ${producerBlob.slice(0, 12)}): a vendored copy must be byte-identical`];
 }
 
 /**
  * A repin as an event records it: the pin-set files with their blobs at the commit. Without the
  * repository only its shape can be checked: it names every pinned file, once, and nothing else.
  */
-export function checkRecordedRepin(party: PartyDefinition, recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[] }): RepinCheck {
+export function checkRecordedRepin(
+  party: PartyDefinition,
+  recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[]; readonly sameAsProducer?: readonly SameAsProducer[] },
+): RepinCheck {
   const pinned = [...new Set((party.pins ?? []).map((p) => p.file))];
   const named = recorded.files.map((f) => f.path);
   const problems: string[] = [];
@@ -66,7 +107,15 @@ export function checkRecordedRepin(party: PartyDefinition, recorded: { readonly 
   if (missing.length > 0) problems.push(`commit ${recorded.commit} is recorded without ${missing.length} of the ${pinned.length} pin-set files: ${missing.join(', ')}`);
   const extra = named.filter((f, i) => !pinned.includes(f) || named.indexOf(f) !== i);
   if (extra.length > 0) problems.push(`the repin names files that are not (or twice) in ${party.id}'s pin set: ${extra.join(', ')}`);
-  return { problems, files: pinned.flatMap((path) => recorded.files.filter((f) => f.path === path).slice(0, 1)) };
+  // Same as the producer's: the event must say the producer's blob equals the file's own blob.
+  const sameAsProducer: SameAsProducer[] = [];
+  for (const { path, producerPath } of producerCopies(party.pins ?? [])) {
+    const own = recorded.files.find((f) => f.path === path)?.blob;
+    const said = recorded.sameAsProducer?.find((c) => c.path === path && c.producerPath === producerPath);
+    if (said === undefined || said.blob !== own) problems.push(`the repin does not record ${path} as byte-identical to the producer's ${producerPath} (same_as_producer)`);
+    else sameAsProducer.push(said);
+  }
+  return { problems, files: pinned.flatMap((path) => recorded.files.filter((f) => f.path === path).slice(0, 1)), sameAsProducer };
 }
 
 /** What in the pin set at `commit` does not name `target` (empty: every pin names it). */
@@ -92,6 +141,7 @@ function checkPin(pin: PinDefinition, target: TargetDefinition, facts: RepinFact
     const named = file.text.split('\n').some((line) => line.includes(target.tag) && line.includes(target.sha));
     return named ? [] : [`${pin.file} has no line (or table row) naming both the tag ${target.tag} and the SHA ${target.sha}`];
   }
+  if (!('sha256_at' in pin)) return [];
   const holder = facts.files[pin.sha256_at.file];
   const json = holder == null ? undefined : parseJson(holder.text);
   if (json === undefined) return [`${pin.sha256_at.file} (which records the sha256 of ${pin.file}) is missing or not valid JSON at commit ${facts.commit}`];

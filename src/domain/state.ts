@@ -2,7 +2,7 @@
  * The state of a program, folded from its ledger by `evolve`. Only what the evaluator needs is
  * kept; everything else is re-read from the events themselves (`cutover log`).
  */
-import type { DeadlineName, EvidenceKindName, IncidentActionName, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
+import type { ApprovedPairDefinition, DeadlineName, EvidenceKindName, IncidentActionName, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
 import type { LedgerEvent, TagFacts, TargetRef, VerdictValue } from './events.js';
 
 export type PhaseStatusName = 'not-started' | 'active' | 'closed' | 'complete';
@@ -34,6 +34,19 @@ export interface VerdictRecord extends Provenance {
   readonly verdict: VerdictValue;
   readonly target: TargetRef | null;
   readonly note?: string;
+}
+
+/** A verdict as one approver role last cast it, with the key that signed it (quorum counts roles and keys). */
+export interface RoleVerdictRecord extends VerdictRecord {
+  readonly party: string;
+  readonly key: string;
+}
+
+/** A producer/consumer pair approved by completing the promoting phase (or listed in cutover.yaml: seq 0). */
+export interface ApprovedPair extends ApprovedPairDefinition, Provenance {}
+
+export interface NoticeRecord extends Provenance {
+  readonly text: string;
 }
 
 export interface EvidenceRecord extends Provenance {
@@ -124,6 +137,18 @@ export interface ProgramState {
   readonly phases: Readonly<Record<string, PhaseRecord>>;
   /** Every incident declared, open or closed, by id. */
   readonly incidents: Readonly<Record<string, Incident>>;
+  /** Latest verdict by decision, then by approver role. */
+  readonly roleVerdicts: Readonly<Record<string, Readonly<Record<string, RoleVerdictRecord>>>>;
+  /** When the baseline went into production (was recorded, promoted or restored); null without one. */
+  readonly baselineSince: string | null;
+  /** The latest review of each phase. */
+  readonly reviews: Readonly<Record<string, Provenance & { readonly note: string }>>;
+  /** The latest notice given for each notice gate. */
+  readonly notices: Readonly<Record<string, NoticeRecord>>;
+  /** Pairs approved by completing the promoting phase, in order. */
+  readonly approvedPairs: readonly ApprovedPair[];
+  /** The latest passing repin commit by `party|tag@sha`. */
+  readonly repinCommits: Readonly<Record<string, string>>;
 }
 
 export function initialState(): ProgramState {
@@ -146,7 +171,17 @@ export function initialState(): ProgramState {
     raisedBlockerCount: 0,
     phases: {},
     incidents: {},
+    roleVerdicts: {},
+    baselineSince: null,
+    reviews: {},
+    notices: {},
+    approvedPairs: [],
+    repinCommits: {},
   };
+}
+
+export function repinKey(party: string, target: TargetRef): string {
+  return `${party}|${target.tag}@${target.sha}`;
 }
 
 export function evidenceKey(party: string, kind: string, target: TargetRef): string {
@@ -212,12 +247,13 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
         definitionSeq: event.seq,
         baseline: first ? (def.baseline ?? null) : base.baseline,
         rollbackTarget: first ? (def.baseline ?? null) : base.rollbackTarget,
+        baselineSince: first ? (def.baseline === undefined ? null : event.at) : base.baselineSince,
       };
     }
     case 'target.published': {
       const { target, verification } = event.data;
       if (event.data.as === 'baseline') {
-        return { ...base, baseline: target, rollbackTarget: target };
+        return { ...base, baseline: target, rollbackTarget: target, baselineSince: event.at };
       }
       const checked = verification !== null;
       return {
@@ -243,15 +279,18 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       return {
         ...base,
         verdicts: { ...base.verdicts, [d.decision]: { ...base.verdicts[d.decision], [d.party]: record } },
+        roleVerdicts: { ...base.roleVerdicts, [d.decision]: { ...base.roleVerdicts[d.decision], [event.actor]: { ...record, party: d.party, key: event.sig.key } } },
       };
     }
     case 'evidence.added': {
       const d = event.data;
       const record: EvidenceRecord = { ...at, kind: d.kind, party: d.party, target: d.target, result: d.result, summary: d.summary };
+      const repinCommits = d.kind === 'repin' && d.result === 'pass' ? { ...base.repinCommits, [repinKey(d.party, d.target)]: d.commit } : base.repinCommits;
       return {
         ...base,
         evidence: { ...base.evidence, [evidenceKey(d.party, d.kind, d.target)]: record },
         evidenceCount: base.evidenceCount + 1,
+        repinCommits,
       };
     }
     case 'blocker.raised': {
@@ -279,7 +318,13 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       const promotes = base.definition?.phases.find((p) => p.id === event.data.phase)?.promotes_target === true;
       if (promotes && base.target !== null) {
         const { tag, sha, contracts } = base.target;
-        return { ...base, phases, rollbackTarget: base.baseline, baseline: { tag, sha, contracts } };
+        const repins: Record<string, string> = {};
+        for (const party of base.definition?.parties ?? []) {
+          const commit = base.repinCommits[repinKey(party.id, base.target)];
+          if (party.kind === 'consumer' && commit !== undefined) repins[party.id] = commit;
+        }
+        const pair: ApprovedPair = { ...at, tag, sha, contracts: { ...contracts }, repins };
+        return { ...base, phases, rollbackTarget: base.baseline, baseline: { tag, sha, contracts }, baselineSince: event.at, approvedPairs: [...base.approvedPairs, pair] };
       }
       return { ...base, phases };
     }
@@ -327,7 +372,7 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       for (const phase of phases) moved[phase] = { ...at, status: 'not-started', reason: `rolled back (${id})` };
       const target = base.target !== null && sameTarget(base.target, from) ? { ...base.target, rolledBack: { ...at, incident: id } } : base.target;
       const rolledBack = withIncident(base, id, (i) => ({ ...i, rolledBack: { ...at, party, from, to, phases, ...noteOf(note) } }));
-      return { ...rolledBack, baseline: to, rollbackTarget: to, target, phases: moved };
+      return { ...rolledBack, baseline: to, rollbackTarget: to, target, phases: moved, baselineSince: event.at };
     }
     case 'incident.repin-confirmed': {
       const { id, party, target, evidence } = event.data;
@@ -356,6 +401,10 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
         return { ...i, approvals, summaryApprovedAt: i.summaryApprovedAt ?? (joint ? event.at : null) };
       });
     }
+    case 'review.recorded':
+      return { ...base, reviews: { ...base.reviews, [event.data.phase]: { ...at, note: event.data.note } } };
+    case 'notice.given':
+      return { ...base, notices: { ...base.notices, [event.data.gate]: { ...at, text: event.data.text } } };
     case 'incident.closed': {
       const { id, party, summary, note } = event.data;
       return withIncident(base, id, (i) => ({ ...i, closed: { ...at, party, summarySeq: summary, ...noteOf(note) } }));

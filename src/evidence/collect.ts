@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TargetCheckFacts } from '../domain/decide.js';
 import type { RunData } from '../domain/events.js';
-import { pinSetPaths, type FileAtCommit, type RepinFacts } from '../domain/pins.js';
+import { pinSetPaths, producerCopies, type FileAtCommit, type RepinFacts } from '../domain/pins.js';
 import type { PublishedTarget } from '../domain/state.js';
 import { invalidInput } from '../errors.js';
 import type { PartyDefinition } from '../program/schema.js';
@@ -37,10 +37,16 @@ export async function recheckTargetInRepo(repoPath: string, target: PublishedTar
 }
 
 /** What the consumer's repin commit changes, and the pin-set files as they are at it. */
-export async function collectRepin(repoPath: string, rev: string, party: PartyDefinition): Promise<RepinFacts> {
+export async function collectRepin(repoPath: string, rev: string, party: PartyDefinition, producer?: { readonly repoPath: string; readonly commit: string }): Promise<RepinFacts> {
   const repo = await openRepo(repoPath, '--repo');
   const commit = await commitInfo(repo, rev, '--commit');
-  return { commit: commit.sha, changed: commit.files.map((f) => f.path), files: await pinFilesAt(repo, commit.sha, party) };
+  const files = await pinFilesAt(repo, commit.sha, party);
+  if (producer === undefined) return { commit: commit.sha, changed: commit.files.map((f) => f.path), files };
+  // Same as the producer's file: equal git blob ids are equal bytes.
+  const producerRepo = await openRepo(producer.repoPath, '--producer-repo');
+  const producerBlobs: Record<string, string | null> = {};
+  for (const { producerPath } of producerCopies(party.pins ?? [])) producerBlobs[producerPath] = await blobAt(producerRepo, producer.commit, producerPath);
+  return { commit: commit.sha, changed: commit.files.map((f) => f.path), files, producerBlobs };
 }
 
 /** Every file of the party's pin set as it is at `commit` (null: absent there). */

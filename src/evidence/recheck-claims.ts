@@ -71,8 +71,11 @@ export async function recheckClaims(programDir: string, events: readonly LedgerE
         const target = [...targets].reverse().find((t) => t.tag === d.target.tag && t.sha === d.target.sha);
         await check(`commit ${d.commit} is an atomic repin to ${d.target.tag}`, d.party, async (repo) => {
           if (party === undefined || target === undefined) return [`the program no longer defines party ${d.party} or target ${d.target.tag}`];
-          const facts = await collectRepin(repo.path, d.commit, party);
-          const problems = [...checkRepin(party, target, facts).problems];
+          // same_as_producer pins are re-read from the producer's repository when it is given too.
+          const producerDir = producer === null ? undefined : repoDirs[producer];
+          const facts = await collectRepin(repo.path, d.commit, party, producerDir === undefined ? undefined : { repoPath: producerDir, commit: target.sha });
+          const unread = (p: string) => producerDir === undefined && p.endsWith('add --producer-repo <dir>');
+          const problems = checkRepin(party, target, facts).problems.filter((p) => !unread(p));
           for (const f of d.files) {
             const now = facts.files[f.path];
             if (now == null) problems.push(`${f.path} no longer exists at ${d.commit}`);

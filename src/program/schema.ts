@@ -20,9 +20,16 @@ export const PinValue = Type.String({ pattern: '^(tag|sha|contract\\.[A-Za-z0-9_
 const RepoPath = Type.String({ minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$', description: 'a path inside the repository, with /' });
 
 /** One file of a consumer's pin set, and what it must say about the target. */
+const sameAsProducer = {
+  same_as_producer: Type.Optional(
+    Type.String({ minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$', description: "the file must be byte-identical to this file of the producer's repository at the target commit" }),
+  ),
+};
+
 export const Pin = Type.Union([
   Type.Object(
     {
+      ...sameAsProducer,
       file: RepoPath,
       json: Type.Record(Type.String({ pattern: '^(/[^/]*)+$', description: 'a JSON Pointer (RFC 6901)' }), PinValue, {
         description: 'JSON Pointer → the target value it must equal',
@@ -31,11 +38,12 @@ export const Pin = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object(
-    { file: RepoPath, markdown: Type.Literal('tag-and-sha', { description: 'a line (or table row) must contain both the tag and the SHA' }) },
+    { ...sameAsProducer, file: RepoPath, markdown: Type.Literal('tag-and-sha', { description: 'a line (or table row) must contain both the tag and the SHA' }) },
     { additionalProperties: false },
   ),
   Type.Object(
     {
+      ...sameAsProducer,
       file: RepoPath,
       sha256_at: Type.Object(
         { file: RepoPath, pointer: Type.String({ pattern: '^(/[^/]*)+$' }) },
@@ -44,6 +52,7 @@ export const Pin = Type.Union([
     },
     { additionalProperties: false },
   ),
+  Type.Object({ file: RepoPath, same_as_producer: Type.String({ minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$' }) }, { additionalProperties: false }),
 ]);
 
 export const SuiteCommand = Type.Object(
@@ -96,8 +105,9 @@ export const Duty = Type.Union(
     Type.Literal('rollback-owner'),
     Type.Literal('decision-log-owner'),
     Type.Literal('automation'),
+    Type.Literal('security'),
   ],
-  { description: 'what a role may do' },
+  { description: 'what a role may do (security: a security owner, required as one of the approvals by require_duty)' },
 );
 
 export const Role = Type.Object(
@@ -114,6 +124,15 @@ export const Role = Type.Object(
   { additionalProperties: false },
 );
 
+const DURATION_PATTERN = '^(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$';
+/** A duration: whole numbers with units, largest first (`15m`, `24h`, `1h30m`; units d h m s). */
+const Duration = (description: string) => Type.String({ pattern: DURATION_PATTERN, title: 'a duration such as 15m, 24h or 1h30m', description });
+/** A duration, or a number of business days (`10bd`: Monday to Friday, UTC, less calendar.holidays). */
+const Period = (description: string) =>
+  Type.String({ pattern: '^(\\d+bd|(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?)$', title: 'a duration such as 14d or 72h, or business days such as 10bd', description });
+const IsoTime = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$', description });
+
 export const Decision = Type.Object(
   {
     id: Id('decision id, e.g. runtime-cutover'),
@@ -122,6 +141,23 @@ export const Decision = Type.Object(
       description:
         'gates that must hold for a GO; "every party GO" is always required, and is listed with its own text when an all-parties-go gate names this decision',
     }),
+    approvals: Type.Optional(
+      Type.Record(Type.String({ minLength: 1 }), Type.Integer({ minimum: 1 }), {
+        description: 'quorum: party id (or "default") → how many GO verdicts from distinct approver roles and keys that party needs',
+      }),
+    ),
+    independent_of: Type.Optional(
+      Type.Array(Type.Literal('target.published'), {
+        uniqueItems: true,
+        description: 'separation of duties: target.published — the role that published the target is not counted among its party\'s approvals',
+      }),
+    ),
+    require_duty: Type.Optional(
+      Type.Union([Type.Literal('security'), Type.Record(Type.String({ minLength: 1 }), Type.Literal('security'))], {
+        description: "security: every party's counted approvals include a role with duty security; or per party, e.g. { memorykernel: security }",
+      }),
+    ),
+    valid_for: Type.Optional(Duration('a GO older than this at evaluation time no longer counts (it expires exactly then)')),
   },
   { additionalProperties: false },
 );
@@ -185,11 +221,11 @@ export const Gate = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ ...gateCommon, kind: Type.Literal('no-manual-blockers') }, { additionalProperties: false }),
+  Type.Object(
+    { ...gateCommon, kind: Type.Literal('notice'), period: Period('the notice (cutover notice give <gate>) must be given at least this long before the phase starts, e.g. 10bd') },
+    { additionalProperties: false },
+  ),
 ]);
-
-const DURATION_PATTERN = '^(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$';
-/** A duration: whole numbers with units, largest first (`15m`, `24h`, `1h30m`; units d h m s). */
-const Duration = (description: string) => Type.String({ pattern: DURATION_PATTERN, title: 'a duration such as 15m, 24h or 1h30m', description });
 
 export const SeverityClass = Type.Object(
   { id: Severity, description: Text('what makes an incident this severe') },
@@ -256,6 +292,8 @@ export const Phase = Type.Object(
     promotes_target: Type.Optional(
       Type.Boolean({ description: 'completing this phase makes the published target the baseline' }),
     ),
+    min_duration: Type.Optional(Period('the phase cannot complete sooner than this after it started')),
+    review_every: Type.Optional(Period('while active, a review (cutover review record) is due this long after the start or the last review')),
   },
   { additionalProperties: false },
 );
@@ -266,6 +304,7 @@ export const RecordKind = Type.Union([
   Type.Literal('joint-status-addendum'),
   Type.Literal('rollback-readiness'),
   Type.Literal('closure'),
+  Type.Literal('compatibility-matrix'),
 ]);
 
 export const RecordDefinition = Type.Object(
@@ -285,8 +324,57 @@ export const RecordDefinition = Type.Object(
   { additionalProperties: false },
 );
 
+export const Freeze = Type.Object(
+  {
+    id: Id('freeze id, e.g. year-end'),
+    from: IsoTime('the freeze starts at this time (included)'),
+    until: IsoTime('the freeze ends at this time (excluded)'),
+    reason: Type.Optional(Text('why, shown in the blocker')),
+  },
+  { additionalProperties: false },
+);
+
 export const Window = Type.Object(
-  { decision: Type.String({ minLength: 1, description: 'the decision whose GO approves the cutover window' }) },
+  {
+    decision: Type.String({ minLength: 1, description: 'the decision whose GO approves the cutover window' }),
+    opens: Type.Optional(IsoTime('the phase that executes the decision cannot start before this time')),
+    closes: Type.Optional(IsoTime('… nor at or after this time')),
+    freezes: Type.Optional(Type.Array(Freeze, { description: 'named periods inside which that phase cannot start' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Rules on targets. */
+export const TargetPolicy = Type.Object(
+  {
+    baseline_min_age: Type.Optional(Period('a candidate target is published only once the baseline has been in production this long')),
+  },
+  { additionalProperties: false },
+);
+
+/** The business-day calendar: Monday to Friday (UTC), less these dates. */
+export const Calendar = Type.Object(
+  { holidays: Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { uniqueItems: true, description: 'dates (UTC) that are not business days' }) },
+  { additionalProperties: false },
+);
+
+/** One approved producer/consumer pair: the producer release and each consumer's repin commit. */
+export const ApprovedPair = Type.Object(
+  {
+    tag: Text('release tag'),
+    sha: Type.String({ pattern: '^[0-9a-f]{40}$' }),
+    contracts: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 })),
+    repins: Type.Record(Type.String({ minLength: 1 }), Type.String({ pattern: '^[0-9a-f]{40}$' }), { description: 'consumer party id → its repin commit' }),
+  },
+  { additionalProperties: false },
+);
+
+/** The compatibility matrix: pairs approved before this ledger, and whether a rollback must go to one. */
+export const Compatibility = Type.Object(
+  {
+    rollback_to_approved_pair: Type.Boolean({ description: 'a rollback target must be an approved pair (listed here, or derived when the promoting phase completes)' }),
+    approved: Type.Optional(Type.Array(ApprovedPair, { description: 'pairs approved before this ledger (e.g. the baseline in production)' })),
+  },
   { additionalProperties: false },
 );
 
@@ -314,6 +402,9 @@ export const ProgramDefinition = Type.Object(
     window: Type.Optional(Window),
     baseline: Type.Optional(Target),
     incidents: Type.Optional(IncidentPolicy),
+    targets: Type.Optional(TargetPolicy),
+    calendar: Type.Optional(Calendar),
+    compatibility: Type.Optional(Compatibility),
     records: Type.Array(RecordDefinition),
   },
   {
@@ -343,4 +434,6 @@ export type EnvelopePolicyName = Static<typeof EnvelopePolicy>;
 export type IncidentPolicyDefinition = Static<typeof IncidentPolicy>;
 export type TriggerDefinition = Static<typeof Trigger>;
 export type IncidentActionName = Static<typeof IncidentAction>;
+export type FreezeDefinition = Static<typeof Freeze>;
+export type ApprovedPairDefinition = Static<typeof ApprovedPair>;
 export type DeadlineName = keyof Static<typeof IncidentDeadlines>;

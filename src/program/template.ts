@@ -43,6 +43,7 @@ export function standardTemplate(o: TemplateOptions): string {
         markdown: tag-and-sha
       - file: vendor/${p}/manifest.json
         sha256_at: { file: config/${p}-runtime-target.json, pointer: /manifest_sha256 }
+        # same_as_producer: contract/manifest.json   # byte-identical to this producer file at the target commit (evidence repin --producer-repo)
     suites:
       - id: compatibility
         commands:
@@ -127,6 +128,12 @@ ${roles.map((r) => r.owner).join('')}  - id: integration-program-owner
     party: joint
     duties: [decision-log-owner]
     keys: []
+  # A second approver, e.g. for a quorum (approvals:) or require_duty: security:
+  # - id: ${p}-security-owner
+  #   title: ${o.producer} Security Owner
+  #   party: ${p}
+  #   duties: [approver, security]
+  #   keys: []
 
 # A decision is GO only when every party's latest verdict is GO and every gate listed holds.
 decisions:
@@ -136,6 +143,11 @@ decisions:
   - id: runtime-cutover
     title: Runtime cutover execution
     gates: [target-published, ${only ? 'bilateral' : 'joint'}-go, runtime-evidence, rollback-evidence, no-blocking-incident]
+    # Governance (all optional; README "Governance rules"):
+    # approvals: { ${p}: 2, default: 1 }   # GOs from distinct approver roles and keys, per party
+    # independent_of: [target.published]    # the role that published the target does not count
+    # require_duty: { ${p}: security }      # one counted approval holds duty security
+    # valid_for: 72h                        # a GO stops counting 72h after it was cast
 
 # An unmet gate is a blocker; its text is what records show.
 gates:
@@ -169,6 +181,13 @@ gates:
     severity: SEV-2
     owner: integration-program-owner
     text: An open SEV-1 or SEV-2 incident blocks the runtime cutover.
+  # A notice period: cutover notice give <gate> at least this long before the phase starts
+  # (list the gate in the phase's entry:). 10bd = ten business days, Monday to Friday, UTC.
+  # - id: error-code-notice
+  #   kind: notice
+  #   period: 10bd
+  #   owner: integration-program-owner
+  #   text: Additive error codes need 10 business days of notice.
   - id: no-open-manual-blockers
     kind: no-manual-blockers
     owner: integration-program-owner
@@ -201,6 +220,8 @@ phases:
   - id: "9"
     title: Stabilization
     entry: [phase-8-complete]
+    # min_duration: 14d   # it cannot complete sooner than 14 days after it started
+    # review_every: 7d    # while active, a review (cutover review record 9) is due every 7 days
   - id: "10"
     title: Program closeout
     entry: [phase-9-complete, no-open-manual-blockers]
@@ -208,6 +229,21 @@ phases:
 # The cutover window is approved when this decision is GO.
 window:
   decision: runtime-cutover
+  # The phase that executes this decision starts only from opens (included) to closes (excluded),
+  # outside every freeze (from included, until excluded):
+  # opens: 2026-03-10T08:00:00Z
+  # closes: 2026-03-20T18:00:00Z
+  # freezes:
+  #   - { id: quarter-close, from: 2026-03-13T00:00:00Z, until: 2026-03-16T00:00:00Z, reason: finance quarter close }
+
+# targets:
+#   baseline_min_age: 14d        # a candidate is published only once the baseline is 14 days in production
+# calendar:
+#   holidays: [2026-12-25]       # not business days (bd)
+# compatibility:
+#   rollback_to_approved_pair: true   # a rollback target must be an approved pair (cutover render: compatibility-matrix)
+#   approved:                    # pairs approved before this ledger; later ones are derived when the promoting phase completes
+#     - { tag: v2.9.0, sha: <40-hex>, contracts: { service: service.v2 }, repins: { <consumer>: <40-hex repin commit> } }
 
 # The incident and rollback protocol (cutover incident --help): severity classes, the trigger
 # matrix (each trigger's minimum severity and required action), and the deadlines every incident

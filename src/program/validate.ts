@@ -85,6 +85,7 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
   if (def.window !== undefined && !decisions.has(def.window.decision)) {
     problem(['window', 'decision'], `a decision id: ${oneOf(decisions)}`, def.window.decision);
   }
+  checkGovernance(def, parties, problem);
   const incidents = def.incidents;
   if (incidents !== undefined) {
     const classes = new Set<string>();
@@ -120,4 +121,42 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
     });
   });
   return problems;
+}
+
+/** The governance rules: quorum keys name parties, periods are longer than zero, times are in order. */
+function checkGovernance(def: ProgramDefinition, parties: Set<string>, problem: (path: FieldPath, expected: string, found: unknown) => void): void {
+  const positive = (path: FieldPath, value: string | undefined) => {
+    if (value !== undefined && !/^[1-9]\d*bd$/.test(value) && durationMs(value) === 0) problem(path, 'a period longer than zero', value);
+  };
+  def.decisions.forEach((d, i) => {
+    for (const party of Object.keys(d.approvals ?? {})) {
+      if (party !== 'default' && !parties.has(party)) problem(['decisions', i, 'approvals', party], `a party id or "default": ${[...parties].join(', ')}`, party);
+    }
+    positive(['decisions', i, 'valid_for'], d.valid_for);
+    const rule = d.require_duty;
+    for (const party of def.parties) {
+      const duty = rule === undefined ? undefined : typeof rule === 'string' ? rule : rule[party.id];
+      if (duty !== undefined && !def.roles.some((r) => r.party === party.id && r.duties.includes('approver') && r.duties.includes(duty))) {
+        problem(['decisions', i, 'require_duty'], `an approver role of ${party.id} with duty ${duty} (or require_duty per party, e.g. { ${def.parties[0]!.id}: ${duty} })`, 'none');
+      }
+    }
+    if (rule !== undefined && typeof rule !== 'string') {
+      for (const party of Object.keys(rule)) if (!parties.has(party)) problem(['decisions', i, 'require_duty', party], 'a party id', party);
+    }
+  });
+  def.phases.forEach((p, i) => {
+    positive(['phases', i, 'min_duration'], p.min_duration);
+    positive(['phases', i, 'review_every'], p.review_every);
+  });
+  def.gates.forEach((g, i) => {
+    if (g.kind === 'notice') positive(['gates', i, 'period'], g.period);
+  });
+  positive(['targets', 'baseline_min_age'], def.targets?.baseline_min_age);
+  const w = def.window;
+  if (w?.opens !== undefined && w.closes !== undefined && Date.parse(w.closes) <= Date.parse(w.opens)) {
+    problem(['window', 'closes'], `a time after window.opens (${w.opens})`, w.closes);
+  }
+  w?.freezes?.forEach((f, i) => {
+    if (Date.parse(f.until) <= Date.parse(f.from)) problem(['window', 'freezes', i, 'until'], `a time after from (${f.from})`, f.until);
+  });
 }

@@ -61,6 +61,12 @@ export const RecordModel = Type.Object(
     rollbackTarget: Nullable(TargetView),
     evidence: Type.Array(Type.Object({ party: Str, partyName: Str, kind: Str, result: Str, target: Str, stale: Type.Boolean(), summary: Str, seq: Type.Integer(), at: Str })),
     incidents: Type.Array(Type.Object({ id: Str, party: Str, severity: Str, summary: Str })),
+    approvedPairs: Type.Array(
+      Type.Object({ tag: Str, sha: Str, contracts: Str, repins: Type.Array(Type.Object({ party: Str, partyName: Str, commit: Str })), approved: Str }),
+      { description: 'the compatibility matrix: approved producer/consumer pairs' },
+    ),
+    consumers: Type.Array(Type.Object({ id: Str, name: Str })),
+    reviews: Type.Array(Type.Object({ phase: Str, due: Str, status: Str, lastReview: Nullable(Str) }), { description: 'reviews active phases owe' }),
   },
   { additionalProperties: false, $id: 'https://cutover.dev/schemas/record-model.schema.json', title: 'What a record template sees (version 1)' },
 );
@@ -141,5 +147,14 @@ export function recordModel(ev: Evaluation, def: ProgramDefinition, record: Reco
     rollbackTarget: targetView(ev.rollbackTarget),
     evidence: ev.evidence.map((e) => ({ party: e.party, partyName: partyName(e.party), kind: e.kind, result: e.result.toUpperCase(), target: e.target.tag, stale: e.stale, summary: inlineText(e.summary), seq: e.seq, at: e.at })),
     incidents: ev.openIncidents.map((i) => ({ id: i.id, party: i.party, severity: i.severity, summary: inlineText(i.summary) })),
+    approvedPairs: ev.approvedPairs.map((p) => ({
+      tag: p.tag,
+      sha: p.sha,
+      contracts: Object.entries(p.contracts).map(([k, v]) => `${k}=${v}`).join(', '),
+      repins: def.parties.filter((c) => c.kind === 'consumer').map((c) => ({ party: c.id, partyName: c.name, commit: p.repins[c.id] ?? '—' })),
+      approved: p.seq === 0 ? 'listed in cutover.yaml' : `seq ${p.seq}, ${p.at}`,
+    })),
+    consumers: def.parties.filter((c) => c.kind === 'consumer').map((c) => ({ id: c.id, name: c.name })),
+    reviews: ev.reviews.map((r) => ({ phase: r.phase, due: r.due, status: r.status.toUpperCase(), lastReview: r.lastReview?.at ?? null })),
   };
 }

@@ -171,10 +171,31 @@ const CLOSURE = `{{> header}}
 - Phase {{id}}: **{{label}}** ({{reason}})
 {{/each}}`;
 
+const COMPATIBILITY_MATRIX = `{{> header}}
+
+## Approved Pairs
+| Producer release | Commit | Contracts |{{#each consumers}} {{name}} repin |{{/each}} Approved |
+| --- | --- | --- |{{#each consumers}} --- |{{/each}} --- |
+{{#each approvedPairs}}
+| \`{{tag}}\` | \`{{sha}}\` | {{contracts}} |{{#each repins}} \`{{commit}}\` |{{/each}} {{approved}} |
+{{else}}
+| (none yet) | | |{{#each consumers}} |{{/each}} |
+{{/each}}
+
+A rollback target must be one of these pairs when \`compatibility.rollback_to_approved_pair\` is set.
+
+## Scheduled Reviews
+{{#each reviews}}
+- Phase {{phase}}: next review due {{due}} (**{{status}}**{{#if lastReview}}; last {{lastReview}}{{/if}})
+{{else}}
+- None due.
+{{/each}}`;
+
 export const DEFAULT_TEMPLATES: Readonly<Record<RecordDefinition['kind'], string>> = {
   'decision-record': DECISION_RECORD,
   'decision-checkpoint': DECISION_CHECKPOINT,
   'joint-status-addendum': JOINT_STATUS_ADDENDUM,
   'rollback-readiness': ROLLBACK_READINESS,
   closure: CLOSURE,
+  'compatibility-matrix': COMPATIBILITY_MATRIX,
 };

@@ -32,6 +32,8 @@ export interface Checkpoint<State> {
   readonly version: typeof CHECKPOINT_VERSION;
   /** The ledger file's absolute path. */
   readonly ledger: string;
+  /** The code that folded `state`: another build folds differently, so its state is not reused. */
+  readonly fold: string;
   /** Bytes of the file covered: complete lines only. */
   readonly offset: number;
   readonly seq: number;
@@ -64,7 +66,7 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
 export type CheckpointRead<State> = { readonly checkpoint: Checkpoint<State> } | { readonly note: string } | null;
 
 /** The checkpoint of `ledger`; a note when one exists but cannot be used; null when there is none. */
-export async function readCheckpoint<State>(path: string, ledger: string): Promise<CheckpointRead<State>> {
+export async function readCheckpoint<State>(path: string, ledger: string, fold: string): Promise<CheckpointRead<State>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -83,6 +85,8 @@ export async function readCheckpoint<State>(path: string, ledger: string): Promi
   }
   if (value.ledger !== resolve(ledger)) return { note: `the checkpoint ${path} is for another ledger (${JSON.stringify(value.ledger)}); verifying the whole ledger` };
   if (value.version !== CHECKPOINT_VERSION) return { note: `the checkpoint ${path} is of another format version (${JSON.stringify(value.version)}); verifying the whole ledger` };
+  // Another build of cutover folds with other code: its state is simply not reused (an upgrade is no news).
+  if (value.fold !== fold) return null;
   const wellFormed =
     Number.isSafeInteger(value.offset) && Number.isSafeInteger(value.seq) && Array.isArray(value.blocks) && typeof value.stamp === 'object' && value.stamp !== null && typeof value.state === 'object' &&
     value.blocks.length === Math.ceil(value.offset! / BLOCK_BYTES) && value.blocks.every((b) => typeof b === 'string' && /^[0-9a-f]{64}$/.test(b));

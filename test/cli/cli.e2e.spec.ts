@@ -32,8 +32,8 @@ describe('status and gate on the example', () => {
     expect(status.blockers.map((b: { gate: string }) => b.gate)).toEqual(['target-published', 'bilateral-go', 'runtime-evidence', 'rollback-evidence']);
     expect(status.blockers[2].missing).toEqual(['producer runtime handoff payload', 'consumer atomic repin evidence against the same runtime target']);
     expect(status.phases.slice(0, 2)).toEqual([
-      { id: '7', title: 'Decision checkpoint', status: 'closed', reason: 'decision recorded' },
-      { id: '8', title: 'Runtime cutover', status: 'not-started', reason: 'blocked by explicit NO-GO' },
+      { id: '7', title: 'Decision checkpoint', status: 'closed', reason: 'decision recorded', canCompleteAt: null },
+      { id: '8', title: 'Runtime cutover', status: 'not-started', reason: 'blocked by explicit NO-GO', canCompleteAt: null },
     ]);
     expect(status.target).toBeNull();
     expect(status.window.status).toBe('not-approved');

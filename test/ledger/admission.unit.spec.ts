@@ -82,6 +82,8 @@ const cases: [string, () => Scenario, DraftOf, RegExp][] = [
   ['an update below the trigger minimum', () => declared(afterGo()), { type: 'incident.updated', actor: ROLE.producerIc, data: { id: 'INC-1', party: P, note: 'n', actions: [], severity: 'SEV-3', nextUpdate: null } }, /SEV-3/],
   ['a summary of an incident never declared', afterGo, { type: 'incident.summarized', actor: ROLE.producerIc, data: { id: 'INC-7', party: P, summary: 's', residualRisk: 'r' } }, /INC-7/],
   ['an approval with no summary', () => declared(afterGo()), { type: 'incident.approved', actor: ROLE.producerApprover, data: { id: 'INC-1', party: P, summary: 1 } }, /has no summary to approve yet/],
+  ['a review of a phase that schedules none', afterGo, { type: 'review.recorded', actor: ROLE.logOwner, data: { phase: '9', note: 'fine' } }, /Phase 9 schedules no reviews/],
+  ['a notice for a gate that is not a notice gate', phase7Closed, { type: 'notice.given', actor: ROLE.logOwner, data: { gate: 'phase-7-closed', text: 'n' } }, /notice gate/],
   ['an incident closed with items missing', () => declared(afterGo()), { type: 'incident.closed', actor: ROLE.producerIc, data: { id: 'INC-1', party: P, summary: 1, approvals: [], evidence: [] } }, /INC-1/],
 ];
 

@@ -6,6 +6,7 @@ import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
 import type { LedgerEvent } from '../../domain/events.js';
+import { evidenceTarget } from '../../domain/state.js';
 import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
 import { rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
 import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
@@ -125,7 +126,9 @@ export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number>
 export function evidenceRepin(o: O.EvidenceRepinOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const party = partyOf(ws, o.party);
-    const facts = await collectRepin(requireCheckout(checkoutContext(ws, io), party.id, '--repo', o.repo), o.commit, party);
+    const target = evidenceTarget(ws.state);
+    const producer = o.producerRepo === undefined || target === null ? undefined : { repoPath: resolve(io.cwd, o.producerRepo), commit: target.sha };
+    const facts = await collectRepin(requireCheckout(checkoutContext(ws, io), party.id, '--repo', o.repo), o.commit, party, producer);
     return { type: 'add-evidence', party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'repin', facts } };
   });
 }
@@ -196,6 +199,14 @@ export function blockerRaise(o: O.BlockerRaiseOptions, io: CliIo): Promise<numbe
     ...(o.phase === undefined ? {} : { phase: o.phase }),
     ...(o.id === undefined ? {} : { id: parseId('--id', o.id) }),
   }));
+}
+
+export function reviewRecord(o: O.ReviewRecordOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, () => ({ type: 'record-review', phase: o.phase, note: o.note }));
+}
+
+export function noticeGive(o: O.NoticeGiveOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, () => ({ type: 'give-notice', gate: o.gate, text: o.text }));
 }
 
 export function blockerResolve(o: O.BlockerResolveOptions, io: CliIo): Promise<number> {
