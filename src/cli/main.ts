@@ -44,6 +44,7 @@ export function defaultHandlers(io: CliIo): Handlers {
     exportBundle: async (o) => (await import('./commands/sync.js')).exportBundle(o, io),
     importBundle: async (o) => (await import('./commands/sync.js')).importBundle(o, io),
     render: async (o) => (await import('./commands/render.js')).render(o, io),
+    serve: async (o) => (await import('./commands/serve.js')).serve(o, io),
   };
 }
 

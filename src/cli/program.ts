@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type * as O from './options.js';
+import type * as S from './server-options.js';
 
 export interface Handlers {
   init(o: O.InitOptions): Promise<number>;
@@ -38,6 +39,7 @@ export interface Handlers {
   exportBundle(o: O.ExportOptions): Promise<number>;
   importBundle(o: O.ImportBundleOptions): Promise<number>;
   render(o: O.RenderOptions): Promise<number>;
+  serve(o: S.ServeOptions): Promise<number>;
 }
 
 export interface Output {
@@ -370,5 +372,25 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
       ),
     );
 
+  cli
+    .command('serve')
+    .description('serve many programs over HTTP: from PostgreSQL (--database or $DATABASE_URL) or a folder of file ledgers (--data, the default)')
+    .option('--database <url>', 'PostgreSQL connection string (default: $DATABASE_URL)')
+    .option('--data <dir>', 'a folder of file ledgers, one <program>.jsonl each (default: ./cutover-data when no database is given)')
+    .option('--port <n>', 'the port to listen on (0: any free port)', nonNegativeInt('--port'), 8080)
+    .option('--host <address>', 'the address to bind', '127.0.0.1')
+    .option('--token <program=token>', 'reading <program> needs this bearer token (repeatable)', collect, [])
+    .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
+    .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .action((o) =>
+      run(handlers.serve({ port: o.port, host: o.host, token: o.token, bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+    );
+
   return cli;
 }
+
+const nonNegativeInt = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${flag} expects a whole number from 0 to 65535.`);
+  return n;
+};
