@@ -39,3 +39,18 @@ export async function freshPostgresStore(): Promise<{ store: PostgresLedgerStore
     },
   };
 }
+
+/** A fresh, empty database on the test cluster (the server's own store lives in it): its URL. */
+export async function freshDatabase(): Promise<string> {
+  const { url } = await testCluster();
+  const name = freshSchema();
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await pool.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await pool.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
