@@ -266,6 +266,7 @@ export type LedgerFault =
   | 'reordered'
   | 'duplicated'
   | 'forked'
+  | 'policy'
   | 'not-canonical'
   | 'malformed'
   | 'torn'

@@ -48,6 +48,10 @@ export interface VerifyOptions extends ReadOptions {
   readonly threads?: number;
   /** Another copy of the ledger to compare with (a program folder, a ledger file or a bundle). */
   readonly against?: string;
+  /** Re-check the claims of evidence events against repositories and files. */
+  readonly recheck?: boolean;
+  /** `party=folder`: where each party's repository is, for --recheck. */
+  readonly repos?: readonly string[];
 }
 
 export interface SyncOptions extends DirOptions {

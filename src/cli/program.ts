@@ -325,7 +325,9 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--json', 'print the result as JSON', false)
     .option('--threads <n>', 'threads for signature checks (default: all cores)', positiveInt('--threads'))
     .option('--against <copy>', 'compare with another copy (program folder, ledger file or bundle): exit 0 same or ahead, 1 behind, 3 forked')
-    .action((o) => run(handlers.verify({ dir: dir(), json: o.json, ...opt('threads', o.threads), ...opt('against', o.against) })));
+    .option('--recheck', 'also re-check what evidence events claim (tags, repin commits, file hashes) against --repo folders: exit 1 when a claim no longer holds', false)
+    .option('--repo <party=folder>', "a party's repository, for --recheck (repeatable)", collect, [])
+    .action((o) => run(handlers.verify({ dir: dir(), json: o.json, ...opt('threads', o.threads), ...opt('against', o.against), recheck: o.recheck, repos: o.repo })));
 
   cli
     .command('sync')

@@ -21,7 +21,7 @@ import { authorize, authorizeIncidentStep, findRole, type IncidentEventType } fr
 import { decisionBlockers, phaseBlockers, phaseStatusOf, type Blocker } from './evaluate.js';
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
 import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
-import { checkRepin, type RepinFacts } from './pins.js';
+import { checkRecordedRepin, checkRepin, type RepinFacts } from './pins.js';
 import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
 
@@ -96,10 +96,17 @@ export interface TargetCheckFacts {
   readonly problems: readonly string[];
 }
 
-/** Evidence as collected, before it is tied to the current target. */
+/**
+ * Evidence as collected, before it is tied to the current target. The `recorded` forms are evidence
+ * as a signed event states it (admission re-deciding an event): what the collector read (the payload,
+ * the repository's files) is not in the ledger, so the policy checks all it can from the event, the
+ * signer stands behind the rest, and `verify --recheck` re-reads it.
+ */
 export type EvidenceInput =
   | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly payload: unknown }
+  | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly recorded: { readonly payloadVersion: number } }
   | { readonly kind: 'repin'; readonly facts: RepinFacts }
+  | { readonly kind: 'repin'; readonly recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[] } }
   | { readonly kind: 'verification-run'; readonly run: RunData }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData }
   | { readonly kind: 'artifact'; readonly file: string; readonly sha256: string; readonly bytes: number };
@@ -513,18 +520,23 @@ function evidenceData(
       if (producer === null || producer.id !== party.id) {
         return invalid(`a handoff payload comes from the producer party that defines a handoff: section in cutover.yaml (${producer?.id ?? 'none defines one'})`);
       }
-      const check = checkHandoff(input.payload, def, producer, target);
-      if (check.schema.length > 0) {
-        return { error: new InvalidInputError(check.schema.map((p) => ({ source: input.file, field: p.field, expected: p.expected, found: p.found }))) };
+      if ('recorded' in input) {
+        if (input.recorded.payloadVersion !== HANDOFF_VERSION) return invalid(`a handoff payload of version ${input.recorded.payloadVersion} cannot be accepted; this version of cutover checks version ${HANDOFF_VERSION}`);
+      } else {
+        const check = checkHandoff(input.payload, def, producer, target);
+        if (check.schema.length > 0) {
+          return { error: new InvalidInputError(check.schema.map((p) => ({ source: input.file, field: p.field, expected: p.expected, found: p.found }))) };
+        }
+        if (check.mismatches.length > 0) return { error: new EvidenceRejectedError(`the handoff payload ${input.file} does not match the program and the current target`, check.mismatches) };
       }
-      if (check.mismatches.length > 0) return { error: new EvidenceRejectedError(`the handoff payload ${input.file} does not match the program and the current target`, check.mismatches) };
       return { ...common, kind: 'handoff-payload', result: 'pass', summary: summary ?? `handoff payload ${input.file} verified`, file: input.file, sha256: input.sha256, payloadVersion: HANDOFF_VERSION };
     }
     case 'repin': {
       if (party.kind !== 'consumer' || party.pins === undefined) return invalid(`${party.id} declares no pin set (pins: in cutover.yaml); a repin is a consumer's`);
-      const check = checkRepin(party, target, input.facts);
-      if (check.problems.length > 0) return { error: new EvidenceRejectedError(`commit ${input.facts.commit} is not an accepted repin to ${target.tag} @ ${target.sha}`, check.problems) };
-      return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${input.facts.commit.slice(0, 12)}`, commit: input.facts.commit, files: [...check.files] };
+      const commit = 'recorded' in input ? input.recorded.commit : input.facts.commit;
+      const check = 'recorded' in input ? checkRecordedRepin(party, input.recorded) : checkRepin(party, target, input.facts);
+      if (check.problems.length > 0) return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}`, check.problems) };
+      return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${commit.slice(0, 12)}`, commit, files: [...check.files] };
     }
     case 'verification-run':
       return { ...common, kind: 'verification-run', result: input.run.passed ? 'pass' : 'fail', summary: summary ?? runSummary(input.run), run: input.run };

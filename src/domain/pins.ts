@@ -54,6 +54,21 @@ export function checkRepin(party: PartyDefinition, target: TargetDefinition, fac
   return { problems, files };
 }
 
+/**
+ * A repin as an event records it: the pin-set files with their blobs at the commit. Without the
+ * repository only its shape can be checked: it names every pinned file, once, and nothing else.
+ */
+export function checkRecordedRepin(party: PartyDefinition, recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[] }): RepinCheck {
+  const pinned = [...new Set((party.pins ?? []).map((p) => p.file))];
+  const named = recorded.files.map((f) => f.path);
+  const problems: string[] = [];
+  const missing = pinned.filter((f) => !named.includes(f));
+  if (missing.length > 0) problems.push(`commit ${recorded.commit} is recorded without ${missing.length} of the ${pinned.length} pin-set files: ${missing.join(', ')}`);
+  const extra = named.filter((f, i) => !pinned.includes(f) || named.indexOf(f) !== i);
+  if (extra.length > 0) problems.push(`the repin names files that are not (or twice) in ${party.id}'s pin set: ${extra.join(', ')}`);
+  return { problems, files: pinned.flatMap((path) => recorded.files.filter((f) => f.path === path).slice(0, 1)) };
+}
+
 function checkPin(pin: PinDefinition, target: TargetDefinition, facts: RepinFacts): string[] {
   const file = facts.files[pin.file];
   if (file == null) return [`${pin.file} does not exist at commit ${facts.commit}`];

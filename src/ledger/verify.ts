@@ -3,7 +3,8 @@
  * record what. Names the first bad line and why. Line-local checks (hash, signature) may run in
  * parallel (`check-pool.ts`); the rules that link lines run here, in order.
  */
-import { LedgerVerificationError, type LedgerFault } from '../errors.js';
+import { CutoverError, LedgerVerificationError, PolicyRefusalError, type LedgerFault } from '../errors.js';
+import { admissionRefusal } from '../domain/admission.js';
 import { authorize, checkKey, rolesHoldingKey } from '../domain/authority.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { evolve, initialState, type ProgramState } from '../domain/state.js';
@@ -44,24 +45,41 @@ const RESTORE_HINT = 'restore the ledger file from a good copy (git history, or 
 
 /** Verify a ledger. `precomputed` holds the line-local checks when they were run elsewhere (in parallel). */
 export function verifyLedger(text: LedgerText, precomputed?: readonly LineCheck[]): Verified {
+  return verifyContinuation({ state: initialState(), last: null }, text, precomputed);
+}
+
+/** Where a verified ledger stands: the state folded so far and its last event. */
+export interface VerifiedHead {
+  readonly state: ProgramState;
+  readonly last: LedgerEvent | null;
+}
+
+/**
+ * Verify `text` as the lines that follow `before` (an already verified ledger): every rule `verify`
+ * applies to a whole ledger, and the policy's admission of each event on the state before it.
+ * Returns the new events only, and the state after them. Line numbers in errors count from the
+ * first line of the whole ledger.
+ */
+export function verifyContinuation(before: VerifiedHead, text: LedgerText, precomputed?: readonly LineCheck[]): Verified {
   const checks: readonly LineCheck[] = precomputed ?? text.lines.map(checkLine);
+  const offset = before.state.seq;
   const fail = (index: number, seq: number | null, fault: LedgerFault, detail: string, hints = [RESTORE_HINT]): never => {
-    throw new LedgerVerificationError(text.source, index + 1, seq, fault, detail, hints);
+    throw new LedgerVerificationError(text.source, offset + index + 1, seq, fault, detail, hints);
   };
 
-  let state = initialState();
+  let state = before.state;
   const events: LedgerEvent[] = [];
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i]!;
     if (!check.ok) fail(i, check.seq, check.fault, check.detail);
     const event = (check as Extract<LineCheck, { ok: true }>).event;
-    const expected = i + 1;
+    const expected = offset + i + 1;
     if (event.seq !== expected) {
-      if (events.some((e) => e.hash === event.hash)) fail(i, event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
+      if (events.some((e) => e.hash === event.hash) || before.last?.hash === event.hash) fail(i, event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
       const sibling = events.find((e) => e.seq === event.seq && e.prev === event.prev);
       if (sibling !== undefined) {
-        fail(i, event.seq, 'forked', `seq ${event.seq} appears twice on the same head (lines ${sibling.seq} and ${i + 1} both follow ${event.prev === null ? 'nothing' : `seq ${event.seq - 1}`}): two writers appended at once, a fork inside one file`, [
-          `two writers each believed they held the lock; the lines from ${i + 1} on follow the second of them: keep one branch (e.g. head -n ${i} ${text.source}) and record the other branch's events again`,
+        fail(i, event.seq, 'forked', `seq ${event.seq} appears twice on the same head (lines ${sibling.seq} and ${expected} both follow ${event.prev === null ? 'nothing' : `seq ${event.seq - 1}`}): two writers appended at once, a fork inside one file`, [
+          `two writers each believed they held the lock; the lines from ${expected} on follow the second of them: keep one branch (e.g. head -n ${expected - 1} ${text.source}) and record the other branch's events again`,
         ]);
       }
       const later = checks.slice(i + 1).some((c) => c.ok && c.event.seq === expected);
@@ -70,8 +88,8 @@ export function verifyLedger(text: LedgerText, precomputed?: readonly LineCheck[
       }
       fail(i, event.seq, 'reordered', `expected seq ${expected}, found seq ${event.seq}: lines were moved`);
     }
-    const previous = events[i - 1];
-    if (previous === undefined) {
+    const previous = events[i - 1] ?? before.last;
+    if (previous === null) {
       if (event.type !== 'program.defined') fail(i, event.seq, 'malformed', `the first event must be program.defined, found ${event.type}`);
       if (event.prev !== null) fail(i, event.seq, 'edited', `the first event must have prev null, found ${event.prev}`);
     } else {
@@ -96,8 +114,19 @@ export function verifyLedger(text: LedgerText, precomputed?: readonly LineCheck[
     }
     const denied = authorize(def, event);
     if (denied !== null) fail(i, event.seq, 'not-allowed', denied.message);
+    const refused = admissionRefusal(state, event);
+    if (refused !== null) fail(i, event.seq, 'policy', policyDetail(refused), [POLICY_HINT, ...refused.hints]);
     state = evolve(state, event);
     events.push(event);
   }
   return text.torn === undefined ? { events, state } : { events, state, torn: text.torn };
+}
+
+const POLICY_HINT =
+  'the line is signed, but no cutover command would have recorded it in the state before it (it was written by hand or by another tool); restore the ledger from a good copy, from before this line';
+
+/** A refusal in the words the CLI prints for the command, with the blockers on one line each. */
+function policyDetail(error: CutoverError): string {
+  if (!(error instanceof PolicyRefusalError)) return error.message;
+  return [error.message, ...error.blockers.map((b) => `  - ${b.text}${b.details.length ? ` (${b.details.join('; ')})` : ''}`)].join('\n');
 }

@@ -153,6 +153,6 @@ describe('the scripted rollback', () => {
     for (const field of ['## Incident ID\nINC-1', '## Trigger Type\n`envelope-mismatch`', '## Affected Contract Mode\nservice.v3', '- Current target: `v3.0.0` @ `', '- Rollback target: `v2.9.0` @ `', '## Impact Summary\nv3.0.0 returns 503', '## Immediate Actions\n1. Immediate rollback to the rollback target v2.9.0', '## Next Update ETA\nnone: the incident is closed']) {
       expect(notice).toContain(field);
     }
-    expect(notice).toMatch(/ok: 30 events, chain and signatures verify/);
+    expect(notice).toMatch(/ok: 30 events, chain, signatures and policy verify/);
   });
 });

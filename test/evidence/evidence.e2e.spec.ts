@@ -284,3 +284,38 @@ describe('the scripted end-to-end run', () => {
     expect(out.match(/runtime-cutover: GO/g)).toHaveLength(2);
   });
 });
+
+describe('verify --recheck: the claims of evidence events, re-read in the repositories', () => {
+  it('holds on the day they were recorded; a moved tag, a rewritten repin and a changed file are each named by seq', () => {
+    const w = world();
+    expect(publish(w).code).toBe(0);
+    const repin = w.consumer.commit(pinFiles('v3.0.0', w.target, 'service.v3'));
+    expect(cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', repin, ...as(CONSUMER, next())]).code).toBe(0);
+    mkdirSync(join(w.program, 'evidence'));
+    writeFileSync(join(w.program, 'evidence/drill.log'), 'drill ok\n');
+    expect(cutover(['-C', w.program, 'evidence', 'add', '--kind', 'artifact', '--party', 'memorykernel', '--file', 'evidence/drill.log', ...as(PRODUCER, next())]).code).toBe(0);
+    const repos = ['--repo', `memorykernel=${w.producer.dir}`, '--repo', `assistsupport=${w.consumer.dir}`];
+
+    const clean = cutover(['-C', w.program, 'verify', '--recheck', ...repos]);
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/ok: 3 hold, 0 no longer hold, 0 not checked/);
+
+    // The tag is moved, the consumer's history rewritten so the repin commit is gone, the log edited.
+    const after = w.producer.commit({ VERSION: 'service.v3 + hotfix\n' });
+    w.producer.git('tag', '-f', '-a', '-m', 'moved', 'v3.0.0', after);
+    w.consumer.git('reset', '--hard', 'HEAD~1');
+    w.consumer.git('reflog', 'expire', '--expire=now', '--all');
+    w.consumer.git('gc', '--prune=now', '--quiet');
+    writeFileSync(join(w.program, 'evidence/drill.log'), 'drill FAILED\n');
+    const broken = cutover(['-C', w.program, 'verify', '--recheck', ...repos, '--json']);
+    expect(broken.code).toBe(1);
+    const claims = (JSON.parse(broken.stdout) as { claims: { seq: number; status: string; problems: string[] }[] }).claims;
+    expect(claims.map((c) => [c.seq, c.status])).toEqual([[8, 'broken'], [9, 'broken'], [10, 'broken']]);
+    expect(claims[0]!.problems.join(' ')).toContain(`tag v3.0.0 moved: it pointed at ${w.target} when published, now at ${after}`);
+
+    const partial = cutover(['-C', w.program, 'verify', '--recheck', '--repo', `memorykernel=${w.producer.dir}`]);
+    expect(partial.stdout).toContain('no --repo assistsupport=<folder> given');
+    expect(cutover(['-C', w.program, 'verify', '--recheck', '--repo', 'nobody=/tmp']).code).toBe(2);
+  });
+});

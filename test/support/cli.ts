@@ -1,6 +1,9 @@
 /** Running the built `cutover` binary on real temporary folders (git repositories: `git.ts`). */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync } from 'node:fs';
+import type { EventDraft, LedgerEvent } from '../../src/domain/events.js';
+import { seal, serialize } from '../../src/ledger/chain.js';
+import { signerFromPem } from '../../src/ledger/keys.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { tempDir } from './temp.js';
@@ -52,4 +55,17 @@ export function ledgerOf(dir: string): string {
 export function clockAfterExample(): () => string {
   let minute = 0;
   return () => new Date(Date.parse('2026-02-09T10:00:00Z') + ++minute * 60_000).toISOString();
+}
+
+/**
+ * Append an event to a program folder's ledger by hand, as an attacker holding `role`'s key would:
+ * chained, sealed and signed like any line, but never decided. Returns the line.
+ */
+export function forgeEvent(dir: string, role: string, draft: Omit<EventDraft, 'actor'>, at: string): string {
+  const ledger = ledgerOf(dir).trimEnd().split('\n');
+  const last = JSON.parse(ledger.at(-1)!) as LedgerEvent;
+  const signer = signerFromPem(readFileSync(demoKey(role), 'utf8'));
+  const line = serialize(seal({ ...draft, actor: role } as EventDraft, { program: last.program, seq: last.seq + 1, at, prev: last.hash }, signer));
+  appendFileSync(join(dir, '.cutover/ledger.jsonl'), line + '\n');
+  return line;
 }

@@ -206,3 +206,26 @@ export function expectRefused(decided: Decided, code: string): Extract<Decided, 
 export function blockerGates(ev: Evaluation): string[] {
   return ev.blockers.map((b) => b.gate);
 }
+
+/** The story up to GO and past it: v3.0.0 promoted to baseline by Phase 8, Phase 9 running. */
+export function afterGo(): Scenario {
+  const s = new Scenario();
+  s.publishBaseline('v2.9.0', SHA_C);
+  s.phase('start', '7');
+  s.phase('close', '7', 'decision recorded');
+  s.publishTarget('v3.0.0', SHA_A);
+  s.allEvidence();
+  s.verdict(P, 'runtime-cutover', 'GO');
+  s.verdict(C, 'runtime-cutover', 'GO');
+  s.phase('start', '8');
+  s.phase('complete', '8', 'cutover complete');
+  s.phase('start', '9');
+  return s;
+}
+
+/** An envelope mismatch identified at 14:45:00Z on 2026-03-10 and declared at `at`, as INC-1. */
+export function declared(s: Scenario, at = '2026-03-10T14:47:00Z', identifiedAt = '2026-03-10T14:45:00Z'): Scenario {
+  s.setTime(at);
+  s.record({ type: 'declare-incident', actor: ROLE.producerIc, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 'non-2xx responses lack the error envelope', identifiedAt, id: 'INC-1' });
+  return s;
+}

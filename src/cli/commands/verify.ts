@@ -1,5 +1,6 @@
-/** `verify`: the chain and every signature. Exit 3 names the first bad line; exit 2 when cutover.yaml drifted. */
-import { DefinitionDriftError } from '../../errors.js';
+/** `verify`: the chain, every signature and the policy; with --recheck, what evidence claims. Exit 3 names the first bad line; exit 2 when cutover.yaml drifted. */
+import { DefinitionDriftError, invalidInput } from '../../errors.js';
+import { recheckClaims, type ClaimFinding } from '../../evidence/recheck-claims.js';
 import { tornLineError } from '../../ledger/verify.js';
 import { compareWith, readOtherCopy, verifyOtherCopy } from '../../app/sync.js';
 import type { Workspace } from '../../app/workspace.js';
@@ -14,18 +15,49 @@ export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
   const { state } = ws;
   if (ws.torn !== undefined) throw tornLineError(ws.ledgerSource, ws.torn, 'the ledger does not end cleanly');
   const against = o.against === undefined ? undefined : await compareAgainst(ws, o.against, io);
+  const claims = o.recheck ? await recheckClaims(ws.dir, ws.events, repoDirs(o.repos ?? [], ws, io)) : undefined;
+  const broken = claims?.filter((c) => c.status === 'broken') ?? [];
   if (o.json) {
-    io.stdout(JSON.stringify({ ok: true, program: state.program, events: state.seq, head: state.head, definitionMatchesFile: !ws.drift, ...(against === undefined ? {} : { against: against.json }) }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify({ ok: true, program: state.program, events: state.seq, head: state.head, definitionMatchesFile: !ws.drift, ...(against === undefined ? {} : { against: against.json }), ...(claims === undefined ? {} : { claims }) }, null, 2) + '\n',
+    );
   } else {
-    io.stdout(`ok: ${state.seq} events, chain and signatures verify; head ${state.head}\n`);
+    io.stdout(`ok: ${state.seq} event${state.seq === 1 ? '' : 's'}, chain, signatures and policy verify; head ${state.head}\n`);
     if (against !== undefined) io.stdout(`against ${o.against}: ${describeComparison(against.comparison)}\n`);
+    if (claims !== undefined) io.stdout(describeClaims(claims));
   }
   if (against !== undefined && against.code !== EXIT.ok) return against.code;
+  if (broken.length > 0) return EXIT.noGo;
   if (ws.drift) {
     const owners = state.definition!.roles.filter((r) => r.duties.includes('decision-log-owner')).map((r) => r.id);
     throw new DefinitionDriftError(ws.file.path, (await ws.file.load()).digest, state.definitionDigest!, state.definitionSeq, owners);
   }
   return EXIT.ok;
+}
+
+/** `party=folder` pairs, each party one the program defines. */
+function repoDirs(pairs: readonly string[], ws: Workspace, io: CliIo): Record<string, string> {
+  const parties = ws.state.definition!.parties.map((p) => p.id);
+  const dirs: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const party = pair.slice(0, eq);
+    if (eq < 1 || eq === pair.length - 1 || !parties.includes(party)) {
+      throw invalidInput({ source: '--repo', field: '', expected: `party=folder, the party one of ${parties.join(', ')}`, found: JSON.stringify(pair) });
+    }
+    dirs[party] = resolve(io.cwd, pair.slice(eq + 1));
+  }
+  return dirs;
+}
+
+function describeClaims(claims: readonly ClaimFinding[]): string {
+  const lines = claims.map((c) => {
+    const mark = c.status === 'holds' ? 'holds' : c.status === 'broken' ? 'NO LONGER HOLDS' : 'not checked';
+    return `seq ${c.seq}  ${c.claim}: ${mark}${c.problems.length > 0 ? `\n    ${c.problems.join('\n    ')}` : ''}`;
+  });
+  const count = (s: ClaimFinding['status']) => claims.filter((c) => c.status === s).length;
+  lines.push(`${count('broken') === 0 ? 'ok' : 'claims broken'}: ${count('holds')} hold, ${count('broken')} no longer hold, ${count('not-checked')} not checked`);
+  return lines.join('\n') + '\n';
 }
 
 /** Same 0, ahead 0 (the other side needs to sync from here), behind 1 (sync from it), forked 3. */

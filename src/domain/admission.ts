@@ -1,0 +1,173 @@
+/**
+ * Admission: is this event one the policy allows in the state before it?
+ *
+ * A signed line proves who said it, not that the policy let them. So every event, however it was
+ * written, is taken back to the command it stands for and decided again on the state before it:
+ * the policy lives once, in `decide`, and admission cannot drift from it. The event is admitted
+ * when `decide` accepts that command and derives exactly the event's type, actor and data.
+ * Pure, like `decide`: the time is the event's own.
+ */
+import { CutoverError, InvalidTransitionError } from '../errors.js';
+import type { Command, EvidenceInput } from './decide.js';
+import { decide } from './decide.js';
+import type { EventDataOf, EventDraft, EventType, LedgerEvent } from './events.js';
+import type { ProgramState } from './state.js';
+
+/** What admission needs of an event: what it says, and when. */
+export type Candidate = Pick<LedgerEvent, 'type' | 'actor' | 'data' | 'at'>;
+
+/** null when the event is admitted; otherwise the refusal, in the words the CLI uses for the command. */
+export function admissionRefusal(state: ProgramState, event: Candidate): CutoverError | null {
+  const decided = decide(state, commandOf(event));
+  if (!decided.ok) return decided.error;
+  const derived = decided.events[0]!;
+  const difference = firstDifference(plain({ type: derived.type, actor: derived.actor, data: derived.data }), plain({ type: event.type, actor: event.actor, data: event.data }), '');
+  if (difference === null) return null;
+  return new InvalidTransitionError(
+    `the ${event.type} event does not say what the policy derives from the ledger before it: ${difference.path} is ${show(difference.found)}, the policy gives ${show(difference.derived)}`,
+  );
+}
+
+/** The command an event stands for: the one `decide` would have turned into it. */
+export function commandOf(event: Candidate): Command {
+  const base = { actor: event.actor, at: event.at };
+  const of = <T extends EventType>(_type: T) => event.data as EventDataOf<T>;
+  switch (event.type) {
+    case 'program.defined': {
+      const d = of('program.defined');
+      return { ...base, type: 'define-program', definition: d.definition, digest: d.digest, fileDigest: d.file };
+    }
+    case 'program.amended': {
+      const d = of('program.amended');
+      return { ...base, type: 'amend-program', definition: d.definition, digest: d.digest, fileDigest: d.file, reason: d.reason };
+    }
+    case 'target.published': {
+      const d = of('target.published');
+      return { ...base, type: 'publish-target', target: d.target, as: d.as, check: d.verification === null ? null : { ok: true, facts: d.verification, problems: [] } };
+    }
+    case 'target.verified': {
+      const d = of('target.verified');
+      return { ...base, type: 'verify-target', check: { ok: d.ok, facts: d.facts, problems: d.problems } };
+    }
+    case 'verdict.cast': {
+      const d = of('verdict.cast');
+      return { ...base, type: 'cast-verdict', decision: d.decision, verdict: d.verdict, ...optional('note', d.note) };
+    }
+    case 'evidence.added': {
+      const d = of('evidence.added');
+      return { ...base, type: 'add-evidence', party: d.party, summary: d.summary, evidence: evidenceInputOf(d) };
+    }
+    case 'blocker.raised': {
+      const d = of('blocker.raised');
+      return { ...base, type: 'raise-blocker', id: d.id, text: d.text, owner: d.owner, due: d.due, ...optional('phase', d.phase) };
+    }
+    case 'blocker.resolved': {
+      const d = of('blocker.resolved');
+      return { ...base, type: 'resolve-blocker', id: d.id, note: d.note };
+    }
+    case 'phase.started':
+      return { ...base, type: 'start-phase', phase: of('phase.started').phase };
+    case 'phase.closed': {
+      const d = of('phase.closed');
+      return { ...base, type: 'close-phase', phase: d.phase, reason: d.reason };
+    }
+    case 'phase.completed': {
+      const d = of('phase.completed');
+      return { ...base, type: 'complete-phase', phase: d.phase, reason: d.reason };
+    }
+    case 'incident.declared': {
+      const d = of('incident.declared');
+      return { ...base, type: 'declare-incident', id: d.id, party: d.party, trigger: d.trigger, severity: d.severity, summary: d.summary, identifiedAt: d.identifiedAt, contractMode: d.contractMode };
+    }
+    case 'incident.notified': {
+      const d = of('incident.notified');
+      return { ...base, type: 'notify-incident', id: d.id, party: d.party, actions: d.actions, ...optional('nextUpdate', d.nextUpdate ?? undefined), ...optional('note', d.note) };
+    }
+    case 'incident.rollback-recommended': {
+      const d = of('incident.rollback-recommended');
+      return { ...base, type: 'recommend-rollback', id: d.id, party: d.party, ...optional('note', d.note) };
+    }
+    case 'incident.rollback-executed': {
+      const d = of('incident.rollback-executed');
+      return { ...base, type: 'execute-rollback', id: d.id, party: d.party, ...optional('note', d.note) };
+    }
+    case 'incident.repin-confirmed': {
+      const d = of('incident.repin-confirmed');
+      return { ...base, type: 'confirm-repin', id: d.id, party: d.party };
+    }
+    case 'incident.updated': {
+      const d = of('incident.updated');
+      return { ...base, type: 'update-incident', id: d.id, party: d.party, note: d.note, actions: d.actions, ...optional('severity', d.severity), ...optional('nextUpdate', d.nextUpdate ?? undefined) };
+    }
+    case 'incident.summarized': {
+      const d = of('incident.summarized');
+      return { ...base, type: 'summarize-incident', id: d.id, party: d.party, summary: d.summary, residualRisk: d.residualRisk };
+    }
+    case 'incident.approved': {
+      const d = of('incident.approved');
+      return { ...base, type: 'approve-incident', id: d.id, party: d.party, ...optional('note', d.note) };
+    }
+    case 'incident.closed': {
+      const d = of('incident.closed');
+      return { ...base, type: 'close-incident', id: d.id, party: d.party, ...optional('note', d.note) };
+    }
+    default:
+      return assertNever(event.type);
+  }
+}
+
+function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
+  switch (d.kind) {
+    case 'handoff-payload':
+      return { kind: d.kind, file: d.file, sha256: d.sha256, recorded: { payloadVersion: d.payloadVersion } };
+    case 'repin':
+      return { kind: d.kind, recorded: { commit: d.commit, files: d.files } };
+    case 'verification-run':
+      return { kind: d.kind, run: d.run };
+    case 'rollback-drill':
+    case 'rollback-execution':
+      return { kind: d.kind, verdict: d.verdict, run: d.run };
+    case 'artifact':
+      return { kind: d.kind, file: d.file, sha256: d.sha256, bytes: d.bytes };
+    default:
+      return assertNever(d);
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** JSON's view of a value: what a ledger line can hold (no undefined members). */
+function plain(value: Pick<EventDraft, 'type' | 'actor' | 'data'>): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+interface Difference {
+  readonly path: string;
+  readonly derived: unknown;
+  readonly found: unknown;
+}
+
+/** The first place two JSON values differ, as a dotted path (`data.target.sha`). */
+function firstDifference(derived: unknown, found: unknown, path: string): Difference | null {
+  if (Object.is(derived, found)) return null;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isObject(derived) || !isObject(found) || Array.isArray(derived) !== Array.isArray(found)) return { path: path || '(event)', derived, found };
+  const keys = [...new Set([...Object.keys(derived), ...Object.keys(found)])].sort();
+  for (const key of keys) {
+    const inner = firstDifference(derived[key], found[key], path === '' ? key : `${path}.${key}`);
+    if (inner !== null) return inner;
+  }
+  return null;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'absent';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown event: ${JSON.stringify(value)}`);
+}
