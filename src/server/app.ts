@@ -254,8 +254,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
     const result = await cache.withCurrent(id, async (entry) => {
       if (entry.state.head !== expectedHead) throw new StaleHeadError(expectedHead, entry.state.head);
       const source = `POST /v1/programs/${id}/events`;
-      const after = admitLines(entry, source, lines);
-      const added = after.events.slice(entry.events.length);
+      const { added, after } = admitLines(entry, source, lines);
       const stranger = added.find((e) => e.program !== id);
       if (stranger !== undefined) {
         throw new LedgerVerificationError(source, stranger.seq, stranger.seq, 'wrong-program', `event belongs to program "${stranger.program}", posted to program "${id}"`, [

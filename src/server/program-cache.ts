@@ -6,7 +6,7 @@
  */
 import { evaluate, type Evaluation } from '../domain/evaluate.js';
 import type { LedgerStore } from '../store/ledger-store.js';
-import { admitLines, EMPTY_PROGRAM, type VerifiedProgram } from './admit-events.js';
+import { EMPTY_PROGRAM, loadLines, type VerifiedProgram } from './admit-events.js';
 
 export interface CachedProgram extends VerifiedProgram {
   /** The evaluation last computed, and the time it was computed at. */
@@ -71,7 +71,7 @@ export class ProgramCache {
     const cached = this.programs.get(program) ?? EMPTY_PROGRAM;
     const read = await this.store.read(program, cached.state.seq + 1);
     if (read.lines.length === 0) return cached;
-    const next: CachedProgram = admitLines(cached, read.source, read.lines);
+    const next: CachedProgram = await loadLines(cached, read);
     this.programs.set(program, next);
     return next;
   }

@@ -95,7 +95,9 @@ for (const [backend, args] of backends) {
       const phase8 = serialize(seal({ type: 'phase.started', actor: 'integration-program-owner', data: { phase: '8' } } as never, { program: EXAMPLE_PROGRAM, seq: last.seq + 1, at: '2026-02-09T00:00:00.000Z', prev: last.hash }, owner));
       const answer = await postLines(server.url, EXAMPLE_PROGRAM, last.hash, [phase8]);
       expect(answer.status).toBe(422);
-      expect(answer.body.error.message).toMatch(/target-published|not yet published/);
+      expect(answer.body.error).toMatchObject({ kind: 'ledger', code: 'ledger-verification' });
+      expect(answer.body.error.message).toMatch(/seq 8 policy: .*Phase 8/s);
+      expect(answer.body.error.message.match(/^  - /gm)).toHaveLength(4);
       expect(await eventsOf(server.url, EXAMPLE_PROGRAM)).toBe(lines.map((l) => l + '\n').join(''));
     });
 
