@@ -7,7 +7,7 @@ import type { LogOptions } from '../options.js';
 import { openDefined } from './context.js';
 
 export async function log(o: LogOptions, io: CliIo): Promise<number> {
-  const ws = await openDefined(o.dir, io);
+  const ws = await openDefined(o, io);
   const events = ws.events.slice((o.from ?? 1) - 1);
   io.stdout(events.map((e) => (o.json ? serialize(e) : describe(e))).join('\n') + (events.length > 0 ? '\n' : ''));
   return EXIT.ok;

@@ -5,7 +5,7 @@ import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
 import type { LedgerEvent } from '../../domain/events.js';
-import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
+import { invalidInput, InvalidTransitionError, StaleHeadError, UnknownNameError } from '../../errors.js';
 import { checkTargetInRepo, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
 import { progressFor } from '../../evidence/progress.js';
@@ -13,7 +13,7 @@ import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
 import { parseContracts, parseDate, parseSeverity, parseSha, parseTime, parseVerdict, parseWhen } from '../parse.js';
-import { openDefined, resolveDir, timeOf } from './context.js';
+import { openDefined, remoteOf, resolveDir, timeOf } from './context.js';
 
 type CommandBody = Command extends infer C ? (C extends { type: string } ? Omit<C, 'actor' | 'at'> : never) : never;
 
@@ -27,11 +27,24 @@ async function recordWith(ws: Workspace, o: O.RecordingOptions, io: CliIo, body:
 /** The exit code of a command that recorded `events` (a failed check is recorded and still says no). */
 type ExitOf = (events: readonly LedgerEvent[]) => number;
 
+/** How often a command against a server decides again after another writer got there first. */
+const SERVER_ATTEMPTS = 4;
+
 async function recordCommand(o: O.RecordingOptions, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
   // The time is taken before any collector runs, so a long suite cannot date its record later than it started.
   const at = timeOf(o.at, io);
-  const ws = await openDefined(o.dir, io);
-  return recordWith(ws, { ...o, at }, io, await body(ws), exit);
+  let ws = await openDefined(o, io);
+  // Evidence is collected once; on a server's 409 the same command is decided again on the new state.
+  const collected = await body(ws);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordWith(ws, { ...o, at }, io, collected, exit);
+    } catch (error) {
+      if (!(error instanceof StaleHeadError) || remoteOf(o, io) === null || attempt >= SERVER_ATTEMPTS) throw error;
+      io.stderr(`cutover: the program changed on the server while deciding (attempt ${attempt} of ${SERVER_ATTEMPTS}); deciding again on the new state\n`);
+      ws = await openDefined(o, io);
+    }
+  }
 }
 
 export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<number> {
