@@ -292,3 +292,18 @@ export class LedgerVerificationError extends CutoverError {
     super(`${source}:${line}: ${seq === null ? '' : `seq ${seq} `}${fault}: ${detail}`, hints);
   }
 }
+
+/** A Cutover server refused a request: its answer's kind, message and hints, as the server gave them. */
+export class ServerRefusalError extends CutoverError {
+  readonly code: string;
+  constructor(
+    readonly kind: ErrorKind,
+    code: string,
+    readonly status: number,
+    message: string,
+    hints: readonly string[] = [],
+  ) {
+    super(message, hints);
+    this.code = code;
+  }
+}

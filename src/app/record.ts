@@ -10,6 +10,7 @@ import type { EventDraft, LedgerEvent } from '../domain/events.js';
 import { DefinitionDriftError, StaleHeadError, WrongKeyError } from '../errors.js';
 import { seal } from '../ledger/chain.js';
 import { tornLineError } from '../ledger/verify.js';
+import { FileLedgerStore } from '../store/file-store.js';
 import { findSigner, type KeySource } from './keyring.js';
 import { alreadyRecorded, sameEvents } from './repeats.js';
 import { appendTo, eventsOf, type Workspace } from './workspace.js';
@@ -62,7 +63,7 @@ export async function record(ws: Workspace, command: Command, keys: KeySource, o
 async function admit(ws: Workspace, command: Command): Promise<{ repeat: readonly LedgerEvent[] | null; drafts: readonly EventDraft[] }> {
   // A torn tail seen on opening may be another writer's append in flight, complete by now: only
   // one still there refuses the command (the store checks again under its lock).
-  if (ws.torn !== undefined && (await ws.store.endsTorn('.'))) throw tornLineError(ws.ledgerSource, ws.torn, 'nothing was recorded');
+  if (ws.torn !== undefined && (!(ws.store instanceof FileLedgerStore) || (await ws.store.endsTorn('.')))) throw tornLineError(ws.ledgerSource, ws.torn, 'nothing was recorded');
   const changesDefinition = command.type === 'define-program' || command.type === 'amend-program';
   if (ws.drift && !changesDefinition && ws.state.definitionDigest !== null) {
     const logOwners = ws.state.definition!.roles.filter((r) => r.duties.includes('decision-log-owner')).map((r) => r.id);

@@ -13,15 +13,18 @@ import { appendVerified, openVerifiedLedger, type VerifiedLedger } from './verif
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
 import { FileLedgerStore } from '../store/file-store.js';
 import { namingPath } from './file-errors.js';
-import type { TornLine } from '../store/ledger-store.js';
+import type { LedgerStore, TornLine } from '../store/ledger-store.js';
 
 export interface Workspace {
   readonly dir: string;
   readonly file: DefinitionFile;
-  readonly store: FileLedgerStore;
+  /** A folder's file store (checkpointed reads), or a server's. */
+  readonly store: LedgerStore;
   readonly ledgerSource: string;
   /** The ledger as opened: its verified head, and how far a checkpoint carried it. */
   readonly ledger: VerifiedLedger;
+  /** A program on a server is fetched whole and verified here: its events, kept. */
+  readonly events?: readonly LedgerEvent[];
   readonly state: ProgramState;
   /** The file differs from the definition in force (or none is recorded yet). */
   readonly drift: boolean;
@@ -60,6 +63,7 @@ export async function openProgram(dir: string, options: OpenOptions = {}): Promi
  * log, export, sync, evidence check.
  */
 export async function eventsOf(ws: Workspace): Promise<LedgerEvent[]> {
+  if (ws.events !== undefined) return [...ws.events];
   const events: LedgerEvent[] = [];
   const unchanged = ws.ledger.stamp !== null && (await stampOf(ws.ledgerSource)) !== null && sameStamp((await stampOf(ws.ledgerSource))!, ws.ledger.stamp);
   if (unchanged) {
@@ -90,6 +94,13 @@ async function driftOf(file: DefinitionFile, state: ProgramState): Promise<boole
 /** Append `events` (decided or verified) to the workspace's ledger, moving its checkpoint along. */
 export async function appendTo(ws: Workspace, events: readonly LedgerEvent[]): Promise<Workspace> {
   const state = replay(events, ws.state);
-  const ledger = await appendVerified(ws.store, ws.state.program ?? events[0]!.program, ws.ledger, { state, last: events.at(-1) ?? ws.ledger.last }, events);
+  const after = { state, last: events.at(-1) ?? ws.ledger.last };
+  const program = ws.state.program ?? events[0]!.program;
+  if (!(ws.store instanceof FileLedgerStore)) {
+    // A server checks the events again (chain, signatures, policy) before it takes them.
+    await ws.store.append(program, ws.state.head, events);
+    return { ...ws, ledger: { ...ws.ledger, ...after }, state, drift: false, events: [...(ws.events ?? []), ...events] };
+  }
+  const ledger = await appendVerified(ws.store, program, ws.ledger, after, events);
   return { ...ws, ledger, state, drift: await driftOf(ws.file, state) };
 }

@@ -51,6 +51,9 @@ export function defaultHandlers(io: CliIo): Handlers {
     importBundle: async (o) => (await import('./commands/sync.js')).importBundle(o, io),
     render: async (o) => (await import('./commands/render.js')).render(o, io),
     audit: async (o) => (await import('./commands/audit.js')).auditCommand(o, io),
+    serve: async (o) => (await import('./commands/serve.js')).serve(o, io),
+    push: async (o) => (await import('./commands/transfer.js')).push(o, io),
+    pull: async (o) => (await import('./commands/transfer.js')).pull(o, io),
   };
 }
 

@@ -3,6 +3,10 @@
 export interface DirOptions {
   /** The program directory, holding cutover.yaml and .cutover/ledger.jsonl. */
   readonly dir: string;
+  /** A Cutover server to use instead of the directory (with `program`); else $CUTOVER_SERVER. */
+  readonly server?: string;
+  /** The program on the server; else $CUTOVER_PROGRAM. */
+  readonly program?: string;
 }
 
 export interface RecordingOptions extends DirOptions {

@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type * as O from './options.js';
 import type { AuditOptions } from './commands/audit.js';
+import type * as S from './server-options.js';
 
 export interface Handlers {
   init(o: O.InitOptions): Promise<number>;
@@ -43,6 +44,9 @@ export interface Handlers {
   importBundle(o: O.ImportBundleOptions): Promise<number>;
   render(o: O.RenderOptions): Promise<number>;
   audit(o: AuditOptions): Promise<number>;
+  serve(o: S.ServeOptions): Promise<number>;
+  push(o: O.DirOptions): Promise<number>;
+  pull(o: O.DirOptions): Promise<number>;
 }
 
 export interface Output {
@@ -63,11 +67,18 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
   const cli = new Command('cutover')
     .description('Cutover-as-code: one signed, hash-chained ledger per runtime cutover program, and everything derived from it.')
     .option('-C, --dir <dir>', 'the program directory (holding cutover.yaml)', '.')
+    .option('--server <url>', 'work on a program on a Cutover server instead of a directory (else $CUTOVER_SERVER)')
+    .option('--program <id>', 'with --server: the program id (else $CUTOVER_PROGRAM)')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
 
   const dir = () => String(cli.opts().dir);
+  /** The directory, and the server and program when given (status, gate, log, verify, recording commands). */
+  const where = (): O.DirOptions => {
+    const { server, program } = cli.opts() as { server?: string; program?: string };
+    return { dir: dir(), ...(server === undefined ? {} : { server }), ...(program === undefined ? {} : { program }) };
+  };
   const run = (work: Promise<number>) => work.then(exitCode);
   const recording = (cmd: Command) =>
     cmd
@@ -76,7 +87,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
       .option('--at <time>', 'ISO 8601 time with a zone, for replaying history (default: now; at most --max-clock-skew ahead of now)')
       .option('--max-clock-skew <duration>', 'how far --at may be ahead of this machine\'s clock (default: $CUTOVER_MAX_CLOCK_SKEW, else 5m)');
   const rec = (o: Record<string, unknown>): O.RecordingOptions => ({
-    dir: dir(),
+    ...where(),
     as: o.as as string,
     ...(o.key === undefined ? {} : { key: o.key as string }),
     ...(o.at === undefined ? {} : { at: o.at as string }),
@@ -132,7 +143,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .description('decisions, phases, blockers, target and window, derived from the ledger')
     .option('--json', 'print the versioned status contract (schemas/status.schema.json)', false)
     .option('--at <time>', 'evaluate at this time instead of now')
-    .action((o) => run(handlers.status({ dir: dir(), json: o.json, ...opt('at', o.at) })));
+    .action((o) => run(handlers.status({ ...where(), json: o.json, ...opt('at', o.at) })));
 
   cli
     .command('gate')
@@ -141,7 +152,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--json', 'print the decision and its blockers as JSON', false)
     .addOption(formatOption())
     .option('--at <time>', 'evaluate at this time instead of now')
-    .action((decision, o) => run(handlers.gate({ dir: dir(), decision, json: o.json, format: o.format, ...opt('at', o.at) })));
+    .action((decision, o) => run(handlers.gate({ ...where(), decision, json: o.json, format: o.format, ...opt('at', o.at) })));
 
   recording(
     cli
@@ -338,7 +349,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .description('the events of the ledger, in order')
     .option('--json', 'one JSON event per line, as stored', false)
     .option('--from <seq>', 'start at this seq', positiveInt('--from'))
-    .action((o) => run(handlers.log({ dir: dir(), json: o.json, ...opt('from', o.from) })));
+    .action((o) => run(handlers.log({ ...where(), json: o.json, ...opt('from', o.from) })));
 
   cli
     .command('verify')
@@ -348,7 +359,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--against <copy>', 'compare with another copy (program folder, ledger file or bundle): exit 0 same or ahead, 1 behind, 3 forked')
     .option('--recheck', 'also re-check what evidence events claim (tags, repin commits, file hashes) against --repo folders: exit 1 when a claim no longer holds', false)
     .option('--repo <party=folder>', "a party's repository, for --recheck (repeatable)", collect, [])
-    .action((o) => run(handlers.verify({ dir: dir(), json: o.json, ...opt('threads', o.threads), ...opt('against', o.against), recheck: o.recheck, repos: o.repo })));
+    .action((o) => run(handlers.verify({ ...where(), json: o.json, ...opt('threads', o.threads), ...opt('against', o.against), recheck: o.recheck, repos: o.repo })));
 
   cli
     .command('sync')
@@ -425,5 +436,35 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
       ),
     );
 
+
+  cli
+    .command('serve')
+    .description('serve many programs over HTTP: from PostgreSQL (--database or $DATABASE_URL) or a folder of file ledgers (--data, the default)')
+    .option('--database <url>', 'PostgreSQL connection string (default: $DATABASE_URL)')
+    .option('--data <dir>', 'a folder of file ledgers, one <program>.jsonl each (default: ./cutover-data when no database is given)')
+    .option('--port <n>', 'the port to listen on (0: any free port)', nonNegativeInt('--port'), 8080)
+    .option('--host <address>', 'the address to bind', '127.0.0.1')
+    .option('--token <program=token>', 'reading <program> needs this bearer token (repeatable)', collect, [])
+    .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
+    .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .action((o) =>
+      run(handlers.serve({ port: o.port, host: o.host, token: o.token, bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+    );
+
+  cli
+    .command('push')
+    .description("put the folder's program on the server (--server): verified on both sides, fast-forward only, byte-identical after")
+    .action(() => run(handlers.push(where())));
+  cli
+    .command('pull')
+    .description('bring a program from the server (--server, --program) into the folder: verified, fast-forward only, byte-identical after')
+    .action(() => run(handlers.pull(where())));
+
   return cli;
 }
+
+const nonNegativeInt = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${flag} expects a whole number from 0 to 65535.`);
+  return n;
+};

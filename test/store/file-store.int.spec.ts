@@ -5,14 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { LedgerVerificationError } from '../../src/errors.js';
 import { serialize } from '../../src/ledger/chain.js';
 import { FileLedgerStore } from '../../src/store/file-store.js';
-import { chain, ledgerStoreConformance } from './conformance.js';
+import { chain } from './conformance.js';
 
-ledgerStoreConformance('file', {
-  async create() {
-    const dir = await mkdtemp(join(tmpdir(), 'cutover-store-'));
-    return { store: new FileLedgerStore({ dir }), dispose: () => rm(dir, { recursive: true, force: true }) };
-  },
-});
+// The conformance suite runs over this store (and every other) in conformance.int.spec.ts.
 
 describe('file: the JSONL file itself', () => {
   async function withStore(work: (store: FileLedgerStore, dir: string) => Promise<void>) {

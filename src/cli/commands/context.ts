@@ -1,11 +1,29 @@
 /** Shared steps of commands: open the program, say when the file drifted, pick the time. */
+import { openRemoteProgram, type RemoteProgram } from '../../app/remote-workspace.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
-import { InvalidTransitionError } from '../../errors.js';
+import { invalidInput, InvalidTransitionError } from '../../errors.js';
 import { tornLineError } from '../../ledger/verify.js';
 import type { CliIo } from '../io.js';
+import type { DirOptions } from '../options.js';
 import { recordingTime } from '../clock.js';
 
-export async function openDefined(dir: string, io: CliIo, threads?: number, full = false): Promise<Workspace> {
+/** The server a command works against (--server/--program, else $CUTOVER_SERVER/$CUTOVER_PROGRAM), or null for the directory. */
+export function remoteOf(where: DirOptions, io: CliIo): RemoteProgram | null {
+  const server = where.server ?? io.env.CUTOVER_SERVER;
+  if (server === undefined || server === '') return null;
+  const program = where.program ?? io.env.CUTOVER_PROGRAM;
+  if (program === undefined || program === '') {
+    throw invalidInput({ source: '--program', field: '', expected: `the id of a program on ${server} (--program ID or CUTOVER_PROGRAM)`, found: 'nothing' });
+  }
+  const token = io.env.CUTOVER_TOKEN;
+  return { server, program, ...(token === undefined || token === '' ? {} : { token }) };
+}
+
+/** Open the program: the directory `where.dir`, or the program on a server. */
+export async function openDefined(where: string | DirOptions, io: CliIo, threads?: number, full = false): Promise<Workspace> {
+  const remote = typeof where === 'string' ? null : remoteOf(where, io);
+  if (remote !== null) return openRemoteProgram(remote, io.cwd, threads);
+  const dir = typeof where === 'string' ? where : where.dir;
   const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full });
   if (ws.ledger.note !== undefined) io.stderr(`cutover: note: ${ws.ledger.note}\n`);
   if (ws.state.definition === null) {

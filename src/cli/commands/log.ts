@@ -1,5 +1,8 @@
 /** `log`: the events, in order. */
 import type { LedgerEvent } from '../../domain/events.js';
+import { eventsOf } from '../../app/workspace.js';
+import { serialize } from '../../ledger/chain.js';
+import { FileLedgerStore } from '../../store/file-store.js';
 import { linesOf } from '../../store/line-chunks.js';
 import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -7,9 +10,14 @@ import type { LogOptions } from '../options.js';
 import { openDefined } from './context.js';
 
 export async function log(o: LogOptions, io: CliIo): Promise<number> {
-  const ws = await openDefined(o.dir, io);
+  const ws = await openDefined(o, io);
   // The stored lines are already canonical: they go out one chunk at a time, never all at once.
   let seq = 0;
+  if (!(ws.store instanceof FileLedgerStore)) {
+    const events = (await eventsOf(ws)).slice((o.from ?? 1) - 1);
+    io.stdout(events.map((e) => (o.json ? serialize(e) : describe(e))).join('\n') + (events.length > 0 ? '\n' : ''));
+    return EXIT.ok;
+  }
   for await (const chunk of ws.store.chunks('.', 0)) {
     const out: string[] = [];
     for (const line of linesOf(chunk.bytes)) {

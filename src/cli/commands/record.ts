@@ -7,7 +7,7 @@ import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { evidenceTarget } from '../../domain/state.js';
-import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
+import { invalidInput, InvalidTransitionError, StaleHeadError, UnknownNameError } from '../../errors.js';
 import { rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
 import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
@@ -17,7 +17,7 @@ import { describeEvent } from '../format.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
 import { parseContracts, parseDate, parseId, parseSeverity, parseSha, parseText, parseTime, parseVerdict, parseWhen } from '../parse.js';
-import { openDefined, resolveDir, timeOf } from './context.js';
+import { openDefined, remoteOf, resolveDir, timeOf } from './context.js';
 
 /** `givenAt`: whether the time came from --at (kept on a retry) or from the clock (taken again). */
 type RecordingWith = O.RecordingOptions & { readonly givenAt?: boolean };
@@ -42,11 +42,24 @@ async function recordWith(ws: Workspace, o: RecordingWith, io: CliIo, body: Comm
 /** The exit code of a command that recorded `events` (a failed check is recorded and still says no). */
 type ExitOf = (events: readonly LedgerEvent[]) => number;
 
+/** How often a command against a server decides again after another writer got there first. */
+const SERVER_ATTEMPTS = 4;
+
 async function recordCommand(o: RecordingWith, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
   // The time is taken before any collector runs, so a long suite cannot date its record later than it started.
   const at = timeOf(o.at, io, o.maxClockSkew);
-  const ws = await openDefined(o.dir, io);
-  return recordWith(ws, { ...o, at, givenAt: o.givenAt ?? o.at !== undefined }, io, await body(ws), exit);
+  let ws = await openDefined(o, io);
+  // Evidence is collected once; on a server's 409 the same command is decided again on the new state.
+  const collected = await body(ws);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordWith(ws, { ...o, at, givenAt: o.givenAt ?? o.at !== undefined }, io, collected, exit);
+    } catch (error) {
+      if (!(error instanceof StaleHeadError) || remoteOf(o, io) === null || attempt >= SERVER_ATTEMPTS) throw error;
+      io.stderr(`cutover: the program changed on the server while deciding (attempt ${attempt} of ${SERVER_ATTEMPTS}); deciding again on the new state\n`);
+      ws = await openDefined(o, io);
+    }
+  }
 }
 
 export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<number> {

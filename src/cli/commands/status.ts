@@ -16,7 +16,7 @@ function evaluationTime(at: string | undefined, io: CliIo): Date {
 
 export async function status(o: StatusOptions, io: CliIo): Promise<number> {
   const now = evaluationTime(o.at, io);
-  const ws = await openDefined(o.dir, io);
+  const ws = await openDefined(o, io);
   const ev = evaluate(ws.state, now);
   if (o.json) io.stdout(JSON.stringify(statusReport(ev, now, !ws.drift), null, 2) + '\n');
   else {
@@ -29,7 +29,7 @@ export async function status(o: StatusOptions, io: CliIo): Promise<number> {
 
 export async function gate(o: GateOptions, io: CliIo): Promise<number> {
   const now = evaluationTime(o.at, io);
-  const ws = await openDefined(o.dir, io);
+  const ws = await openDefined(o, io);
   const ev = evaluate(ws.state, now);
   const decision = ev.decisions.find((d) => d.id === o.decision);
   if (decision === undefined) throw new UnknownNameError('decision', o.decision, ev.decisions.map((d) => d.id));

@@ -3,6 +3,7 @@ import { DefinitionDriftError, invalidInput } from '../../errors.js';
 import { recheckClaims, type ClaimFinding } from '../../evidence/recheck-claims.js';
 import { tornLineError } from '../../ledger/verify.js';
 import { compareWith, readOtherCopy, verifyOtherCopy } from '../../app/sync.js';
+import { HttpLedgerStore } from '../../store/http-store.js';
 import { eventsOf, type Workspace } from '../../app/workspace.js';
 import { describeComparison, type Comparison } from '../../ledger/compare.js';
 import { resolve } from 'node:path';
@@ -11,7 +12,7 @@ import type { VerifyOptions } from '../options.js';
 import { openDefined } from './context.js';
 
 export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
-  const ws = await openDefined(o.dir, io, o.threads, true);
+  const ws = await openDefined(o, io, o.threads, true);
   const { state } = ws;
   if (ws.torn !== undefined) throw tornLineError(ws.ledgerSource, ws.torn, 'the ledger does not end cleanly');
   const against = o.against === undefined ? undefined : await compareAgainst(ws, o.against, io);
@@ -62,7 +63,8 @@ function describeClaims(claims: readonly ClaimFinding[]): string {
 
 /** Same 0, ahead 0 (the other side needs to sync from here), behind 1 (sync from it), forked 3. */
 async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{ comparison: Comparison; code: number; json: unknown }> {
-  const text = await readOtherCopy(resolve(io.cwd, copy), '--against');
+  // A server's copy is fetched and verified here like any other copy: the server is not trusted.
+  const text = /^https?:\/\//.test(copy) ? await new HttpLedgerStore(copy, io.env.CUTOVER_TOKEN || undefined).read(ws.state.program!) : await readOtherCopy(resolve(io.cwd, copy), '--against');
   const comparison = await compareWith(ws, await verifyOtherCopy(text), text.source);
   const code = comparison.relation === 'behind' ? EXIT.noGo : comparison.relation === 'forked' ? EXIT.ledger : EXIT.ok;
   const json =

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// Benchmark for `cutover serve` (run with `npm run bench:server`, which builds dist/ first).
+// Figures are measured and printed, never asserted; each ratio is taken against a baseline measured
+// in the same run, on the same machine and the same PostgreSQL cluster. Medians of BENCH_RUNS runs.
+//
+//   BENCH_RUNS=3 BENCH_SECONDS=5 BENCH_BIG=100000 node bench/server.js
+//
+// 1. Starts a throwaway PostgreSQL cluster (or uses DATABASE_URL) and `cutover serve --database`.
+// 2. Status: autocannon, 32 connections, against the server's /status and a bare node:http server
+//    returning the same bytes (requests/s, p50, p99).
+// 3. Appends: 8 writers on 8 programs, each posting one signed event at a time (each verified by the
+//    server), against pgbench single-row inserts of a line-sized row at 8 clients on the same cluster.
+// 4. A program of BENCH_BIG events: the first status from a freshly started server, and later ones.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+import { decide } from '../dist/domain/decide.js';
+import { evolve, initialState } from '../dist/domain/state.js';
+import { seal, serialize } from '../dist/ledger/chain.js';
+import { digestOf } from '../dist/ledger/canonical.js';
+import { signerFromPem } from '../dist/ledger/keys.js';
+import { loadDefinition } from '../dist/program/load.js';
+import { PostgresLedgerStore } from '../dist/store/postgres/postgres-store.js';
+import { startCluster } from '../dist/store/postgres/throwaway-cluster.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const EXAMPLE = join(ROOT, 'examples', 'memorykernel-service-v3');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const BIG = Number(process.env.BENCH_BIG ?? 100_000);
+const BUDGET = { statusRatioMin: 0.5, statusP99MaxMs: 10, appendRatioMin: 0.5 };
+const OWNER = 'integration-program-owner';
+const signer = signerFromPem(readFileSync(join(EXAMPLE, 'demo-keys', `${OWNER}.pem`), 'utf8'));
+const loaded = await loadDefinition(join(EXAMPLE, 'cutover.yaml'));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const log = (text) => process.stderr.write(text + '\n');
+
+/** A program writer: decides each event with the domain, signs it, keeps the state. */
+function writer(program) {
+  const definition = { ...loaded.definition, program: { ...loaded.definition.program, id: program } };
+  let state = initialState();
+  let n = 0;
+  const at = (i) => new Date(Date.parse('2026-01-01T00:00:00Z') + i * 1000).toISOString();
+  const next = () => {
+    n++;
+    const command =
+      n === 1
+        ? { type: 'define-program', definition, digest: digestOf(definition), fileDigest: loaded.fileDigest }
+        : n % 2 === 0
+          ? { type: 'raise-blocker', id: `B-${n}`, text: `bench blocker ${n}`, owner: OWNER, due: '2026-03-01' }
+          : { type: 'resolve-blocker', id: `B-${n - 1}`, note: 'cleared' };
+    const decided = decide(state, { ...command, actor: OWNER, at: at(n) });
+    if (!decided.ok) throw decided.error;
+    return seal(decided.events[0], { program, seq: state.seq + 1, at: at(n), prev: state.head }, signer);
+  };
+  return {
+    next,
+    accept(event) {
+      state = evolve(state, event);
+    },
+    get head() {
+      return state.head;
+    },
+  };
+}
+
+async function startServe(url) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'cutover.js'), 'serve', '--database', url, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const address = await new Promise((res) => createInterface({ input: child.stdout }).once('line', res));
+  return { url: address, stop: () => new Promise((res) => (child.kill('SIGTERM'), child.once('exit', res))) };
+}
+
+async function createDatabase(url, name) {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  await pool.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
+  await pool.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function post(base, program, expectedHead, lines) {
+  const r = await fetch(`${base}/v1/programs/${program}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expectedHead, lines }) });
+  if (r.status !== 201) throw new Error(`POST ${program}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+async function cannon(url) {
+  const r = await autocannon({ url, connections: 32, duration: SECONDS });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+const cluster = await startCluster();
+const work = mkdtempSync(join(tmpdir(), 'cutover-bench-server-'));
+chmodSync(work, 0o755); // pgbench may run as the cluster's own user
+const results = {};
+try {
+  const db = await createDatabase(cluster.url, `bench_${process.pid}`);
+  const server = await startServe(db);
+
+  // --- status vs a bare node:http server returning the same bytes
+  const example = readFileSync(join(EXAMPLE, '.cutover', 'ledger.jsonl'), 'utf8').trimEnd().split('\n');
+  const program = JSON.parse(example[0]).program;
+  await post(server.url, program, null, example);
+  const statusUrl = `${server.url}/v1/programs/${program}/status`;
+  const bytes = Buffer.from(await (await fetch(statusUrl)).arrayBuffer());
+  writeFileSync(join(work, 'status.json'), bytes);
+  const bare = spawn(process.execPath, ['-e', `
+    const body = require('fs').readFileSync(process.argv[1]);
+    const s = require('http').createServer((q, r) => { r.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }); r.end(body); });
+    s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));`, join(work, 'status.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bareUrl = await new Promise((res) => createInterface({ input: bare.stdout }).once('line', res));
+  const served = [], plain = [];
+  for (let i = 0; i < RUNS; i++) {
+    served.push(await cannon(statusUrl));
+    plain.push(await cannon(bareUrl));
+    log(`status run ${i + 1}: server ${fmt(served[i].rps)} req/s (p50 ${served[i].p50} ms, p99 ${served[i].p99} ms); bare ${fmt(plain[i].rps)} req/s (p99 ${plain[i].p99} ms)`);
+  }
+  bare.kill('SIGTERM');
+  results.status = {
+    bytes: bytes.length,
+    server: { rps: median(served.map((r) => r.rps)), p50: median(served.map((r) => r.p50)), p99: median(served.map((r) => r.p99)), errors: served.reduce((a, r) => a + r.errors, 0) },
+    bare: { rps: median(plain.map((r) => r.rps)), p50: median(plain.map((r) => r.p50)), p99: median(plain.map((r) => r.p99)) },
+  };
+  results.status.ratio = results.status.server.rps / results.status.bare.rps;
+
+  // --- appends: 8 writers on 8 programs vs pgbench single-row inserts at 8 clients
+  const writers = Array.from({ length: 8 }, (_, i) => ({ id: `bench-${i + 1}`, w: writer(`bench-${i + 1}`) }));
+  for (const { id, w } of writers) {
+    const e = w.next();
+    await post(server.url, id, null, [serialize(e)]);
+    w.accept(e);
+  }
+  const probe = writer('bench-probe');
+  probe.accept(probe.next());
+  const lineBytes = serialize(probe.next()).length;
+  const appendRuns = [];
+  for (let run = 0; run < RUNS; run++) {
+    let count = 0;
+    const until = performance.now() + SECONDS * 1000;
+    const started = performance.now();
+    await Promise.all(
+      writers.map(async ({ id, w }) => {
+        while (performance.now() < until) {
+          const e = w.next();
+          await post(server.url, id, w.head, [serialize(e)]);
+          w.accept(e);
+          count++;
+        }
+      }),
+    );
+    appendRuns.push(count / ((performance.now() - started) / 1000));
+    log(`appends run ${run + 1}: ${fmt(appendRuns[run])} appends/s`);
+  }
+  const pool = new pg.Pool({ connectionString: db, max: 1 });
+  await pool.query('CREATE TABLE pgbench_lines (id bigserial PRIMARY KEY, program text NOT NULL, line text NOT NULL)');
+  await pool.end();
+  writeFileSync(join(work, 'insert.sql'), `INSERT INTO pgbench_lines (program, line) VALUES ('p' || :client_id, repeat('x', ${lineBytes}));\n`);
+  const pgbenchRuns = [];
+  for (let run = 0; run < RUNS; run++) {
+    const c = cluster.command('pgbench', ['-n', '-c', '8', '-j', '2', '-T', String(SECONDS), '-f', join(work, 'insert.sql'), db]);
+    const out = spawnSync(c.file, c.args, { encoding: 'utf8', cwd: work });
+    const tps = Number(/tps = ([0-9.]+)/.exec(out.stdout)?.[1]);
+    if (!Number.isFinite(tps)) throw new Error(`pgbench: ${out.stderr || out.stdout}`);
+    pgbenchRuns.push(tps);
+    log(`pgbench run ${run + 1}: ${fmt(tps)} inserts/s`);
+  }
+  results.appends = { server: median(appendRuns), pgbench: median(pgbenchRuns), lineBytes };
+  results.appends.ratio = results.appends.server / results.appends.pgbench;
+  await server.stop();
+
+  // --- a program of BIG events: first status from a fresh server, then later ones
+  const big = writer('bench-big');
+  const events = [];
+  const t0 = performance.now();
+  for (let i = 0; i < BIG; i++) {
+    const e = big.next();
+    big.accept(e);
+    events.push(e);
+  }
+  log(`generated ${fmt(BIG)} signed events in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  const storePool = new pg.Pool({ connectionString: db, max: 2 });
+  const store = await PostgresLedgerStore.open(storePool);
+  for (let i = 0; i < events.length; i += 2000) await store.append('bench-big', i === 0 ? null : events[i - 1].hash, events.slice(i, i + 2000));
+  await storePool.end();
+  const firsts = [], laters = [];
+  for (let run = 0; run < RUNS; run++) {
+    const fresh = await startServe(db);
+    const url = `${fresh.url}/v1/programs/bench-big/status`;
+    let t = performance.now();
+    const r = await fetch(url);
+    await r.arrayBuffer();
+    firsts.push(performance.now() - t);
+    const later = [];
+    for (let i = 0; i < 20; i++) {
+      t = performance.now();
+      await (await fetch(url)).arrayBuffer();
+      later.push(performance.now() - t);
+    }
+    laters.push(median(later));
+    log(`big program run ${run + 1}: first status ${fmt(firsts[run])} ms, later ${fmt(laters[run], 1)} ms`);
+    await fresh.stop();
+  }
+  results.big = { events: BIG, firstMs: median(firsts), laterMs: median(laters) };
+} finally {
+  cluster.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+const s = results.status, a = results.appends, b = results.big;
+console.log(`status (${s.bytes} bytes, 32 connections, ${SECONDS}s × ${RUNS}, medians):`);
+console.log(`  cutover serve  ${fmt(s.server.rps)} req/s  p50 ${s.server.p50} ms  p99 ${s.server.p99} ms  (non-2xx/errors: ${s.server.errors})`);
+console.log(`  bare node:http ${fmt(s.bare.rps)} req/s  p50 ${s.bare.p50} ms  p99 ${s.bare.p99} ms`);
+console.log(`  ratio ${fmt(s.ratio, 2)}× (budget ≥ ${BUDGET.statusRatioMin}×), p99 ${s.server.p99} ms (budget ≤ ${BUDGET.statusP99MaxMs} ms)`);
+console.log(`appends (8 writers on 8 programs, one signed ${a.lineBytes}-byte event per request, medians):`);
+console.log(`  cutover serve  ${fmt(a.server)} appends/s`);
+console.log(`  pgbench        ${fmt(a.pgbench)} single-row inserts/s (8 clients)`);
+console.log(`  ratio ${fmt(a.ratio, 2)}× (budget ≥ ${BUDGET.appendRatioMin}×)`);
+console.log(`a ${fmt(b.events)}-event program: first status ${fmt(b.firstMs)} ms (fresh server: read, verify, evaluate), later ${fmt(b.laterMs, 1)} ms`);
+console.log(JSON.stringify({ runs: RUNS, seconds: SECONDS, ...results }));

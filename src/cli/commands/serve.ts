@@ -1,0 +1,125 @@
+/**
+ * `cutover serve`: many programs over HTTP, from PostgreSQL (--database or DATABASE_URL) or a folder
+ * of file ledgers (--data, the default). The first line on stdout is the URL it listens on. SIGTERM
+ * (or SIGINT) drains the requests in flight, closes the database pool, and ends the command.
+ */
+import { resolve } from 'node:path';
+import { invalidInput } from '../../errors.js';
+import { buildServer, type CutoverServer } from '../../server/app.js';
+import { FileLedgerStore } from '../../store/file-store.js';
+import type { LedgerStore } from '../../store/ledger-store.js';
+import { EXIT, type CliIo } from '../io.js';
+import type { ServeOptions } from '../server-options.js';
+
+interface OpenedStore {
+  readonly store: LedgerStore;
+  readonly ready?: () => Promise<boolean>;
+  /** Start following appends made by other processes (replicas); returns how to stop. */
+  follow?(server: CutoverServer): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
+  const readTokens = parseTokens(o.token);
+  const database = o.database ?? (o.data === undefined ? io.env.DATABASE_URL : undefined);
+  const opened = database !== undefined && database !== '' ? await openPostgres(database, io) : openFolder(resolve(io.cwd, o.data ?? 'cutover-data'));
+  const server = buildServer({
+    store: opened.store,
+    readTokens,
+    bodyLimit: o.bodyLimit,
+    logLevel: o.logLevel === 'silent' ? false : o.logLevel,
+    ...(opened.ready === undefined ? {} : { ready: opened.ready }),
+    now: io.now,
+  });
+  try {
+    await server.app.listen({ port: o.port, host: o.host });
+  } catch (error) {
+    await opened.close();
+    throw invalidInput({ source: '--port', field: '', expected: `a port ${o.host} can listen on`, found: `${o.port} (${(error as Error).message})` });
+  }
+  const address = server.app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : o.port;
+  io.stdout(`http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}\n`);
+  await opened.follow?.(server);
+
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      done();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  server.app.log.info('draining requests in flight, then closing the store');
+  await server.app.close();
+  await opened.close();
+  return EXIT.ok;
+}
+
+function parseTokens(specs: readonly string[]): Map<string, string[]> {
+  const tokens = new Map<string, string[]>();
+  for (const spec of specs) {
+    const at = spec.indexOf('=');
+    if (at < 1 || at === spec.length - 1) throw invalidInput({ source: '--token', field: '', expected: 'PROGRAM=TOKEN', found: JSON.stringify(spec) });
+    const program = spec.slice(0, at);
+    tokens.set(program, [...(tokens.get(program) ?? []), spec.slice(at + 1)]);
+  }
+  return tokens;
+}
+
+function openFolder(dir: string): OpenedStore {
+  return { store: new FileLedgerStore({ dir }), close: async () => {} };
+}
+
+async function openPostgres(url: string, io: CliIo): Promise<OpenedStore> {
+  const [{ default: pg }, { PostgresLedgerStore, APPEND_CHANNEL }] = await Promise.all([import('pg'), import('../../store/postgres/postgres-store.js')]);
+  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 5000 });
+  // An idle connection dropped by the server (a restart) is discarded by the pool; say so, do not crash.
+  pool.on('error', (error) => io.stderr(`cutover serve: database connection lost: ${error.message}\n`));
+  let store;
+  try {
+    store = await PostgresLedgerStore.open(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  let listener: InstanceType<typeof pg.Client> | undefined;
+  let closing = false;
+  let retry: NodeJS.Timeout | undefined;
+  const listen = async (server: CutoverServer): Promise<void> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', (n) => {
+      const program = n.payload?.split(' ')[0];
+      if (program) server.notifyAppended(program);
+    });
+    const again = () => {
+      if (closing) return;
+      listener = undefined;
+      retry = setTimeout(() => void listen(server).catch(() => again()), 1000);
+    };
+    client.on('error', () => {
+      void client.end().catch(() => {});
+      again();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${APPEND_CHANNEL}`);
+      listener = client;
+    } catch {
+      void client.end().catch(() => {});
+      again();
+    }
+  };
+  return {
+    store,
+    ready: () => store.ready(),
+    follow: listen,
+    async close() {
+      closing = true;
+      clearTimeout(retry);
+      await listener?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}

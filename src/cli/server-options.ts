@@ -1,0 +1,24 @@
+/** The typed options of the server commands (`serve`, `push`, `pull`); see `program.ts`. */
+import type { DirOptions } from './options.js';
+
+export interface ServeOptions {
+  /** PostgreSQL connection string (else $DATABASE_URL); without one, `data` is used. */
+  readonly database?: string;
+  /** The folder of file ledgers (the embedded default store). */
+  readonly data?: string;
+  readonly port: number;
+  readonly host: string;
+  /** `PROGRAM=TOKEN`: reading PROGRAM needs this bearer token (repeatable). */
+  readonly token: readonly string[];
+  readonly bodyLimit: number;
+  readonly logLevel: string;
+}
+
+export interface TransferOptions extends DirOptions {
+  /** The server (else $CUTOVER_SERVER). */
+  readonly server?: string;
+  /** pull: the program id on the server (default: the folder's program). */
+  readonly program?: string;
+  /** Bearer token for reads. */
+  readonly token?: string;
+}

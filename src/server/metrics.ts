@@ -1,0 +1,64 @@
+/** Prometheus text exposition of the server's counters and request latencies (no client library needed). */
+
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+type Labels = Record<string, string>;
+
+const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+const render = (labels: Labels) => {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+};
+
+class Counter {
+  private readonly values = new Map<string, { labels: Labels; value: number }>();
+  constructor(readonly name: string, readonly help: string) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const k = key(labels);
+    const entry = this.values.get(k) ?? { labels, value: 0 };
+    entry.value += by;
+    this.values.set(k, entry);
+  }
+  text(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const { labels, value } of this.values.values()) lines.push(`${this.name}${render(labels)} ${value}`);
+    return lines.join('\n');
+  }
+}
+
+class Histogram {
+  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  constructor(readonly name: string, readonly help: string) {}
+  observe(labels: Labels, seconds: number): void {
+    const k = key(labels);
+    const s = this.series.get(k) ?? { labels, counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+    BUCKETS.forEach((b, i) => {
+      if (seconds <= b) s.counts[i]!++;
+    });
+    s.sum += seconds;
+    s.count++;
+    this.series.set(k, s);
+  }
+  text(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const s of this.series.values()) {
+      BUCKETS.forEach((b, i) => lines.push(`${this.name}_bucket${render({ ...s.labels, le: String(b) })} ${s.counts[i]}`));
+      lines.push(`${this.name}_bucket${render({ ...s.labels, le: '+Inf' })} ${s.count}`);
+      lines.push(`${this.name}_sum${render(s.labels)} ${s.sum}`, `${this.name}_count${render(s.labels)} ${s.count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+export class ServerMetrics {
+  readonly requests = new Counter('cutover_http_requests_total', 'HTTP requests by route, method and status code');
+  readonly latency = new Histogram('cutover_http_request_duration_seconds', 'HTTP request latency by route and method');
+  readonly appends = new Counter('cutover_appends_total', 'appends accepted (201)');
+  readonly appendedEvents = new Counter('cutover_appended_events_total', 'events written by accepted appends');
+  readonly conflicts = new Counter('cutover_conflicts_total', 'appends refused because the expected head was stale (409)');
+  readonly refusals = new Counter('cutover_refusals_total', 'appends refused by verification or the policy (422), by error code');
+
+  text(): string {
+    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals].map((m) => m.text()).join('\n') + '\n';
+  }
+}

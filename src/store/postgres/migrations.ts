@@ -1,0 +1,68 @@
+/**
+ * The schema of the PostgreSQL store, as numbered migrations applied in order at start. Applying
+ * is safe to repeat and to run from several processes at once: every run takes one transaction-scoped
+ * advisory lock first, so the second process waits, then finds the migrations already recorded.
+ * A migration is never edited once released; a change is a new, higher version.
+ */
+import { inTransaction, type SqlClient, type SqlPool } from './client.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: (schema: string) => string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'programs and events',
+    sql: (s) => `
+      CREATE TABLE ${s}.programs (
+        program text PRIMARY KEY,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE ${s}.events (
+        program text NOT NULL REFERENCES ${s}.programs (program),
+        seq integer NOT NULL CHECK (seq >= 1),
+        hash text NOT NULL,
+        -- the canonical line exactly as serialize() gives it, without its newline
+        line text NOT NULL,
+        PRIMARY KEY (program, seq)
+      );`,
+  },
+];
+
+/** The newest version this build knows: /readyz reports ready only when the database has it. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** One lock id for the migrations of one schema, so two stores in two schemas do not wait on each other. */
+function lockKey(schema: string): string {
+  return `cutover-migrations:${schema}`;
+}
+
+/** Apply every migration not yet applied; returns the versions applied by this call. */
+export async function migrate(pool: SqlPool, schema: string): Promise<number[]> {
+  return inTransaction(pool, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey(schema)]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = new Set((await tx.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)).rows.map((r) => r.version));
+    const done: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await tx.query(m.sql(schema));
+      await tx.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      done.push(m.version);
+    }
+    return done;
+  });
+}
+
+/** The highest migration applied, or 0 when none (or no schema) exists yet. */
+export async function appliedVersion(client: SqlClient, schema: string): Promise<number> {
+  const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${schema}.schema_migrations`]);
+  if (exists.rows[0]?.t == null) return 0;
+  const r = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${schema}.schema_migrations`);
+  return r.rows[0]?.v ?? 0;
+}

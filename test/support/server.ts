@@ -1,0 +1,91 @@
+/** Running `cutover serve` as a real process, and signing events for the example program to post to it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { decide, type Command } from '../../src/domain/decide.js';
+import type { LedgerEvent } from '../../src/domain/events.js';
+import { seal, serialize } from '../../src/ledger/chain.js';
+import { signerFromPem } from '../../src/ledger/keys.js';
+import { verifyLedger } from '../../src/ledger/verify.js';
+import { BIN, DEMO_KEYS, EXAMPLE, ROOT } from './cli.js';
+
+export const EXAMPLE_PROGRAM = 'memorykernel-service-v3';
+
+export function exampleLines(): string[] {
+  return readFileSync(join(EXAMPLE, '.cutover/ledger.jsonl'), 'utf8').trimEnd().split('\n');
+}
+
+export function headOf(lines: readonly string[]): string | null {
+  return lines.length === 0 ? null : (JSON.parse(lines[lines.length - 1]!) as LedgerEvent).hash;
+}
+
+/** The line `command` records after `lines`, decided by the domain and signed with the actor's demo key. */
+export function recordedAfter(lines: readonly string[], command: Command): string {
+  const { state } = verifyLedger({ source: 'test', lines });
+  const decided = decide(state, command);
+  if (!decided.ok) throw decided.error;
+  const draft = decided.events[0]!;
+  const signer = signerFromPem(readFileSync(join(DEMO_KEYS, `${draft.actor}.pem`), 'utf8'));
+  return serialize(seal(draft, { program: state.program!, seq: state.seq + 1, at: command.at, prev: state.head }, signer));
+}
+
+/** A manual blocker raised by the program owner: an event any state of the example accepts. */
+export function blockerAfter(lines: readonly string[], n: number): string {
+  const at = new Date(Date.parse('2026-02-09T00:00:00Z') + n * 1000).toISOString();
+  return recordedAfter(lines, { type: 'raise-blocker', actor: 'integration-program-owner', at, id: `T-${n}`, text: `blocker ${n}`, owner: 'integration-program-owner', due: '2026-03-01' });
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** What it wrote to stderr so far (its log). */
+  log(): string;
+  /** SIGTERM, and wait for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startServer(args: readonly string[], env: Record<string, string> = {}): Promise<RunningServer> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    void exited.then((code) => reject(new Error(`cutover serve exited (${code}) before printing its URL:\n${stderr}`)));
+  });
+  return {
+    url,
+    child,
+    log: () => stderr,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body: any;
+}
+
+export async function postLines(url: string, program: string, expectedHead: string | null, lines: readonly string[]): Promise<Answer> {
+  return postRaw(url, program, JSON.stringify({ expectedHead, lines }));
+}
+
+export async function postRaw(url: string, program: string, body: string, contentType = 'application/json'): Promise<Answer> {
+  const response = await fetch(`${url}/v1/programs/${program}/events`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+}
+
+export async function eventsOf(url: string, program: string): Promise<string> {
+  const response = await fetch(`${url}/v1/programs/${program}/events`);
+  return response.status === 404 ? '' : response.text();
+}
