@@ -2,7 +2,7 @@
 // Bundles the CLI into dist/bundle/ (one file per entry, shared chunks), so start-up does not pay
 // for resolving and loading ~60 modules one by one. `tsc` still emits dist/ for the library and tests.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,6 +12,9 @@ import { build } from 'esbuild';
 const domain = fileURLToPath(new URL('../src/domain', import.meta.url));
 const fold = createHash('sha256');
 for (const name of readdirSync(domain).sort()) fold.update(name).update(readFileSync(join(domain, name)));
+
+// Chunk names carry content hashes: clear the folder, so no chunk of an older build is left to ship.
+rmSync(fileURLToPath(new URL('../dist/bundle', import.meta.url)), { recursive: true, force: true });
 
 await build({
   absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),

@@ -116,7 +116,8 @@ class CheckPool {
   private failure: Error | null = null;
 
   constructor(size: number) {
-    this.workers = Array.from({ length: size }, () => new Worker(workerFile));
+    // A worker's heap holds one chunk at a time: small limits keep the process's peak memory flat at any ledger length.
+    this.workers = Array.from({ length: size }, () => new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } }));
     this.load = this.workers.map(() => 0);
     this.workers.forEach((worker, w) => {
       worker.on('message', ({ id, faults }: { id: number; faults: LineFault[] }) => {

@@ -16,7 +16,7 @@ export interface TornTail {
   readonly bytes: number;
 }
 
-const CHUNK_BYTES = 4 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Read `path` from `from` in chunks of whole lines. `onTorn` hears of a partial last line. The

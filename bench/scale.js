@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Ledgers of any length: what each command costs as the ledger grows, and its peak memory.
+//
+//   node bench/scale.js                         # 1k, 10k, 100k, 1M events (npm run bench runs it)
+//   BENCH_SIZES=1000,10000000 node bench/scale.js   # any sizes; 10M is about 9 GB on disk, deleted after
+//
+// For each size: status without a checkpoint (an empty cache) and with one, one append, verify on
+// all threads and on one, and `log --json | tail -1`; each with its peak RSS (measured inside the
+// process by a preloaded hook), the growth per 10× beside it, and ratios to `node -e 0` and to
+// `openssl speed -multi <cores> ed25519` measured in the same run (median of interleaved runs).
+// Figures are printed, never asserted.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generate } from './generate.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin', 'cutover.js');
+const EXAMPLE = join(ROOT, 'examples', 'memorykernel-service-v3');
+const KEY = join(EXAMPLE, 'demo-keys', 'integration-program-owner.pem');
+const PEAK_HOOK = pathToFileURL(join(ROOT, 'bench', 'peak-rss.mjs')).href;
+const CORES = availableParallelism();
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
+const log = (text) => process.stderr.write(`  … ${text}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Run `command` in bash with the peak-RSS hook preloaded into every node it starts: wall ms and peak MiB. */
+function measure(command, env = {}) {
+  const rssFile = join(tmpdir(), `cutover-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const start = performance.now();
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', command], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env, NODE_OPTIONS: `--import=${PEAK_HOOK}`, CUTOVER_PEAK_RSS_FILE: rssFile },
+  });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${command}: exit ${r.status ?? r.signal}\n${r.stderr}`);
+  let mib = null;
+  try {
+    mib = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
+    rmSync(rssFile);
+  } catch {
+    // the command ran no node process
+  }
+  return { ms, mib };
+}
+
+/** openssl's Ed25519 verifications per second on every core, the median of `runs` runs. */
+function opensslLimit(runs) {
+  const rates = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync('openssl', ['speed', '-seconds', '2', '-multi', String(CORES), 'ed25519'], { encoding: 'utf8' });
+    // The summary row adds up every core: "253 bits EdDSA (Ed25519) … <sign/s> <verify/s>".
+    const table = /ed25519\)\s+[\d.]+s\s+[\d.]+s\s+[\d.]+\s+([\d.]+)/i.exec(r.stdout);
+    const rate = table !== null ? Number(table[1]) : NaN;
+    if (Number.isFinite(rate)) rates.push(rate);
+  }
+  return rates.length === 0 ? null : { perSecond: median(rates), runs: rates };
+}
+
+const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
+
+async function main() {
+  const node = [];
+  for (let i = 0; i < 9; i++) node.push(measure(`${q(process.execPath)} -e 0`).ms);
+  const nodeMs = median(node);
+  const rows = [];
+  let appendAt = Date.parse('2026-10-01T00:00:00Z'); // after the last event of a 10M ledger, before now
+  const openssl = [];
+  for (const size of SIZES) {
+    const dir = mkdtempSync(join(tmpdir(), `cutover-scale-${size}-`));
+    const cache = mkdtempSync(join(tmpdir(), 'cutover-scale-cache-'));
+    try {
+      log(`${size} events: generating`);
+      const gen = await generate(dir, size);
+      const bytes = statSync(join(dir, '.cutover', 'ledger.jsonl')).size;
+      const runs = size >= 1_000_000 ? 1 : 3;
+      const cli = (args) => `${q(process.execPath)} ${q(CLI)} -C ${q(dir)} ${args}`;
+      const figures = { coldStatus: [], warmStatus: [], append: [], verify: [], verify1: [], tail: [] };
+      for (let run = 0; run < runs; run++) {
+        log(`${size} events: round ${run + 1} of ${runs}`);
+        const empty = mkdtempSync(join(tmpdir(), 'cutover-scale-nocache-'));
+        figures.coldStatus.push(measure(cli('status'), { CUTOVER_CACHE: empty }));
+        rmSync(empty, { recursive: true, force: true });
+        measure(cli('status'), { CUTOVER_CACHE: cache }); // makes the checkpoint
+        figures.warmStatus.push(measure(cli('status'), { CUTOVER_CACHE: cache }));
+        appendAt += 60_000;
+        const at = new Date(appendAt).toISOString();
+        figures.append.push(
+          measure(cli(`blocker raise --id BENCH-${size}-${run} --text 'bench append' --owner integration-program-owner --due 2026-12-31 --as integration-program-owner --key ${q(KEY)} --at ${at}`), { CUTOVER_CACHE: cache }),
+        );
+        figures.verify.push(measure(cli('verify'), { CUTOVER_CACHE: cache }));
+        figures.verify1.push(measure(cli('verify --threads 1'), { CUTOVER_CACHE: cache }));
+        figures.tail.push(measure(`${cli('log --json')} | tail -1`, { CUTOVER_CACHE: cache }));
+      }
+      log('openssl speed -multi');
+      const ossl = opensslLimit(runs);
+      if (ossl !== null) openssl.push(...ossl.runs);
+      const pick = (xs) => ({ ms: median(xs.map((x) => x.ms)), mib: Math.max(...xs.map((x) => x.mib ?? 0)) });
+      rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, runs });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }
+  report(rows, nodeMs, openssl.length === 0 ? null : median(openssl));
+}
+
+function report(rows, nodeMs, opensslPerSecond) {
+  const cpu = cpus()[0]?.model?.trim() ?? 'unknown cpu';
+  const cols = [
+    ['coldStatus', 'status, no checkpoint'],
+    ['warmStatus', 'status, checkpoint'],
+    ['append', 'one append'],
+    ['verify', `verify (${CORES} threads)`],
+    ['verify1', 'verify (1 thread)'],
+    ['tail', 'log --json | tail -1'],
+  ];
+  const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+  console.log(`cutover scale bench (node ${process.version}, ${CORES} cores, ${cpu}); node -e 0: ${nodeMs.toFixed(0)} ms; openssl ed25519 verify on ${CORES} cores: ${opensslPerSecond === null ? 'n/a' : `${Math.round(opensslPerSecond)}/s`}`);
+  console.log(['events', 'MB', ...cols.map(([, name]) => name)].join(' | '));
+  rows.forEach((row, i) => {
+    const prev = rows[i - 1];
+    const growth = (key) => (prev === undefined ? '' : ` ×${(row[key].ms / prev[key].ms).toFixed(1)}/${(row.size / prev.size).toFixed(0)}×`);
+    const cells = cols.map(([key]) => `${fmt(row[key].ms)} (${(row[key].ms / nodeMs).toFixed(1)}× node) ${row[key].mib.toFixed(0)} MiB${growth(key)}`);
+    console.log([row.size, (row.bytes / 1e6).toFixed(1), ...cells].join(' | '));
+  });
+  for (const row of rows) {
+    const rate = row.size / (row.verify.ms / 1000);
+    const rate1 = row.size / (row.verify1.ms / 1000);
+    // Against openssl measured right after this size's runs: this machine's load changes by the minute.
+    const limit = row.opensslPerSecond ?? opensslPerSecond;
+    if (limit !== null) {
+      console.log(`${row.size} events: verify ${Math.round(rate)}/s = ${(rate / limit).toFixed(2)} of openssl on ${CORES} cores (${Math.round(limit)}/s); 1 thread ${Math.round(rate1)}/s = ${(rate1 / (limit / CORES)).toFixed(2)} of openssl on 1 core (runs: ${row.runs})`);
+    }
+  }
+  console.log(JSON.stringify({ bench: 'cutover-scale', node: process.version, cores: CORES, cpu, nodeMs, opensslPerSecond, rows }));
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
