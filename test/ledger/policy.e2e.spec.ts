@@ -2,25 +2,14 @@
  * The ledger enforces its own policy: a signed line that no command would have recorded fails
  * `verify` and every read, and never travels to another copy.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyOfExample, cutover, forgeEvent, ledgerOf } from '../support/cli.js';
+import { snapshot } from '../support/snapshot.js';
 
 const LOG_OWNER = 'integration-program-owner';
 const AT = '2026-02-09T10:00:00.000Z';
-
-/** Every file of a folder, by relative path, with its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const path = join(entry.parentPath, entry.name);
-      out[path.slice(dir.length)] = readFileSync(path, 'base64');
-    }
-  }
-  return out;
-}
 
 describe('a hand-signed phase.started for Phase 8 on the example (four blockers open)', () => {
   const forged = () => {
