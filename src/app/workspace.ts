@@ -65,7 +65,8 @@ export async function openProgram(dir: string, options: OpenOptions = {}): Promi
 export async function eventsOf(ws: Workspace): Promise<LedgerEvent[]> {
   if (ws.events !== undefined) return [...ws.events];
   const events: LedgerEvent[] = [];
-  const unchanged = ws.ledger.stamp !== null && (await stampOf(ws.ledgerSource)) !== null && sameStamp((await stampOf(ws.ledgerSource))!, ws.ledger.stamp);
+  const now = ws.ledger.stamp === null ? null : await stampOf(ws.ledgerSource);
+  const unchanged = now !== null && sameStamp(now, ws.ledger.stamp!);
   if (unchanged) {
     for await (const chunk of readLineChunks(ws.ledgerSource, 0)) {
       for (const line of linesOf(chunk.bytes)) if (events.length < ws.state.seq) events.push(JSON.parse(line) as LedgerEvent);
