@@ -195,7 +195,8 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--file <path>', 'handoff-payload, artifact: the file (inside the program directory); its sha256 is recorded')
     .addOption(new Option('--verdict <verdict>', 'rollback-drill: READY or FAIL; rollback-execution: PASS or FAIL').choices(['READY', 'PASS', 'FAIL']))
     .option('--suite <id>', "rollback-*: the party's suite that proves the restored baseline (default: its first)")
-    .option('--cwd <dir>', "rollback-*: where to run the suite: a checkout at the rollback target (default: the party's checkout: in cutover.yaml, else the current directory)")
+    .option('--cwd <dir>', "rollback-*: where to run the suite: a checkout at the rollback target (default: the party's checkout: in cutover.yaml, else the current directory); with --at-rollback-target, the repository to check it out from")
+    .option('--at-rollback-target', "rollback-*: check the rollback target out in a temporary git worktree of the party's checkout (a producer: its commit; a consumer: the newest commit pinning it), run the suite there, remove it", false)
     .option('--summary <text>', 'what the evidence shows (default: derived from it)')
     .action((o) =>
       run(
@@ -207,6 +208,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
           ...opt('verdict', o.verdict),
           ...opt('suite', o.suite),
           ...opt('cwd', o.cwd),
+          ...(o.atRollbackTarget === true ? { atRollbackTarget: true } : {}),
           ...opt('summary', o.summary),
         }),
       ),

@@ -15,5 +15,5 @@ it('quickstart.sh goes from init to GO on runtime-cutover, with Phase 8 started 
   expect(run.stdout).toMatch(/recorded seq \d+ evidence\.added .*rollback-execution to v2\.9\.0: PASS/);
   expect(run.stdout).toMatch(/recorded seq \d+ phase\.started .*Phase 8/);
   expect(run.stdout).toMatch(/recorded seq \d+ phase\.completed .*Phase 8: v3\.0\.0 serving all traffic/);
-  expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^runtime-cutover: GO \(seq \d+, head sha256:[0-9a-f]{64}\)$/);
+  expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^runtime-cutover: GO \(seq \d+, head sha256:[0-9a-f]{12}\)$/);
 });

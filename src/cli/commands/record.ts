@@ -8,9 +8,10 @@ import type { Command } from '../../domain/decide.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { evidenceTarget } from '../../domain/state.js';
 import { invalidInput, InvalidTransitionError, StaleHeadError, UnknownNameError } from '../../errors.js';
-import { rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
+import { missingRollbackTarget, rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
 import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
+import { atRollbackTarget } from '../../evidence/rollback-worktree.js';
 import { progressFor } from '../../evidence/progress.js';
 import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
 import { describeEvent } from '../format.js';
@@ -122,13 +123,20 @@ export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number>
       case 'rollback-drill':
       case 'rollback-execution': {
         const verdict = required('--verdict', o.verdict, o.kind) as 'READY' | 'PASS' | 'FAIL';
+        const kind = o.kind;
         // The baseline and the checkout are checked before the suite runs, not after.
         const options = runOptions(ws, party.id, o.cwd, io);
-        const checkout = await collectCheckout(options.cwd, party);
-        const refused = rollbackEvidenceRefusal(ws.state, party, o.kind, checkout);
-        if (refused !== null) throw refused;
-        const run = await collectRun(party, o.suite, options);
-        return { ...base, evidence: { kind: o.kind, verdict, run, checkout } };
+        const runThere = async (cwd: string) => {
+          const checkout = await collectCheckout(cwd, party);
+          const refused = rollbackEvidenceRefusal(ws.state, party, kind, checkout);
+          if (refused !== null) throw refused;
+          const run = await collectRun(party, o.suite, { ...options, cwd });
+          return { ...base, evidence: { kind, verdict, run, checkout } };
+        };
+        if (o.atRollbackTarget !== true) return runThere(options.cwd);
+        const noTarget = missingRollbackTarget(ws.state, kind);
+        if (noTarget !== null) throw noTarget;
+        return atRollbackTarget(options.cwd, party, ws.state.rollbackTarget!, runThere);
       }
       default:
         throw invalidInput({ source: '--kind', field: '', expected: 'handoff-payload, rollback-drill, rollback-execution or artifact (repins and runs: cutover evidence repin / run)', found: JSON.stringify(o.kind) });
