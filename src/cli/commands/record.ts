@@ -5,6 +5,7 @@ import { findCheckout, requireCheckout, type CheckoutContext } from '../../app/c
 import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
+import type { ProgramDefinition } from '../../program/schema.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { evidenceTarget } from '../../domain/state.js';
 import { invalidInput, InvalidTransitionError, StaleHeadError, UnknownNameError } from '../../errors.js';
@@ -71,12 +72,25 @@ export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<n
     ]);
   }
   const { definition, digest, fileDigest } = await ws.file.load();
+  warnRolesWithoutKeys(definition, ws.file.path, io);
   return recordWith(ws, o, io, { type: 'define-program', definition, digest, fileDigest });
+}
+
+/** Still recorded: a role may get its key later (by an amendment); until then it cannot sign, and the user should know. */
+function warnRolesWithoutKeys(definition: ProgramDefinition, file: string, io: CliIo): void {
+  const keyless = definition.roles.filter((r) => r.keys.length === 0).map((r) => r.id);
+  if (keyless.length === 0) return;
+  io.stderr(
+    `cutover: warning: ${keyless.length === 1 ? 'role' : 'roles'} with no keys in ${file}: ${keyless.join(', ')}; ` +
+      `${keyless.length === 1 ? 'it' : 'they'} cannot sign anything until a public key is listed under keys: ` +
+      `(cutover keys generate --role <id> prints one), recorded with cutover program amend\n`,
+  );
 }
 
 export function programAmend(o: O.AmendOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const { definition, digest, fileDigest } = await ws.file.load();
+    warnRolesWithoutKeys(definition, ws.file.path, io);
     return { type: 'amend-program', definition, digest, fileDigest, reason: parseText('--reason', o.reason) };
   });
 }
