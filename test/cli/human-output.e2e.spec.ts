@@ -49,7 +49,7 @@ describe('colour', () => {
     const gate = cutover(['-C', EXAMPLE, 'gate', 'runtime-cutover'], { env: { FORCE_COLOR: '1' } });
     expect(gate.code).toBe(1);
     expect(gate.stdout).toContain(`${ESC}[`);
-    for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: '1', FORCE_COLOR: '1' }, { FORCE_COLOR: '0' }]) {
+    for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: '1', FORCE_COLOR: '1' }, { FORCE_COLOR: '0' }] as Record<string, string>[]) {
       expect(cutover(['-C', EXAMPLE, 'status'], { env }).stdout, JSON.stringify(env)).not.toContain(ESC);
     }
   });
