@@ -22,5 +22,6 @@ const code = await main(process.argv.slice(2), {
   now: () => new Date(),
   cwd: process.cwd(),
   progress: process.stderr,
+  stdoutIsTTY: process.stdout.isTTY === true,
 });
 process.exitCode = code;

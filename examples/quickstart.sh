@@ -75,11 +75,10 @@ cutover evidence repin --party assistsupport --as assistsupport-runtime-owner
 # 10. Each side runs its verification suite against the target; the run is recorded with its output digests.
 cutover evidence run --party memorykernel --as memorykernel-release-owner
 cutover evidence run --party assistsupport --as assistsupport-runtime-owner
-# 11. Rollback evidence runs at the rollback target: the producer's checkout of v2.9.0, the consumer's pinned to it.
-g -C ../MemoryKernel worktree add -q --detach ../MemoryKernel-v2.9.0 v2.9.0
-g -C ../AssistSupport worktree add -q --detach ../AssistSupport-v2.9.0 HEAD~1
-cutover evidence add --kind rollback-execution --party memorykernel --verdict PASS --cwd ../MemoryKernel-v2.9.0 --as memorykernel-release-owner
-cutover evidence add --kind rollback-execution --party assistsupport --verdict PASS --cwd ../AssistSupport-v2.9.0 --as assistsupport-runtime-owner
+# 11. Rollback evidence runs at the rollback target v2.9.0: cutover checks it out in a temporary worktree of
+#     each checkout (the producer at its commit, the consumer at the commit before the repin), runs there, removes it.
+cutover evidence add --kind rollback-execution --party memorykernel --verdict PASS --at-rollback-target --as memorykernel-release-owner
+cutover evidence add --kind rollback-execution --party assistsupport --verdict PASS --at-rollback-target --as assistsupport-runtime-owner
 # 12. Phase 7 closes with the decision recorded; both approvers sign GO for this target.
 cutover phase close 7 --reason "decision recorded" --as integration-program-owner
 cutover verdict runtime-cutover GO --as memorykernel-release-owner --note "v3.0.0 verified; rollback proven"

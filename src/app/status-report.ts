@@ -210,6 +210,11 @@ export const StatusReport = Type.Object(
     ]),
     target: Type.Union([PublishedTarget, Type.Null()]),
     baseline: Type.Union([Target, Type.Null()]),
+    baselineVerified: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], {
+        description: "whether the baseline's tag and commit were checked in the producer's git repository and the latest check held; null without a baseline",
+      }),
+    ),
     rollbackTarget: Type.Union([Target, Type.Null()]),
     manualBlockers: Type.Array(
       Type.Object({ id: Type.String(), text: Type.String(), owner: Type.String(), due: Type.String(), phase: Type.Optional(Type.String()), overdue: Type.Boolean(), seq: Type.Integer() }),
@@ -281,6 +286,7 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
             rolledBack: t.rolledBack === null ? null : { incident: t.rolledBack.incident, seq: t.rolledBack.seq, at: t.rolledBack.at },
           },
     baseline: ev.baseline,
+    baselineVerified: ev.baselineVerified,
     rollbackTarget: ev.rollbackTarget,
     manualBlockers: ev.manualBlockers.map((b) => ({ id: b.id, text: b.text, owner: b.owner, due: b.due, ...(b.phase === undefined ? {} : { phase: b.phase }), overdue: b.overdue, seq: b.seq })),
     incidents: ev.openIncidents.map(incidentReport),

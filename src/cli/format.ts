@@ -1,4 +1,7 @@
-/** Human-readable output. Plain text, no colour: it ends up in CI logs and terminals alike. */
+/**
+ * Human-readable output, within 100 columns. Colour comes in as a palette (plain unless stdout is a
+ * terminal, see colour.ts) and only ever adds to words that already say the same thing.
+ */
 import { deadlineReport } from '../app/status-report.js';
 import { decisionReason } from '../domain/decision-reason.js';
 import type { Blocker, Evaluation, IncidentView } from '../domain/evaluate.js';
@@ -6,6 +9,8 @@ import { deadlineText } from '../render/deadline.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { describeTarget } from '../domain/evaluate.js';
 import { CutoverError, InvalidInputError, PolicyRefusalError } from '../errors.js';
+import { PLAIN, type Palette } from './colour.js';
+import { padded, wrapCommand, wrapList, wrapText } from './layout.js';
 
 /** A GitHub Actions workflow command: an error annotation on a file. */
 export function githubError(file: string, message: string, title?: string): string {
@@ -14,80 +19,114 @@ export function githubError(file: string, message: string, title?: string): stri
   return `::error file=${property(file)}${title === undefined ? '' : `,title=${property(title)}`}::${escape(message)}\n`;
 }
 
-export function formatBlockers(blockers: readonly Blocker[]): string {
+export function formatBlockers(blockers: readonly Blocker[], paint: Palette = PLAIN): string {
   return blockers
     .map((b, i) => {
-      const waiting = b.waitingOn.length === 0 ? '' : ` · waiting on: ${b.waitingOn.join(', ')}`;
-      const lines = [`  ${i + 1}. ${b.text}`, `     gate: ${b.gate} · owner: ${b.owner.title} (${b.owner.role})${waiting}`];
-      for (const d of b.details) lines.push(`     - ${d}`);
-      for (const c of b.clear) lines.push(`     → ${c}`);
+      const facts = [`gate: ${b.gate}`, `owner: ${b.owner.title} (${b.owner.role})`, ...(b.waitingOn.length === 0 ? [] : [`waiting on: ${b.waitingOn.join(', ')}`])];
+      const lines = [...wrapText(`  ${i + 1}. `, b.text, '     '), ...wrapList('     ', facts, ' · ', '     ')];
+      for (const d of b.details) lines.push(...wrapText('     - ', d, '       '));
+      for (const c of b.clear) lines.push(...wrapCommand('     → ', c, '         ').map(paint.command));
       return lines.join('\n');
     })
     .join('\n');
 }
 
-function pad(text: string, width: number): string {
-  return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
+/** A ledger head as people compare it by eye: `sha256:` and the first 12 hex digits (`status --json` has it whole). */
+export function shortHead(head: string | null): string {
+  return head === null ? '(none)' : head.replace(/^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
 }
 
-export function formatStatus(ev: Evaluation): string {
+function outcomeWord(outcome: string, paint: Palette): (t: string) => string {
+  return outcome === 'GO' ? paint.good : paint.bad;
+}
+
+/** `cutover gate` in words: the one line, and the blockers under a NO-GO. */
+export function formatGate(decision: Evaluation['decisions'][number], ev: Evaluation, paint: Palette = PLAIN): string {
+  const where = `(seq ${ev.seq}, head ${shortHead(ev.head)})`;
+  if (decision.outcome === 'GO') return `${decision.id}: ${paint.good('GO')} ${where}\n`;
+  const count = `${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'}`;
+  const head = wrapText(`${decision.id}: ${paint.bad('NO-GO')} — `, `${count}; ${decisionReason(decision)} ${where}`, '  ').join('\n');
+  return `${head}\n${formatBlockers(decision.blockers, paint)}\n`;
+}
+
+export function formatStatus(ev: Evaluation, paint: Palette = PLAIN): string {
   const out: string[] = [];
-  out.push(`${ev.program.id} — ${ev.program.title}`);
-  out.push(`ledger: seq ${ev.seq}, head ${ev.head}, last event ${ev.at}`);
-  out.push('', 'Decisions');
+  out.push(...wrapText('', `${ev.program.id} — ${ev.program.title}`, '  '));
+  out.push(`ledger: seq ${ev.seq}, head ${shortHead(ev.head)}, last event ${ev.at}`);
+  out.push('', paint.heading('Decisions'));
   const dWidth = Math.max(...ev.decisions.map((d) => d.id.length)) + 2;
+  const under = ' '.repeat(2 + dWidth);
   for (const d of ev.decisions) {
-    const verdicts = Object.entries(d.verdicts)
-      .map(([party, v]) => `${party} ${v === null ? 'pending' : v.verdict}${v?.stale ? ' (stale)' : ''}`)
-      .join(' · ');
-    out.push(`  ${pad(d.id, dWidth)}${pad(d.outcome, 7)}${verdicts}`);
-    out.push(`  ${pad('', dWidth)}${d.outcome === 'GO' ? '' : 'because: '}${decisionReason(d)}`);
+    const verdicts = Object.entries(d.verdicts).map(([party, v]) => {
+      const word = v === null ? paint.waiting('pending') : v.verdict === 'GO' ? paint.good('GO') : paint.bad(v.verdict);
+      return `${party} ${word}${v?.stale ? ' (stale)' : ''}`;
+    });
+    const first = `  ${padded(d.id, dWidth)}${padded(d.outcome, 7, outcomeWord(d.outcome, paint))}`;
+    out.push(...wrapList(first, verdicts, ' · ', under + ' '.repeat(7)));
+    out.push(...wrapText(under, `${d.outcome === 'GO' ? '' : 'because: '}${decisionReason(d)}`, under));
   }
-  out.push('', 'Phases');
+  out.push('', paint.heading('Phases'));
   const pWidth = Math.max(...ev.phases.map((p) => p.title.length)) + 2;
-  for (const p of ev.phases) out.push(`  ${pad(p.id, 4)}${pad(p.title, pWidth)}${pad(p.status, 13)}${p.reason}`);
-  out.push('');
-  const verified = (t: NonNullable<Evaluation['target']>) => (t.verified ? 'verified' : t.checkedSeq === null ? 'NOT verified' : 'verification FAILED');
-  const rolledBack = ev.target?.rolledBack;
-  const targetState = (t: NonNullable<Evaluation['target']>) => (rolledBack ? `ROLLED BACK by ${rolledBack.incident} at seq ${rolledBack.seq}` : verified(t));
-  out.push(`Target:   ${ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq}, ${targetState(ev.target)})`}`);
-  out.push(`Baseline: ${ev.baseline === null ? 'none recorded' : `${describeTarget(ev.baseline)} ${contracts(ev.baseline.contracts)}`}`);
-  if (ev.rollbackTarget !== null && (ev.baseline === null || ev.rollbackTarget.sha !== ev.baseline.sha)) {
-    out.push(`Rollback: ${describeTarget(ev.rollbackTarget)} ${contracts(ev.rollbackTarget.contracts)} (the last approved baseline: where a rollback goes)`);
+  for (const p of ev.phases) {
+    const status = padded(p.status, 13, p.status === 'active' ? paint.waiting : (t) => t);
+    out.push(...wrapText(`  ${padded(p.id, 4)}${padded(p.title, pWidth)}${status}`, p.reason, ' '.repeat(6 + pWidth + 13)));
   }
-  if (ev.window !== null) out.push(`Window:   ${ev.window.approved ? 'approved' : 'not approved'} (${ev.window.decision})`);
+  out.push('');
+  const targetState = (t: NonNullable<Evaluation['target']>) => {
+    if (t.rolledBack) return paint.bad(`ROLLED BACK by ${t.rolledBack.incident} at seq ${t.rolledBack.seq}`);
+    return t.verified ? paint.good('verified') : paint.bad(t.checkedSeq === null ? 'NOT verified' : 'verification FAILED');
+  };
+  const field = (label: string, text: string) => out.push(...wrapText(label.padEnd(10), text, ' '.repeat(10)));
+  field('Target:', ev.target === null ? 'none published' : `${describeTarget(ev.target)} ${contracts(ev.target.contracts)} (seq ${ev.target.seq}, ${targetState(ev.target)})`);
+  // Whether the baseline's tag and commit were checked in git: a rollback goes to it, so it matters.
+  const baselineState = ev.baselineVerified ? paint.good('verified') : paint.waiting('unverified');
+  field('Baseline:', ev.baseline === null ? 'none recorded' : `${describeTarget(ev.baseline)} ${contracts(ev.baseline.contracts)} (${baselineState})`);
+  if (ev.rollbackTarget !== null && (ev.baseline === null || ev.rollbackTarget.sha !== ev.baseline.sha)) {
+    field('Rollback:', `${describeTarget(ev.rollbackTarget)} ${contracts(ev.rollbackTarget.contracts)} (the last approved baseline: where a rollback goes)`);
+  }
+  if (ev.window !== null) field('Window:', `${ev.window.approved ? paint.good('approved') : paint.waiting('not approved')} (${ev.window.decision})`);
   if (ev.evidence.length > 0) {
-    out.push('', 'Evidence (latest per party, kind and target)');
+    out.push('', paint.heading('Evidence (latest per party, kind and target)'));
     for (const e of ev.evidence) {
-      out.push(`  ${pad(e.party, 16)}${pad(e.kind, 20)}${pad(e.result.toUpperCase(), 6)}${describeTarget(e.target)}${e.stale ? '  STALE' : ''}  (seq ${e.seq})`);
+      const result = padded(e.result.toUpperCase(), 6, e.result === 'pass' ? paint.good : paint.bad);
+      const line = `${describeTarget(e.target)}${e.stale ? `  ${paint.waiting('STALE')}` : ''}  (seq ${e.seq})`;
+      out.push(...wrapText(`  ${padded(e.party, 16)}${padded(e.kind, 20)}${result}`, line, ' '.repeat(44)));
     }
   }
   if (ev.openIncidents.length > 0) {
-    out.push('', `Open incidents (deadlines at ${ev.evaluatedAt})`);
-    for (const i of ev.openIncidents) out.push(...formatIncident(i));
+    out.push('', paint.heading(`Open incidents (deadlines at ${ev.evaluatedAt})`));
+    for (const i of ev.openIncidents) out.push(...formatIncident(i, paint));
   }
   if (ev.closedIncidents.length > 0) {
-    out.push('', 'Closed incidents (deadlines as they stood at the close)');
-    for (const i of ev.closedIncidents) out.push(...formatIncident(i));
+    out.push('', paint.heading('Closed incidents (deadlines as they stood at the close)'));
+    for (const i of ev.closedIncidents) out.push(...formatIncident(i, paint));
   }
   if (ev.nextPhase !== null) {
-    out.push('', ev.blockers.length === 0 ? `Phase ${ev.nextPhase} can start: every entry gate holds.` : `Blockers before Phase ${ev.nextPhase} start (${ev.blockers.length})`);
-    if (ev.blockers.length > 0) out.push(formatBlockers(ev.blockers));
+    out.push(
+      '',
+      ev.blockers.length === 0
+        ? paint.good(`Phase ${ev.nextPhase} can start: every entry gate holds.`)
+        : paint.heading(`Blockers before Phase ${ev.nextPhase} start (${ev.blockers.length})`),
+    );
+    if (ev.blockers.length > 0) out.push(formatBlockers(ev.blockers, paint));
   }
   return out.join('\n') + '\n';
 }
 
-function formatIncident(i: IncidentView): string[] {
+function formatIncident(i: IncidentView, paint: Palette): string[] {
+  const closed = i.closed === null ? '' : `; closed ${i.closed.at}`;
   const lines = [
-    `  ${i.id}  ${i.severity}  ${i.trigger} → ${i.action}  (${i.party}; declared ${i.at} by ${i.actor}; identified ${i.identifiedAt}${i.closed === null ? '' : `; closed ${i.closed.at}`})`,
-    `     ${i.summary}`,
+    ...wrapText(`  ${i.id}  ${paint.bad(i.severity)}  `, `${i.trigger} → ${i.action}  (${i.party}; declared ${i.at} by ${i.actor}; identified ${i.identifiedAt}${closed})`, '     '),
+    ...wrapText('     ', i.summary, '     '),
   ];
-  if (i.rolledBack !== null) lines.push(`     rolled back ${describeTarget(i.rolledBack.from)} → ${describeTarget(i.rolledBack.to)} at ${i.rolledBack.at} (seq ${i.rolledBack.seq})`);
+  if (i.rolledBack !== null) {
+    lines.push(...wrapText('     ', `rolled back ${describeTarget(i.rolledBack.from)} → ${describeTarget(i.rolledBack.to)} at ${i.rolledBack.at} (seq ${i.rolledBack.seq})`, '     '));
+  }
   const width = Math.max(...i.deadlines.map((d) => d.title.length)) + 2;
-  for (const d of i.deadlines) lines.push(`     ${pad(d.title, width)}${deadlineText(deadlineReport(d))}`);
+  for (const d of i.deadlines) lines.push(...wrapText(`     ${padded(d.title, width)}`, deadlineText(deadlineReport(d)), ' '.repeat(5 + width)));
   if (i.missing.length > 0) {
     lines.push(`     before it can close (${i.missing.length}):`);
-    for (const m of i.missing) lines.push(`       - ${m.what}`, `         → ${m.command}`);
+    for (const m of i.missing) lines.push(...wrapText('       - ', m.what, '         '), ...wrapCommand('         → ', m.command, '           ').map(paint.command));
   }
   return lines;
 }

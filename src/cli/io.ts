@@ -2,6 +2,13 @@
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * Writes text carrying cutover's own colour codes, unescaped: only for text whose every string from
+   * the ledger went through escapeStrings first (see commands/status.ts). Without it, stdout.
+   */
+  readonly styledStdout?: (text: string) => void;
+  /** Whether stdout is a terminal: colour is used only there, unless NO_COLOR or FORCE_COLOR say otherwise. */
+  readonly stdoutIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The clock; only the CLI reads it, and passes the time into the domain. */
   readonly now: () => Date;

@@ -54,12 +54,21 @@ export function defaultHandlers(io: CliIo): Handlers {
     serve: async (o) => (await import('./commands/serve.js')).serve(o, io),
     push: async (o) => (await import('./commands/transfer.js')).push(o, io),
     pull: async (o) => (await import('./commands/transfer.js')).pull(o, io),
+    completion: async (o) => (await import('./commands/completion.js')).completion(o, io),
   };
 }
 
-/** Everything printed goes through one escape: text from the ledger never drives the terminal. */
+/**
+ * Everything printed goes through one escape: text from the ledger never drives the terminal. The one
+ * way around it, styledStdout, takes text built from data escaped beforehand (escapeStrings).
+ */
 function escapingIo(io: CliIo): CliIo {
-  return { ...io, stdout: (text) => io.stdout(escapeForTerminal(text)), stderr: (text) => io.stderr(escapeForTerminal(text)) };
+  return {
+    ...io,
+    stdout: (text) => io.stdout(escapeForTerminal(text)),
+    stderr: (text) => io.stderr(escapeForTerminal(text)),
+    styledStdout: io.styledStdout ?? io.stdout,
+  };
 }
 
 /** Run the CLI; resolves to the exit code. Never calls process.exit (only bin/cutover.js does). */

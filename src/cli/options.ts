@@ -118,6 +118,8 @@ export type EvidenceAddOptions = RecordingOptions & {
   readonly verdict?: string;
   readonly suite?: string;
   readonly cwd?: string;
+  /** rollback-*: run in a temporary worktree at the rollback target, made from the party's checkout. */
+  readonly atRollbackTarget?: boolean;
 };
 export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string; readonly producerRepo?: string };
 export type ReviewRecordOptions = RecordingOptions & { readonly phase: string; readonly note: string };

@@ -3,7 +3,9 @@
  * No domain logic here: each action hands its options to a handler (lazily imported in `main.ts`;
  * mocked in the argv table tests).
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { describeCommands, ID_KINDS } from './completion.js';
+import type { CompletionOptions } from './commands/completion.js';
 import type * as O from './options.js';
 import type { AuditOptions } from './commands/audit.js';
 import type * as S from './server-options.js';
@@ -47,6 +49,7 @@ export interface Handlers {
   serve(o: S.ServeOptions): Promise<number>;
   push(o: O.DirOptions): Promise<number>;
   pull(o: O.DirOptions): Promise<number>;
+  completion(o: CompletionOptions): Promise<number>;
 }
 
 export interface Output {
@@ -195,7 +198,8 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .option('--file <path>', 'handoff-payload, artifact: the file (inside the program directory); its sha256 is recorded')
     .addOption(new Option('--verdict <verdict>', 'rollback-drill: READY or FAIL; rollback-execution: PASS or FAIL').choices(['READY', 'PASS', 'FAIL']))
     .option('--suite <id>', "rollback-*: the party's suite that proves the restored baseline (default: its first)")
-    .option('--cwd <dir>', "rollback-*: where to run the suite: a checkout at the rollback target (default: the party's checkout: in cutover.yaml, else the current directory)")
+    .option('--cwd <dir>', "rollback-*: where to run the suite: a checkout at the rollback target (default: the party's checkout: in cutover.yaml, else the current directory); with --at-rollback-target, the repository to check it out from")
+    .option('--at-rollback-target', "rollback-*: check the rollback target out in a temporary git worktree of the party's checkout (a producer: its commit; a consumer: the newest commit pinning it), run the suite there, remove it", false)
     .option('--summary <text>', 'what the evidence shows (default: derived from it)')
     .action((o) =>
       run(
@@ -207,6 +211,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
           ...opt('verdict', o.verdict),
           ...opt('suite', o.suite),
           ...opt('cwd', o.cwd),
+          ...(o.atRollbackTarget === true ? { atRollbackTarget: true } : {}),
           ...opt('summary', o.summary),
         }),
       ),
@@ -382,7 +387,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
   cli
     .command('render')
     .description("render records from the ledger: one (--record) or all of a party's (--all --party); --check compares with the committed files")
-    .option('--record <id>', 'one record id from cutover.yaml, e.g. producer-decision-record')
+    .option('--record <record>', 'one record id from cutover.yaml, e.g. producer-decision-record')
     .option('--party <party>', 'the party whose records to render or check (all of them, when --record is not given)')
     .option('--all', "write every record of --party to its path in the party's repository", false)
     .option('--out <file>', 'with --record: write it to this file instead of stdout')
@@ -459,6 +464,13 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     .command('pull')
     .description('bring a program from the server (--server, --program) into the folder: verified, fast-forward only, byte-identical after')
     .action(() => run(handlers.pull(where())));
+
+  cli
+    .command('completion')
+    .description('print a bash or zsh completion script, generated from these commands: source <(cutover completion bash)')
+    .addArgument(new Argument('[shell]', 'bash or zsh').choices(['bash', 'zsh']))
+    .addOption(new Option('--ids <kind>', 'print the ids of that kind in the folder\'s cutover.yaml, one a line (what the script completes with)').choices(Object.values(ID_KINDS)))
+    .action((shell, o) => run(handlers.completion({ dir: dir(), commands: describeCommands(cli), ...opt('shell', shell), ...opt('ids', o.ids) })));
 
   return cli;
 }

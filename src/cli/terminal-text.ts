@@ -10,3 +10,13 @@ export function escapeForTerminal(text: string): string {
   UNSAFE.lastIndex = 0;
   return UNSAFE.test(text) ? text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
+
+/** A copy of plain data with every string in it escaped: data from the ledger made safe before cutover styles it. */
+export function escapeStrings<T>(value: T): T {
+  if (typeof value === 'string') return escapeForTerminal(value) as T;
+  if (Array.isArray(value)) return value.map(escapeStrings) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
+  }
+  return value;
+}

@@ -4,7 +4,6 @@
  * their default. Pure: built from the definition alone.
  */
 import type { ProgramDefinition } from '../program/schema.js';
-import type { TargetRef } from './events.js';
 
 /** ` --repo <MemoryKernel checkout>`, or nothing when the party declares where its checkout is. */
 export function checkoutFlag(def: ProgramDefinition, party: string, flag: '--repo' | '--cwd'): string {
@@ -18,7 +17,7 @@ function suiteFlag(def: ProgramDefinition, party: string): string {
 }
 
 /** The command that collects evidence of a kind from a party (without --as). */
-export function evidenceCommand(def: ProgramDefinition, kind: string, party: string, rollbackTarget: TargetRef | null): string {
+export function evidenceCommand(def: ProgramDefinition, kind: string, party: string): string {
   switch (kind) {
     case 'repin':
       return `cutover evidence repin --party ${party}${checkoutFlag(def, party, '--repo')} --commit HEAD`;
@@ -28,9 +27,9 @@ export function evidenceCommand(def: ProgramDefinition, kind: string, party: str
       return `cutover handoff generate --out handoff.json && cutover evidence add --kind handoff-payload --party ${party} --file handoff.json`;
     case 'rollback-drill':
     case 'rollback-execution': {
-      // Rollback evidence runs where the rollback target is checked out (or, for a consumer, pinned), not at the party's usual checkout.
-      const at = rollbackTarget === null ? '<a checkout of the baseline>' : `<a checkout at ${rollbackTarget.tag}>`;
-      return `cutover evidence add --kind ${kind} --party ${party} --verdict ${kind === 'rollback-drill' ? 'READY' : 'PASS'}${suiteFlag(def, party)} --cwd ${at}`;
+      // Rollback evidence runs at the rollback target (or, for a consumer, where its pins name it), not at
+      // the party's usual checkout: --at-rollback-target checks it out from that checkout for the run.
+      return `cutover evidence add --kind ${kind} --party ${party} --verdict ${kind === 'rollback-drill' ? 'READY' : 'PASS'}${suiteFlag(def, party)}${checkoutFlag(def, party, '--cwd')} --at-rollback-target`;
     }
     default:
       return `cutover evidence add --kind ${kind} --party ${party} --file <path>`;

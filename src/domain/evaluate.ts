@@ -21,6 +21,7 @@ import {
   describeTarget,
   evidenceKey,
   evidenceTarget,
+  isVerifiedTarget,
   openIncidents,
   sameTarget,
   targetRef,
@@ -129,6 +130,8 @@ export interface Evaluation {
   readonly window: WindowStatus | null;
   readonly target: PublishedTarget | null;
   readonly baseline: ProgramState['baseline'];
+  /** Whether the baseline's tag and commit were checked in the producer's git repository (null: no baseline). */
+  readonly baselineVerified: boolean | null;
   readonly rollbackTarget: ProgramState['rollbackTarget'];
   readonly manualBlockers: readonly ManualBlockerView[];
   readonly openIncidents: readonly IncidentView[];
@@ -305,7 +308,7 @@ export function evaluateGate(
           missing.push(owing.length > 1 ? `${req.label} (${partyName(def, party)})` : req.label);
           waitingOn.add(party);
           details.push(`${partyName(def, party)}: ${problem}`);
-          clear.push(`${evidenceCommand(def, req.kind, party, targetRef(state.rollbackTarget))} --as ${asRole(def, party, 'automation', 'approver')}`);
+          clear.push(`${evidenceCommand(def, req.kind, party)} --as ${asRole(def, party, 'automation', 'approver')}`);
         }
       }
       break;
@@ -321,7 +324,7 @@ export function evaluateGate(
         if (problem === null) continue;
         waitingOn.add(party.id);
         details.push(`${party.name}: ${problem}`);
-        clear.push(`${evidenceCommand(def, gate.evidence, party.id, targetRef(state.rollbackTarget))} --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
+        clear.push(`${evidenceCommand(def, gate.evidence, party.id)} --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
       }
       break;
     }
@@ -513,6 +516,7 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
     window,
     target: state.target,
     baseline: state.baseline,
+    baselineVerified: state.baseline === null ? null : isVerifiedTarget(state, state.baseline),
     rollbackTarget: state.rollbackTarget,
     manualBlockers: Object.values(state.openBlockers)
       .sort((a, b) => a.seq - b.seq)

@@ -21,19 +21,24 @@ export interface CheckoutFacts {
 
 export const NO_BASELINE_HINT = 'record the baseline first: cutover target publish --baseline --tag <tag> --sha <sha> --contract <name=version> --as <producer approver>';
 
+/** Why no rollback evidence of `kind` can be taken anywhere yet (no rollback target), or null. */
+export function missingRollbackTarget(state: ProgramState, kind: string): CutoverError | null {
+  if (state.rollbackTarget !== null) return null;
+  return new InvalidTransitionError(`there is no rollback target: ${kind} evidence proves the baseline, and no baseline has been recorded`, [NO_BASELINE_HINT]);
+}
+
 /** Why rollback evidence of `kind` from `party` cannot be taken in `checkout`, or null when it can. */
 export function rollbackEvidenceRefusal(state: ProgramState, party: PartyDefinition, kind: string, checkout: CheckoutFacts): CutoverError | null {
   const target = state.rollbackTarget;
-  if (target === null) {
-    return new InvalidTransitionError(`there is no rollback target: ${kind} evidence proves the baseline, and no baseline has been recorded`, [NO_BASELINE_HINT]);
-  }
+  if (target === null) return missingRollbackTarget(state, kind);
   const problems = checkoutProblems(party, target, checkout);
   if (problems.length === 0) return null;
   const where = party.kind === 'producer' ? `at the rollback target's commit ${target.sha}` : `where its pin set names the rollback target ${describeTarget(target)}`;
   return new EvidenceRejectedError(`${kind} evidence from ${party.id} must run ${where}; nothing was recorded`, problems, [
+    'let cutover check the rollback target out for the run: --at-rollback-target instead of --cwd',
     party.kind === 'producer'
-      ? `run it in a checkout of ${target.tag}: git -C <producer repo> worktree add --detach <dir> ${target.tag}, then --cwd <dir>`
-      : `run it in a checkout of the commit that pins ${target.tag} (before the repin): git -C <consumer repo> worktree add --detach <dir> <that commit>, then --cwd <dir>`,
+      ? `or run it in a checkout of ${target.tag}: git -C <producer repo> worktree add --detach <dir> ${target.tag}, then --cwd <dir>`
+      : `or run it in a checkout of the commit that pins ${target.tag} (before the repin): git -C <consumer repo> worktree add --detach <dir> <that commit>, then --cwd <dir>`,
   ]);
 }
 

@@ -149,6 +149,11 @@ export interface ProgramState {
   readonly approvedPairs: readonly ApprovedPair[];
   /** The latest passing repin commit by `party|tag@sha`. */
   readonly repinCommits: Readonly<Record<string, string>>;
+  /**
+   * The latest git check of each `tag@sha` pair (publish with a repository, target verify): whether the
+   * baseline or the rollback target is verified is looked up here, so a later failed check clears it.
+   */
+  readonly targetChecks: Readonly<Record<string, boolean>>;
 }
 
 export function initialState(): ProgramState {
@@ -177,11 +182,21 @@ export function initialState(): ProgramState {
     notices: {},
     approvedPairs: [],
     repinCommits: {},
+    targetChecks: {},
   };
 }
 
 export function repinKey(party: string, target: TargetRef): string {
   return `${party}|${target.tag}@${target.sha}`;
+}
+
+export function targetKey(target: TargetRef): string {
+  return `${target.tag}@${target.sha}`;
+}
+
+/** Whether `target` was checked in git and its latest check held (false for one never checked). */
+export function isVerifiedTarget(state: ProgramState, target: TargetRef): boolean {
+  return state.targetChecks[targetKey(target)] === true;
 }
 
 export function evidenceKey(party: string, kind: string, target: TargetRef): string {
@@ -252,21 +267,24 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
     }
     case 'target.published': {
       const { target, verification } = event.data;
-      if (event.data.as === 'baseline') {
-        return { ...base, baseline: target, rollbackTarget: target, baselineSince: event.at };
-      }
       const checked = verification !== null;
+      const targetChecks = checked ? { ...base.targetChecks, [targetKey(target)]: true } : base.targetChecks;
+      if (event.data.as === 'baseline') {
+        return { ...base, baseline: target, rollbackTarget: target, baselineSince: event.at, targetChecks };
+      }
       return {
         ...base,
+        targetChecks,
         target: { ...target, ...at, verified: checked, facts: verification, checkedSeq: checked ? event.seq : null, problems: [], rolledBack: null },
       };
     }
     case 'target.verified': {
       const d = event.data;
       const current = base.target;
+      const targetChecks = { ...base.targetChecks, [targetKey(d)]: d.ok };
       // A check of another target than the current one changes nothing about the current one.
-      if (current === null || current.tag !== d.tag || current.sha !== d.sha) return base;
-      return { ...base, target: { ...current, verified: d.ok, facts: d.ok ? d.facts : current.facts, checkedSeq: event.seq, problems: d.problems } };
+      if (current === null || current.tag !== d.tag || current.sha !== d.sha) return { ...base, targetChecks };
+      return { ...base, targetChecks, target: { ...current, verified: d.ok, facts: d.ok ? d.facts : current.facts, checkedSeq: event.seq, problems: d.problems } };
     }
     case 'verdict.cast': {
       const d = event.data;

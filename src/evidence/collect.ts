@@ -50,7 +50,7 @@ export async function collectRepin(repoPath: string, rev: string, party: PartyDe
 }
 
 /** Every file of the party's pin set as it is at `commit` (null: absent there). */
-async function pinFilesAt(repo: GitRepo, commit: string, party: PartyDefinition): Promise<Record<string, FileAtCommit | null>> {
+export async function pinFilesAt(repo: GitRepo, commit: string, party: PartyDefinition): Promise<Record<string, FileAtCommit | null>> {
   const files: Record<string, FileAtCommit | null> = {};
   for (const path of pinSetPaths(party.pins ?? [])) {
     const bytes = await fileAt(repo, commit, path);

@@ -36,6 +36,7 @@ export function parseDefinition(text: string, file: string): LoadedDefinition {
       })),
     );
   }
+  if (doc.contents === null) throw emptyDefinition(text, file);
   const value = toValue(doc, file);
   const problems = schemaProblems(value).map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
   if (problems.length > 0) throw new InvalidInputError(problems);
@@ -47,6 +48,15 @@ export function parseDefinition(text: string, file: string): LoadedDefinition {
   ].map((p) => locate(doc, lines, file, p.path, p.expected, p.found));
   if (references.length > 0) throw new InvalidInputError(references);
   return { file, definition, digest: digestOf(definition), fileDigest: `sha256:${sha256Hex(text)}` };
+}
+
+/** A file with no document in it (0 bytes, or only comments and blank lines) is named as such, not as "null". */
+function emptyDefinition(text: string, file: string): InvalidInputError {
+  const found = text.trim() === '' ? (text.length === 0 ? 'an empty file (0 bytes)' : 'only whitespace') : 'only comments and whitespace';
+  return new InvalidInputError(
+    [{ source: file, field: '', line: 1, expected: 'a program definition: a mapping with version: 1, program:, parties:, roles:, decisions:, gates: and phases:', found }],
+    ['write the standard bilateral one with: cutover init --producer <name> --consumer <name> --force (it overwrites this file)'],
+  );
 }
 
 /** The document as plain data: aliases bounded (an alias bomb expands exponentially), nesting bounded. */

@@ -31,6 +31,18 @@ describe('cutover.yaml that cannot be a program', () => {
     expectRefused(dir, /cutover\.yaml: expected valid YAML, found aliases .* \(an alias bomb\)/);
   });
 
+  for (const [what, text, found] of [
+    ['0 bytes', '', 'an empty file (0 bytes)'],
+    ['only comments and blank lines', '# cutover.yaml\n\n# to be written\n', 'only comments and whitespace'],
+    ['only whitespace', '\n   \n\t\n', 'only whitespace'],
+  ] as const) {
+    it(`an empty cutover.yaml (${what}) is named as such, with line 1 and a hint`, () => {
+      const dir = copyOfExample();
+      writeFileSync(join(dir, 'cutover.yaml'), text);
+      expectRefused(dir, new RegExp(`cutover\\.yaml:1: expected a program definition: .*, found ${found.replace(/[()]/g, '\\$&')}\n  hint: .*cutover init`));
+    });
+  }
+
   it('deep nesting, in flow style and in block style', () => {
     const dir = copyOfExample();
     writeFileSync(join(dir, 'cutover.yaml'), `version: 1\nprogram: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);

@@ -266,6 +266,46 @@ describe('verification runs and rollback evidence', () => {
   });
 });
 
+describe('evidence add --at-rollback-target: cutover checks the rollback target out for the run', () => {
+  const rollbackRuns = (program: string) =>
+    cutover(['-C', program, 'log', '--json'])
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data: { party?: string; kind?: string; run?: { head: string } } })
+      .filter((e) => e.type === 'evidence.added' && e.data.kind === 'rollback-execution')
+      .map((e) => [e.data.party, e.data.run?.head]);
+
+  it('runs the producer at the rollback commit and the consumer at the commit before its repin, from checkouts at the target, and leaves no worktree', () => {
+    const w = world();
+    cutover(['-C', w.program, 'target', 'publish', '--baseline', '--tag', 'v2.9.0', '--sha', w.baseline, '--contract', 'service=service.v2', '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+    publish(w);
+    const pinnedToBaseline = w.consumer.rev('HEAD');
+    w.consumer.commit(pinFiles('v3.0.0', w.target, 'service.v3')); // the repin: HEAD no longer pins v2.9.0
+    for (const [party, role, repo] of [['memorykernel', PRODUCER, w.producer.dir], ['assistsupport', CONSUMER, w.consumer.dir]] as const) {
+      const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-execution', '--party', party, '--verdict', 'PASS', '--cwd', repo, '--at-rollback-target', ...as(role, next())]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    expect(rollbackRuns(w.program)).toEqual([['memorykernel', w.baseline], ['assistsupport', pinnedToBaseline]]);
+    // The checkouts stay where they were, and the temporary worktrees are gone.
+    expect(w.producer.rev('HEAD')).toBe(w.target);
+    for (const repo of [w.producer, w.consumer]) expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+    expect(status(w).blockers.map((b) => b.gate)).not.toContain('rollback-evidence');
+  });
+
+  it('a repository without the rollback commit is refused before anything runs; nothing recorded', () => {
+    const w = world();
+    cutover(['-C', w.program, 'target', 'publish', '--baseline', '--tag', 'v2.9.0', '--sha', w.baseline, '--contract', 'service=service.v2', '--repo', w.producer.dir, ...as(PRODUCER, next())]);
+    const elsewhere = gitFixture();
+    elsewhere.commit({ 'ci/contract-tests.sh': 'echo contract tests passed\n' });
+    const before = ledgerOf(w.program);
+    const run = cutover(['-C', w.program, 'evidence', 'add', '--kind', 'rollback-execution', '--party', 'memorykernel', '--verdict', 'PASS', '--cwd', elsewhere.dir, '--at-rollback-target', ...as(PRODUCER, next())]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`has no commit ${w.baseline}`);
+    expect(ledgerOf(w.program)).toBe(before);
+    expect(elsewhere.git('worktree', 'list').split('\n')).toHaveLength(1);
+  });
+});
+
 /** A second checkout of `repo` at `commit` (git worktree), where a rollback suite runs. */
 function worktreeAt(repo: GitFixture, commit: string): string {
   const dir = join(repo.root, `at-${commit.slice(0, 7)}`);

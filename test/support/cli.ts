@@ -69,3 +69,8 @@ export function forgeEvent(dir: string, role: string, draft: Omit<EventDraft, 'a
   appendFileSync(join(dir, '.cutover/ledger.jsonl'), line + '\n');
   return line;
 }
+
+/** The lines of `text` wider than 100 columns (one column per UTF-16 unit: cutover prints no wide glyphs). */
+export function overWide(text: string): string[] {
+  return text.split('\n').filter((line) => line.length > 100);
+}

@@ -5,12 +5,14 @@ import { findCheckout, requireCheckout, type CheckoutContext } from '../../app/c
 import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
+import type { ProgramDefinition } from '../../program/schema.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { evidenceTarget } from '../../domain/state.js';
 import { invalidInput, InvalidTransitionError, StaleHeadError, UnknownNameError } from '../../errors.js';
-import { rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
+import { missingRollbackTarget, rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
 import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
+import { atRollbackTarget } from '../../evidence/rollback-worktree.js';
 import { progressFor } from '../../evidence/progress.js';
 import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
 import { describeEvent } from '../format.js';
@@ -70,12 +72,25 @@ export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<n
     ]);
   }
   const { definition, digest, fileDigest } = await ws.file.load();
+  warnRolesWithoutKeys(definition, ws.file.path, io);
   return recordWith(ws, o, io, { type: 'define-program', definition, digest, fileDigest });
+}
+
+/** Still recorded: a role may get its key later (by an amendment); until then it cannot sign, and the user should know. */
+function warnRolesWithoutKeys(definition: ProgramDefinition, file: string, io: CliIo): void {
+  const keyless = definition.roles.filter((r) => r.keys.length === 0).map((r) => r.id);
+  if (keyless.length === 0) return;
+  io.stderr(
+    `cutover: warning: ${keyless.length === 1 ? 'role' : 'roles'} with no keys in ${file}: ${keyless.join(', ')}; ` +
+      `${keyless.length === 1 ? 'it' : 'they'} cannot sign anything until a public key is listed under keys: ` +
+      `(cutover keys generate --role <id> prints one), recorded with cutover program amend\n`,
+  );
 }
 
 export function programAmend(o: O.AmendOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const { definition, digest, fileDigest } = await ws.file.load();
+    warnRolesWithoutKeys(definition, ws.file.path, io);
     return { type: 'amend-program', definition, digest, fileDigest, reason: parseText('--reason', o.reason) };
   });
 }
@@ -122,13 +137,20 @@ export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number>
       case 'rollback-drill':
       case 'rollback-execution': {
         const verdict = required('--verdict', o.verdict, o.kind) as 'READY' | 'PASS' | 'FAIL';
+        const kind = o.kind;
         // The baseline and the checkout are checked before the suite runs, not after.
         const options = runOptions(ws, party.id, o.cwd, io);
-        const checkout = await collectCheckout(options.cwd, party);
-        const refused = rollbackEvidenceRefusal(ws.state, party, o.kind, checkout);
-        if (refused !== null) throw refused;
-        const run = await collectRun(party, o.suite, options);
-        return { ...base, evidence: { kind: o.kind, verdict, run, checkout } };
+        const runThere = async (cwd: string) => {
+          const checkout = await collectCheckout(cwd, party);
+          const refused = rollbackEvidenceRefusal(ws.state, party, kind, checkout);
+          if (refused !== null) throw refused;
+          const run = await collectRun(party, o.suite, { ...options, cwd });
+          return { ...base, evidence: { kind, verdict, run, checkout } };
+        };
+        if (o.atRollbackTarget !== true) return runThere(options.cwd);
+        const noTarget = missingRollbackTarget(ws.state, kind);
+        if (noTarget !== null) throw noTarget;
+        return atRollbackTarget(options.cwd, party, ws.state.rollbackTarget!, runThere);
       }
       default:
         throw invalidInput({ source: '--kind', field: '', expected: 'handoff-payload, rollback-drill, rollback-execution or artifact (repins and runs: cutover evidence repin / run)', found: JSON.stringify(o.kind) });

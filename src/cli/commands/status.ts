@@ -1,10 +1,12 @@
 /** `status` and `gate`: what the ledger says now. */
 import { blockerView, statusReport } from '../../app/status-report.js';
-import { decisionReason } from '../../domain/decision-reason.js';
 import { evaluate } from '../../domain/evaluate.js';
 import { UnknownNameError } from '../../errors.js';
 import { relative } from 'node:path';
-import { formatBlockers, formatStatus, githubError } from '../format.js';
+import { paletteFor, writeStyled } from '../colour.js';
+import { formatGate, formatStatus, githubError } from '../format.js';
+import { wrapText } from '../layout.js';
+import { escapeForTerminal, escapeStrings } from '../terminal-text.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { GateOptions, StatusOptions } from '../options.js';
 import { parseTime } from '../parse.js';
@@ -20,9 +22,12 @@ export async function status(o: StatusOptions, io: CliIo): Promise<number> {
   const ev = evaluate(ws.state, now);
   if (o.json) io.stdout(JSON.stringify(statusReport(ev, now, !ws.drift), null, 2) + '\n');
   else {
+    const paint = paletteFor(io);
     // The drift warning belongs in the body too: stderr alone is easy to miss in a terminal or a CI log.
-    if (ws.drift) io.stdout(`WARNING: ${ws.file.path} differs from the definition in force (seq ${ws.state.definitionSeq}): showing the recorded one; record the change with cutover program amend\n\n`);
-    io.stdout(formatStatus(ev));
+    const drift = ws.drift
+      ? `${wrapText(`${paint.waiting('WARNING:')} `, `${escapeForTerminal(ws.file.path)} differs from the definition in force (seq ${ws.state.definitionSeq}): showing the recorded one; record the change with cutover program amend`, '  ').join('\n')}\n\n`
+      : '';
+    writeStyled(io, drift + formatStatus(escapeStrings(ev), paint));
   }
   return EXIT.ok;
 }
@@ -44,12 +49,10 @@ export async function gate(o: GateOptions, io: CliIo): Promise<number> {
       blockers: decision.blockers.map(blockerView),
     };
     io.stdout(JSON.stringify(gate, null, 2) + '\n');
-  } else if (decision.outcome === 'GO') {
-    io.stdout(`${decision.id}: GO (seq ${ev.seq}, head ${ev.head})\n`);
   } else {
-    io.stdout(`${decision.id}: NO-GO — ${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'}; ${decisionReason(decision)} (seq ${ev.seq}, head ${ev.head})\n`);
-    io.stdout(formatBlockers(decision.blockers) + '\n');
-    if (o.format === 'github') {
+    const safe = escapeStrings(ev);
+    writeStyled(io, formatGate(safe.decisions[ev.decisions.indexOf(decision)]!, safe, paletteFor(io)));
+    if (decision.outcome !== 'GO' && o.format === 'github') {
       for (const b of decision.blockers) {
         io.stdout(githubError(relative(io.cwd, ws.file.path) || ws.file.path, [b.text, ...b.details, ...b.clear.map((c) => `→ ${c}`)].join('\n'), `${decision.id} NO-GO: ${b.gate}`));
       }
