@@ -97,6 +97,12 @@ describe('dashboard: cutover serve in a browser', () => {
     // Without the script, times stay in UTC and the copy buttons stay hidden.
     await expect(page.locator('#decisions time').first().textContent()).resolves.toMatch(/UTC$/);
     await expect(page.locator('button.copy:visible').count()).resolves.toBe(0);
+    // The timeline filter is a plain form: by party, then by type.
+    await page.selectOption('select[name="party"]', 'assistsupport');
+    await page.click('form.filters button[type="submit"]');
+    expect(await page.locator('#timeline tbody tr').evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset.party} ${r.id}`))).toEqual(['assistsupport event-6', 'assistsupport event-4']);
+    await page.goto(`${page.url().split('?')[0]}?type=phase.started`);
+    expect(await page.locator('#timeline tbody tr').evaluateAll((rows) => rows.map((r) => r.id))).toEqual(['event-2']);
   });
 
   it('shows a verdict posted through the API on an open page, with no reload, its note as text', async () => {
