@@ -11,6 +11,7 @@
 // 3. Appends: 8 writers on 8 programs, each posting one signed event at a time (each verified by the
 //    server), against pgbench single-row inserts of a line-sized row at 8 clients on the same cluster.
 // 4. A program of BENCH_BIG events: the first status from a freshly started server, and later ones.
+// 5. The dashboard's page of a BENCH_PAGE_EVENTS-event program (default 10,000), warm, whole and filtered.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ const EXAMPLE = join(ROOT, 'examples', 'memorykernel-service-v3');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const BIG = Number(process.env.BENCH_BIG ?? 100_000);
+const PAGE_EVENTS = Number(process.env.BENCH_PAGE_EVENTS ?? 10_000);
 const BUDGET = { statusRatioMin: 0.5, statusP99MaxMs: 10, appendRatioMin: 0.5 };
 const OWNER = 'integration-program-owner';
 const signer = signerFromPem(readFileSync(join(EXAMPLE, 'demo-keys', `${OWNER}.pem`), 'utf8'));
@@ -211,6 +213,34 @@ try {
     await fresh.stop();
   }
   results.big = { events: BIG, firstMs: median(firsts), laterMs: median(laters) };
+  // --- the dashboard: a program page of PAGE_EVENTS events, served warm (request to last byte, loopback)
+  const paged = writer('bench-page');
+  const pageEvents = [];
+  for (let i = 0; i < PAGE_EVENTS; i++) {
+    const e = paged.next();
+    paged.accept(e);
+    pageEvents.push(e);
+  }
+  const pagePool = new pg.Pool({ connectionString: db, max: 2 });
+  const pageStore = await PostgresLedgerStore.open(pagePool);
+  for (let i = 0; i < pageEvents.length; i += 2000) await pageStore.append('bench-page', i === 0 ? null : pageEvents[i - 1].hash, pageEvents.slice(i, i + 2000));
+  await pagePool.end();
+  const pageServer = await startServe(db);
+  const timePage = async (path) => {
+    await (await fetch(`${pageServer.url}${path}`)).arrayBuffer(); // the first read verifies the ledger
+    const times = [];
+    for (let i = 0; i < 20 * RUNS; i++) {
+      const t = performance.now();
+      const r = await fetch(`${pageServer.url}${path}`);
+      if (r.status !== 200) throw new Error(`GET ${path}: ${r.status}`);
+      await r.arrayBuffer();
+      times.push(performance.now() - t);
+    }
+    return median(times);
+  };
+  results.page = { events: PAGE_EVENTS, ms: await timePage('/programs/bench-page'), filteredMs: await timePage('/programs/bench-page?type=blocker.raised') };
+  log(`dashboard page of ${fmt(PAGE_EVENTS)} events: ${fmt(results.page.ms, 1)} ms, filtered timeline ${fmt(results.page.filteredMs, 1)} ms`);
+  await pageServer.stop();
 } finally {
   cluster.stop();
   rmSync(work, { recursive: true, force: true });
@@ -226,4 +256,5 @@ console.log(`  cutover serve  ${fmt(a.server)} appends/s`);
 console.log(`  pgbench        ${fmt(a.pgbench)} single-row inserts/s (8 clients)`);
 console.log(`  ratio ${fmt(a.ratio, 2)}× (budget ≥ ${BUDGET.appendRatioMin}×)`);
 console.log(`a ${fmt(b.events)}-event program: first status ${fmt(b.firstMs)} ms (fresh server: read, verify, evaluate), later ${fmt(b.laterMs, 1)} ms`);
+console.log(`dashboard: the page of a ${fmt(results.page.events)}-event program ${fmt(results.page.ms, 1)} ms warm, its timeline filtered by type ${fmt(results.page.filteredMs, 1)} ms (medians, request to last byte)`);
 console.log(JSON.stringify({ runs: RUNS, seconds: SECONDS, ...results }));

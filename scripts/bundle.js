@@ -32,3 +32,17 @@ await build({
   // commander is CommonJS; give its require() calls a real require in the ESM bundle.
   banner: { js: "import { createRequire as __cutoverRequire } from 'node:module'; const require = __cutoverRequire(import.meta.url);" },
 });
+
+// The dashboard's page script and styles (src/dashboard/), for browsers: served by `cutover serve`
+// from dist/dashboard/. No framework; the README states their gzipped size.
+await build({
+  absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
+  entryPoints: [{ in: 'src/dashboard/live.ts', out: 'app' }, { in: 'src/dashboard/style.css', out: 'app' }],
+  outdir: 'dist/dashboard',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16'],
+  logLevel: 'warning',
+});

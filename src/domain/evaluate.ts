@@ -151,7 +151,7 @@ function roleTitle(def: ProgramDefinition, role: string): string {
   return def.roles.find((r) => r.id === role)?.title ?? role;
 }
 
-function partyName(def: ProgramDefinition, party: string): string {
+export function partyName(def: ProgramDefinition, party: string): string {
   return def.parties.find((p) => p.id === party)?.name ?? party;
 }
 
@@ -215,7 +215,7 @@ export function decisionBindsTarget(decision: DecisionDefinition, def: ProgramDe
   });
 }
 
-function verdictViews(state: ProgramState, def: ProgramDefinition, decision: string): Record<string, VerdictView | null> {
+export function verdictViews(state: ProgramState, def: ProgramDefinition, decision: string): Record<string, VerdictView | null> {
   const current = targetRef(state.target);
   const binds = decisionBindsTarget(decisionById(def, decision), def);
   const views: Record<string, VerdictView | null> = {};
@@ -392,25 +392,41 @@ function assertNeverGate(gate: never): never {
 }
 
 /** The parties a requirement asks evidence of: one named party, or every party of a kind. */
-function partiesOwing(req: EvidenceRequirementDefinition, def: ProgramDefinition): string[] {
+export function partiesOwing(req: EvidenceRequirementDefinition, def: ProgramDefinition): string[] {
   if ('party' in req) return [req.party];
   return def.parties.filter((p) => req.parties === 'all' || (req.parties === 'consumers' ? p.kind === 'consumer' : p.kind === 'producer')).map((p) => p.id);
 }
 
+/** Where a party's evidence of a kind stands for the current target: the record that decides it, if any. */
+export type EvidenceStanding =
+  | { readonly status: 'met' | 'failed'; readonly record: EvidenceRecord }
+  | { readonly status: 'stale'; readonly record: EvidenceRecord }
+  | { readonly status: 'missing'; readonly record: null };
+
+/** The latest evidence wins: for the current target, a later failed run clears an earlier pass. */
+export function evidenceStanding(state: ProgramState, party: string, kind: string, current: TargetRef | null): EvidenceStanding {
+  const latest: EvidenceRecord | undefined = current === null ? undefined : state.evidence[evidenceKey(party, kind, current)];
+  if (latest !== undefined) return { status: latest.result === 'pass' ? 'met' : 'failed', record: latest };
+  const stale = Object.values(state.evidence)
+    .filter((e) => e.party === party && e.kind === kind)
+    .sort((a, b) => b.seq - a.seq)[0];
+  return current !== null && stale !== undefined ? { status: 'stale', record: stale } : { status: 'missing', record: null };
+}
+
 /** Why a party's evidence of a kind does not count for the current target, or null when it does. */
-function evidenceProblem(state: ProgramState, party: string, kind: string, current: TargetRef | null): string | null {
+export function evidenceProblem(state: ProgramState, party: string, kind: string, current: TargetRef | null): string | null {
   if (current === null) return `no ${kind} evidence can count yet: no target has been published`;
-  const latest: EvidenceRecord | undefined = state.evidence[evidenceKey(party, kind, current)];
-  if (latest === undefined) {
-    const stale = Object.values(state.evidence)
-      .filter((e) => e.party === party && e.kind === kind)
-      .sort((a, b) => b.seq - a.seq)[0];
-    return stale !== undefined
-      ? `${kind} evidence is stale: the latest (seq ${stale.seq}) is for ${describeTarget(stale.target)}, none for the current target ${describeTarget(current)}`
-      : `no ${kind} evidence for target ${describeTarget(current)}`;
+  const standing = evidenceStanding(state, party, kind, current);
+  switch (standing.status) {
+    case 'met':
+      return null;
+    case 'failed':
+      return `latest ${kind} evidence for ${describeTarget(current)} FAILED (seq ${standing.record.seq}): ${standing.record.summary}`;
+    case 'stale':
+      return `${kind} evidence is stale: the latest (seq ${standing.record.seq}) is for ${describeTarget(standing.record.target)}, none for the current target ${describeTarget(current)}`;
+    case 'missing':
+      return `no ${kind} evidence for target ${describeTarget(current)}`;
   }
-  if (latest.result !== 'pass') return `latest ${kind} evidence for ${describeTarget(current)} FAILED (seq ${latest.seq}): ${latest.summary}`;
-  return null;
 }
 
 function isOverdue(b: ManualBlocker, now: Date): boolean {

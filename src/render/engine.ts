@@ -16,14 +16,27 @@ export interface Template {
 
 const MODEL_FIELDS = 'version, record, party, program, ledger, owner, parties, position, decisions, window, ownership, inputs, nextPhase, blockers, phases, allPhases, target, baseline, rollbackTarget, evidence, incidents';
 
+/** Compiled templates by their text: a server renders the same built-in templates on every page. */
+const compiled = new Map<string, HandlebarsTemplateDelegate<RecordModel>>();
+const MAX_COMPILED = 32;
+
 export function renderTemplate(template: Template, model: RecordModel): string {
-  const hb = Handlebars.create();
-  for (const [name, text] of Object.entries(PARTIALS)) hb.registerPartial(name, text);
-  refuseInheritedNames(template);
-  let render: HandlebarsTemplateDelegate<RecordModel>;
-  try {
+  let render = compiled.get(template.text);
+  const fresh = render === undefined;
+  if (render === undefined) {
+    const hb = Handlebars.create();
+    for (const [name, text] of Object.entries(PARTIALS)) hb.registerPartial(name, text);
+    refuseInheritedNames(template);
     render = hb.compile<RecordModel>(template.text, { strict: true, noEscape: true });
-    return render(model);
+  }
+  try {
+    const text = render(model);
+    // Kept only once it rendered: Handlebars compiles on the first call, where a bad template fails.
+    if (fresh) {
+      if (compiled.size >= MAX_COMPILED) compiled.clear();
+      compiled.set(template.text, render);
+    }
+    return text;
   } catch (e) {
     throw templateError(template, e as Error);
   }

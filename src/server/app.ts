@@ -13,6 +13,7 @@ import type { Evaluation } from '../domain/evaluate.js';
 import { LedgerVerificationError, StaleHeadError, UnknownNameError } from '../errors.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { admitLines } from './admit-events.js';
+import { registerDashboard } from './dashboard/routes.js';
 import { ErrorBody, httpErrorOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
 import { ProgramCache, type CachedProgram } from './program-cache.js';
@@ -124,6 +125,9 @@ export function buildServer(options: ServerOptions): CutoverServer {
         .send({ error: { kind: 'input', code: 'unauthorized', message: `reading program ${id} needs its bearer token`, hint: 'send Authorization: Bearer <token>', hints: ['send Authorization: Bearer <token>'] } });
     }
   };
+
+  // The dashboard (`/`, `/programs/:id`): HTML drawn from this cache and the same status report.
+  registerDashboard(app, { store, cache, now, mayRead });
 
   /** The program as verified now; 404 when the store does not hold it. */
   const defined = async (id: string): Promise<CachedProgram> => {

@@ -1,0 +1,170 @@
+/**
+ * The dashboard's routes: `/`, `/programs/:id`, `/programs/:id/events/:seq` and the page's script
+ * and styles. Pages are drawn from the server's own verified, cached state and the very
+ * `statusReport` the API serves: there is no second source of truth, and no domain rule here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { statusReport } from '../../app/status-report.js';
+import { describeEvent } from '../../cli/format.js';
+import { EVENT_TYPES, type LedgerEvent } from '../../domain/events.js';
+import { readinessMatrix, runtimeDecisionOf } from '../../domain/readiness.js';
+import type { ProgramDefinition } from '../../program/schema.js';
+import type { LedgerStore } from '../../store/ledger-store.js';
+import type { CachedProgram, ProgramCache } from '../program-cache.js';
+import { eventPage } from './event-page.js';
+import { html } from './html.js';
+import { page } from './format.js';
+import { overviewPage, type OverviewRow } from './overview-page.js';
+import { programPage, type RoleView, type TimelineEvent, type TimelineView } from './program-page.js';
+import { recordViews } from './records.js';
+
+export interface DashboardDeps {
+  readonly store: LedgerStore;
+  readonly cache: ProgramCache;
+  readonly now: () => Date;
+  readonly mayRead: (request: FastifyRequest, program: string) => boolean;
+}
+
+/** How many events the timeline shows at once; older ones are a link away. */
+export const TIMELINE_LIMIT = 100;
+
+const ProgramId = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+const PageQuery = Type.Object({
+  party: Type.Optional(Type.String({ maxLength: 200 })),
+  type: Type.Optional(Type.String({ maxLength: 100 })),
+  before: Type.Optional(Type.Integer({ minimum: 2 })),
+});
+
+// Pages carry no inline script or style: the policy forbids any, so injected markup could not run.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): void {
+  const assets = loadAssets();
+  const sendPage = (reply: FastifyReply, status: number, text: string) =>
+    reply.code(status).header('content-security-policy', CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(Buffer.from(text, 'utf8'));
+  const notice = (reply: FastifyReply, status: number, title: string, words: string) =>
+    sendPage(reply, status, page({ title, evaluatedAt: deps.now().toISOString(), body: html`<h1>${title}</h1><p>${words}</p><p><a href="/">All programs</a></p>` }));
+
+  /** The program verified up to the store's head, or null when the store does not hold it. */
+  const programOf = async (id: string): Promise<CachedProgram | null> => {
+    const entry = await deps.cache.current(id);
+    return entry.state.definition === null ? null : entry;
+  };
+
+  app.get('/', async (request, reply) => {
+    const rows: OverviewRow[] = [];
+    for (const id of (await deps.store.listPrograms()).filter((p) => deps.mayRead(request, p))) {
+      const entry = await programOf(id);
+      if (entry === null) continue;
+      const def = entry.state.definition!;
+      rows.push({ ev: deps.cache.evaluationOf(entry, deps.now()), partyNames: new Map(def.parties.map((p) => [p.id, p.name])) });
+    }
+    return sendPage(reply, 200, overviewPage(rows, deps.now().toISOString()));
+  });
+
+  app.get('/programs/:id', { schema: { params: Type.Object({ id: ProgramId }), querystring: PageQuery } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const query = request.query as { party?: string; type?: string; before?: number };
+    if (!deps.mayRead(request, id)) return notice(reply, 401, 'Not readable here', `Program ${id} needs its bearer token; read it through the API or the CLI.`);
+    const entry = await programOf(id);
+    if (entry === null) return notice(reply, 404, 'No such program', `This server holds no program ${id}.`);
+    const def = entry.state.definition!;
+    const ev = deps.cache.evaluationOf(entry, deps.now());
+    const report = statusReport(ev, new Date(ev.evaluatedAt), true);
+    const decision = runtimeDecisionOf(def);
+    const text = programPage({
+      report,
+      parties: def.parties.map((p) => ({ id: p.id, name: p.name })),
+      roles: rolesOf(def),
+      phaseEvents: Object.fromEntries(Object.entries(entry.state.phases).map(([phase, r]) => [phase, { seq: r.seq, at: r.at }])),
+      matrix: decision === null ? null : readinessMatrix(entry.state, decision, new Date(ev.evaluatedAt)),
+      timeline: await timelineOf(deps.store, id, entry.state.seq, def, { party: query.party || null, type: query.type || null, before: query.before ?? null }),
+      records: recordViews(ev, def),
+    });
+    return sendPage(reply, 200, text);
+  });
+
+  app.get('/programs/:id/events/:seq', { schema: { params: Type.Object({ id: ProgramId, seq: Type.Integer({ minimum: 1 }) }) } }, async (request, reply) => {
+    const { id, seq } = request.params as { id: string; seq: number };
+    if (!deps.mayRead(request, id)) return notice(reply, 401, 'Not readable here', `Program ${id} needs its bearer token.`);
+    const entry = await programOf(id);
+    if (entry === null) return notice(reply, 404, 'No such program', `This server holds no program ${id}.`);
+    if (seq > entry.state.seq) return notice(reply, 404, 'No such event', `Program ${id} has ${entry.state.seq} events.`);
+    const line = (await deps.store.read(id, seq)).lines[0]!;
+    const event = JSON.parse(line) as LedgerEvent;
+    const def = entry.state.definition!;
+    return sendPage(
+      reply,
+      200,
+      eventPage({ program: { id, title: def.program.title }, event, words: describeEvent(event), roleTitle: rolesOf(def).get(event.actor)?.title ?? event.actor, evaluatedAt: deps.now().toISOString() }),
+    );
+  });
+
+  for (const [name, asset] of Object.entries(assets)) {
+    app.get(`/dashboard/${name}`, async (request, reply) => {
+      if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+      return reply.header('etag', asset.etag).header('cache-control', 'no-cache').type(asset.type).send(asset.bytes);
+    });
+  }
+}
+
+function rolesOf(def: ProgramDefinition): Map<string, RoleView> {
+  return new Map(def.roles.map((r) => [r.id, { title: r.title, party: r.party }]));
+}
+
+/** The newest events before `before` (all verified: none past the cached head), filtered by the signing role's party and by type. */
+async function timelineOf(
+  store: LedgerStore,
+  id: string,
+  seq: number,
+  def: ProgramDefinition,
+  filter: { party: string | null; type: string | null; before: number | null },
+): Promise<TimelineView> {
+  const end = Math.min(seq, (filter.before ?? seq + 1) - 1);
+  const roles = rolesOf(def);
+  const filtered = filter.party !== null || filter.type !== null;
+  // Unfiltered, only the last page of lines is parsed; a filter looks back through all of them.
+  const from = filtered ? 1 : Math.max(1, end - TIMELINE_LIMIT + 1);
+  const lines = end < from ? [] : (await store.read(id, from)).lines.slice(0, end - from + 1);
+  const events: TimelineEvent[] = [];
+  let older: number | null = null;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const e = JSON.parse(lines[i]!) as LedgerEvent;
+    const party = roles.get(e.actor)?.party ?? 'joint';
+    if (filter.party !== null && party !== filter.party) continue;
+    if (filter.type !== null && e.type !== filter.type) continue;
+    if (events.length === TIMELINE_LIMIT) {
+      older = e.seq + 1;
+      break;
+    }
+    events.push({ seq: e.seq, at: e.at, type: e.type, actor: e.actor, party, words: describeEvent(e), key: e.sig.key });
+  }
+  if (!filtered && from > 1) older = from;
+  return { events, party: filter.party, type: filter.type, types: EVENT_TYPES, older, limit: TIMELINE_LIMIT };
+}
+
+interface Asset {
+  readonly bytes: Buffer;
+  readonly type: string;
+  readonly etag: string;
+}
+
+/** The page's script and styles, built by scripts/bundle.js into dist/dashboard/ (found from here, in dist/ or dist/bundle/). */
+function loadAssets(): Record<string, Asset> {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'dist/dashboard/app.js'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('dist/dashboard/app.js is missing: run npm run build');
+    dir = up;
+  }
+  const asset = (name: string, type: string): Asset => {
+    const bytes = readFileSync(join(dir, 'dist/dashboard', name));
+    return { bytes, type, etag: `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"` };
+  };
+  return { 'app.js': asset('app.js', 'text/javascript; charset=utf-8'), 'app.css': asset('app.css', 'text/css; charset=utf-8') };
+}
