@@ -4,6 +4,7 @@
 // in the same run, on the same machine and the same PostgreSQL cluster. Medians of BENCH_RUNS runs.
 //
 //   BENCH_RUNS=3 BENCH_SECONDS=5 BENCH_BIG=100000 node bench/server.js
+//   BENCH_PROFILE=/tmp/prof node bench/server.js   (CPU profiles of the server, one per start)
 //
 // 1. Starts a throwaway PostgreSQL cluster (or uses DATABASE_URL) and `cutover serve --database`.
 // 2. Status: autocannon, 32 connections, against the server's /status and a bare node:http server
@@ -74,7 +75,9 @@ function writer(program) {
 }
 
 async function startServe(url) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'cutover.js'), 'serve', '--database', url, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'cutover.js'), 'serve', '--database', url, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const address = await new Promise((res) => createInterface({ input: child.stdout }).once('line', res));
   return { url: address, stop: () => new Promise((res) => (child.kill('SIGTERM'), child.once('exit', res))) };
 }
