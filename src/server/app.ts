@@ -239,7 +239,10 @@ export function buildServer(options: ServerOptions): CutoverServer {
       if (program === id) void flush();
     };
     appended.on('appended', listener);
-    const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
+    const keepAlive = setInterval(() => {
+      reply.raw.write(': keep-alive\n\n');
+      void flush(); // catches up even when a replica's notification was lost (a crash right after its commit)
+    }, 15_000);
     reply.raw.on('close', () => {
       clearInterval(keepAlive);
       appended.off('appended', listener);

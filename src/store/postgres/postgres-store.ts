@@ -11,6 +11,7 @@ import { serialize } from '../../ledger/chain.js';
 import type { LedgerHead, LedgerRead, LedgerStore } from '../ledger-store.js';
 import { sqlState, type SqlPool } from './client.js';
 import { appliedVersion, migrate, SCHEMA_VERSION } from './migrations.js';
+import { NotifyBatches } from './notify-batch.js';
 
 export interface PostgresStoreOptions {
   /** The schema holding the store's tables (default `cutover`); lets tests keep stores apart. */
@@ -28,6 +29,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 export class PostgresLedgerStore implements LedgerStore {
   readonly schema: string;
   private readonly label: string;
+  private readonly notifications: NotifyBatches;
 
   private constructor(private readonly pool: SqlPool, options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'cutover';
@@ -35,6 +37,7 @@ export class PostgresLedgerStore implements LedgerStore {
       throw invalidInput({ source: 'postgres store', field: 'schema', expected: 'a lower-case SQL identifier', found: JSON.stringify(this.schema) });
     }
     this.label = options.label ?? 'postgres';
+    this.notifications = new NotifyBatches(pool, APPEND_CHANNEL);
   }
 
   /** Open the store: check the database keeps text as UTF-8, then apply any pending migration. */
@@ -88,7 +91,7 @@ export class PostgresLedgerStore implements LedgerStore {
       // the key (the loser writes nothing), so the guard and the primary key together forbid a fork.
       ({ rows: [row] } = await this.pool.query<{ seq: number | null; hash: string | null; inserted: number }>(
         { name: `cutover-append-${this.schema}`, text: appendStatement(this.schema) },
-        [program, first, expectedHead, events.map((e) => e.seq), events.map((e) => e.hash), events.map(serialize), APPEND_CHANNEL, `${program} ${last.seq} ${last.hash}`],
+        [program, first, expectedHead, events.map((e) => e.seq), events.map((e) => e.hash), events.map(serialize)],
       ));
     } catch (error) {
       // Another writer committed the same seq (or created the program) first: the head moved under us.
@@ -99,6 +102,11 @@ export class PostgresLedgerStore implements LedgerStore {
       throw error;
     }
     if (row === undefined || row.inserted !== events.length) throw new StaleHeadError(expectedHead, row?.hash ?? null);
+    // Notified after the commit, in a transaction of its own (batched with others): PostgreSQL
+    // serialises the commits of notifying transactions (a database-wide lock held across the WAL
+    // flush), which capped appends at one flush at a time. A notification lost to a crash here only delays other replicas'
+    // streams (they also poll); their status reads look the head up and are never stale.
+    await this.notifications.send(`${program} ${last.seq} ${last.hash}`).catch(() => undefined);
     return { seq: last.seq, hash: last.hash };
   }
 
@@ -114,9 +122,9 @@ export class PostgresLedgerStore implements LedgerStore {
 
 /**
  * The guarded append: $1 program, $2 the first new seq, $3 the expected head (null: empty), $4-$6 the
- * seqs, hashes and lines, $7-$8 the notification. Inserts only when the program's last row is the
- * expected head at seq $2 - 1 (a new program claims its row in `programs` too); notifies only when it
- * inserted. Returns the head it saw and how many rows it inserted.
+ * seqs, hashes and lines. Inserts only when the program's last row is the expected head at seq
+ * $2 - 1 (a new program claims its row in `programs` too). Returns the head it saw and how many
+ * rows it inserted.
  */
 function appendStatement(schema: string): string {
   return `WITH head AS (SELECT seq, hash FROM ${schema}.events WHERE program = $1 ORDER BY seq DESC LIMIT 1),
@@ -126,6 +134,5 @@ function appendStatement(schema: string): string {
     INSERT INTO ${schema}.events (program, seq, hash, line)
     SELECT $1, t.s, t.h, t.l FROM expected, unnest($4::integer[], $5::text[], $6::text[]) AS t(s, h, l)
     RETURNING seq)
-SELECT (SELECT seq FROM head) AS seq, (SELECT hash FROM head) AS hash, n.inserted, CASE WHEN n.inserted > 0 THEN pg_notify($7, $8) END AS notified
-  FROM (SELECT count(*)::integer AS inserted FROM inserted) AS n`;
+SELECT (SELECT seq FROM head) AS seq, (SELECT hash FROM head) AS hash, (SELECT count(*)::integer FROM inserted) AS inserted`;
 }
