@@ -143,7 +143,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
     const ev = cache.evaluationOf(entry, now());
     return { ev, when: new Date(ev.evaluatedAt) };
   };
-  const statusBodies = new WeakMap<Evaluation, string>();
+  const statusBodies = new WeakMap<Evaluation, Buffer>();
 
   app.get('/healthz', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
   app.get('/readyz', { schema: { response: { 200: Type.Object({ ready: Type.Boolean() }), 503: Type.Union([ErrorBody, Type.Object({ ready: Type.Boolean() })]) } } }, async (_request, reply) => {
@@ -179,13 +179,13 @@ export function buildServer(options: ServerOptions): CutoverServer {
   app.get('/v1/programs/:id/status', { schema: { params: ProgramParams, querystring: AtQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
     const entry = await defined(request.params.id);
     const { ev, when } = evaluationAt(entry, request.query.at);
-    let text = statusBodies.get(ev);
-    if (text === undefined) {
-      // The same bytes as `cutover status --json` at the same time.
-      text = JSON.stringify(statusReport(ev, when, true), null, 2) + '\n';
-      statusBodies.set(ev, text);
+    let body = statusBodies.get(ev);
+    if (body === undefined) {
+      // The same bytes as `cutover status --json` at the same time, encoded once per evaluation.
+      body = Buffer.from(JSON.stringify(statusReport(ev, when, true), null, 2) + '\n', 'utf8');
+      statusBodies.set(ev, body);
     }
-    return sendText(reply.header('etag', `"${ev.head}"`), 'application/json; charset=utf-8', text);
+    return sendText(reply.header('etag', `"${ev.head}"`), 'application/json; charset=utf-8', body);
   });
 
   app.get('/v1/programs/:id/gate/:decision', { schema: { params: GateParams, querystring: AtQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
@@ -243,7 +243,10 @@ export function buildServer(options: ServerOptions): CutoverServer {
       if (program === id) void flush();
     };
     appended.on('appended', listener);
-    const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
+    const keepAlive = setInterval(() => {
+      reply.raw.write(': keep-alive\n\n');
+      void flush(); // catches up even when a replica's notification was lost (a crash right after its commit)
+    }, 15_000);
     reply.raw.on('close', () => {
       clearInterval(keepAlive);
       appended.off('appended', listener);
@@ -255,7 +258,9 @@ export function buildServer(options: ServerOptions): CutoverServer {
   app.post('/v1/programs/:id/events', { schema: { params: ProgramParams, body: AppendBody, response: { 201: HeadBody, ...errors } } }, async (request, reply) => {
     const { id } = request.params;
     const { expectedHead, lines } = request.body;
-    const result = await cache.withCurrent(id, async (entry) => {
+    const result = await cache.withLatest(id, async (cached, catchUp) => {
+      // Decided on a head this process has not seen yet (another replica took it)? Read it first.
+      const entry = cached.state.head === expectedHead ? cached : await catchUp();
       if (entry.state.head !== expectedHead) throw new StaleHeadError(expectedHead, entry.state.head);
       const source = `POST /v1/programs/${id}/events`;
       const { added, after } = admitLines(entry, source, lines);
@@ -283,8 +288,8 @@ export function buildServer(options: ServerOptions): CutoverServer {
 }
 
 /** Send text exactly as given (a Buffer is never passed through a response schema's serializer). */
-function sendText(reply: FastifyReply, type: string, text: string): FastifyReply {
-  return reply.type(type).send(Buffer.from(text, 'utf8'));
+function sendText(reply: FastifyReply, type: string, text: string | Buffer): FastifyReply {
+  return reply.type(type).send(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
 }
 
 function lastOf(lines: readonly string[]): { seq: number; hash: string } {

@@ -4,7 +4,14 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 type Labels = Record<string, string>;
 
-const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+/** The series a label set names. Runs on every request: no sort and no JSON, names and values joined by characters a label never holds. */
+const key = (labels: Labels) => {
+  const names = Object.keys(labels);
+  if (names.length > 1 && names.some((n, i) => i > 0 && names[i - 1]! > n)) names.sort();
+  let k = '';
+  for (const n of names) k += `${n}\u0000${labels[n]}\u0001`;
+  return k;
+};
 const render = (labels: Labels) => {
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
@@ -32,9 +39,7 @@ class Histogram {
   observe(labels: Labels, seconds: number): void {
     const k = key(labels);
     const s = this.series.get(k) ?? { labels, counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-    BUCKETS.forEach((b, i) => {
-      if (seconds <= b) s.counts[i]!++;
-    });
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) s.counts[i]!++;
     s.sum += seconds;
     s.count++;
     this.series.set(k, s);

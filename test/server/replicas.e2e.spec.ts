@@ -49,6 +49,14 @@ describe('postgres: replicas', () => {
     expect(verifyLedger({ source: 'replicas', lines: stored }).state.seq).toBe(lines.length + 20);
     expect(new Set(stored.slice(lines.length))).toEqual(new Set(acknowledged));
     expect(streamed).toContain(`id: 8\nevent: line\ndata: ${stored[7]}\n\n`);
+    // Never stale after an answered write: the moment A answers 201, B's status is at the new head.
+    let current = stored;
+    for (let i = 0; i < 5; i++) {
+      const line = blockerAfter(current, 100 + i);
+      expect((await postLines(a.url, EXAMPLE_PROGRAM, headOf(current), [line])).status).toBe(201);
+      current = [...current, line];
+      expect((await fetch(`${b.url}/v1/programs/${EXAMPLE_PROGRAM}/status`)).headers.get('etag')).toBe(`"${headOf(current)}"`);
+    }
     const statusA = await (await fetch(`${a.url}/v1/programs/${EXAMPLE_PROGRAM}/status?at=2026-02-10T00:00:00Z`)).text();
     expect(await (await fetch(`${b.url}/v1/programs/${EXAMPLE_PROGRAM}/status?at=2026-02-10T00:00:00Z`)).text()).toBe(statusA);
   });

@@ -9,8 +9,14 @@ export interface SqlResult<Row> {
   readonly rowCount: number | null;
 }
 
+/** A statement run often is named, so each connection parses and plans it once. */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
 export interface SqlClient {
-  query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<SqlResult<Row>>;
+  query<Row = Record<string, unknown>>(statement: string | NamedStatement, values?: readonly unknown[]): Promise<SqlResult<Row>>;
 }
 
 export interface SqlConnection extends SqlClient {

@@ -9,8 +9,9 @@ import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, StaleHeadError } from '../../errors.js';
 import { serialize } from '../../ledger/chain.js';
 import type { LedgerHead, LedgerRead, LedgerStore } from '../ledger-store.js';
-import { inTransaction, sqlState, type SqlClient, type SqlPool } from './client.js';
+import { sqlState, type SqlPool } from './client.js';
 import { appliedVersion, migrate, SCHEMA_VERSION } from './migrations.js';
+import { NotifyBatches } from './notify-batch.js';
 
 export interface PostgresStoreOptions {
   /** The schema holding the store's tables (default `cutover`); lets tests keep stores apart. */
@@ -28,6 +29,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 export class PostgresLedgerStore implements LedgerStore {
   readonly schema: string;
   private readonly label: string;
+  private readonly notifications: NotifyBatches;
 
   private constructor(private readonly pool: SqlPool, options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'cutover';
@@ -35,6 +37,7 @@ export class PostgresLedgerStore implements LedgerStore {
       throw invalidInput({ source: 'postgres store', field: 'schema', expected: 'a lower-case SQL identifier', found: JSON.stringify(this.schema) });
     }
     this.label = options.label ?? 'postgres';
+    this.notifications = new NotifyBatches(pool, APPEND_CHANNEL);
   }
 
   /** Open the store: check the database keeps text as UTF-8, then apply any pending migration. */
@@ -56,7 +59,7 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async read(program: string, fromSeq = 1): Promise<LedgerRead> {
-    const { rows } = await this.pool.query<{ line: string }>(`SELECT line FROM ${this.schema}.events WHERE program = $1 AND seq >= $2 ORDER BY seq`, [
+    const { rows } = await this.pool.query<{ line: string }>({ name: `cutover-read-${this.schema}`, text: `SELECT line FROM ${this.schema}.events WHERE program = $1 AND seq >= $2 ORDER BY seq` }, [
       program,
       Math.max(1, fromSeq),
     ]);
@@ -64,28 +67,32 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async head(program: string): Promise<LedgerHead | null> {
-    return headIn(this.pool, this.schema, program);
+    const { rows } = await this.pool.query<{ seq: number; hash: string }>(
+      { name: `cutover-head-${this.schema}`, text: `SELECT seq, hash FROM ${this.schema}.events WHERE program = $1 ORDER BY seq DESC LIMIT 1` },
+      [program],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { seq: row.seq, hash: row.hash };
   }
 
   async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead> {
+    if (events.length === 0) {
+      const head = await this.head(program);
+      if ((head?.hash ?? null) !== expectedHead) throw new StaleHeadError(expectedHead, head?.hash ?? null);
+      return head!; // as the file store does
+    }
+    const first = events[0]!.seq;
+    if (events.some((e, i) => e.seq !== first + i)) throw new StaleHeadError(expectedHead, (await this.head(program))?.hash ?? null);
+    const last = events[events.length - 1]!;
+    let row: { seq: number | null; hash: string | null; inserted: number } | undefined;
     try {
-      return await inTransaction(this.pool, async (tx) => {
-        const head = await headIn(tx, this.schema, program);
-        if ((head?.hash ?? null) !== expectedHead) throw new StaleHeadError(expectedHead, head?.hash ?? null);
-        if (events.length === 0) return head!;
-        const first = (head?.seq ?? 0) + 1;
-        if (events.some((e, i) => e.seq !== first + i)) throw new StaleHeadError(expectedHead, head?.hash ?? null);
-        // A new program is claimed by its row: of two first appends, the second waits, then fails on the key.
-        if (head === null) await tx.query(`INSERT INTO ${this.schema}.programs (program) VALUES ($1)`, [program]);
-        await tx.query(
-          `INSERT INTO ${this.schema}.events (program, seq, hash, line)
-           SELECT $1, s, h, l FROM unnest($2::integer[], $3::text[], $4::text[]) AS t(s, h, l)`,
-          [program, events.map((e) => e.seq), events.map((e) => e.hash), events.map(serialize)],
-        );
-        const last = events[events.length - 1]!;
-        await tx.query('SELECT pg_notify($1, $2)', [APPEND_CHANNEL, `${program} ${last.seq} ${last.hash}`]);
-        return { seq: last.seq, hash: last.hash };
-      });
+      // One statement, so one round trip and one implicit transaction: the head check and the insert
+      // see one snapshot, and a writer that committed the same seq since then makes this one fail on
+      // the key (the loser writes nothing), so the guard and the primary key together forbid a fork.
+      ({ rows: [row] } = await this.pool.query<{ seq: number | null; hash: string | null; inserted: number }>(
+        { name: `cutover-append-${this.schema}`, text: appendStatement(this.schema) },
+        [program, first, expectedHead, events.map((e) => e.seq), events.map((e) => e.hash), events.map(serialize)],
+      ));
     } catch (error) {
       // Another writer committed the same seq (or created the program) first: the head moved under us.
       const state = sqlState(error);
@@ -94,6 +101,13 @@ export class PostgresLedgerStore implements LedgerStore {
       }
       throw error;
     }
+    if (row === undefined || row.inserted !== events.length) throw new StaleHeadError(expectedHead, row?.hash ?? null);
+    // Notified after the commit, in a transaction of its own (batched with others): PostgreSQL
+    // serialises the commits of notifying transactions (a database-wide lock held across the WAL
+    // flush), which capped appends at one flush at a time. A notification lost to a crash here only delays other replicas'
+    // streams (they also poll); their status reads look the head up and are never stale.
+    await this.notifications.send(`${program} ${last.seq} ${last.hash}`).catch(() => undefined);
+    return { seq: last.seq, hash: last.hash };
   }
 
   async listPrograms(): Promise<string[]> {
@@ -106,8 +120,19 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 }
 
-async function headIn(client: SqlClient, schema: string, program: string): Promise<LedgerHead | null> {
-  const { rows } = await client.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM ${schema}.events WHERE program = $1 ORDER BY seq DESC LIMIT 1`, [program]);
-  const row = rows[0];
-  return row === undefined ? null : { seq: row.seq, hash: row.hash };
+/**
+ * The guarded append: $1 program, $2 the first new seq, $3 the expected head (null: empty), $4-$6 the
+ * seqs, hashes and lines. Inserts only when the program's last row is the expected head at seq
+ * $2 - 1 (a new program claims its row in `programs` too). Returns the head it saw and how many
+ * rows it inserted.
+ */
+function appendStatement(schema: string): string {
+  return `WITH head AS (SELECT seq, hash FROM ${schema}.events WHERE program = $1 ORDER BY seq DESC LIMIT 1),
+  expected AS (SELECT 1 WHERE COALESCE((SELECT seq FROM head), 0) = $2::integer - 1 AND (SELECT hash FROM head) IS NOT DISTINCT FROM $3::text),
+  claimed AS (INSERT INTO ${schema}.programs (program) SELECT $1 FROM expected WHERE $2::integer = 1 RETURNING program),
+  inserted AS (
+    INSERT INTO ${schema}.events (program, seq, hash, line)
+    SELECT $1, t.s, t.h, t.l FROM expected, unnest($4::integer[], $5::text[], $6::text[]) AS t(s, h, l)
+    RETURNING seq)
+SELECT (SELECT seq FROM head) AS seq, (SELECT hash FROM head) AS hash, (SELECT count(*)::integer FROM inserted) AS inserted`;
 }
