@@ -17,6 +17,19 @@ const writeTo = (stream) => (text) => {
 
 const code = await main(process.argv.slice(2), {
   stdout: writeTo(process.stdout),
+  stdoutDrained: () => {
+    const out = process.stdout;
+    if (!out.writableNeedDrain || closed.has(out)) return Promise.resolve();
+    // A reader that goes away mid-stream ends the wait too (see above).
+    return new Promise((resolve) => {
+      const events = ['drain', 'close', 'error'];
+      const done = () => {
+        for (const event of events) out.off(event, done);
+        resolve();
+      };
+      for (const event of events) out.on(event, done);
+    });
+  },
   stderr: writeTo(process.stderr),
   env: process.env,
   now: () => new Date(),

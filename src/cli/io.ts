@@ -1,6 +1,11 @@
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
+  /**
+   * Resolves once what was written to stdout has gone out (a pipe's reader may be slower than us):
+   * a command streaming a long ledger waits on it between chunks, so its memory stays flat.
+   */
+  readonly stdoutDrained?: () => Promise<void>;
   readonly stderr: (text: string) => void;
   /**
    * Writes text carrying cutover's own colour codes, unescaped: only for text whose every string from

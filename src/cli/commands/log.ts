@@ -25,6 +25,7 @@ export async function log(o: LogOptions, io: CliIo): Promise<number> {
       if (seq >= (o.from ?? 1)) out.push(o.json ? line : describe(JSON.parse(line) as LedgerEvent));
     }
     if (out.length > 0) io.stdout(out.join('\n') + '\n');
+    await io.stdoutDrained?.();
     if (seq >= ws.state.seq) break;
   }
   return EXIT.ok;
