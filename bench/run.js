@@ -30,7 +30,7 @@ const EVENTS = parseEvents(process.env.BENCH_EVENTS);
 const LEDGER_RUNS = 3;
 const STARTUP_RUNS = 20;
 const CORES = availableParallelism();
-const BUDGET = { startupRatioMax: 2, verifyVsOpensslMin: 0.8 };
+const BUDGET = { startupRatioMax: 1.8, verifyVsOpensslMin: 0.85 };
 
 function parseEvents(value) {
   if (value === undefined || value === '') return 100_000;
