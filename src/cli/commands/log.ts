@@ -4,7 +4,7 @@ import { eventsOf } from '../../app/workspace.js';
 import { serialize } from '../../ledger/chain.js';
 import { FileLedgerStore } from '../../store/file-store.js';
 import { linesOf } from '../../store/line-chunks.js';
-import { describeEvent } from '../format.js';
+import { describeEvent } from '../../render/event-words.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { LogOptions } from '../options.js';
 import { openDefined } from './context.js';

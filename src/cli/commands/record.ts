@@ -15,7 +15,7 @@ import { hashFileInside } from '../../evidence/files.js';
 import { atRollbackTarget } from '../../evidence/rollback-worktree.js';
 import { progressFor } from '../../evidence/progress.js';
 import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
-import { describeEvent } from '../format.js';
+import { describeEvent } from '../../render/event-words.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
 import { parseContracts, parseDate, parseId, parseSeverity, parseSha, parseText, parseTime, parseVerdict, parseWhen } from '../parse.js';

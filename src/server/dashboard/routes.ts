@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { statusReport } from '../../app/status-report.js';
-import { describeEvent } from '../../cli/format.js';
+import { describeEvent } from '../../render/event-words.js';
 import { EVENT_TYPES, type LedgerEvent } from '../../domain/events.js';
 import { readinessMatrix, runtimeDecisionOf } from '../../domain/readiness.js';
 import type { ProgramDefinition } from '../../program/schema.js';
