@@ -55,7 +55,7 @@ export function commandOf(event: Candidate): Command {
     }
     case 'evidence.added': {
       const d = of('evidence.added');
-      return { ...base, type: 'add-evidence', party: d.party, summary: d.summary, evidence: evidenceInputOf(d) };
+      return { actor: event.actor, at: event.at, type: 'add-evidence', party: d.party, summary: d.summary, evidence: evidenceInputOf(d) };
     }
     case 'blocker.raised': {
       const d = of('blocker.raised');

@@ -583,7 +583,7 @@ function evidenceData(
       return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${commit.slice(0, 12)}`, commit, files: [...check.files], ...sameAsProducer };
     }
     case 'verification-run':
-      return { ...common, kind: 'verification-run', result: input.run.passed ? 'pass' : 'fail', summary: summary ?? runSummary(input.run), run: input.run };
+      return { party: common.party, target: common.target, kind: 'verification-run', result: input.run.passed ? 'pass' : 'fail', summary: summary ?? runSummary(input.run), run: input.run };
     case 'rollback-drill':
     case 'rollback-execution': {
       const allowed = input.kind === 'rollback-drill' ? ['READY', 'FAIL'] : ['PASS', 'FAIL'];
@@ -604,7 +604,7 @@ function evidenceData(
       return { ...common, kind: input.kind, result, summary: summary ?? `${input.kind} to ${rollbackTarget.tag}: ${input.verdict}`, rollbackTarget, run: input.run, verdict: input.verdict };
     }
     case 'artifact':
-      return { ...common, kind: 'artifact', result: 'pass', summary: summary ?? `artifact ${input.file}`, file: input.file, sha256: input.sha256, bytes: input.bytes };
+      return { party: common.party, target: common.target, kind: 'artifact', result: 'pass', summary: summary ?? `artifact ${input.file}`, file: input.file, sha256: input.sha256, bytes: input.bytes };
     default:
       return assertNeverEvidence(input);
   }

@@ -75,20 +75,31 @@ export function formsFromCanonicalLine(text: string, event: LedgerEvent): { hash
     const forms = canonicalForms(event);
     return forms.line === text ? forms : null;
   }
-  const middle = `,"prev":${JSON.stringify(event.prev)},"program":${JSON.stringify(event.program)},"seq":${event.seq}`;
-  const sig = `,"sig":${JSON.stringify(event.sig)}`;
-  const tail = `,"type":${JSON.stringify(event.type)},"v":${event.v}}`;
-  const hash = `,"hash":${JSON.stringify(event.hash)}`;
-  const head = text.slice(0, text.length - hash.length - middle.length - sig.length - tail.length);
-  return { hashed: head + middle + sig + tail, signed: SIGNING_CONTEXT + head + middle + tail };
+  // The line is exactly {"actor",…,"data":…,"hash":…,"prev",…,"seq":…,"sig":{…},"type":…,"v":…}.
+  // Only fixed names and escaped strings follow "hash" and "sig", so the last `,"hash":"` and
+  // `,"sig":` are the top-level ones, and `,"type":` after "sig" is where it ends.
+  const hashAt = text.lastIndexOf(',"hash":"');
+  const hashEnd = hashAt + ',"hash":'.length + event.hash.length + 2;
+  const sigAt = text.lastIndexOf(',"sig":');
+  const sigEnd = text.indexOf(',"type":', sigAt);
+  const head = text.slice(0, hashAt);
+  return { hashed: head + text.slice(hashEnd), signed: SIGNING_CONTEXT + head + text.slice(hashEnd, sigAt) + text.slice(sigEnd) };
 }
 
+/** Whether every object's own keys are in code-unit order (RFC 8785's order for ASCII names). */
 function keysInOrder(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return true;
-  if (Array.isArray(value)) return value.every(keysInOrder);
-  const keys = Object.keys(value);
-  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
-  return keys.every((k) => keysInOrder((value as Record<string, unknown>)[k]));
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysInOrder(item)) return false;
+    return true;
+  }
+  let previous: string | null = null;
+  for (const key in value) {
+    if (previous !== null && !(previous < key)) return false;
+    if (!keysInOrder((value as Record<string, unknown>)[key])) return false;
+    previous = key;
+  }
+  return true;
 }
 
 export type LineCheck =
