@@ -1,5 +1,5 @@
 /** Canonical JSON (RFC 8785, JCS) and the digests taken over it. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** The RFC 8785 serialization of `value`. Throws on values JSON cannot hold (undefined, NaN). */
@@ -10,7 +10,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot (Node ≥ 20.12): half the cost of createHash for a line, which verify pays per event.
+  return hash('sha256', data, 'hex');
 }
 
 /** `sha256:<hex>` of the canonical JSON of `value`. */
