@@ -6,7 +6,7 @@ import { buildServer, type CutoverServer } from '../../src/server/app.js';
 import { BlockHasher } from '../../src/store/checkpoint.js';
 import type { PostgresLedgerStore } from '../../src/store/postgres/postgres-store.js';
 import { freshPostgresStore } from '../support/postgres.js';
-import { blockerAfter, EXAMPLE_PROGRAM, exampleLines, headOf } from '../support/server.js';
+import { blockerAfter, EXAMPLE_PROGRAM, exampleLines, headOf, metricOf } from '../support/server.js';
 
 const disposals: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -28,12 +28,6 @@ function server(on: PostgresLedgerStore, checkpointEvery?: number): CutoverServe
 async function post(s: CutoverServer, expectedHead: string | null, lines: readonly string[]): Promise<number> {
   const answer = await s.app.inject({ method: 'POST', url: `/v1/programs/${EXAMPLE_PROGRAM}/events`, payload: { expectedHead, lines } });
   return answer.statusCode;
-}
-
-/** The value of one series in the Prometheus text (0 when absent). */
-export function metricOf(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
 describe('postgres: the server keeps a verified checkpoint per program', () => {
