@@ -110,9 +110,14 @@ export class ProgramCache {
     await this.keepIfDue(program, next);
   }
 
-  /** Keep a checkpoint at the verified head of every program past its kept one (a graceful stop). */
+  /**
+   * Keep a checkpoint at the verified head of every program past its kept one (a graceful stop).
+   * The first write that fails ends it: with the database gone, each would wait for a connection.
+   */
   async keepCheckpoints(): Promise<void> {
-    for (const program of [...this.programs.keys()]) await this.exclusive(program, () => this.keepIfDue(program, this.programs.get(program), 1));
+    for (const program of [...this.programs.keys()]) {
+      if (!(await this.exclusive(program, () => this.keepIfDue(program, this.programs.get(program), 1)))) return;
+    }
   }
 
   /** The store's head, from a lookup that starts no earlier than this call. */
@@ -175,19 +180,24 @@ export class ProgramCache {
     return { ...EMPTY_PROGRAM, digest: new LedgerDigest() };
   }
 
-  /** Keep a checkpoint at `entry` when it is `every` or more events past the kept one. A failure to keep one costs only time. */
-  private async keepIfDue(program: string, entry: CachedProgram | undefined, every = this.options.checkpointEvery ?? CHECKPOINT_EVERY): Promise<void> {
-    if (this.shelf === undefined || entry?.digest === undefined || entry.state.seq === 0) return;
+  /**
+   * Keep a checkpoint at `entry` when it is `every` or more events past the kept one; false when
+   * that failed (logged: a failure to keep one costs a restart time, nothing else).
+   */
+  private async keepIfDue(program: string, entry: CachedProgram | undefined, every = this.options.checkpointEvery ?? CHECKPOINT_EVERY): Promise<boolean> {
+    if (this.shelf === undefined || entry?.digest === undefined || entry.state.seq === 0) return true;
     const replacing = this.setAside.has(program);
     const kept = this.kept.get(program) ?? 0;
-    if (!replacing && entry.state.seq - kept < every) return;
+    if (!replacing && entry.state.seq - kept < every) return true;
     try {
       await this.shelf.keepCheckpoint(program, entry.state.seq, checkpointOf(entry, entry.digest, this.fold()), replacing);
       this.kept.set(program, entry.state.seq);
       this.setAside.delete(program);
       this.options.metrics?.checkpointsWritten.inc();
+      return true;
     } catch (error) {
       this.options.log?.warn(`program ${program}: its checkpoint at seq ${entry.state.seq} could not be kept (${(error as Error).message}); a restart verifies more`);
+      return false;
     }
   }
 
