@@ -50,7 +50,7 @@ declare const __CUTOVER_FOLD__: string | undefined;
  * build time); unbundled code (tests, the library) hashes the domain modules beside it.
  */
 let foldId: string | undefined;
-function foldOf(): string {
+export function foldOf(): string {
   if (foldId !== undefined) return foldId;
   if (typeof __CUTOVER_FOLD__ === 'string') return (foldId = __CUTOVER_FOLD__);
   const domain = fileURLToPath(new URL('../domain/', import.meta.url));

@@ -33,6 +33,8 @@ export interface ServerOptions {
   /** Where the log goes (default stderr, so stdout holds only the URL). */
   readonly logStream?: NodeJS.WritableStream;
   readonly now?: () => Date;
+  /** With a store that keeps checkpoints: keep one when a program is this many events past its last (default 1,000). */
+  readonly checkpointEvery?: number;
 }
 
 export interface CutoverServer {
@@ -63,7 +65,6 @@ const NDJSON = 'application/x-ndjson; charset=utf-8';
 export function buildServer(options: ServerOptions): CutoverServer {
   const { store } = options;
   const now = options.now ?? (() => new Date());
-  const cache = new ProgramCache(store);
   const metrics = new ServerMetrics();
   const appended = new EventEmitter().setMaxListeners(0);
   const streams = new Set<FastifyReply>();
@@ -74,6 +75,11 @@ export function buildServer(options: ServerOptions): CutoverServer {
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const cache = new ProgramCache(store, {
+    metrics,
+    log: { info: (message) => app.log.info(message), warn: (message) => app.log.warn(message) },
+    ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
+  });
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
@@ -108,6 +114,8 @@ export function buildServer(options: ServerOptions): CutoverServer {
     for (const reply of streams) reply.raw.end();
     streams.clear();
   });
+  // After the requests in flight drained, before the store closes: a graceful restart resumes at the head.
+  app.addHook('onClose', async () => cache.keepCheckpoints());
 
   const readTokens = options.readTokens ?? new Map<string, readonly string[]>();
   const mayRead = (request: FastifyRequest, program: string) => {
@@ -271,7 +279,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
         ]);
       }
       const head = await store.append(id, expectedHead, added);
-      cache.remember(id, after);
+      await cache.remember(id, entry, after, lines);
       metrics.appends.inc();
       metrics.appendedEvents.inc({}, added.length);
       return head;

@@ -62,8 +62,15 @@ export class ServerMetrics {
   readonly appendedEvents = new Counter('cutover_appended_events_total', 'events written by accepted appends');
   readonly conflicts = new Counter('cutover_conflicts_total', 'appends refused because the expected head was stale (409)');
   readonly refusals = new Counter('cutover_refusals_total', 'appends refused by verification or the policy (422), by error code');
+  readonly loads = new Counter('cutover_program_loads_total', 'programs loaded into this process: from a verified checkpoint, or from the start');
+  readonly resumedEvents = new Counter('cutover_checkpoint_resumed_events_total', 'events covered by the checkpoints loads resumed at (their lines hashed again, not verified again)');
+  readonly verifiedEvents = new Counter('cutover_loaded_events_verified_total', 'stored events verified by loads and catch-ups (posted events not included)');
+  readonly checkpointsWritten = new Counter('cutover_checkpoints_written_total', 'checkpoints kept');
+  readonly checkpointsIgnored = new Counter('cutover_checkpoints_ignored_total', 'checkpoints set aside (the log says why): the program was verified in full');
 
   text(): string {
-    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals].map((m) => m.text()).join('\n') + '\n';
+    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored]
+      .map((m) => m.text())
+      .join('\n') + '\n';
   }
 }

@@ -28,22 +28,29 @@ export interface FileStamp {
   readonly ctimeNs: string;
 }
 
-export interface Checkpoint<State> {
+/**
+ * What any checkpoint holds, wherever it is kept (a cache file for the CLI, a row in PostgreSQL for
+ * the server): how far the ledger's bytes were verified, their digest, and the state folded from them.
+ */
+export interface VerifiedPrefix<State> {
   readonly version: typeof CHECKPOINT_VERSION;
-  /** The ledger file's absolute path. */
-  readonly ledger: string;
   /** The code that folded `state`: another build folds differently, so its state is not reused. */
   readonly fold: string;
-  /** Bytes of the file covered: complete lines only. */
+  /** Bytes of the ledger covered (its lines, each with its newline, as the file holds them): complete lines only. */
   readonly offset: number;
   readonly seq: number;
   readonly head: string | null;
   /** sha256 of each 1 MiB block before the offset (the last one partial), hex. */
   readonly blocks: readonly string[];
-  readonly stamp: FileStamp;
   readonly state: State;
   /** The last line before the offset, as stored (the next line must chain to it). */
   readonly last: string | null;
+}
+
+export interface Checkpoint<State> extends VerifiedPrefix<State> {
+  /** The ledger file's absolute path. */
+  readonly ledger: string;
+  readonly stamp: FileStamp;
 }
 
 /** Where the checkpoint of a ledger file lives in `cacheDir`: named by the ledger's absolute path. */
@@ -65,6 +72,46 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
 
 export type CheckpointRead<State> = { readonly checkpoint: Checkpoint<State> } | { readonly note: string } | null;
 
+/**
+ * A checkpoint's text as stored, carrying a digest of its own content: one damaged where it is kept
+ * is never mistaken for a good one.
+ */
+export function sealCheckpoint(content: object): string {
+  return JSON.stringify({ ...content, digest: contentDigest(content) });
+}
+
+/** Why a stored checkpoint is not used: a note to show, and whether it was only written by another build. */
+export interface Unusable {
+  readonly note: string;
+  /** Written by another build of cutover (its fold differs): an upgrade, not damage. */
+  readonly otherBuild?: true;
+}
+
+/**
+ * The checkpoint in `text` (as `sealCheckpoint` wrote it), when it is whole, of this format version,
+ * folded by this build (`fold`) and well-formed; else why not. `where` names it in notes. `belongs`
+ * checks what only its keeper knows (the file it is for), before the version is looked at.
+ */
+export function openCheckpoint<P extends VerifiedPrefix<unknown>>(text: string, where: string, fold: string, belongs: (value: Partial<P>) => string | null = () => null): { readonly checkpoint: P } | Unusable {
+  let value: Partial<P>;
+  try {
+    const { digest, ...content } = JSON.parse(text) as Partial<P> & { digest?: string };
+    if (digest !== contentDigest(content)) return { note: `${where} is corrupt; verifying the whole ledger` };
+    value = content as Partial<P>;
+  } catch {
+    return { note: `${where} is corrupt; verifying the whole ledger` };
+  }
+  const stranger = belongs(value);
+  if (stranger !== null) return { note: `${where} is for ${stranger}; verifying the whole ledger` };
+  if (value.version !== CHECKPOINT_VERSION) return { note: `${where} is of another format version (${JSON.stringify(value.version)}); verifying the whole ledger` };
+  if (value.fold !== fold) return { note: `${where} was folded by another build of cutover (${JSON.stringify(value.fold)}); verifying the whole ledger`, otherBuild: true };
+  const wellFormed =
+    Number.isSafeInteger(value.offset) && Number.isSafeInteger(value.seq) && Array.isArray(value.blocks) && typeof value.state === 'object' && value.state !== null &&
+    value.blocks.length === Math.ceil(value.offset! / BLOCK_BYTES) && value.blocks.every((b) => typeof b === 'string' && /^[0-9a-f]{64}$/.test(b));
+  if (!wellFormed) return { note: `${where} is corrupt; verifying the whole ledger` };
+  return { checkpoint: value as P };
+}
+
 /** The checkpoint of `ledger`; a note when one exists but cannot be used; null when there is none. */
 export async function readCheckpoint<State>(path: string, ledger: string, fold: string): Promise<CheckpointRead<State>> {
   let text: string;
@@ -74,24 +121,13 @@ export async function readCheckpoint<State>(path: string, ledger: string, fold: 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     return { note: `the checkpoint ${path} cannot be read (${(e as NodeJS.ErrnoException).code}); verifying the whole ledger` };
   }
-  let value: Partial<Checkpoint<State>>;
-  try {
-    const { digest, ...content } = JSON.parse(text) as Partial<Checkpoint<State>> & { digest?: string };
-    // A digest of its own content: a checkpoint damaged on disk is never mistaken for a good one.
-    if (digest !== contentDigest(content)) return { note: `the checkpoint ${path} is corrupt; verifying the whole ledger` };
-    value = content;
-  } catch {
-    return { note: `the checkpoint ${path} is corrupt; verifying the whole ledger` };
-  }
-  if (value.ledger !== resolve(ledger)) return { note: `the checkpoint ${path} is for another ledger (${JSON.stringify(value.ledger)}); verifying the whole ledger` };
-  if (value.version !== CHECKPOINT_VERSION) return { note: `the checkpoint ${path} is of another format version (${JSON.stringify(value.version)}); verifying the whole ledger` };
+  const opened = openCheckpoint<Checkpoint<State>>(text, `the checkpoint ${path}`, fold, (value) => (value.ledger === resolve(ledger) ? null : `another ledger (${JSON.stringify(value.ledger)})`));
   // Another build of cutover folds with other code: its state is simply not reused (an upgrade is no news).
-  if (value.fold !== fold) return null;
-  const wellFormed =
-    Number.isSafeInteger(value.offset) && Number.isSafeInteger(value.seq) && Array.isArray(value.blocks) && typeof value.stamp === 'object' && value.stamp !== null && typeof value.state === 'object' &&
-    value.blocks.length === Math.ceil(value.offset! / BLOCK_BYTES) && value.blocks.every((b) => typeof b === 'string' && /^[0-9a-f]{64}$/.test(b));
-  if (!wellFormed) return { note: `the checkpoint ${path} is corrupt; verifying the whole ledger` };
-  return { checkpoint: value as Checkpoint<State> };
+  if ('otherBuild' in opened) return null;
+  if ('note' in opened) return opened;
+  const stamp = opened.checkpoint.stamp as FileStamp | null | undefined;
+  if (typeof stamp !== 'object' || stamp === null) return { note: `the checkpoint ${path} is corrupt; verifying the whole ledger` };
+  return opened;
 }
 
 function contentDigest(content: object): string {
@@ -103,7 +139,7 @@ export async function writeCheckpoint<State>(path: string, checkpoint: Checkpoin
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(draft, JSON.stringify({ ...checkpoint, digest: contentDigest(checkpoint) }));
+    await writeFile(draft, sealCheckpoint(checkpoint));
     await rename(draft, path);
   } catch {
     await unlink(draft).catch(() => undefined);

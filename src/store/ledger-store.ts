@@ -44,3 +44,25 @@ export interface LedgerStore {
   /** The programs this store holds, sorted. */
   listPrograms(): Promise<string[]>;
 }
+
+/**
+ * A store that also keeps one verified checkpoint per program (the PostgreSQL store, for the server).
+ * Keeping is all it does: whether a checkpoint may be trusted is decided by whoever reads it
+ * (`server/program-checkpoint.ts`), from the stored lines themselves.
+ */
+export interface CheckpointShelf {
+  /** The program's checkpoint exactly as kept, or null when there is none. */
+  checkpointOf(program: string): Promise<string | null>;
+  /**
+   * Keep `text` as the program's checkpoint at `seq`, unless one at a later seq is kept already;
+   * `replacing`: whatever is kept (it was found unusable).
+   */
+  keepCheckpoint(program: string, seq: number, text: string, replacing?: boolean): Promise<void>;
+  /** The stored lines of `program` from `fromSeq` to `toSeq` (inclusive), in order, a batch at a time: memory stays bounded. */
+  lineBatches(program: string, fromSeq: number, toSeq: number): AsyncIterable<readonly string[]>;
+}
+
+export function keepsCheckpoints(store: LedgerStore): store is LedgerStore & CheckpointShelf {
+  const shelf = store as Partial<CheckpointShelf>;
+  return typeof shelf.checkpointOf === 'function' && typeof shelf.keepCheckpoint === 'function' && typeof shelf.lineBatches === 'function';
+}

@@ -89,3 +89,9 @@ export async function eventsOf(url: string, program: string): Promise<string> {
   const response = await fetch(`${url}/v1/programs/${program}/events`);
   return response.status === 404 ? '' : response.text();
 }
+
+/** The value of one series in a server's Prometheus text (0 when absent). */
+export function metricOf(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}

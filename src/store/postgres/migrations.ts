@@ -30,6 +30,33 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (program, seq)
       );`,
   },
+  {
+    version: 2,
+    name: 'append-only events and verified checkpoints',
+    // The database itself refuses to change or remove a stored line, whoever asks (the server's own
+    // role included). It is a guard rail, not the proof a checkpoint rests on: the table's owner or a
+    // superuser can disable a trigger (or set session_replication_role = replica) and edit a row, so a
+    // checkpoint is trusted only once the stored lines before it hash to its digest again
+    // (server/program-checkpoint.ts).
+    sql: (s) => `
+      CREATE FUNCTION ${s}.refuse_ledger_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the ledger is append-only: % on %.% is refused', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+          USING ERRCODE = 'insufficient_privilege', HINT = 'record a correction as a new event';
+      END $$;
+      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${s}.events
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_ledger_change();
+      CREATE TRIGGER events_never_truncated BEFORE TRUNCATE ON ${s}.events
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_ledger_change();
+      -- One verified checkpoint per program: the sealed JSON of store/checkpoint.ts (its own digest
+      -- inside), and its seq, so that a writer never moves it back.
+      CREATE TABLE ${s}.checkpoints (
+        program text PRIMARY KEY REFERENCES ${s}.programs (program),
+        seq integer NOT NULL CHECK (seq >= 1),
+        body text NOT NULL,
+        written_at timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
 ];
 
 /** The newest version this build knows: /readyz reports ready only when the database has it. */

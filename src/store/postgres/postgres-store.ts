@@ -8,7 +8,7 @@
 import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, StaleHeadError } from '../../errors.js';
 import { serialize } from '../../ledger/chain.js';
-import type { LedgerHead, LedgerRead, LedgerStore } from '../ledger-store.js';
+import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore } from '../ledger-store.js';
 import { sqlState, type SqlPool } from './client.js';
 import { appliedVersion, migrate, SCHEMA_VERSION } from './migrations.js';
 import { NotifyBatches } from './notify-batch.js';
@@ -24,9 +24,11 @@ export interface PostgresStoreOptions {
 export const APPEND_CHANNEL = 'cutover_appended';
 
 const UNIQUE_VIOLATION = '23505';
+/** Lines per round trip when a checkpoint's prefix is hashed: about 4 MiB of the bench's lines. */
+const BATCH_LINES = 5000;
 const FOREIGN_KEY_VIOLATION = '23503';
 
-export class PostgresLedgerStore implements LedgerStore {
+export class PostgresLedgerStore implements LedgerStore, CheckpointShelf {
   readonly schema: string;
   private readonly label: string;
   private readonly notifications: NotifyBatches;
@@ -108,6 +110,38 @@ export class PostgresLedgerStore implements LedgerStore {
     // streams (they also poll); their status reads look the head up and are never stale.
     await this.notifications.send(`${program} ${last.seq} ${last.hash}`).catch(() => undefined);
     return { seq: last.seq, hash: last.hash };
+  }
+
+  async checkpointOf(program: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ body: string }>(`SELECT body FROM ${this.schema}.checkpoints WHERE program = $1`, [program]);
+    return rows[0]?.body ?? null;
+  }
+
+  async keepCheckpoint(program: string, seq: number, text: string, replacing = false): Promise<void> {
+    // Forward only: a replica that verified less never replaces a checkpoint that covers more.
+    await this.pool.query(
+      `INSERT INTO ${this.schema}.checkpoints (program, seq, body) VALUES ($1, $2, $3)
+       ON CONFLICT (program) DO UPDATE SET seq = EXCLUDED.seq, body = EXCLUDED.body, written_at = now()
+       WHERE $4 OR ${this.schema}.checkpoints.seq < EXCLUDED.seq`,
+      [program, seq, text, replacing],
+    );
+  }
+
+  async *lineBatches(program: string, fromSeq: number, toSeq: number): AsyncIterable<readonly string[]> {
+    const batch = (from: number) =>
+      this.pool.query<{ seq: number; line: string }>(
+        { name: `cutover-batch-${this.schema}`, text: `SELECT seq, line FROM ${this.schema}.events WHERE program = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4` },
+        [program, from, toSeq, BATCH_LINES],
+      );
+    // The next batch is asked for while the caller hashes this one.
+    let pending = fromSeq <= toSeq ? batch(fromSeq) : undefined;
+    while (pending !== undefined) {
+      const { rows } = await pending;
+      const next = (rows[rows.length - 1]?.seq ?? toSeq) + 1;
+      pending = rows.length === BATCH_LINES && next <= toSeq ? batch(next) : undefined;
+      pending?.catch(() => undefined); // seen by the next await; never unhandled if the caller stops early
+      if (rows.length > 0) yield rows.map((r) => r.line);
+    }
   }
 
   async listPrograms(): Promise<string[]> {
