@@ -136,10 +136,15 @@ function contentDigest(content: object): string {
 
 /** Write it whole or not at all; a folder we may not write to (a read-only checkout) just goes without. */
 export async function writeCheckpoint<State>(path: string, checkpoint: Checkpoint<State>): Promise<void> {
+  await keepCheckpointText(path, sealCheckpoint(checkpoint));
+}
+
+/** Replace the checkpoint at `path` whole (a draft renamed over it), or leave it as it was: it is only a cache. */
+export async function keepCheckpointText(path: string, text: string): Promise<void> {
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(draft, sealCheckpoint(checkpoint));
+    await writeFile(draft, text);
     await rename(draft, path);
   } catch {
     await unlink(draft).catch(() => undefined);

@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { invalidInput } from '../../errors.js';
 import { buildServer, type CutoverServer } from '../../server/app.js';
-import { FileLedgerStore } from '../../store/file-store.js';
+import { defaultCacheDir } from '../../app/verified-ledger.js';
+import { ServedFileStore } from '../../store/served-file-store.js';
 import type { LedgerStore } from '../../store/ledger-store.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { ServeOptions } from '../server-options.js';
@@ -22,7 +23,7 @@ interface OpenedStore {
 export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   const readTokens = parseTokens(o.token);
   const database = o.database ?? (o.data === undefined ? io.env.DATABASE_URL : undefined);
-  const opened = database !== undefined && database !== '' ? await openPostgres(database, io) : openFolder(resolve(io.cwd, o.data ?? 'cutover-data'));
+  const opened = database !== undefined && database !== '' ? await openPostgres(database, io) : openFolder(resolve(io.cwd, o.data ?? 'cutover-data'), io);
   const server = buildServer({
     store: opened.store,
     readTokens,
@@ -68,8 +69,8 @@ function parseTokens(specs: readonly string[]): Map<string, string[]> {
   return tokens;
 }
 
-function openFolder(dir: string): OpenedStore {
-  return { store: new FileLedgerStore({ dir }), close: async () => {} };
+function openFolder(dir: string, io: CliIo): OpenedStore {
+  return { store: new ServedFileStore({ dir }, defaultCacheDir(io.env)), close: async () => {} };
 }
 
 async function openPostgres(url: string, io: CliIo): Promise<OpenedStore> {

@@ -1,0 +1,65 @@
+/**
+ * The file store as `cutover serve --data DIR` uses it: the same ledger files, and one verified
+ * checkpoint per program kept in the cache folder (never beside the ledgers), so a restarted server
+ * resumes where it stopped, as it does on PostgreSQL. What it keeps is the server's checkpoint
+ * (`server/program-checkpoint.ts`): trusted only after the lines before it hash to its digests again.
+ * It is kept apart from the CLI's checkpoint of the same file, which carries the file's stat.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { checkpointPath, keepCheckpointText } from './checkpoint.js';
+import { FileLedgerStore, type FileStoreOptions } from './file-store.js';
+import type { CheckpointShelf } from './ledger-store.js';
+import { linesOf, readLineChunks } from './line-chunks.js';
+
+export class ServedFileStore extends FileLedgerStore implements CheckpointShelf {
+  constructor(
+    options: FileStoreOptions,
+    private readonly cacheDir: string,
+  ) {
+    super(options);
+  }
+
+  private shelfPath(program: string): string {
+    const cli = checkpointPath(this.cacheDir, this.pathOf(program));
+    return join(dirname(dirname(cli)), 'served', basename(cli));
+  }
+
+  async checkpointOf(program: string): Promise<string | null> {
+    return readFile(this.shelfPath(program), 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+  }
+
+  async keepCheckpoint(program: string, seq: number, text: string, replacing = false): Promise<void> {
+    // Forward only, as on PostgreSQL: a checkpoint that covers more is not replaced by one that covers less.
+    if (!replacing) {
+      const kept = await this.checkpointOf(program).catch(() => null);
+      const keptSeq = kept === null ? null : seqOf(kept);
+      if (keptSeq !== null && keptSeq >= seq) return;
+    }
+    await keepCheckpointText(this.shelfPath(program), text);
+  }
+
+  async *lineBatches(program: string, fromSeq: number, toSeq: number): AsyncIterable<readonly string[]> {
+    let seq = 0;
+    for await (const chunk of readLineChunks(this.pathOf(program))) {
+      const lines = linesOf(chunk.bytes);
+      const first = seq + 1;
+      seq += lines.length;
+      const batch = lines.slice(Math.max(0, fromSeq - first), Math.max(0, toSeq - first + 1));
+      if (batch.length > 0) yield batch;
+      if (seq >= toSeq) return;
+    }
+  }
+}
+
+function seqOf(text: string): number | null {
+  try {
+    const seq = (JSON.parse(text) as { seq?: unknown }).seq;
+    return Number.isSafeInteger(seq) ? (seq as number) : null;
+  } catch {
+    return null;
+  }
+}
