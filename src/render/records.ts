@@ -11,7 +11,7 @@ import { invalidInput } from '../errors.js';
 import { MAX_TEMPLATE_BYTES } from '../program/limits.js';
 import { repoPathProblem } from '../program/paths.js';
 import { readTextInside } from '../program/read-text.js';
-import { renderTemplate, type Template } from './engine.js';
+import { prepareTemplate, renderTemplate, type Template } from './engine.js';
 import { recordModel } from './model.js';
 import { DEFAULT_TEMPLATES } from './templates.js';
 
@@ -31,7 +31,9 @@ export async function templateOf(record: RecordDefinition, programDir: string): 
 }
 
 export async function renderRecord(ev: Evaluation, def: ProgramDefinition, record: RecordDefinition, programDir: string): Promise<RenderedRecord> {
-  return { record, text: renderTemplate(await templateOf(record, programDir), recordModel(ev, def, record)) };
+  const template = await templateOf(record, programDir);
+  await prepareTemplate(template);
+  return { record, text: renderTemplate(template, recordModel(ev, def, record)) };
 }
 
 export type RecordCheck =
