@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type { Evaluation } from '../domain/evaluate.js';
 import type { ProgramDefinition, RecordDefinition } from '../program/schema.js';
 import { invalidInput } from '../errors.js';
@@ -44,6 +43,8 @@ export type RecordCheck =
 export async function checkRecord(rendered: RenderedRecord, file: string, shownAs: string): Promise<RecordCheck> {
   const committed = await readFile(file, 'utf8').catch(() => null);
   if (committed === rendered.text) return { status: 'up-to-date', file };
+  // The diff library loads only when there is a difference to show.
+  const { createTwoFilesPatch } = await import('diff');
   const diff = createTwoFilesPatch(`a/${shownAs}`, `b/${shownAs}`, committed ?? '', rendered.text, committed === null ? '(missing)' : 'committed', 'rendered from the ledger');
   return { status: committed === null ? 'missing' : 'stale', file, diff };
 }

@@ -1,7 +1,7 @@
 /** `verify`: the chain, every signature and the policy; with --recheck, what evidence claims. Exit 3 names the first bad line; exit 2 when cutover.yaml drifted. */
 import { DefinitionDriftError, invalidInput } from '../../errors.js';
 import { recheckClaims, type ClaimFinding } from '../../evidence/recheck-claims.js';
-import { tornLineError } from '../../ledger/verify.js';
+import { tornLineError } from '../../ledger/torn-line.js';
 import { compareWith, readOtherCopy, verifyOtherCopy } from '../../app/sync.js';
 import { HttpLedgerStore } from '../../store/http-store.js';
 import { eventsOf, type Workspace } from '../../app/workspace.js';
