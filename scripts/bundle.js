@@ -1,11 +1,20 @@
 // CUTOVER_NO_MINIFY=1 keeps names readable for profiling (node --cpu-prof).
 // Bundles the CLI into dist/bundle/ (one file per entry, shared chunks), so start-up does not pay
 // for resolving and loading ~60 modules one by one. `tsc` still emits dist/ for the library and tests.
+//
+// Two steps: esbuild compiles, bundles and splits (each command and each lazily loaded part is its
+// own chunk); Rollup then regroups those chunks. esbuild cannot know that the CLI's own modules are
+// always loaded before a command's chunk, so it cut them into ~20 small chunks shared in every
+// combination, and Node pays about 0.4 ms to load each file; Rollup keeps in one chunk what is
+// always loaded together (7 files for `status` instead of 22: about 9 ms less at every start).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { rollup } from 'rollup';
 
 // The fold's identity: a checkpoint's folded state is only reused by a build whose domain code
 // (events, state, evolve) is exactly the one that folded it.
@@ -13,25 +22,78 @@ const domain = fileURLToPath(new URL('../src/domain', import.meta.url));
 const fold = createHash('sha256');
 for (const name of readdirSync(domain).sort()) fold.update(name).update(readFileSync(join(domain, name)));
 
-// Chunk names carry content hashes: clear the folder, so no chunk of an older build is left to ship.
-rmSync(fileURLToPath(new URL('../dist/bundle', import.meta.url)), { recursive: true, force: true });
+// commander requires node:child_process as it loads, for executable subcommands, which cutover does
+// not have: loading it cost every command about 2 ms of start-up. It is required when first used instead.
+const commanderSpawnsLazily = {
+  name: 'commander-spawns-lazily',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      // A commander that loads it otherwise: fail the build rather than ship it unnoticed.
+      if (!text.includes(eager)) throw new Error(`${args.path}: expected "${eager}"; update scripts/bundle.js`);
+      return { contents: text.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
 
-await build({
+// Chunk names carry content hashes: clear the folders, so no chunk of an older build is left to ship.
+const out = fileURLToPath(new URL('../dist/bundle', import.meta.url));
+const stage = fileURLToPath(new URL('../dist/bundle-stage', import.meta.url));
+for (const dir of [out, stage]) rmSync(dir, { recursive: true, force: true });
+
+const common = {
   absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
-  entryPoints: { main: 'src/cli/main.ts', 'check-worker': 'src/ledger/check-worker.ts' },
-  outdir: 'dist/bundle',
   bundle: true,
-  splitting: true,
-  minify: process.env.CUTOVER_NO_MINIFY !== "1",
+  minify: process.env.CUTOVER_NO_MINIFY !== '1',
   sourcemap: 'linked',
   format: 'esm',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
   define: { __CUTOVER_FOLD__: JSON.stringify(fold.digest('hex').slice(0, 16)) },
+  plugins: [commanderSpawnsLazily],
   // commander is CommonJS; give its require() calls a real require in the ESM bundle.
   banner: { js: "import { createRequire as __cutoverRequire } from 'node:module'; const require = __cutoverRequire(import.meta.url);" },
+};
+
+// The worker that checks lines for `verify` runs in its own thread with its own modules: one file.
+await build({ ...common, entryPoints: { 'check-worker': 'src/ledger/check-worker.ts' }, outdir: out });
+
+await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir: stage, splitting: true });
+
+// Rollup reads esbuild's source maps, so the maps it writes still lead to the TypeScript.
+const esbuildSourceMaps = {
+  name: 'esbuild-source-maps',
+  async load(id) {
+    if (!id.startsWith(stage)) return null;
+    const code = await readFile(id, 'utf8');
+    const map = await readFile(`${id}.map`, 'utf8').catch(() => null);
+    return map === null ? code : { code, map };
+  },
+};
+const regrouped = await rollup({
+  input: { main: join(stage, 'main.js') },
+  external: (id) => id.startsWith('node:') || builtinModules.includes(id),
+  // Only regroup: esbuild has already removed what is unused, and nothing more is to be dropped.
+  treeshake: false,
+  // main.js may export what its chunks import from it: no extra facade file to load.
+  preserveEntrySignatures: 'allow-extension',
+  plugins: [esbuildSourceMaps],
+  onwarn: (warning, warn) => {
+    if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
+  },
 });
+await regrouped.write({
+  dir: out,
+  format: 'es',
+  sourcemap: true,
+  entryFileNames: '[name].js',
+  // esbuild's chunk names end in its own hash; keep the readable part (e.g. "status").
+  chunkFileNames: (chunk) => `${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].js`,
+});
+await regrouped.close();
+rmSync(stage, { recursive: true, force: true });
 
 // The dashboard's page script and styles (src/dashboard/), for browsers: served by `cutover serve`
 // from dist/dashboard/. No framework; the README states their gzipped size.

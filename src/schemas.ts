@@ -1,8 +1,8 @@
 /** The formats Cutover publishes, each from its one TypeBox source. */
 import { IncidentNotice } from './app/incident-notice.js';
-import { StatusReport } from './app/status-report.js';
+import { StatusReport } from './app/status-schema.js';
 import { LedgerBundle } from './app/sync.js';
-import { RecordModel } from './render/model.js';
+import { RecordModel } from './render/model-schema.js';
 import { EventData, LedgerLine } from './domain/events.js';
 import { HandoffPayload } from './domain/handoff.js';
 import { ProgramDefinition } from './program/schema.js';

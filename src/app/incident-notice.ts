@@ -7,7 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Evaluation, IncidentView } from '../domain/evaluate.js';
 import { actionText, timelineOf } from '../domain/incidents.js';
 import type { ProgramDefinition } from '../program/schema.js';
-import { DeadlineReport, deadlineReport } from './status-report.js';
+import { deadlineReport } from './status-report.js';
+import { DeadlineReport } from './status-schema.js';
 
 export const NOTICE_VERSION = 1;
 

@@ -9,7 +9,7 @@ import { decide, type Command } from '../domain/decide.js';
 import type { EventDraft, LedgerEvent } from '../domain/events.js';
 import { DefinitionDriftError, StaleHeadError, WrongKeyError } from '../errors.js';
 import { seal } from '../ledger/chain.js';
-import { tornLineError } from '../ledger/verify.js';
+import { tornLineError } from '../ledger/torn-line.js';
 import { FileLedgerStore } from '../store/file-store.js';
 import { findSigner, type KeySource } from './keyring.js';
 import { alreadyRecorded, sameEvents } from './repeats.js';

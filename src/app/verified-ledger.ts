@@ -6,7 +6,6 @@
 import type { LedgerEvent } from '../domain/events.js';
 import { LedgerVerificationError } from '../errors.js';
 import { initialState, type ProgramState } from '../domain/state.js';
-import { verifyChunks } from '../ledger/check-pool.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -97,6 +96,8 @@ export async function openVerifiedLedger(path: string, options: OpenLedgerOption
       yield chunk;
     }
   }
+  // Loaded only now: a read served by the checkpoint alone (above) needs no line checks at all.
+  const { verifyChunks } = await import('../ledger/check-pool.js');
   const verified = await verifyChunks(path, hashed(), start.head, { ...options, bytes: Number(stamp.size) - start.offset }).catch((e: unknown) => {
     // Say why the checkpoint was not used: the edit it caught is what the error names.
     if (e instanceof LedgerVerificationError && note !== undefined) throw new LedgerVerificationError(e.source, e.line, e.seq, e.fault, e.detail, [...e.hints, note]);

@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { InvalidTransitionError } from '../errors.js';
 import { initialState, replay, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { verifyChunks } from '../ledger/check-pool.js';
 import { sameStamp, stampOf } from '../store/checkpoint.js';
 import { linesOf, readLineChunks } from '../store/line-chunks.js';
 import { appendVerified, openVerifiedLedger, type VerifiedLedger } from './verified-ledger.js';
@@ -73,6 +72,8 @@ export async function eventsOf(ws: Workspace): Promise<LedgerEvent[]> {
     }
     return events;
   }
+  // Loaded here, not at start: a ledger unchanged since its checkpoint needs no line checks.
+  const { verifyChunks } = await import('../ledger/check-pool.js');
   await verifyChunks(ws.ledgerSource, readLineChunks(ws.ledgerSource, 0), { state: initialState(), last: null }, {}, (e) => events.push(...e.filter((x) => x.seq <= ws.state.seq)));
   return events;
 }

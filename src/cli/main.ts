@@ -9,7 +9,7 @@ import { formatError } from './format.js';
 import { asInputError } from './system-errors.js';
 import { escapeForTerminal } from './terminal-text.js';
 import { EXIT, type CliIo } from './io.js';
-import { buildCli, type Handlers } from './program.js';
+import { buildCli, commandToRun, type Handlers } from './program.js';
 
 const EXIT_BY_KIND = { policy: EXIT.noGo, input: EXIT.input, ledger: EXIT.ledger } as const;
 
@@ -75,9 +75,14 @@ function escapingIo(io: CliIo): CliIo {
 export async function main(argv: readonly string[], given: CliIo, handlers: Handlers = defaultHandlers(escapingIo(given))): Promise<number> {
   const io = escapingIo(given);
   let code: number = EXIT.ok;
-  const cli = buildCli(handlers, io, (c) => {
-    code = c;
-  });
+  const cli = buildCli(
+    handlers,
+    io,
+    (c) => {
+      code = c;
+    },
+    commandToRun(argv),
+  );
   cli.version(packageVersion(), '-V, --version', 'print the version of cutover');
   try {
     await cli.parseAsync([...argv], { from: 'user' });

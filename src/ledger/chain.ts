@@ -58,10 +58,8 @@ export function seal(draft: EventDraft, placement: Placement, signer: Signer): L
   return { ...unsigned, sig, hash } as LedgerEvent;
 }
 
-/** The line as stored, without its newline. */
-export function serialize(event: LedgerEvent): string {
-  return canonicalJson(event);
-}
+// In line.ts, so that writing and printing lines does not load the line checks below.
+export { serialize } from './line.js';
 
 /**
  * The hashed and signed forms of a line, cut from the line's own text when it is canonical, or

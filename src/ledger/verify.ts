@@ -28,17 +28,8 @@ export interface Verified {
   readonly torn?: TornLine;
 }
 
-/** The error for a torn last line; `outcome` says what the command did about it. */
-export function tornLineError(source: string, torn: TornLine, outcome: string): LedgerVerificationError {
-  return new LedgerVerificationError(
-    source,
-    torn.line,
-    null,
-    'torn',
-    `the last line is incomplete (${torn.bytes} bytes, no newline), as a crash during an append leaves it; the ${torn.line - 1} events before it verify; ${outcome}`,
-    [`the partial line was never acknowledged as written; remove it with: truncate -s ${torn.keepBytes} ${source}`],
-  );
-}
+// Kept in torn-line.ts so that a command reading from a checkpoint does not load the line checks.
+export { tornLineError } from './torn-line.js';
 
 
 const RESTORE_HINT = 'restore the ledger file from a good copy (git history, or the other party\'s mirror); the events before this line verify';

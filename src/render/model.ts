@@ -1,77 +1,17 @@
 /**
  * The record model, version 1: everything a record template may show, derived from the
  * evaluation for one record of one party. Templates (built-in or a team's own) see only this;
- * its schema is published (schemas/record-model.schema.json) so a team knows every field.
+ * its schema (model-schema.ts) is published (schemas/record-model.schema.json) so a team knows every field.
  * Absent values are `null`, never missing, so a misspelt field is an error and not a blank.
  */
-import { Type, type Static } from '@sinclair/typebox';
 import type { Evaluation, PhaseStatus } from '../domain/evaluate.js';
 import { inlineText } from './inline-text.js';
+import type { RecordModel } from './model-schema.js';
 import type { DutyName, ProgramDefinition, RecordDefinition, TargetDefinition } from '../program/schema.js';
 
 export const RECORD_MODEL_VERSION = 1;
 
-const Str = Type.String();
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const TargetView = Type.Object({
-  tag: Str,
-  sha: Str,
-  contracts: Type.Array(Type.Object({ name: Str, version: Str })),
-});
-
-export const RecordModel = Type.Object(
-  {
-    version: Type.Literal(RECORD_MODEL_VERSION),
-    record: Type.Object({ id: Str, kind: Str, title: Str, label: Str, path: Str, scope: Str }),
-    party: Type.Object({ id: Str, name: Str, kind: Str, repo: Str }),
-    program: Type.Object({ id: Str, title: Str }),
-    ledger: Type.Object({ head: Str, seq: Type.Integer(), at: Str, date: Str, line: Str }, { description: 'line: the provenance line every record carries' }),
-    owner: Type.String({ description: 'e.g. "MemoryKernel + AssistSupport (bilateral)"' }),
-    parties: Type.Array(Type.Object({ id: Str, name: Str, kind: Str, repo: Str })),
-    position: Type.String({ description: 'where the program stands: "at the end of Phase 7", "during Phase 8", "before Phase 7"' }),
-    decisions: Type.Array(
-      Type.Object({
-        number: Type.Integer(),
-        id: Str,
-        title: Str,
-        outcome: Str,
-        go: Type.Boolean(),
-        verdicts: Type.Array(Type.Object({ party: Str, partyName: Str, verdict: Nullable(Str), role: Nullable(Str), at: Nullable(Str), note: Nullable(Str), stale: Type.Boolean() })),
-      }),
-    ),
-    window: Nullable(Type.Object({ decision: Str, approved: Type.Boolean(), status: Str, note: Nullable(Str) })),
-    ownership: Type.Array(Type.Object({ holder: Str, duty: Str, title: Str, role: Str })),
-    inputs: Type.Array(Type.Object({ id: Str, label: Str, repo: Str, path: Str })),
-    nextPhase: Nullable(Str),
-    blockers: Type.Array(
-      Type.Object({
-        number: Type.Integer(),
-        gate: Str,
-        text: Str,
-        missing: Type.Array(Str),
-        details: Type.Array(Str),
-        owner: Type.Object({ role: Str, title: Str }),
-        waitingOn: Type.Array(Str),
-      }),
-    ),
-    phases: Type.Array(Type.Object({ id: Str, title: Str, status: Str, label: Str, reason: Str }), { description: 'phases that have begun, and the next one to start' }),
-    allPhases: Type.Array(Type.Object({ id: Str, title: Str, status: Str, label: Str, reason: Str })),
-    target: Nullable(Type.Intersect([TargetView, Type.Object({ verified: Type.Boolean(), seq: Type.Integer() })])),
-    baseline: Nullable(TargetView),
-    rollbackTarget: Nullable(TargetView),
-    evidence: Type.Array(Type.Object({ party: Str, partyName: Str, kind: Str, result: Str, target: Str, stale: Type.Boolean(), summary: Str, seq: Type.Integer(), at: Str })),
-    incidents: Type.Array(Type.Object({ id: Str, party: Str, severity: Str, summary: Str })),
-    approvedPairs: Type.Array(
-      Type.Object({ tag: Str, sha: Str, contracts: Str, repins: Type.Array(Type.Object({ party: Str, partyName: Str, commit: Str })), approved: Str }),
-      { description: 'the compatibility matrix: approved producer/consumer pairs' },
-    ),
-    consumers: Type.Array(Type.Object({ id: Str, name: Str })),
-    reviews: Type.Array(Type.Object({ phase: Str, due: Str, status: Str, lastReview: Nullable(Str) }), { description: 'reviews active phases owe' }),
-  },
-  { additionalProperties: false, $id: 'https://cutover.dev/schemas/record-model.schema.json', title: 'What a record template sees (version 1)' },
-);
-
-export type RecordModel = Static<typeof RecordModel>;
+export type { RecordModel } from './model-schema.js';
 
 const STATUS_LABEL: Record<PhaseStatus['status'], string> = { 'not-started': 'Not Started', active: 'Active', closed: 'Closed', complete: 'Complete' };
 

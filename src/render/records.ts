@@ -4,14 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type { Evaluation } from '../domain/evaluate.js';
 import type { ProgramDefinition, RecordDefinition } from '../program/schema.js';
 import { invalidInput } from '../errors.js';
 import { MAX_TEMPLATE_BYTES } from '../program/limits.js';
 import { repoPathProblem } from '../program/paths.js';
 import { readTextInside } from '../program/read-text.js';
-import { renderTemplate, type Template } from './engine.js';
+import { prepareTemplate, renderTemplate, type Template } from './engine.js';
 import { recordModel } from './model.js';
 import { DEFAULT_TEMPLATES } from './templates.js';
 
@@ -31,7 +30,9 @@ export async function templateOf(record: RecordDefinition, programDir: string): 
 }
 
 export async function renderRecord(ev: Evaluation, def: ProgramDefinition, record: RecordDefinition, programDir: string): Promise<RenderedRecord> {
-  return { record, text: renderTemplate(await templateOf(record, programDir), recordModel(ev, def, record)) };
+  const template = await templateOf(record, programDir);
+  await prepareTemplate(template);
+  return { record, text: renderTemplate(template, recordModel(ev, def, record)) };
 }
 
 export type RecordCheck =
@@ -42,6 +43,8 @@ export type RecordCheck =
 export async function checkRecord(rendered: RenderedRecord, file: string, shownAs: string): Promise<RecordCheck> {
   const committed = await readFile(file, 'utf8').catch(() => null);
   if (committed === rendered.text) return { status: 'up-to-date', file };
+  // The diff library loads only when there is a difference to show.
+  const { createTwoFilesPatch } = await import('diff');
   const diff = createTwoFilesPatch(`a/${shownAs}`, `b/${shownAs}`, committed ?? '', rendered.text, committed === null ? '(missing)' : 'committed', 'rendered from the ledger');
   return { status: committed === null ? 'missing' : 'stale', file, diff };
 }

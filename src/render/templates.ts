@@ -6,6 +6,13 @@
  */
 import type { RecordDefinition } from '../program/schema.js';
 
+/**
+ * How every template is compiled, built in or a team's own: strict (a field the model does not have
+ * is an error, never an empty string) and without HTML escaping (records are markdown).
+ * scripts/precompile-templates.js compiles the built-in ones with these at build time.
+ */
+export const TEMPLATE_OPTIONS = { strict: true, noEscape: true } as const;
+
 export const PARTIALS: Readonly<Record<string, string>> = {
   header: `# {{record.title}}
 

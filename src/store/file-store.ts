@@ -7,10 +7,9 @@ import { mkdir, open, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LedgerEvent } from '../domain/events.js';
 import { LedgerVerificationError, StaleHeadError } from '../errors.js';
-import { serialize } from '../ledger/chain.js';
-import { tornLineError } from '../ledger/verify.js';
+import { serialize } from '../ledger/line.js';
+import { tornLineError } from '../ledger/torn-line.js';
 import { stampOf, type FileStamp } from './checkpoint.js';
-import { withFileLock } from './file-lock.js';
 import { linesOf, readLineChunks, readTail, type FileTail, type LineChunk, type TornTail } from './line-chunks.js';
 import type { LedgerHead, LedgerRead, LedgerStore } from './ledger-store.js';
 
@@ -80,6 +79,8 @@ export class FileLedgerStore implements LedgerStore {
   async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[], witness?: (appended: AppendWitness) => Promise<void>): Promise<LedgerHead> {
     const path = this.pathOf(program);
     await mkdir(dirname(path), { recursive: true });
+    // The lock (and the sockets and host name it uses) loads with the first append: reads take none.
+    const { withFileLock } = await import('./file-lock.js');
     return withFileLock(path, async () => {
       const stampBefore = witness === undefined ? null : await stampOf(path);
       const tail = await tailOf(path);

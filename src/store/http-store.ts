@@ -6,7 +6,7 @@
  */
 import type { LedgerEvent } from '../domain/events.js';
 import { invalidInput, ServerRefusalError, StaleHeadError, type ErrorKind } from '../errors.js';
-import { serialize } from '../ledger/chain.js';
+import { serialize } from '../ledger/line.js';
 import type { LedgerHead, LedgerRead, LedgerStore } from './ledger-store.js';
 
 /** The most lines one request carries (the server's limit is 1000, and its body limit 1 MiB). */

@@ -1,7 +1,8 @@
 /** argv → the options object each command receives, with the commands mocked. */
 import { describe, expect, it } from 'vitest';
+import { CommanderError } from 'commander';
 import { main } from '../../src/cli/main.js';
-import type { Handlers } from '../../src/cli/program.js';
+import { buildCli, COMMAND_NAMES, commandToRun, type Handlers } from '../../src/cli/program.js';
 
 async function parseArgs(argv: string[]) {
   let called: { handler: string; options: unknown } = { handler: '(none)', options: undefined };
@@ -130,5 +131,74 @@ describe('argv → options', () => {
     expect(parsed.code).toBe(2);
     expect(parsed.handler).toBe('(none)');
     expect(parsed.stderr).toMatch(/error/);
+  });
+});
+
+/** Parse argv with the CLI built whole, or with `only` its one command: what runs, with what, and what is printed. */
+async function parseBuilt(argv: string[], only: string | undefined) {
+  let called: { handler: string; options: unknown } = { handler: '(none)', options: undefined };
+  const handlers = new Proxy({} as Handlers, {
+    get: (_t, name: string) => async (options: unknown) => {
+      called = { handler: name, options };
+      return 0;
+    },
+  });
+  let out = '';
+  let code = -1;
+  const cli = buildCli(handlers, { stdout: (t) => void (out += `out:${t}`), stderr: (t) => void (out += `err:${t}`) }, (c) => void (code = c), only);
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    code = error.exitCode;
+  }
+  return { ...called, code, out };
+}
+
+describe('declaring only the command argv runs', () => {
+  it('the whole CLI declares exactly COMMAND_NAMES, in order', () => {
+    const cli = buildCli({} as Handlers, { stdout: () => undefined, stderr: () => undefined }, () => undefined);
+    expect(cli.commands.map((c) => c.name())).toEqual([...COMMAND_NAMES]);
+  });
+
+  it.each<[string[], string | undefined]>([
+    [['status'], 'status'],
+    [['-C', 'ex', 'status', '--json'], 'status'],
+    [['-Cex', 'gate', 'runtime-cutover'], 'gate'],
+    [['--dir', 'status', 'log'], 'log'], // a directory named status
+    [['--dir=ex', '--server', 'http://s', '--program', 'p', 'render', '--record', 'r'], 'render'],
+    [['incident', 'declare', '--as', 'r'], 'incident'],
+    [['import-bundle', 'b.json'], 'import-bundle'],
+    [[], undefined],
+    [['--help'], undefined],
+    [['-V'], undefined],
+    [['help', 'status'], undefined],
+    [['completion', 'bash'], undefined], // its script lists every command
+    [['frobnicate'], undefined],
+    [['--frobnicate', 'status'], undefined],
+    [['-C'], undefined],
+  ])('%j → %s', (argv, command) => {
+    expect(commandToRun(argv)).toBe(command);
+  });
+
+  it.each<[string[]]>([
+    [['status', '--json', '--at', '2026-02-08T00:00:00Z']],
+    [['-C', 'ex', 'gate', 'runtime-cutover', '--format', 'github']],
+    [['log', '--from', '3']],
+    [['verify', '--threads', '2', '--recheck', '--repo', 'a=b']],
+    [['render', '--record', 'r', '--check']],
+    [['incident', 'notice', 'INC-1', '--json']],
+    [['phase', 'close', '7', '--reason', 'r', '--as', 'x']],
+    [['status', '--help']],
+    [['incident', '--help']],
+    [['status', '--frobnicate']],
+    [['gate']],
+    [['log', '--from', '0']],
+    [['verdict', 'runtime-cutover', 'GO']],
+    [['target', 'check', '--repo', 'r', '--tag', 't']],
+  ])('%j parses, prints and exits as with every command declared', async (argv) => {
+    const command = commandToRun(argv);
+    expect(command).toBeDefined();
+    expect(await parseBuilt(argv, command)).toEqual(await parseBuilt(argv, undefined));
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
-import { StatusReport } from '../../src/app/status-report.js';
+import { StatusReport } from '../../src/app/status-schema.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
 import { signerFromPem } from '../../src/ledger/keys.js';
 import { as, BIN, copyOfExample, cutover, demoKey, EXAMPLE, ledgerOf, tempDir } from '../support/cli.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
 import { IncidentNotice } from '../../src/app/incident-notice.js';
-import { StatusReport } from '../../src/app/status-report.js';
+import { StatusReport } from '../../src/app/status-schema.js';
 import { as, copyOfExample, cutover, EXAMPLE, ledgerOf, ROOT, tempDir } from '../support/cli.js';
 
 const PRODUCER_IC = 'memorykernel-incident-commander';

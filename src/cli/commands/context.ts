@@ -1,8 +1,8 @@
 /** Shared steps of commands: open the program, say when the file drifted, pick the time. */
-import { openRemoteProgram, type RemoteProgram } from '../../app/remote-workspace.js';
+import type { RemoteProgram } from '../../app/remote-workspace.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import { invalidInput, InvalidTransitionError } from '../../errors.js';
-import { tornLineError } from '../../ledger/verify.js';
+import { tornLineError } from '../../ledger/torn-line.js';
 import type { CliIo } from '../io.js';
 import type { DirOptions } from '../options.js';
 import { recordingTime } from '../clock.js';
@@ -22,7 +22,8 @@ export function remoteOf(where: DirOptions, io: CliIo): RemoteProgram | null {
 /** Open the program: the directory `where.dir`, or the program on a server. */
 export async function openDefined(where: string | DirOptions, io: CliIo, threads?: number, full = false): Promise<Workspace> {
   const remote = typeof where === 'string' ? null : remoteOf(where, io);
-  if (remote !== null) return openRemoteProgram(remote, io.cwd, threads);
+  // The HTTP store and its checks load only for a program on a server.
+  if (remote !== null) return (await import('../../app/remote-workspace.js')).openRemoteProgram(remote, io.cwd, threads);
   const dir = typeof where === 'string' ? where : where.dir;
   const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full });
   if (ws.ledger.note !== undefined) io.stderr(`cutover: note: ${ws.ledger.note}\n`);

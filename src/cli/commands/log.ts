@@ -1,7 +1,7 @@
 /** `log`: the events, in order. */
 import type { LedgerEvent } from '../../domain/events.js';
 import { eventsOf } from '../../app/workspace.js';
-import { serialize } from '../../ledger/chain.js';
+import { serialize } from '../../ledger/line.js';
 import { FileLedgerStore } from '../../store/file-store.js';
 import { linesOf } from '../../store/line-chunks.js';
 import { describeEvent } from '../../render/event-words.js';

@@ -1,5 +1,4 @@
 /** `render`: records from the ledger, to stdout, to files in the party's repository, or checked against them. */
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { evaluate } from '../../domain/evaluate.js';
@@ -33,7 +32,7 @@ export async function render(o: RenderOptions, io: CliIo): Promise<number> {
     return EXIT.ok;
   }
 
-  const root = o.root === undefined ? repositoryRoot(ws.dir) : resolve(io.cwd, o.root);
+  const root = o.root === undefined ? await repositoryRoot(ws.dir) : resolve(io.cwd, o.root);
   if (o.check === undefined && !o.all) throw invalidInput({ source: 'render', field: '', expected: '--all (write them), --check (compare them), or --record <id>', found: 'none of these' });
   // Every path is checked before anything is read or written: a record path never leads outside the repository.
   const files = await Promise.all(records.map((r) => writablePathInside(root, r.path, { source: `record ${r.id} (cutover.yaml as recorded in the ledger)`, field: `records[${def.records.indexOf(r)}].path` })));
@@ -63,7 +62,9 @@ function chosenRecords(all: readonly RecordDefinition[], parties: readonly strin
 }
 
 /** Record paths point into the party's repository: by default the git work tree holding the program folder. */
-function repositoryRoot(programDir: string): string {
+async function repositoryRoot(programDir: string): Promise<string> {
+  // Loaded here: rendering one record to stdout runs no git, and need not load child processes.
+  const { execFileSync } = await import('node:child_process');
   try {
     return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: programDir, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || programDir;
   } catch {

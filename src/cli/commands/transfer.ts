@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { eventsOf, openProgram } from '../../app/workspace.js';
 import { verifyOtherCopy } from '../../app/sync.js';
 import { invalidInput, LedgerForkError } from '../../errors.js';
-import { serialize } from '../../ledger/chain.js';
+import { serialize } from '../../ledger/line.js';
 import { compareLedgers, describeComparison } from '../../ledger/compare.js';
 import { verifyLedgerText } from '../../ledger/check-pool.js';
 import type { Verified } from '../../ledger/verify.js';

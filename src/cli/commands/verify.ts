@@ -1,9 +1,10 @@
-/** `verify`: the chain, every signature and the policy; with --recheck, what evidence claims. Exit 3 names the first bad line; exit 2 when cutover.yaml drifted. */
+/**
+ * `verify`: the chain, every signature and the policy; with --recheck, what evidence claims. Exit 3 names the first bad line; exit 2 when cutover.yaml drifted.
+ * What only --against and --recheck use (other copies, servers, git) loads only with them.
+ */
 import { DefinitionDriftError, invalidInput } from '../../errors.js';
-import { recheckClaims, type ClaimFinding } from '../../evidence/recheck-claims.js';
-import { tornLineError } from '../../ledger/verify.js';
-import { compareWith, readOtherCopy, verifyOtherCopy } from '../../app/sync.js';
-import { HttpLedgerStore } from '../../store/http-store.js';
+import type { ClaimFinding } from '../../evidence/recheck-claims.js';
+import { tornLineError } from '../../ledger/torn-line.js';
 import { eventsOf, type Workspace } from '../../app/workspace.js';
 import { describeComparison, type Comparison } from '../../ledger/compare.js';
 import { resolve } from 'node:path';
@@ -16,7 +17,7 @@ export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
   const { state } = ws;
   if (ws.torn !== undefined) throw tornLineError(ws.ledgerSource, ws.torn, 'the ledger does not end cleanly');
   const against = o.against === undefined ? undefined : await compareAgainst(ws, o.against, io);
-  const claims = o.recheck ? await recheckClaims(ws.dir, await eventsOf(ws), repoDirs(o.repos ?? [], ws, io)) : undefined;
+  const claims = o.recheck ? await (await import('../../evidence/recheck-claims.js')).recheckClaims(ws.dir, await eventsOf(ws), repoDirs(o.repos ?? [], ws, io)) : undefined;
   const broken = claims?.filter((c) => c.status === 'broken') ?? [];
   if (o.json) {
     io.stdout(
@@ -63,6 +64,8 @@ function describeClaims(claims: readonly ClaimFinding[]): string {
 
 /** Same 0, ahead 0 (the other side needs to sync from here), behind 1 (sync from it), forked 3. */
 async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{ comparison: Comparison; code: number; json: unknown }> {
+  const { compareWith, readOtherCopy, verifyOtherCopy } = await import('../../app/sync.js');
+  const { HttpLedgerStore } = await import('../../store/http-store.js');
   // A server's copy is fetched and verified here like any other copy: the server is not trusted.
   const text = /^https?:\/\//.test(copy) ? await new HttpLedgerStore(copy, io.env.CUTOVER_TOKEN || undefined).read(ws.state.program!) : await readOtherCopy(resolve(io.cwd, copy), '--against');
   const comparison = await compareWith(ws, await verifyOtherCopy(text), text.source);
