@@ -14,6 +14,9 @@ import { linesOf, type LineChunk } from '../store/line-chunks.js';
 import type { LineCheck } from './chain.js';
 import { verifyContinuation, verifyLedger, type LedgerText, type Verified, type VerifiedHead } from './verify.js';
 
+/** A shared chunk buffer: a read chunk (1 MiB) and the partial line carried into it. */
+const SHARED_CHUNK_BYTES = (1 << 20) + (64 << 10);
+
 /** Below this many bytes, starting workers costs more than it saves. */
 const PARALLEL_FROM_BYTES = 2 << 20;
 
@@ -66,14 +69,21 @@ export async function verifyChunks(
   const pool = new CheckPool(threads);
   try {
     const inFlight: { bytes: Uint8Array; faults: Promise<LineFault[]> }[] = [];
+    // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
+    // when a garbage collection runs, and this thread, which only folds, allocates too little to
+    // run one often; a buffer per chunk let a long verify's peak grow with the ledger.
+    const spare: SharedArrayBuffer[] = [];
     const foldNext = async () => {
       const next = inFlight.shift()!;
       const faults = await next.faults;
       const chunkLines = linesOf(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength));
       fold(chunkLines, checksOf(chunkLines, faults));
+      spare.push(next.bytes.buffer as SharedArrayBuffer);
     };
     for await (const chunk of chunks) {
-      const shared = new Uint8Array(new SharedArrayBuffer(chunk.bytes.length));
+      const reused = spare.findIndex((b) => b.byteLength >= chunk.bytes.length);
+      const buffer = reused === -1 ? new SharedArrayBuffer(Math.max(chunk.bytes.length, SHARED_CHUNK_BYTES)) : spare.splice(reused, 1)[0]!;
+      const shared = new Uint8Array(buffer, 0, chunk.bytes.length);
       shared.set(chunk.bytes);
       inFlight.push({ bytes: shared, faults: pool.check(shared) });
       if (inFlight.length >= threads * 2) await foldNext();
