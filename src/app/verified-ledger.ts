@@ -105,7 +105,10 @@ export async function openVerifiedLedger(path: string, options: OpenLedgerOption
   });
   const head = { state: verified.state, last: verified.last };
   const blocks = hasher.digests();
-  await saveCheckpoint(cachePath, path, head, end, blocks, stamp);
+  // `verify` reads everything even when the checkpoint held: it is then kept as it is, not written again.
+  const kept = found !== null && 'checkpoint' in found ? found.checkpoint : null;
+  const unchanged = kept !== null && sameStamp(kept.stamp, stamp) && kept.offset === end && kept.head === head.state.head;
+  if (!unchanged) await saveCheckpoint(cachePath, path, head, end, blocks, stamp);
   const t = tail as TornTail | undefined;
   const torn = t === undefined ? undefined : { line: verified.state.seq + 1, bytes: t.bytes, keepBytes: t.offset };
   return { source: path, cachePath, ...head, ...(torn === undefined ? {} : { torn }), ...(note === undefined ? {} : { note }), read, stamp, offset: end, blocks };

@@ -2,11 +2,11 @@
  * The chain rules, in one place for every store: how a draft becomes a ledger line (seq, time,
  * prev, signature, hash), and how one line is checked on its own (`checkLine`).
  */
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { LedgerFault } from '../errors.js';
-import { EventData, LEDGER_LINE_VERSION, LedgerLine, type EventDraft, type EventType, type LedgerEvent } from '../domain/events.js';
+import { EventData, LEDGER_LINE_VERSION, LedgerLine, type EventDraft, type LedgerEvent } from '../domain/events.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { verifySignature, type Signer } from './keys.js';
+import { isEventDataShape, isLedgerLineShape, shapeError } from './shape-checks.js';
 
 /** Signatures are made over this prefix + the canonical event without `sig` and `hash`, so a
  *  Cutover signature can never be replayed as a signature over anything else. */
@@ -104,24 +104,6 @@ export type LineCheck =
   | { readonly ok: true; readonly event: LedgerEvent }
   | { readonly ok: false; readonly fault: LedgerFault; readonly detail: string; readonly seq: number | null };
 
-type AnyCheck = { Check(value: unknown): boolean; Errors(value: unknown): { First(): { path: string; message: string } | undefined } };
-// Compiled on first use: a command that reads a short ledger should not pay for every schema.
-let lineShape: AnyCheck | undefined;
-const dataShapes = new Map<EventType, AnyCheck>();
-function dataShape(type: EventType): AnyCheck {
-  let check = dataShapes.get(type);
-  if (check === undefined) {
-    check = TypeCompiler.Compile(EventData[type]) as unknown as AnyCheck;
-    dataShapes.set(type, check);
-  }
-  return check;
-}
-
-function firstError(check: AnyCheck, value: unknown): string {
-  const error = check.Errors(value).First();
-  return error === undefined ? 'invalid' : `${error.path || '/'}: ${error.message}`;
-}
-
 /**
  * Check one line on its own: well-formed, canonical, its hash and its signature. What needs the
  * lines around it (seq, prev, time, keys in force, authority) is checked by `verifyLedger`.
@@ -134,14 +116,12 @@ export function checkLine(text: string): LineCheck {
     return { ok: false, fault: 'malformed', detail: `not valid JSON (${(e as Error).message})`, seq: null };
   }
   const seqOf = (v: unknown) => (typeof v === 'object' && v !== null && Number.isInteger((v as { seq?: unknown }).seq) ? (v as { seq: number }).seq : null);
-  lineShape ??= TypeCompiler.Compile(LedgerLine) as unknown as AnyCheck;
-  if (!lineShape.Check(value)) {
-    return { ok: false, fault: 'malformed', detail: `not a ledger line: ${firstError(lineShape, value)}`, seq: seqOf(value) };
+  if (!isLedgerLineShape(value)) {
+    return { ok: false, fault: 'malformed', detail: `not a ledger line: ${shapeError(LedgerLine, value)}`, seq: seqOf(value) };
   }
   const event = value as unknown as LedgerEvent;
-  const shape = dataShape(event.type);
-  if (!shape.Check(event.data)) {
-    return { ok: false, fault: 'malformed', detail: `${event.type} data: ${firstError(shape, event.data)}`, seq: event.seq };
+  if (!isEventDataShape(event.type, event.data)) {
+    return { ok: false, fault: 'malformed', detail: `${event.type} data: ${shapeError(EventData[event.type], event.data)}`, seq: event.seq };
   }
   const forms = formsFromCanonicalLine(text, event);
   if (forms === null) {
