@@ -4,8 +4,8 @@
 // verify of the example). The file is generated and committed (so the types check without a build);
 // a unit test fails when it is stale.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeIfChanged } from './write-if-changed.js';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { build } from 'esbuild';
 
@@ -38,11 +38,4 @@ ${Object.entries(EventData)
 };
 `;
 
-const current = (() => {
-  try {
-    return readFileSync(target, 'utf8');
-  } catch {
-    return null;
-  }
-})();
-if (current !== generated) writeFileSync(target, generated);
+writeIfChanged(target, generated);

@@ -3,8 +3,8 @@
 // Handlebars runtime only, not its compiler (about a third of `render`'s start-up). The file is
 // generated and committed (so the types check without a build); a unit test fails when it is stale.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeIfChanged } from './write-if-changed.js';
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
 
@@ -36,11 +36,4 @@ ${entries(PARTIALS)}
 };
 `;
 
-const current = (() => {
-  try {
-    return readFileSync(target, 'utf8');
-  } catch {
-    return null;
-  }
-})();
-if (current !== generated) writeFileSync(target, generated);
+writeIfChanged(target, generated);
