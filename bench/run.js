@@ -11,7 +11,8 @@
 // 2. Times `status`, `verify` and `verify --threads 1` on it through the real CLI (median of 3).
 // 3. Times CLI start-up (every read command on the 7-event example, bench/startup.js) against `node -e 0`
 //    (median of 20, interleaved); the aim holds for the slowest of them.
-// 4. Compares verify throughput with `openssl speed ed25519` × the cores verify uses.
+// 4. Compares verify throughput with `openssl speed -multi <cores> ed25519` (and verify --threads 1 with
+//    one core), sampled in the same rounds as the runs (bench/openssl.js).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import { generate } from './generate.js';
+import { OPENSSL_COMMAND, opensslVerifySample } from './openssl.js';
 import { measureStartup, STARTUP_COMMANDS } from './startup.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,31 +73,6 @@ function timed(args, { label = args.join(' '), stdout = 'ignore' } = {}) {
   return { ms, stdout: r.stdout };
 }
 
-// ---------------------------------------------------------------------------------------------
-// 4. openssl baseline
-
-function opensslVerifyPerSecond() {
-  const attempts = [
-    ['speed', '-seconds', '2', 'ed25519'],
-    ['speed', 'ed25519'],
-  ];
-  for (const args of attempts) {
-    const r = spawnSync('openssl', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-    if (r.error) return { perSecond: null, why: r.error.code === 'ENOENT' ? 'openssl not found' : r.error.message, command: null };
-    if (r.status !== 0) continue;
-    const out = `${r.stdout}\n${r.stderr}`;
-    // The table line: " 253 bits EdDSA (Ed25519)   0.0000s   0.0001s  26132.5   9374.0" (sign/s, verify/s).
-    const table = out.split('\n').find((line) => /\(Ed25519\)/i.test(line) && /\d+(\.\d+)?\s*$/.test(line));
-    if (table !== undefined) {
-      const numbers = table.trim().split(/\s+/).filter((w) => /^\d+(\.\d+)?$/.test(w)).map(Number);
-      if (numbers.length >= 2) return { perSecond: numbers[numbers.length - 1], why: null, command: `openssl ${args.join(' ')}` };
-    }
-    // Fallback: "Doing 253 bits verify Ed25519's for 2s: 18748 253 bits Ed25519 verify in 2.00s"
-    const doing = /:\s*(\d+)\s+253 bits Ed25519 verify in ([\d.]+)s/i.exec(out);
-    if (doing) return { perSecond: Number(doing[1]) / Number(doing[2]), why: null, command: `openssl ${args.join(' ')}` };
-  }
-  return { perSecond: null, why: 'could not run or parse `openssl speed ed25519`', command: null };
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -127,12 +104,16 @@ async function main() {
     }
 
     // 2. status / verify / verify --threads 1, interleaved rounds, median of each.
-    const runs = { status: [], verify: [], verify1: [] };
+    // openssl's limit is sampled in the same rounds (on every core after verify, on one after
+    // verify --threads 1), so each ratio rests on the median of several samples, not one.
+    const runs = { status: [], verify: [], verify1: [], opensslAll: [], openssl1: [] };
     for (let round = 1; round <= LEDGER_RUNS; round++) {
-      log(`ledger round ${round}/${LEDGER_RUNS}: status, verify, verify --threads 1`);
+      log(`ledger round ${round}/${LEDGER_RUNS}: status, verify, openssl on ${CORES} cores, verify --threads 1, openssl on 1`);
       runs.status.push(timed([CLI, '-C', tmp, 'status'], { label: 'cutover status' }).ms);
       runs.verify.push(timed([CLI, '-C', tmp, 'verify'], { label: 'cutover verify' }).ms);
+      runs.opensslAll.push(opensslVerifySample(CORES));
       runs.verify1.push(timed([CLI, '-C', tmp, 'verify', '--threads', '1'], { label: 'cutover verify --threads 1' }).ms);
+      runs.openssl1.push(opensslVerifySample(1));
     }
     const statusMs = median(runs.status);
     const verifyMs = median(runs.verify);
@@ -149,9 +130,9 @@ async function main() {
     const startupRatio = Math.max(...startup.commands.filter((c) => c.read).map((c) => c.ratio));
 
     // 4. openssl baseline.
-    log('openssl speed ed25519 (about 4 s)');
-    const ossl = opensslVerifyPerSecond();
-    const opensslLimit = ossl.perSecond === null ? null : ossl.perSecond * CORES;
+    const sampled = (xs) => (xs.every((x) => x !== null) ? median(xs) : null);
+    const opensslLimit = sampled(runs.opensslAll);
+    const ossl = { perSecond: sampled(runs.openssl1), why: opensslLimit === null ? 'could not run or parse `openssl speed ed25519`' : null, command: OPENSSL_COMMAND(CORES) };
     const verifyVsOpenssl = opensslLimit === null ? null : verifyRate / opensslLimit;
     const verify1VsOpenssl = ossl.perSecond === null ? null : verify1Rate / ossl.perSecond;
 
@@ -166,7 +147,7 @@ async function main() {
       ['parallel speed-up', `${(verify1Ms / verifyMs).toFixed(2)}×`, `verify --threads 1 / verify (${CORES} cores)`],
       ossl.perSecond === null
         ? ['openssl ed25519 verify', 'skipped', ossl.why]
-        : ['openssl ed25519 verify', `${fmtInt(ossl.perSecond)} /s/core`, `× ${CORES} cores = ${fmtInt(opensslLimit)} /s`],
+        : ['openssl ed25519 verify', `${fmtInt(ossl.perSecond)} /s on 1 core`, `${fmtInt(opensslLimit)} /s on ${CORES} (-multi ${CORES}), medians of ${LEDGER_RUNS} samples interleaved with the runs`],
       verifyVsOpenssl === null
         ? ['verify / openssl limit', 'n/a', `(aim ≥ ${BUDGET.verifyVsOpensslMin})`]
         : ['verify / openssl limit', verifyVsOpenssl.toFixed(2), `(aim ≥ ${BUDGET.verifyVsOpensslMin}: ${mark(verifyVsOpenssl >= BUDGET.verifyVsOpensslMin)})`],

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generate } from './generate.js';
+import { opensslVerifySample } from './openssl.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'bin', 'cutover.js');
@@ -51,19 +52,6 @@ function measure(command, env = {}) {
   return { ms, mib };
 }
 
-/** openssl's Ed25519 verifications per second on every core, the median of `runs` runs. */
-function opensslLimit(runs) {
-  const rates = [];
-  for (let i = 0; i < runs; i++) {
-    const r = spawnSync('openssl', ['speed', '-seconds', '2', '-multi', String(CORES), 'ed25519'], { encoding: 'utf8' });
-    // The summary row adds up every core: "253 bits EdDSA (Ed25519) … <sign/s> <verify/s>".
-    const table = /ed25519\)\s+[\d.]+s\s+[\d.]+s\s+[\d.]+\s+([\d.]+)/i.exec(r.stdout);
-    const rate = table !== null ? Number(table[1]) : NaN;
-    if (Number.isFinite(rate)) rates.push(rate);
-  }
-  return rates.length === 0 ? null : { perSecond: median(rates), runs: rates };
-}
-
 const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 async function main() {
@@ -83,6 +71,7 @@ async function main() {
       const runs = size >= 1_000_000 ? 1 : 3;
       const cli = (args) => `${q(process.execPath)} ${q(CLI)} -C ${q(dir)} ${args}`;
       const figures = { coldStatus: [], warmStatus: [], append: [], verify: [], verify1: [], tail: [] };
+      const osslRuns = [];
       for (let run = 0; run < runs; run++) {
         log(`${size} events: round ${run + 1} of ${runs}`);
         const empty = mkdtempSync(join(tmpdir(), 'cutover-scale-nocache-'));
@@ -96,11 +85,14 @@ async function main() {
           measure(cli(`blocker raise --id BENCH-${size}-${run} --text 'bench append' --owner integration-program-owner --due 2026-12-31 --as integration-program-owner --key ${q(KEY)} --at ${at}`), { CUTOVER_CACHE: cache }),
         );
         figures.verify.push(measure(cli('verify'), { CUTOVER_CACHE: cache }));
+        osslRuns.push(opensslVerifySample(CORES)); // interleaved: the limit as the machine was for this verify
         figures.verify1.push(measure(cli('verify --threads 1'), { CUTOVER_CACHE: cache }));
         figures.tail.push(measure(`${cli('log --json')} | tail -1`, { CUTOVER_CACHE: cache }));
       }
-      log('openssl speed -multi');
-      const ossl = opensslLimit(runs);
+      // At least three samples for a size, however few its runs: one sample moves by a few per cent.
+      while (osslRuns.length < 3) osslRuns.push(opensslVerifySample(CORES));
+      const rates = osslRuns.filter((x) => x !== null);
+      const ossl = rates.length === 0 ? null : { perSecond: median(rates), runs: rates };
       if (ossl !== null) openssl.push(...ossl.runs);
       const pick = (xs) => ({ ms: median(xs.map((x) => x.ms)), mib: Math.max(...xs.map((x) => x.mib ?? 0)) });
       rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, runs });
