@@ -9,7 +9,7 @@ import type { LedgerEvent } from '../../src/domain/events.js';
 import { sealCheckpoint } from '../../src/store/checkpoint.js';
 import { PostgresLedgerStore } from '../../src/store/postgres/postgres-store.js';
 import { freshDatabase, testCluster } from '../support/postgres.js';
-import { blockerAfter, EXAMPLE_PROGRAM, exampleLines, headOf, metricOf, postLines, startServer, type RunningServer } from '../support/server.js';
+import { blockerAfter, EXAMPLE_PROGRAM, headOf, metricOf, postExampleThenStop, startServer, type RunningServer } from '../support/server.js';
 
 const running: RunningServer[] = [];
 const pools: pg.Pool[] = [];
@@ -26,15 +26,7 @@ async function serving(database: string): Promise<RunningServer> {
 
 /** The example and `extra` blockers posted to a server, which then stops gracefully (keeping its checkpoint). */
 async function programWithCheckpoint(database: string, extra: number): Promise<string[]> {
-  const server = await serving(database);
-  let lines = exampleLines();
-  expect((await postLines(server.url, EXAMPLE_PROGRAM, null, lines)).status).toBe(201);
-  for (let n = 1; n <= extra; n++) {
-    const line = blockerAfter(lines, n);
-    expect((await postLines(server.url, EXAMPLE_PROGRAM, headOf(lines), [line])).status).toBe(201);
-    lines = [...lines, line];
-  }
-  expect(await server.stop()).toBe(0);
+  const lines = await postExampleThenStop(await serving(database), extra);
   const kept = await sql(database, `SELECT seq FROM cutover.checkpoints WHERE program = '${EXAMPLE_PROGRAM}'`);
   expect(kept.trim()).toBe(String(lines.length));
   return lines;

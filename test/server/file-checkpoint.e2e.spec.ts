@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockerAfter, EXAMPLE_PROGRAM, exampleLines, headOf, metricOf, postLines, startServer, type RunningServer } from '../support/server.js';
+import { blockerAfter, EXAMPLE_PROGRAM, headOf, metricOf, postExampleThenStop, startServer, type RunningServer } from '../support/server.js';
 
 const running: RunningServer[] = [];
 const folders: string[] = [];
@@ -28,16 +28,7 @@ async function serving(where: { data: string; cache: string }): Promise<RunningS
 
 /** The example and `extra` blockers posted, then a graceful stop (which keeps the checkpoint). */
 async function programWithCheckpoint(where: { data: string; cache: string }, extra: number): Promise<string[]> {
-  const server = await serving(where);
-  let lines = exampleLines();
-  expect((await postLines(server.url, EXAMPLE_PROGRAM, null, lines)).status).toBe(201);
-  for (let n = 1; n <= extra; n++) {
-    const line = blockerAfter(lines, n);
-    expect((await postLines(server.url, EXAMPLE_PROGRAM, headOf(lines), [line])).status).toBe(201);
-    lines = [...lines, line];
-  }
-  expect(await server.stop()).toBe(0);
-  return lines;
+  return postExampleThenStop(await serving(where), extra);
 }
 
 const ledgerOf = (where: { data: string }) => join(where.data, `${EXAMPLE_PROGRAM}.jsonl`);

@@ -95,3 +95,22 @@ export function metricOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
+
+/**
+ * Post the example's lines and then `extra` blockers, one append each, to a running server; stop it
+ * gracefully (a server keeps its checkpoints as it stops) and return every line posted.
+ */
+export async function postExampleThenStop(server: RunningServer, extra: number): Promise<string[]> {
+  let lines = exampleLines();
+  const created = await postLines(server.url, EXAMPLE_PROGRAM, null, lines);
+  if (created.status !== 201) throw new Error(`posting the example answered ${created.status}`);
+  for (let n = 1; n <= extra; n++) {
+    const line = blockerAfter(lines, n);
+    const appended = await postLines(server.url, EXAMPLE_PROGRAM, headOf(lines), [line]);
+    if (appended.status !== 201) throw new Error(`appending blocker ${n} answered ${appended.status}`);
+    lines = [...lines, line];
+  }
+  const code = await server.stop();
+  if (code !== 0) throw new Error(`the server exited ${code} on SIGTERM`);
+  return lines;
+}
