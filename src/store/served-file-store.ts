@@ -26,16 +26,15 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf 
   }
 
   async checkpointOf(program: string): Promise<string | null> {
-    return readFile(this.shelfPath(program), 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return null;
-      throw e;
-    });
+    // It is only a cache: one that cannot be read (missing, unreadable) is as good as none; the
+    // program is verified in full, and writing its next checkpoint says what is wrong if it fails.
+    return readFile(this.shelfPath(program), 'utf8').catch(() => null);
   }
 
   async keepCheckpoint(program: string, seq: number, text: string, replacing = false): Promise<void> {
     // Forward only, as on PostgreSQL: a checkpoint that covers more is not replaced by one that covers less.
     if (!replacing) {
-      const kept = await this.checkpointOf(program).catch(() => null);
+      const kept = await this.checkpointOf(program);
       const keptSeq = kept === null ? null : seqOf(kept);
       if (keptSeq !== null && keptSeq >= seq) return;
     }
