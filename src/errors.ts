@@ -158,9 +158,13 @@ export class StaleHeadError extends CutoverError {
   constructor(
     readonly expected: string | null,
     readonly actual: string | null,
+    /** How many attempts were made before giving up (a command's retry budget), when it was retried. */
+    readonly attempts?: number,
   ) {
     super(
-      `the ledger changed while this command ran: expected head ${expected ?? '(empty ledger)'}, found ${actual ?? '(empty ledger)'}; nothing was written`,
+      attempts === undefined
+        ? `the ledger changed while this command ran: expected head ${expected ?? '(empty ledger)'}, found ${actual ?? '(empty ledger)'}; nothing was written`
+        : `other writers kept moving the ledger: ${attempts} attempts, each decided again on the new state, all lost the race; the head last seen is ${actual ?? '(empty ledger)'}; nothing was recorded`,
       ['run the command again: it will be decided on the new state'],
     );
   }

@@ -16,7 +16,7 @@ import type { LedgerText, Verified } from '../ledger/verify.js';
 import { tornLineError } from '../ledger/torn-line.js';
 import { FileLedgerStore } from '../store/file-store.js';
 import { admitIncoming } from './incoming-definitions.js';
-import { appendTo, eventsOf, type Workspace } from './workspace.js';
+import { eventsOf, type Workspace } from './workspace.js';
 
 export const BUNDLE_VERSION = 1;
 
@@ -109,7 +109,8 @@ export async function syncFrom(ws: Workspace, other: Verified, source: string): 
   const comparison = await compareWith(ws, other, source);
   if (comparison.relation === 'forked') throw new LedgerForkError(comparison.seq, `${source}: ${describeComparison(comparison)}`);
   if (comparison.relation !== 'behind') return { comparison, appended: [], workspace: ws };
-  const appended = other.events.slice(comparison.common);
-  await admitIncoming(ws, appended, source);
-  return { comparison, appended, workspace: await appendTo(ws, appended) };
+  await admitIncoming(ws, other.events.slice(comparison.common), source);
+  const appended = await ws.program.appendFrom(other, comparison.common);
+  await ws.recheckDrift();
+  return { comparison, appended, workspace: ws };
 }

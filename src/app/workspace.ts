@@ -1,84 +1,81 @@
 /**
- * A program directory opened for a command: its `cutover.yaml`, its verified ledger, the state
- * folded from it, and whether the file still matches the definition the ledger anchors.
+ * A program opened for a command: the one verified program (`verified-program.ts`) over the store
+ * that holds it, its `cutover.yaml` (a folder's file, or for a program on a server the definition
+ * its ledger anchors), and whether the file still matches the definition the ledger anchors.
  */
 import { join, resolve } from 'node:path';
 import { InvalidTransitionError } from '../errors.js';
-import { initialState, replay, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { sameStamp, stampOf } from '../store/checkpoint.js';
-import { linesOf, readLineChunks } from '../store/line-chunks.js';
-import { appendVerified, openVerifiedLedger, type VerifiedLedger } from './verified-ledger.js';
+import type { ProgramState } from '../domain/state.js';
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
 import { FileLedgerStore } from '../store/file-store.js';
+import type { TornLine } from '../store/ledger-store.js';
 import { namingPath } from './file-errors.js';
-import type { LedgerStore, TornLine } from '../store/ledger-store.js';
+import { FolderLedger } from './folder-ledger.js';
+import { VerifiedProgram, type OpenOptions } from './verified-program.js';
 
-export interface Workspace {
-  readonly dir: string;
-  readonly file: DefinitionFile;
-  /** A folder's file store (checkpointed reads), or a server's. */
-  readonly store: LedgerStore;
-  readonly ledgerSource: string;
-  /** The ledger as opened: its verified head, and how far a checkpoint carried it. */
-  readonly ledger: VerifiedLedger;
-  /** A program on a server is fetched whole and verified here: its events, kept. */
-  readonly events?: readonly LedgerEvent[];
-  readonly state: ProgramState;
-  /** The file differs from the definition in force (or none is recorded yet). */
-  readonly drift: boolean;
+export class Workspace {
+  constructor(
+    /** The program folder (for a program on a server: the folder the command runs in). */
+    readonly dir: string,
+    readonly file: DefinitionFile,
+    readonly program: VerifiedProgram,
+    /** The file differs from the definition in force (or none is recorded yet). */
+    private drifted: boolean,
+  ) {}
+
+  get state(): ProgramState {
+    return this.program.state;
+  }
+
+  get drift(): boolean {
+    return this.drifted;
+  }
+
+  get ledgerSource(): string {
+    return this.program.source;
+  }
+
   /** A torn last line after the verified events (reads still work; appends are refused). */
-  readonly torn?: TornLine;
+  get torn(): TornLine | undefined {
+    return this.program.torn;
+  }
+
+  /** Every verified event, in order (for the commands that need the whole history). */
+  events(): Promise<LedgerEvent[]> {
+    return this.program.events();
+  }
+
+  /** After the ledger moved (an append, another writer's events): does the file still match? */
+  async recheckDrift(): Promise<void> {
+    this.drifted = await driftOf(this.file, this.program.state);
+  }
 }
 
-export interface OpenOptions {
-  /** Threads for signature checks (default: all cores). */
-  readonly threads?: number;
-  /** Verify every line, whatever the checkpoint says. */
-  readonly full?: boolean;
+export interface OpenFolderOptions extends OpenOptions {
   /** Where checkpoints are kept (default: $CUTOVER_CACHE, else ~/.cache/cutover). */
   readonly cacheDir?: string;
 }
 
-export async function openProgram(dir: string, options: OpenOptions = {}): Promise<Workspace> {
+/** A program folder: `cutover.yaml` and `.cutover/ledger.jsonl`. */
+export async function openProgram(dir: string, options: OpenFolderOptions = {}): Promise<Workspace> {
   const root = resolve(dir);
   const file = await readDefinitionFile(join(root, DEFINITION_FILE));
-  const store = FileLedgerStore.forProgramDir(root);
-  // A program directory holds one program; its store does not need the id to find the ledger.
-  const ledger = await openVerifiedLedger(store.pathOf(PROGRAM_IN_DIR), options).catch(namingPath(store.pathOf(PROGRAM_IN_DIR)));
-  const { state, torn } = ledger;
-  const ws = { dir: root, file, store, ledgerSource: ledger.source, ledger, state, ...(torn === undefined ? {} : { torn }) };
+  const access = new FolderLedger(FileLedgerStore.forProgramDir(root), options.cacheDir);
+  const program = await VerifiedProgram.open(access, options).catch(namingPath(access.source));
+  const { state } = program;
   const drift = await driftOf(file, state);
   const fileProgram = drift ? (await file.load()).definition.program.id : state.program;
   if (state.program !== null && fileProgram !== state.program) {
-    throw new InvalidTransitionError(`${file.path} defines program "${fileProgram}" but the ledger ${ledger.source} is for "${state.program}"`);
+    throw new InvalidTransitionError(`${file.path} defines program "${fileProgram}" but the ledger ${program.source} is for "${state.program}"`);
   }
-  return { ...ws, drift };
+  return new Workspace(root, file, program, drift);
 }
 
-/**
- * Every event of the workspace's ledger, read again (they were verified on opening; the stamp says
- * the file is unchanged, or they are verified again). For the commands that need the whole history:
- * log, export, sync, evidence check.
- */
-export async function eventsOf(ws: Workspace): Promise<LedgerEvent[]> {
-  if (ws.events !== undefined) return [...ws.events];
-  const events: LedgerEvent[] = [];
-  const now = ws.ledger.stamp === null ? null : await stampOf(ws.ledgerSource);
-  const unchanged = now !== null && sameStamp(now, ws.ledger.stamp!);
-  if (unchanged) {
-    for await (const chunk of readLineChunks(ws.ledgerSource, 0)) {
-      for (const line of linesOf(chunk.bytes)) if (events.length < ws.state.seq) events.push(JSON.parse(line) as LedgerEvent);
-    }
-    return events;
-  }
-  // Loaded here, not at start: a ledger unchanged since its checkpoint needs no line checks.
-  const { verifyChunks } = await import('../ledger/check-pool.js');
-  await verifyChunks(ws.ledgerSource, readLineChunks(ws.ledgerSource, 0), { state: initialState(), last: null }, {}, (e) => events.push(...e.filter((x) => x.seq <= ws.state.seq)));
-  return events;
+/** Every event of the workspace's ledger (kept for the callers that read it as a function). */
+export function eventsOf(ws: Workspace): Promise<LedgerEvent[]> {
+  return ws.events();
 }
-
-const PROGRAM_IN_DIR = '.';
 
 /**
  * Does the file differ from the definition in force? The same bytes as recorded need no parsing
@@ -91,18 +88,4 @@ async function driftOf(file: DefinitionFile, state: ProgramState): Promise<boole
   }
   if (state.definitionFileDigest === file.fileDigest) return false;
   return (await file.load()).digest !== state.definitionDigest;
-}
-
-/** Append `events` (decided or verified) to the workspace's ledger, moving its checkpoint along. */
-export async function appendTo(ws: Workspace, events: readonly LedgerEvent[]): Promise<Workspace> {
-  const state = replay(events, ws.state);
-  const after = { state, last: events.at(-1) ?? ws.ledger.last };
-  const program = ws.state.program ?? events[0]!.program;
-  if (!(ws.store instanceof FileLedgerStore)) {
-    // A server checks the events again (chain, signatures, policy) before it takes them.
-    await ws.store.append(program, ws.state.head, events);
-    return { ...ws, ledger: { ...ws.ledger, ...after }, state, drift: false, events: [...(ws.events ?? []), ...events] };
-  }
-  const ledger = await appendVerified(ws.store, program, ws.ledger, after, events);
-  return { ...ws, ledger, state, drift: await driftOf(ws.file, state) };
 }

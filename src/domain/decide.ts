@@ -102,6 +102,15 @@ export interface TargetCheckFacts {
 }
 
 /**
+ * The fields of a decided event's data that the state assigned, not the command: a new blocker's or
+ * incident's id when none was given. A command decided again on a newer state (another writer got
+ * in first) may differ there and still be the same decision; anywhere else, it is another one.
+ */
+export function assignedByState(command: Command): readonly string[] {
+  return (command.type === 'raise-blocker' || command.type === 'declare-incident') && command.id === undefined ? ['id'] : [];
+}
+
+/**
  * Evidence as collected, before it is tied to the current target. The `recorded` forms are evidence
  * as a signed event states it (admission re-deciding an event): what the collector read (the payload,
  * the repository's files) is not in the ledger, so the policy checks all it can from the event, the

@@ -10,9 +10,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { blockerView, statusReport } from '../app/status-report.js';
 import type { Evaluation } from '../domain/evaluate.js';
-import { LedgerVerificationError, StaleHeadError, UnknownNameError } from '../errors.js';
+import { StaleHeadError, UnknownNameError } from '../errors.js';
 import type { LedgerStore } from '../store/ledger-store.js';
-import { admitLines } from './admit-events.js';
 import { registerDashboard } from './dashboard/routes.js';
 import { ErrorBody, httpErrorOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
@@ -266,24 +265,15 @@ export function buildServer(options: ServerOptions): CutoverServer {
   app.post('/v1/programs/:id/events', { schema: { params: ProgramParams, body: AppendBody, response: { 201: HeadBody, ...errors } } }, async (request, reply) => {
     const { id } = request.params;
     const { expectedHead, lines } = request.body;
-    const result = await cache.withLatest(id, async (cached, catchUp) => {
+    const source = `POST /v1/programs/${id}/events`;
+    const result = await cache.withProgram(id, async (program, attempt) => {
       // Decided on a head this process has not seen yet (another replica took it)? Read it first.
-      const entry = cached.state.head === expectedHead ? cached : await catchUp();
-      if (entry.state.head !== expectedHead) throw new StaleHeadError(expectedHead, entry.state.head);
-      const source = `POST /v1/programs/${id}/events`;
-      const { added, after } = admitLines(entry, source, lines);
-      const stranger = added.find((e) => e.program !== id);
-      if (stranger !== undefined) {
-        throw new LedgerVerificationError(source, stranger.seq, stranger.seq, 'wrong-program', `event belongs to program "${stranger.program}", posted to program "${id}"`, [
-          `post it to /v1/programs/${stranger.program}/events`,
-        ]);
-      }
-      const head = await store.append(id, expectedHead, added);
-      await cache.remember(id, entry, after, lines);
-      metrics.appends.inc();
-      metrics.appendedEvents.inc({}, added.length);
-      return head;
+      if (attempt === 1 && program.state.head !== expectedHead) await program.catchUp();
+      if (program.state.head !== expectedHead) throw new StaleHeadError(expectedHead, program.state.head);
+      return { appendLines: lines, source, answer: (added) => ({ seq: program.state.seq, hash: program.state.head!, added: added.length }) };
     });
+    metrics.appends.inc();
+    metrics.appendedEvents.inc({}, result.added);
     appended.emit('appended', id);
     return reply.code(201).send({ program: id, seq: result.seq, head: result.hash });
   });

@@ -7,26 +7,31 @@
  * A refresh from a notification (LISTEN/NOTIFY, or an append in this process) only makes the next
  * request cheaper.
  *
- * When the store keeps checkpoints (PostgreSQL), a program this process has not loaded yet starts
- * from its checkpoint, once the stored lines it covers are proved unchanged
- * (`program-checkpoint.ts`), and only the lines after it are verified. The checkpoint moves forward
+ * Each program is the one verified program of `src/app` over the store (`StoredLedger`): this
+ * cache adds only what a server needs on top (fresh heads, one writer per program per process,
+ * evaluations reused for a second), never a rule of its own. When the store keeps checkpoints
+ * (PostgreSQL, a folder with a cache), a program this process has not loaded yet starts from its
+ * checkpoint, once the stored lines it covers are proved unchanged (`app/stored-ledger.ts`), and
+ * only the lines after it are verified. The checkpoint moves forward
  * when the verified head is `checkpointEvery` events past it (after a load, a catch-up or an
  * append), and for every program at a graceful stop (`keepCheckpoints`). So a restart verifies at
  * most that many events per program after a crash, none after SIGTERM, and a busy program writes
  * its checkpoint (about 12 kB at 100,000 events) once per thousand appends, not on each.
  */
-import { foldOf } from '../app/verified-ledger.js';
+import { StoredLedger, type StoredPosition } from '../app/stored-ledger.js';
+import { VerifiedProgram, type Attempt, type RetryPolicy } from '../app/verified-program.js';
 import { evaluate, type Evaluation } from '../domain/evaluate.js';
-import { keepsCheckpoints, type CheckpointShelf, type LedgerHead, type LedgerStore } from '../store/ledger-store.js';
-import { EMPTY_PROGRAM, loadLines, type VerifiedProgram } from './admit-events.js';
+import { initialState, type ProgramState } from '../domain/state.js';
+import type { LedgerEvent } from '../domain/events.js';
+import { keepsCheckpoints, type LedgerHead, type LedgerStore } from '../store/ledger-store.js';
 import type { ServerMetrics } from './metrics.js';
-import { checkpointOf, LedgerDigest, resumeAtCheckpoint } from './program-checkpoint.js';
 
-export interface CachedProgram extends VerifiedProgram {
+/** A program as verified at one head, with the evaluation last computed on it. */
+export interface CachedProgram {
+  readonly state: ProgramState;
+  readonly last: LedgerEvent | null;
   /** The evaluation last computed, and the time it was computed at. */
   evaluation?: { readonly at: number; readonly value: Evaluation };
-  /** The digest of the stored lines up to this state (when checkpoints are kept and it is known). */
-  readonly digest?: LedgerDigest;
 }
 
 export interface ProgramCacheOptions {
@@ -45,45 +50,55 @@ const CHECKPOINT_EVERY = 1000;
 /** How long an evaluation is reused for the same head: deadlines move with the clock, not only with events. */
 const EVALUATION_REUSE_MS = 1000;
 
+const EMPTY_PROGRAM: CachedProgram = { state: initialState(), last: null };
+
+/** A lost race on the store is decided once more on what the other writer added, then answered 409. */
+const ONE_RETRY: RetryPolicy = { attempts: 2, pause: () => 0, sleep: async () => undefined };
+
+interface Entry {
+  readonly program: VerifiedProgram<StoredPosition>;
+  readonly access: StoredLedger;
+  /** The snapshot at the program's current head (evaluations are reused on it). */
+  snapshot: CachedProgram;
+}
+
 export class ProgramCache {
-  private readonly programs = new Map<string, CachedProgram>();
+  private readonly programs = new Map<string, Entry>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly lookups = new Map<string, HeadLookups>();
-  /** The seq of each program's checkpoint as kept (as far as this process knows). */
-  private readonly kept = new Map<string, number>();
-  /** Programs whose kept checkpoint was found unusable: replaced as soon as they are verified. */
-  private readonly setAside = new Set<string>();
-  private readonly shelf: CheckpointShelf | undefined;
 
   constructor(
     private readonly store: LedgerStore,
     private readonly options: ProgramCacheOptions = {},
-  ) {
-    this.shelf = keepsCheckpoints(store) ? store : undefined;
-  }
+  ) {}
 
   /** The program verified up to the store's current head (EMPTY when the store has no such program). */
   async current(program: string): Promise<CachedProgram> {
-    const fresh = await this.upToDate(program);
-    return fresh ?? this.exclusive(program, () => this.catchUp(program));
+    const head = await this.headSinceNow(program);
+    const cached = this.programs.get(program);
+    if (cached !== undefined && cached.snapshot.state.head === (head?.hash ?? null)) return cached.snapshot;
+    if (cached === undefined && head === null) return EMPTY_PROGRAM;
+    return this.exclusive(program, async () => {
+      const entry = this.programs.get(program) ?? (await this.load(program));
+      await entry.program.catchUp();
+      return this.snapshotOf(entry);
+    });
   }
 
   /**
-   * Run `work` on the program as this process last verified it, alone for this program in this
-   * process (appends queue here rather than race the database). No lookup first: the store's
-   * append is guarded by the expected head anyway; `catchUp` reads what other replicas added,
-   * for when the cached head is not the one a writer expects.
+   * Decide and append on the program as this process last verified it, alone for this program in
+   * this process (appends queue here rather than race the database). No lookup first: the store's
+   * append is guarded by the expected head anyway, and the verified program catches up on a stale one.
    */
-  withLatest<T>(program: string, work: (entry: CachedProgram, catchUp: () => Promise<CachedProgram>) => Promise<T>): Promise<T> {
-    return this.exclusive(program, async () => work(this.programs.get(program) ?? (await this.catchUp(program)), () => this.catchUp(program)));
-  }
-
-  /** The cached entry when it is at the store's head; undefined when lines must be read. */
-  private async upToDate(program: string): Promise<CachedProgram | undefined> {
-    const head = await this.headSinceNow(program);
-    const cached = this.programs.get(program);
-    if ((cached?.state.head ?? null) === (head?.hash ?? null)) return cached ?? EMPTY_PROGRAM;
-    return undefined;
+  withProgram<T>(program: string, decide: (current: VerifiedProgram<StoredPosition>, attempt: number) => Promise<Attempt<T>>): Promise<T> {
+    return this.exclusive(program, async () => {
+      const entry = this.programs.get(program) ?? (await this.load(program));
+      try {
+        return await entry.program.decideAndAppend(decide, ONE_RETRY);
+      } finally {
+        this.snapshotOf(entry);
+      }
+    });
   }
 
   /** The evaluation at `now`, reused for a second at the same head. */
@@ -96,28 +111,50 @@ export class ProgramCache {
   }
 
   /**
-   * Keep what was just appended (verified on the way in, stored as `lines` after `before`), so the
-   * next read need not re-read it. Call it from `withLatest`, after the store took the lines.
-   */
-  async remember(program: string, before: CachedProgram, verified: VerifiedProgram, lines: readonly string[]): Promise<void> {
-    const cached = this.programs.get(program);
-    if (cached !== undefined && verified.state.seq <= cached.state.seq) return;
-    // The digest follows only when the lines continue the very state it covers.
-    const digest = before.digest !== undefined && before.state.seq + lines.length === verified.state.seq ? before.digest : undefined;
-    digest?.add(lines);
-    const next: CachedProgram = { ...verified, ...(digest === undefined ? {} : { digest }) };
-    this.programs.set(program, next);
-    await this.keepIfDue(program, next);
-  }
-
-  /**
    * Keep a checkpoint at the verified head of every program past its kept one (a graceful stop).
    * The first write that fails ends it: with the database gone, each would wait for a connection.
    */
   async keepCheckpoints(): Promise<void> {
     for (const program of [...this.programs.keys()]) {
-      if (!(await this.exclusive(program, () => this.keepIfDue(program, this.programs.get(program), 1)))) return;
+      const ok = await this.exclusive(program, async () => {
+        const entry = this.programs.get(program);
+        return entry === undefined ? true : entry.program.tend((at) => entry.access.keepCheckpoint(at));
+      });
+      if (!ok) return;
     }
+  }
+
+  private async load(program: string): Promise<Entry> {
+    const { metrics, log } = this.options;
+    const shelf = keepsCheckpoints(this.store) ? this.store : undefined;
+    const access = new StoredLedger(this.store, program, {
+      ...(shelf === undefined ? {} : { checkpoints: { shelf, every: this.options.checkpointEvery ?? CHECKPOINT_EVERY, ...(this.options.fold === undefined ? {} : { fold: this.options.fold }) } }),
+      observer: {
+        loaded: (from, resumed) => {
+          metrics?.loads.inc({ from });
+          if (resumed > 0) metrics?.resumedEvents.inc({}, resumed);
+        },
+        resumed: (seq) => log?.info(`program ${program}: resumed at its checkpoint at seq ${seq} (the stored lines before it hash as it recorded); verifying only the events after it`),
+        verified: (events) => metrics?.verifiedEvents.inc({}, events),
+        setAside: (note) => {
+          metrics?.checkpointsIgnored.inc();
+          log?.warn(`program ${program}: ${note}`);
+        },
+        checkpointKept: () => metrics?.checkpointsWritten.inc(),
+        checkpointFailed: (seq, error) => log?.warn(`program ${program}: its checkpoint at seq ${seq} could not be kept (${error.message}); a restart verifies more`),
+      },
+    });
+    const verified = await VerifiedProgram.open(access);
+    const entry: Entry = { program: verified, access, snapshot: EMPTY_PROGRAM };
+    if (verified.state.seq > 0) this.programs.set(program, entry);
+    return entry;
+  }
+
+  private snapshotOf(entry: Entry): CachedProgram {
+    const { state, last } = entry.program;
+    if (entry.snapshot.state !== state) entry.snapshot = { state, last };
+    if (state.seq > 0) this.programs.set(state.program!, entry);
+    return entry.snapshot;
   }
 
   /** The store's head, from a lookup that starts no earlier than this call. */
@@ -139,70 +176,6 @@ export class ProgramCache {
       if (this.locks.get(program) === settled) this.locks.delete(program);
     });
     return run;
-  }
-
-  private async catchUp(program: string): Promise<CachedProgram> {
-    const cached = this.programs.get(program) ?? (await this.start(program));
-    const read = await this.store.read(program, cached.state.seq + 1);
-    if (read.lines.length === 0) {
-      if (cached.state.seq > 0) this.programs.set(program, cached);
-      return cached;
-    }
-    const verified = await loadLines(cached, read);
-    this.options.metrics?.verifiedEvents.inc({}, read.lines.length);
-    // Only lines that verified are digested: the digest never runs ahead of the state.
-    cached.digest?.add(read.lines);
-    const next: CachedProgram = { ...verified, ...(cached.digest === undefined ? {} : { digest: cached.digest }) };
-    this.programs.set(program, next);
-    await this.keepIfDue(program, next);
-    return next;
-  }
-
-  /** A program this process has not loaded: from its checkpoint when one is kept and proved, else from nothing. */
-  private async start(program: string): Promise<CachedProgram> {
-    const { metrics, log } = this.options;
-    if (this.shelf === undefined) return EMPTY_PROGRAM;
-    const found = await resumeAtCheckpoint(this.shelf, program, this.fold());
-    if (found !== null && 'resumed' in found) {
-      const { program: at, digest } = found.resumed;
-      this.kept.set(program, at.state.seq);
-      metrics?.loads.inc({ from: 'checkpoint' });
-      metrics?.resumedEvents.inc({}, at.state.seq);
-      log?.info(`program ${program}: resumed at its checkpoint at seq ${at.state.seq} (the stored lines before it hash as it recorded); verifying only the events after it`);
-      return { ...at, digest };
-    }
-    if (found !== null) {
-      this.setAside.add(program);
-      metrics?.checkpointsIgnored.inc();
-      log?.warn(`program ${program}: ${found.note}`);
-    }
-    metrics?.loads.inc({ from: 'start' });
-    return { ...EMPTY_PROGRAM, digest: new LedgerDigest() };
-  }
-
-  /**
-   * Keep a checkpoint at `entry` when it is `every` or more events past the kept one; false when
-   * that failed (logged: a failure to keep one costs a restart time, nothing else).
-   */
-  private async keepIfDue(program: string, entry: CachedProgram | undefined, every = this.options.checkpointEvery ?? CHECKPOINT_EVERY): Promise<boolean> {
-    if (this.shelf === undefined || entry?.digest === undefined || entry.state.seq === 0) return true;
-    const replacing = this.setAside.has(program);
-    const kept = this.kept.get(program) ?? 0;
-    if (!replacing && entry.state.seq - kept < every) return true;
-    try {
-      await this.shelf.keepCheckpoint(program, entry.state.seq, checkpointOf(entry, entry.digest, this.fold()), replacing);
-      this.kept.set(program, entry.state.seq);
-      this.setAside.delete(program);
-      this.options.metrics?.checkpointsWritten.inc();
-      return true;
-    } catch (error) {
-      this.options.log?.warn(`program ${program}: its checkpoint at seq ${entry.state.seq} could not be kept (${(error as Error).message}); a restart verifies more`);
-      return false;
-    }
-  }
-
-  private fold(): string {
-    return this.options.fold ?? foldOf();
   }
 }
 

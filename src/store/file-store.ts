@@ -23,11 +23,13 @@ export interface FileStoreOptions {
 /** The file name a program directory uses: `.cutover/ledger.jsonl` beside `cutover.yaml`. */
 export const PROGRAM_DIR_LEDGER = 'ledger.jsonl';
 
-/** What an append did to the file, for a checkpoint to move forward with it. */
-export interface AppendWitness {
+/** What an append did to the file, measured under its lock: a checkpoint can move forward with it. */
+export interface FileAppended {
+  /** The head after the append (null: the ledger is still empty). */
+  readonly head: LedgerHead | null;
   /** The file's stamp before the append (null: it did not exist). */
   readonly stampBefore: FileStamp | null;
-  readonly stampAfter: FileStamp;
+  readonly stampAfter: FileStamp | null;
   /** Where the appended lines start. */
   readonly offsetBefore: number;
 }
@@ -76,20 +78,25 @@ export class FileLedgerStore implements LedgerStore {
   }
 
   /** Under the lock, the head comes from the end of the file: an append costs the same at any length. */
-  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[], witness?: (appended: AppendWitness) => Promise<void>): Promise<LedgerHead> {
+  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead | null> {
+    return (await this.appendMeasured(program, expectedHead, events)).head;
+  }
+
+  /** `append`, and what it did to the file (for the folder's checkpoint to move forward with it). */
+  async appendMeasured(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<FileAppended> {
     const path = this.pathOf(program);
     await mkdir(dirname(path), { recursive: true });
     // The lock (and the sockets and host name it uses) loads with the first append: reads take none.
     const { withFileLock } = await import('./file-lock.js');
     return withFileLock(path, async () => {
-      const stampBefore = witness === undefined ? null : await stampOf(path);
+      const stampBefore = await stampOf(path);
       const tail = await tailOf(path);
       const head = await headOf(tail, path);
       if (tail.end !== tail.size) {
         throw tornLineError(path, { line: (head?.seq ?? 0) + 1, bytes: tail.size - tail.end, keepBytes: tail.end }, 'nothing was appended');
       }
       if ((head?.hash ?? null) !== expectedHead) throw new StaleHeadError(expectedHead, head?.hash ?? null);
-      if (events.length === 0) return head!;
+      if (events.length === 0) return { head, stampBefore, stampAfter: stampBefore, offsetBefore: tail.size };
       const expectedSeq = (head?.seq ?? 0) + 1;
       if (events[0]!.seq !== expectedSeq || events.some((e, i) => e.seq !== expectedSeq + i)) {
         throw new StaleHeadError(expectedHead, head?.hash ?? null);
@@ -102,10 +109,9 @@ export class FileLedgerStore implements LedgerStore {
         await handle.close();
       }
       if (head === null) await syncDir(dirname(path));
-      // Still under the lock: what the witness reads of the file is exactly what was just written.
-      if (witness !== undefined) await witness({ stampBefore, stampAfter: (await stampOf(path))!, offsetBefore: tail.size });
+      // Still under the lock: the file is exactly what was there before and what was just written.
       const last = events[events.length - 1]!;
-      return { seq: last.seq, hash: last.hash };
+      return { head: { seq: last.seq, hash: last.hash }, stampBefore, stampAfter: await stampOf(path), offsetBefore: tail.size };
     });
   }
 

@@ -9,9 +9,6 @@ import { invalidInput, ServerRefusalError, StaleHeadError, type ErrorKind } from
 import { serialize } from '../ledger/line.js';
 import type { LedgerHead, LedgerRead, LedgerStore } from './ledger-store.js';
 
-/** The most lines one request carries (the server's limit is 1000, and its body limit 1 MiB). */
-const LINES_PER_POST = 200;
-
 export class HttpLedgerStore implements LedgerStore {
   readonly base: string;
 
@@ -47,25 +44,28 @@ export class HttpLedgerStore implements LedgerStore {
     return { seq: Number(response.headers.get('cutover-seq')), hash: response.headers.get('cutover-head')! };
   }
 
-  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead> {
-    let head = expectedHead;
-    let last: LedgerHead | null = null;
-    for (let i = 0; i < events.length; i += LINES_PER_POST) {
-      const lines = events.slice(i, i + LINES_PER_POST).map(serialize);
-      const response = await this.request(this.urlOf(program, '/events'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ expectedHead: head, lines }),
-      });
-      if (response.status === 409) {
-        const body = (await response.json().catch(() => ({}))) as { head?: { hash?: string } | null };
-        throw new StaleHeadError(head, body.head?.hash ?? null);
-      }
-      const answer = JSON.parse(await this.ok(response)) as { seq: number; head: string };
-      last = { seq: answer.seq, hash: answer.head };
-      head = answer.head;
+  /**
+   * One request: the server stores every line or none. An empty append is a head check, as in every
+   * store. Past the server's limit per request (1,000 lines, 1 MiB), it answers 400 or 413 and
+   * nothing is stored: a longer history moves in several appends (`push` does), each atomic.
+   */
+  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead | null> {
+    if (events.length === 0) {
+      const head = await this.head(program);
+      if ((head?.hash ?? null) !== expectedHead) throw new StaleHeadError(expectedHead, head?.hash ?? null);
+      return head;
     }
-    return last ?? (await this.head(program))!;
+    const response = await this.request(this.urlOf(program, '/events'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ expectedHead, lines: events.map(serialize) }),
+    });
+    if (response.status === 409) {
+      const body = (await response.json().catch(() => ({}))) as { head?: { hash?: string } | null };
+      throw new StaleHeadError(expectedHead, body.head?.hash ?? null);
+    }
+    const answer = JSON.parse(await this.ok(response)) as { seq: number; head: string };
+    return { seq: answer.seq, hash: answer.head };
   }
 
   async listPrograms(): Promise<string[]> {

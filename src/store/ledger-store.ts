@@ -37,10 +37,11 @@ export interface LedgerStore {
   head(program: string): Promise<LedgerHead | null>;
   /**
    * Append `events` (already sealed, consecutive seqs) if and only if the ledger's head is still
-   * `expectedHead` (null: still empty). Otherwise throw StaleHeadError and write nothing. Returns
-   * once the events are durable.
+   * `expectedHead` (null: still empty). Otherwise throw StaleHeadError and write nothing, for no
+   * events as for many: an empty append is a head check. All the events are stored or none.
+   * Returns once the events are durable: the head after them (null: the ledger is still empty).
    */
-  append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead>;
+  append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead | null>;
   /** The programs this store holds, sorted. */
   listPrograms(): Promise<string[]>;
 }

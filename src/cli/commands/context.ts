@@ -26,7 +26,7 @@ export async function openDefined(where: string | DirOptions, io: CliIo, threads
   if (remote !== null) return (await import('../../app/remote-workspace.js')).openRemoteProgram(remote, io.cwd, threads);
   const dir = typeof where === 'string' ? where : where.dir;
   const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full });
-  if (ws.ledger.note !== undefined) io.stderr(`cutover: note: ${ws.ledger.note}\n`);
+  if (ws.program.note !== undefined) io.stderr(`cutover: note: ${ws.program.note}\n`);
   if (ws.state.definition === null) {
     throw new InvalidTransitionError(`no program definition is recorded in ${ws.ledgerSource} yet`, [
       `record cutover.yaml as the definition: cutover program define --as ${(await ws.file.load()).definition.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? '<decision-log-owner role>'}`,

@@ -29,7 +29,6 @@ type CommandBody = Command extends infer C ? (C extends { type: string } ? Omit<
 async function recordWith(ws: Workspace, o: RecordingWith, io: CliIo, body: CommandBody, exit: ExitOf = () => EXIT.ok): Promise<number> {
   const command = { ...body, actor: o.as, at: timeOf(o.at, io, o.maxClockSkew) } as Command;
   const { events, alreadyRecorded } = await record(ws, command, { ...(o.key === undefined ? {} : { keyFile: o.key }), env: io.env }, {
-    reopen: () => openProgram(ws.dir),
     // A command dated "now" is dated now again on a retry; one given --at keeps its time.
     ...((o.givenAt ?? o.at !== undefined) ? {} : { now: () => io.now().toISOString() }),
   });
@@ -44,24 +43,12 @@ async function recordWith(ws: Workspace, o: RecordingWith, io: CliIo, body: Comm
 /** The exit code of a command that recorded `events` (a failed check is recorded and still says no). */
 type ExitOf = (events: readonly LedgerEvent[]) => number;
 
-/** How often a command against a server decides again after another writer got there first. */
-const SERVER_ATTEMPTS = 4;
-
 async function recordCommand(o: RecordingWith, io: CliIo, body: (ws: Workspace) => CommandBody | Promise<CommandBody>, exit?: ExitOf): Promise<number> {
   // The time is taken before any collector runs, so a long suite cannot date its record later than it started.
   const at = timeOf(o.at, io, o.maxClockSkew);
-  let ws = await openDefined(o, io);
-  // Evidence is collected once; on a server's 409 the same command is decided again on the new state.
-  const collected = await body(ws);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await recordWith(ws, { ...o, at, givenAt: o.givenAt ?? o.at !== undefined }, io, collected, exit);
-    } catch (error) {
-      if (!(error instanceof StaleHeadError) || remoteOf(o, io) === null || attempt >= SERVER_ATTEMPTS) throw error;
-      io.stderr(`cutover: the program changed on the server while deciding (attempt ${attempt} of ${SERVER_ATTEMPTS}); deciding again on the new state\n`);
-      ws = await openDefined(o, io);
-    }
-  }
+  const ws = await openDefined(o, io);
+  // Evidence is collected once; a lost race is decided again on the new state by the verified program.
+  return recordWith(ws, { ...o, at, givenAt: o.givenAt ?? o.at !== undefined }, io, await body(ws), exit);
 }
 
 export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<number> {

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { invalidInput } from '../../errors.js';
 import { buildServer, type CutoverServer } from '../../server/app.js';
-import { defaultCacheDir } from '../../app/verified-ledger.js';
+import { defaultCacheDir } from '../../app/folder-ledger.js';
 import { ServedFileStore } from '../../store/served-file-store.js';
 import type { LedgerStore } from '../../store/ledger-store.js';
 import { EXIT, type CliIo } from '../io.js';

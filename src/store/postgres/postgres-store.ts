@@ -77,11 +77,11 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf {
     return row === undefined ? null : { seq: row.seq, hash: row.hash };
   }
 
-  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead> {
+  async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead | null> {
     if (events.length === 0) {
       const head = await this.head(program);
       if ((head?.hash ?? null) !== expectedHead) throw new StaleHeadError(expectedHead, head?.hash ?? null);
-      return head!; // as the file store does
+      return head;
     }
     const first = events[0]!.seq;
     if (events.some((e, i) => e.seq !== first + i)) throw new StaleHeadError(expectedHead, (await this.head(program))?.hash ?? null);

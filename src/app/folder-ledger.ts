@@ -1,7 +1,9 @@
 /**
- * A program's ledger file, opened verified, at a cost proportional to what is new since the last
- * command: a checkpoint (`store/checkpoint.ts`) carries the folded state; the lines after it are
- * streamed, verified and folded; the checkpoint then moves forward. `verify` reads everything.
+ * A program folder's ledger file as the verified program reads and writes it (`LedgerAccess`), at a
+ * cost proportional to what is new since the last command: a checkpoint in the cache folder
+ * (`store/checkpoint.ts`) carries the folded state, trusted while the file's stamp is the one it
+ * recorded; the lines after it are streamed, verified and folded; the checkpoint then moves
+ * forward, also with each append (measured under the store's lock). `verify` reads everything.
  */
 import type { LedgerEvent } from '../domain/events.js';
 import { LedgerVerificationError } from '../errors.js';
@@ -11,33 +13,25 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
+import { serialize } from '../ledger/line.js';
 import { BlockHasher, CHECKPOINT_VERSION, checkpointPath, prefixMatches, readCheckpoint, sameStamp, stampOf, writeCheckpoint, type Checkpoint, type FileStamp } from '../store/checkpoint.js';
-import type { AppendWitness, FileLedgerStore } from '../store/file-store.js';
-import type { TornLine } from '../store/ledger-store.js';
-import { readLineChunks, type TornTail } from '../store/line-chunks.js';
+import type { FileLedgerStore } from '../store/file-store.js';
+import { linesOf, readLineChunks, type TornTail } from '../store/line-chunks.js';
 import type { VerifiedHead } from '../ledger/verify.js';
+import type { LedgerAccess, Opened, OpenOptions } from './verified-program.js';
 
-export interface VerifiedLedger extends VerifiedHead {
-  readonly source: string;
+export interface VerifiedLedger extends Opened {
   /** Where its checkpoint is kept. */
   readonly cachePath: string;
-  readonly torn?: TornLine;
-  /** Why the checkpoint was not used, when there was one. */
-  readonly note?: string;
-  /** How the ledger was read: from the checkpoint alone, the checkpoint and the lines after it, or all of it. */
-  readonly read: 'checkpoint' | 'since-checkpoint' | 'full';
   /** The file as it was when it was read, and the bytes verified: what a later append may build on. */
   readonly stamp: FileStamp | null;
   readonly offset: number;
   readonly blocks: readonly string[];
 }
 
-export interface OpenLedgerOptions {
-  readonly threads?: number;
+export interface OpenLedgerOptions extends OpenOptions {
   /** Where checkpoints are kept (default: `defaultCacheDir()`). */
   readonly cacheDir?: string;
-  /** Verify every line whatever the checkpoint says (`cutover verify`). */
-  readonly full?: boolean;
 }
 
 const EMPTY: VerifiedHead = { state: initialState(), last: null };
@@ -131,23 +125,74 @@ async function saveCheckpoint(cachePath: string, ledger: string, head: VerifiedH
   await writeCheckpoint(cachePath, checkpoint);
 }
 
-/**
- * Append verified events and move the checkpoint forward with them, under the store's lock, when
- * the file is still exactly as it was read (same stamp): then the bytes before the append are the
- * ones verified, and only the new ones need hashing.
- */
-export async function appendVerified(store: FileLedgerStore, program: string, ledger: VerifiedLedger, after: VerifiedHead, events: readonly LedgerEvent[]): Promise<VerifiedLedger> {
-  const path = ledger.source;
-  // Unless the file was exactly as read, what follows the append is not known to be verified.
-  let next: VerifiedLedger = { ...ledger, ...after, stamp: null, offset: 0, blocks: [], read: 'full' };
-  await store.append(program, ledger.state.head, events, async (appended: AppendWitness) => {
-    if (ledger.stamp === null || appended.stampBefore === null || !sameStamp(ledger.stamp, appended.stampBefore) || appended.offsetBefore !== ledger.offset) return;
-    const hasher = await BlockHasher.resume(path, ledger.blocks, ledger.offset);
-    const size = Number(appended.stampAfter.size);
-    for await (const chunk of readLineChunks(path, ledger.offset)) hasher.update(chunk.bytes);
+/** One program folder's ledger file, behind the verified program. */
+export class FolderLedger implements LedgerAccess<VerifiedLedger> {
+  readonly source: string;
+
+  constructor(
+    private readonly store: FileLedgerStore,
+    private readonly cacheDir?: string,
+  ) {
+    this.source = store.pathOf(FOLDER_PROGRAM);
+  }
+
+  open(options: OpenOptions): Promise<VerifiedLedger> {
+    return openVerifiedLedger(this.source, { ...options, ...(this.cacheDir === undefined ? {} : { cacheDir: this.cacheDir }) });
+  }
+
+  /** Opened again: the checkpoint moved with every append, so only what others added is verified. */
+  catchUp(): Promise<VerifiedLedger> {
+    return this.open({});
+  }
+
+  /**
+   * Append and move the checkpoint forward with it when the file was exactly as it was read (same
+   * stamp, under the lock): then the bytes before the append are the ones verified, and the new
+   * ones are the lines just written.
+   */
+  async append(at: VerifiedLedger, after: VerifiedHead, events: readonly LedgerEvent[]): Promise<VerifiedLedger> {
+    const appended = await this.store.appendMeasured(FOLDER_PROGRAM, at.state.head, events);
+    if (events.length === 0) return at;
+    // The store refuses to append after a torn line: whatever was torn on opening is complete now.
+    const { torn: _torn, note: _note, ...rest } = at;
+    const unknown: VerifiedLedger = { ...rest, ...after, stamp: null, offset: 0, blocks: [], read: 'full' };
+    const { stampBefore, stampAfter, offsetBefore } = appended;
+    if (at.stamp === null || stampBefore === null || stampAfter === null || !sameStamp(at.stamp, stampBefore) || offsetBefore !== at.offset) return unknown;
+    const hasher = await BlockHasher.resume(this.source, at.blocks, at.offset);
+    hasher.update(Buffer.from(events.map((e) => serialize(e) + '\n').join(''), 'utf8'));
+    const size = Number(stampAfter.size);
     const blocks = hasher.digests();
-    await saveCheckpoint(ledger.cachePath, path, after, size, blocks, appended.stampAfter);
-    next = { ...ledger, ...after, stamp: appended.stampAfter, offset: size, blocks };
-  });
-  return next;
+    await saveCheckpoint(at.cachePath, this.source, after, size, blocks, stampAfter);
+    return { ...rest, ...after, stamp: stampAfter, offset: size, blocks };
+  }
+
+  /**
+   * The lines up to `at`, a chunk at a time (memory stays flat at any length): verified on opening,
+   * and the stamp says the file is unchanged since; otherwise verified again.
+   */
+  async *lines(at: VerifiedLedger): AsyncGenerator<readonly string[]> {
+    const now = at.stamp === null ? null : await stampOf(this.source);
+    if (now === null || !sameStamp(now, at.stamp!)) {
+      // Loaded here, not at start: a ledger unchanged since its checkpoint needs no line checks.
+      const { verifyChunks } = await import('../ledger/check-pool.js');
+      const batches: (readonly string[])[] = [];
+      await verifyChunks(this.source, readLineChunks(this.source, 0), EMPTY, {}, (e) => batches.push(e.filter((x) => x.seq <= at.state.seq).map(serialize)));
+      yield* batches;
+      return;
+    }
+    let seq = 0;
+    for await (const chunk of readLineChunks(this.source, 0)) {
+      const lines = linesOf(chunk.bytes).slice(0, Math.max(0, at.state.seq - seq));
+      seq += lines.length;
+      if (lines.length > 0) yield lines;
+      if (seq >= at.state.seq) return;
+    }
+  }
+
+  stillTorn(): Promise<boolean> {
+    return this.store.endsTorn(FOLDER_PROGRAM);
+  }
 }
+
+/** A program folder holds one program: its store does not need the id to find the ledger. */
+const FOLDER_PROGRAM = '.';
