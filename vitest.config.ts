@@ -6,5 +6,6 @@ export default defineConfig({
     // CLI tests spawn the built binary and sign real ledgers; give slow CI machines room.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    reporters: ['default', './test/support/contract-suites-reporter.ts'],
   },
 });

@@ -2,27 +2,47 @@
  * The LedgerStore conformance suite. Every store runs all of it, unchanged: a store's spec file
  * calls `ledgerStoreConformance` with a factory that gives a fresh, empty store.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventDraft, LedgerEvent } from '../../src/domain/events.js';
-import { StaleHeadError } from '../../src/errors.js';
+import { CutoverError, StaleHeadError } from '../../src/errors.js';
+import { digestOf } from '../../src/ledger/canonical.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
-import { generateKeyPair, signerFromPem } from '../../src/ledger/keys.js';
+import { signerFromPem } from '../../src/ledger/keys.js';
+import { loadDefinition } from '../../src/program/load.js';
 import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { demoKey, EXAMPLE } from '../support/cli.js';
+import { LOG_OWNER } from '../support/hand-signed.js';
 
 export interface StoreFactory {
   /** A fresh, empty store, and how to dispose of it. */
   create(): Promise<{ store: LedgerStore; dispose(): Promise<void> }>;
 }
 
-const signer = signerFromPem(generateKeyPair().privateKeyPem);
+// Events every store takes, the strictest included (a server checks each line as `verify` does):
+// a program defined from the example's cutover.yaml under its own id, then manual blockers.
+const exampleDefinition = (await loadDefinition(join(EXAMPLE, 'cutover.yaml'))).definition;
+const signer = signerFromPem(readFileSync(demoKey(LOG_OWNER), 'utf8'));
 
-/** `count` chained events for `program`, following `after` (or starting the ledger). */
+function draftAt(program: string, seq: number, label = String(seq)): EventDraft {
+  if (seq === 1) {
+    const definition = { ...exampleDefinition, program: { ...exampleDefinition.program, id: program } };
+    return { type: 'program.defined', actor: LOG_OWNER, data: { definition, digest: digestOf(definition), file: `sha256:${'0'.repeat(64)}` } } as EventDraft;
+  }
+  return { type: 'blocker.raised', actor: LOG_OWNER, data: { id: `C-${label}`, text: `blocker ${label}`, owner: LOG_OWNER, due: '2027-03-01' } } as EventDraft;
+}
+
+/** The time of event `seq`: increasing, and in the past. */
+const atOf = (seq: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString();
+
+/** `count` chained, valid events for `program`, following `after` (or starting the ledger). */
 export function chain(program: string, count: number, after: LedgerEvent | null = null): LedgerEvent[] {
   const events: LedgerEvent[] = [];
   let prev = after;
   for (let i = 0; i < count; i++) {
-    const draft: EventDraft = { type: 'phase.started', actor: 'someone', data: { phase: String((prev?.seq ?? 0) + 1) } };
-    const event = seal(draft, { program, seq: (prev?.seq ?? 0) + 1, at: new Date(Date.UTC(2026, 0, 1, 0, 0, (prev?.seq ?? 0) + 1)).toISOString(), prev: prev?.hash ?? null }, signer);
+    const seq = (prev?.seq ?? 0) + 1;
+    const event = seal(draftAt(program, seq), { program, seq, at: atOf(seq), prev: prev?.hash ?? null }, signer);
     events.push(event);
     prev = event;
   }
@@ -83,7 +103,7 @@ export function ledgerStoreConformance(name: string, factory: StoreFactory): voi
         const first = chain('alpha', 1);
         await store.append('alpha', null, first);
         const contenders = Array.from({ length: 8 }, (_, i) => {
-          const e = seal({ type: 'phase.started', actor: 'someone', data: { phase: `c${i}` } }, { program: 'alpha', seq: 2, at: '2026-02-01T00:00:00.000Z', prev: first[0]!.hash }, signer);
+          const e = seal(draftAt('alpha', 2, `c${i}`), { program: 'alpha', seq: 2, at: atOf(2), prev: first[0]!.hash }, signer);
           return store.append('alpha', first[0]!.hash, [e]);
         });
         const results = await Promise.allSettled(contenders);
@@ -101,13 +121,37 @@ export function ledgerStoreConformance(name: string, factory: StoreFactory): voi
         expect((await store.read('beta')).lines).toHaveLength(2);
       }));
 
-    it('refuses events whose seqs do not follow the head', () =>
+    it('refuses events whose seqs do not follow the head, and writes none of them', () =>
       using(factory, async (store) => {
         const first = chain('alpha', 1);
         await store.append('alpha', null, first);
         const skipping = chain('alpha', 3, first[0]!).slice(1); // seq 3 and 4, seq 2 missing
-        await expect(store.append('alpha', first[0]!.hash, skipping)).rejects.toBeInstanceOf(StaleHeadError);
+        await expect(store.append('alpha', first[0]!.hash, skipping)).rejects.toBeInstanceOf(CutoverError);
         expect((await store.read('alpha')).lines).toHaveLength(1);
+      }));
+
+    it('an empty append is a head check: on the head it changes nothing, on a stale head it is refused', () =>
+      using(factory, async (store) => {
+        expect(await store.append('alpha', null, [])).toBeNull();
+        const first = chain('alpha', 2);
+        await store.append('alpha', null, first);
+        expect(await store.append('alpha', first[1]!.hash, [])).toEqual({ seq: 2, hash: first[1]!.hash });
+        await expect(store.append('alpha', first[0]!.hash, [])).rejects.toBeInstanceOf(StaleHeadError);
+        await expect(store.append('alpha', null, [])).rejects.toBeInstanceOf(StaleHeadError);
+        expect((await store.read('alpha')).lines).toEqual(first.map(serialize));
+      }));
+
+    it('a many-line append is stored whole, or not at all', () =>
+      using(factory, async (store) => {
+        const events = chain('alpha', 300);
+        expect(await store.append('alpha', null, events)).toEqual({ seq: 300, hash: events[299]!.hash });
+        expect((await store.read('alpha')).lines).toEqual(events.map(serialize));
+        // 300 more whose last one is forged (a seq out of order): none of them is stored.
+        const more = chain('alpha', 300, events[299]!);
+        const broken = [...more.slice(0, 299), { ...more[299]!, seq: 1000 }];
+        await expect(store.append('alpha', events[299]!.hash, broken)).rejects.toBeInstanceOf(CutoverError);
+        expect((await store.read('alpha')).lines).toHaveLength(300);
+        expect(await store.head('alpha')).toEqual({ seq: 300, hash: events[299]!.hash });
       }));
   });
 }
