@@ -13,6 +13,8 @@ import { EXAMPLE_PROGRAM, startServer, type RunningServer } from '../support/ser
 
 const WRITERS = 8;
 const ROUNDS = raceRounds(5);
+/** Room for a round on a busy 2-core machine (8 processes start, verify and append). */
+const TIMEOUT = 60_000 + ROUNDS * 30_000;
 
 /** Every file under `dir` and its bytes: what "byte-identical before and after" compares. */
 function snapshot(dir: string): Record<string, string> {
@@ -85,7 +87,7 @@ describe.each([
     expect(recorded).toBeGreaterThanOrEqual(ROUNDS * WRITERS - 1);
     expect(cutover(['-C', pushed, 'pull', '--server', server.url]).code).toBe(0);
     expect(cutover(['-C', pushed, 'verify', '--against', server.url]).stdout).toContain('same: both copies hold the same');
-  });
+  }, TIMEOUT);
 });
 
 describe('a folder: N writers at once with -C', () => {
@@ -98,5 +100,5 @@ describe('a folder: N writers at once with -C', () => {
       expect(outcomes.filter((o) => o.code === 0).length).toBeGreaterThanOrEqual(WRITERS - 1);
     }
     expect(cutover(['-C', dir, 'verify']).code).toBe(0);
-  });
+  }, TIMEOUT);
 });
