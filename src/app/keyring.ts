@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { invalidInput, SigningKeyNotFoundError } from '../errors.js';
-import { signerFromPem, type Signer } from '../ledger/keys.js';
+import { generateKeyPair, signerFromPem, type Signer } from '../ledger/keys.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -64,4 +64,9 @@ function parse(pem: string, from: string, source: string): FoundSigner {
   } catch (e) {
     throw invalidInput({ source, field: '', expected: 'an Ed25519 private key in PEM (from cutover keys generate)', found: (e as Error).message });
   }
+}
+
+/** A new Ed25519 key pair for a role: the private key as PEM, the public key as cutover.yaml lists it. */
+export function newRoleKey(): { readonly privateKeyPem: string; readonly publicKey: string } {
+  return generateKeyPair();
 }

@@ -11,6 +11,9 @@ import type { LedgerEvent } from '../domain/events.js';
 import { invalidInput, InvalidInputError, LedgerForkError } from '../errors.js';
 import { verifyLedgerText } from '../ledger/check-pool.js';
 import { compareLedgers, describeComparison, type Comparison } from '../ledger/compare.js';
+
+// What a comparison of two copies came to, in words: the commands print it.
+export { describeComparison, type Comparison };
 import { serialize } from '../ledger/line.js';
 import type { LedgerText, Verified } from '../ledger/verify.js';
 import { tornLineError } from '../ledger/torn-line.js';
@@ -45,8 +48,12 @@ export async function writeBundle(ws: Workspace, file: string): Promise<void> {
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-/** The ledger text of another copy: a program folder, a `.cutover` folder, a ledger file, or a bundle. */
-export async function readOtherCopy(pathOrDir: string, flag: string): Promise<LedgerText> {
+/** The ledger text of another copy: a program folder, a `.cutover` folder, a ledger file, a bundle, or the program on a server (a URL). */
+export async function readOtherCopy(pathOrDir: string, flag: string, server?: { readonly program: string; readonly token?: string | undefined }): Promise<LedgerText> {
+  if (server !== undefined && /^https?:\/\//.test(pathOrDir)) {
+    const { HttpLedgerStore } = await import('../store/http-store.js');
+    return new HttpLedgerStore(pathOrDir, server.token).read(server.program);
+  }
   const path = resolve(pathOrDir);
   for (const candidate of [join(path, '.cutover', 'ledger.jsonl'), join(path, 'ledger.jsonl')]) {
     if (await exists(candidate)) return new FileLedgerStore({ dir: join(candidate, '..'), fileName: () => 'ledger.jsonl' }).read('.');

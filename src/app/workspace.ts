@@ -4,7 +4,8 @@
  * its ledger anchors), and whether the file still matches the definition the ledger anchors.
  */
 import { join, resolve } from 'node:path';
-import { InvalidTransitionError } from '../errors.js';
+import { InvalidTransitionError, type LedgerVerificationError } from '../errors.js';
+import { tornLineError } from '../ledger/torn-line.js';
 import type { LedgerEvent } from '../domain/events.js';
 import type { ProgramState } from '../domain/state.js';
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
@@ -39,6 +40,12 @@ export class Workspace {
   /** A torn last line after the verified events (reads still work; appends are refused). */
   get torn(): TornLine | undefined {
     return this.program.torn;
+  }
+
+  /** The error a torn last line makes, saying what the command did about it (null: not torn). */
+  tornError(outcome: string): LedgerVerificationError | null {
+    const torn = this.program.torn;
+    return torn === undefined ? null : tornLineError(this.program.source, torn, outcome);
   }
 
   /** Every verified event, in order (for the commands that need the whole history). */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
 import type { LedgerFault } from '../errors.js';
-import { linesOf, type LineChunk } from '../store/line-chunks.js';
+import { linesOf, type LineChunk } from './line-chunk.js';
 import type { LineCheck } from './chain.js';
 import { verifyContinuation, verifyLedger, type LedgerText, type Verified, type VerifiedHead } from './verify.js';
 

@@ -1,6 +1,6 @@
 /** Worker for `check-pool.ts`: checks each chunk of lines it is given and reports only the faults. */
 import { parentPort } from 'node:worker_threads';
-import { linesOf } from '../store/line-chunks.js';
+import { linesOf } from './line-chunk.js';
 import { checkLine } from './chain.js';
 import type { LineFault } from './check-pool.js';
 

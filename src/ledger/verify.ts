@@ -10,7 +10,7 @@ import type { LedgerEvent } from '../domain/events.js';
 import { evolve, initialState, type ProgramState } from '../domain/state.js';
 import { checkLine, type LineCheck } from './chain.js';
 import { digestOf } from './canonical.js';
-import type { TornLine } from '../store/ledger-store.js';
+import type { TornLine } from './torn-line.js';
 
 export interface LedgerText {
   /** Where the lines come from, for messages (a file path). */

@@ -5,20 +5,13 @@
  * conformance suite in `test/store/conformance.ts`.
  */
 import type { LedgerEvent } from '../domain/events.js';
+import type { TornLine } from '../ledger/torn-line.js';
+
+export type { TornLine } from '../ledger/torn-line.js';
 
 export interface LedgerHead {
   readonly seq: number;
   readonly hash: string;
-}
-
-/** What a crash in the middle of an append leaves: a last line with no newline, never acknowledged. */
-export interface TornLine {
-  /** 1-based line number of the partial line. */
-  readonly line: number;
-  /** Its length in bytes. */
-  readonly bytes: number;
-  /** The length of the complete lines before it: truncating the file to this removes it. */
-  readonly keepBytes: number;
 }
 
 export interface LedgerRead {

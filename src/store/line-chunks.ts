@@ -3,12 +3,9 @@
  * ledger of any length be verified in bounded memory and appended to without reading it.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import type { LineChunk } from '../ledger/line-chunk.js';
 
-/** Complete lines, each ending in a newline, as bytes; `offset` is where they start in the file. */
-export interface LineChunk {
-  readonly bytes: Buffer;
-  readonly offset: number;
-}
+export { linesOf, type LineChunk } from '../ledger/line-chunk.js';
 
 /** Bytes after the last newline: a crash in the middle of an append. */
 export interface TornTail {
@@ -56,13 +53,6 @@ export async function* readLineChunks(path: string, from = 0, onTorn?: (tail: To
   } finally {
     await handle.close();
   }
-}
-
-/** The lines of a chunk, decoded, without their newlines. */
-export function linesOf(chunk: Buffer): string[] {
-  const lines = chunk.toString('utf8').split('\n');
-  lines.pop(); // the chunk ends with a newline
-  return lines;
 }
 
 export interface FileTail {

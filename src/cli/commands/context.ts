@@ -2,7 +2,6 @@
 import type { RemoteProgram } from '../../app/remote-workspace.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import { invalidInput, InvalidTransitionError } from '../../errors.js';
-import { tornLineError } from '../../ledger/torn-line.js';
 import type { CliIo } from '../io.js';
 import type { DirOptions } from '../options.js';
 import { recordingTime } from '../clock.js';
@@ -33,9 +32,8 @@ export async function openDefined(where: string | DirOptions, io: CliIo, threads
     ]);
   }
   warnOnDrift(ws, io);
-  if (ws.torn !== undefined) {
-    io.stderr(`cutover: warning: ${tornLineError(ws.ledgerSource, ws.torn, `showing the ${ws.state.seq} complete events`).message}\n`);
-  }
+  const torn = ws.tornError(`showing the ${ws.state.seq} complete events`);
+  if (torn !== null) io.stderr(`cutover: warning: ${torn.message}\n`);
   return ws;
 }
 

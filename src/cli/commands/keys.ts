@@ -4,7 +4,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { defaultKeyPath, findSigner } from '../../app/keyring.js';
 import { invalidInput } from '../../errors.js';
-import { generateKeyPair } from '../../ledger/keys.js';
+import { newRoleKey } from '../../app/keyring.js';
 import { DEFINITION_FILE, loadDefinition } from '../../program/load.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { KeysGenerateOptions, KeysShowOptions } from '../options.js';
@@ -22,7 +22,7 @@ export async function keysGenerate(o: KeysGenerateOptions, io: CliIo): Promise<n
       throw invalidInput({ source: '--out', field: '', expected: `a path outside the repository ${root} (a private key must never be committed)`, found: out });
     }
   }
-  const { privateKeyPem, publicKey } = generateKeyPair();
+  const { privateKeyPem, publicKey } = newRoleKey();
   await mkdir(dirname(out), { recursive: true, mode: 0o700 });
   let handle;
   try {

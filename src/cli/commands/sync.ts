@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { readOtherCopy, syncFrom, verifyOtherCopy, writeBundle } from '../../app/sync.js';
 import { openProgram } from '../../app/workspace.js';
-import { describeComparison } from '../../ledger/compare.js';
+import { describeComparison } from '../../app/sync.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { ExportOptions, ImportBundleOptions, SyncOptions } from '../options.js';
 import { openDefined, resolveDir, warnOnDrift } from './context.js';

@@ -1,7 +1,7 @@
 /** `push` and `pull`: the CLI's words around `app/transfer.ts`. */
 import { push as pushProgram, pull as pullProgram, type Server } from '../../app/transfer.js';
 import { invalidInput } from '../../errors.js';
-import { describeComparison } from '../../ledger/compare.js';
+import { describeComparison } from '../../app/sync.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { DirOptions } from '../options.js';
 import { openDefined, resolveDir } from './context.js';

@@ -4,9 +4,8 @@
  */
 import { DefinitionDriftError, invalidInput } from '../../errors.js';
 import type { ClaimFinding } from '../../evidence/recheck-claims.js';
-import { tornLineError } from '../../ledger/torn-line.js';
 import { eventsOf, type Workspace } from '../../app/workspace.js';
-import { describeComparison, type Comparison } from '../../ledger/compare.js';
+import { describeComparison, type Comparison } from '../../app/sync.js';
 import { resolve } from 'node:path';
 import { EXIT, type CliIo } from '../io.js';
 import type { VerifyOptions } from '../options.js';
@@ -15,7 +14,8 @@ import { openDefined } from './context.js';
 export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
   const ws = await openDefined(o, io, o.threads, true);
   const { state } = ws;
-  if (ws.torn !== undefined) throw tornLineError(ws.ledgerSource, ws.torn, 'the ledger does not end cleanly');
+  const torn = ws.tornError('the ledger does not end cleanly');
+  if (torn !== null) throw torn;
   const against = o.against === undefined ? undefined : await compareAgainst(ws, o.against, io);
   const claims = o.recheck ? await (await import('../../evidence/recheck-claims.js')).recheckClaims(ws.dir, await eventsOf(ws), repoDirs(o.repos ?? [], ws, io)) : undefined;
   const broken = claims?.filter((c) => c.status === 'broken') ?? [];
@@ -65,9 +65,8 @@ function describeClaims(claims: readonly ClaimFinding[]): string {
 /** Same 0, ahead 0 (the other side needs to sync from here), behind 1 (sync from it), forked 3. */
 async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{ comparison: Comparison; code: number; json: unknown }> {
   const { compareWith, readOtherCopy, verifyOtherCopy } = await import('../../app/sync.js');
-  const { HttpLedgerStore } = await import('../../store/http-store.js');
   // A server's copy is fetched and verified here like any other copy: the server is not trusted.
-  const text = /^https?:\/\//.test(copy) ? await new HttpLedgerStore(copy, io.env.CUTOVER_TOKEN || undefined).read(ws.state.program!) : await readOtherCopy(resolve(io.cwd, copy), '--against');
+  const text = await readOtherCopy(/^https?:\/\//.test(copy) ? copy : resolve(io.cwd, copy), '--against', { program: ws.state.program!, token: io.env.CUTOVER_TOKEN || undefined });
   const comparison = await compareWith(ws, await verifyOtherCopy(text), text.source);
   const code = comparison.relation === 'behind' ? EXIT.noGo : comparison.relation === 'forked' ? EXIT.ledger : EXIT.ok;
   const json =
