@@ -214,8 +214,8 @@ export class VerifiedProgram<P extends Opened = Opened> {
     const program = this.at.state.program ?? this.access.program ?? null;
     const stranger = program === null ? undefined : events.find((e) => e.program !== program);
     if (stranger !== undefined) {
-      throw new LedgerVerificationError(source, stranger.seq, stranger.seq, 'wrong-program', `event belongs to program "${stranger.program}", not "${program}"`, [
-        `append it to program ${stranger.program}`,
+      throw new LedgerVerificationError(source, stranger.seq, stranger.seq, 'wrong-program', `event belongs to program "${stranger.program}", posted to program "${program}"`, [
+        `append it to program ${stranger.program} (on a server: POST /v1/programs/${stranger.program}/events)`,
       ]);
     }
     return { events, after: { state, last: events.at(-1) ?? this.at.last } };
