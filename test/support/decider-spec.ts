@@ -160,8 +160,8 @@ export class When {
   ) {}
 
   /**
-   * The command records exactly `expected` (type, actor and data of each event, in order; data may
-   * hold asymmetric matchers such as expect.objectContaining). Returns the history with them.
+   * The command records exactly `expected` (type, actor and data of each event, in order; an event or
+   * its data may be an asymmetric matcher such as expect.objectContaining). Returns the history with them.
    */
   then(expected: readonly EventDraft[]): Given {
     // An object with a `then` is awaited as a promise; say so rather than fail obscurely.
@@ -171,7 +171,8 @@ export class When {
     expect(decided.ok, `${what}\nexpected to record:\n${listDrafts(expected)}\nrefused: ${decided.ok ? '' : describeError(decided.error)}`).toBe(true);
     if (!decided.ok) throw new Error('unreachable');
     const actual = decided.events.map(({ type, actor, data }) => ({ type, actor, data }));
-    expect(actual, `${what}\nexpected to record:\n${listDrafts(expected)}\nrecorded:\n${listDrafts(actual)}`).toEqual(expected.map(({ type, actor, data }) => ({ type, actor, data })));
+    const wanted = expected.map((e) => (isMatcher(e) ? e : { type: e.type, actor: e.actor, data: e.data }));
+    expect(actual, `${what}\nexpected to record:\n${listDrafts(expected)}\nrecorded:\n${listDrafts(actual)}`).toEqual(wanted);
     return this.given.record(decided.events, this.command.at);
   }
 
@@ -204,16 +205,18 @@ function describeError(error: CutoverError): string {
 
 function listDrafts(drafts: readonly { readonly type: string; readonly actor: string; readonly data: unknown }[]): string {
   if (drafts.length === 0) return '  (no events)';
-  return drafts.map((d) => `  - ${d.type} by ${d.actor} ${JSON.stringify(d.data, showMatchers)}`).join('\n');
+  return drafts.map((d) => (isMatcher(d) ? `  - ${JSON.stringify(d, showMatchers)}` : `  - ${d.type} by ${d.actor} ${JSON.stringify(d.data, showMatchers)}`)).join('\n');
+}
+
+function isMatcher(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function';
 }
 
 /** Asymmetric matchers print as what they match, not as their internals. */
 function showMatchers(_key: string, value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function') {
-    const matcher = value as { toString(): string; sample?: unknown };
-    return `<${matcher.toString()} ${JSON.stringify(matcher.sample, showMatchers) ?? ''}>`;
-  }
-  return value;
+  if (!isMatcher(value)) return value;
+  const matcher = value as { toString(): string; sample?: unknown };
+  return `<${matcher.toString()} ${JSON.stringify(matcher.sample, showMatchers) ?? ''}>`;
 }
 
 // Steps of the story, by the roles that take them.
