@@ -1,6 +1,7 @@
 /**
  * A defined program in memory, for domain tests: the standard template with a fresh key per role,
- * and a decider specification in the given/when/then style.
+ * what its collectors would bring as evidence, and the older imperative `Scenario`. New tests use
+ * the given/when/then spec in decider-spec.ts.
  */
 import { expect } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -130,7 +131,11 @@ export function tick(): string {
   return new Date(clock).toISOString();
 }
 
-/** A program as a growing ledger: record commands, decide against it, evaluate it. */
+/**
+ * A program as a growing ledger: record commands, decide against it, evaluate it.
+ * @deprecated Dated by the module's shared clock; use `given(...).when(...).then(...)` from
+ * decider-spec.ts. Kept while test/ledger (verify, the property specs) and test/render still use it.
+ */
 export class Scenario {
   state: ProgramState = initialState();
   readonly events: LedgerEvent[] = [];
