@@ -15,14 +15,13 @@
  * `then` return a new one, so one history can be the start of several tests.
  */
 import { expect } from 'vitest';
-import { decide, type Command, type Decided } from '../../src/domain/decide.js';
+import { decide, type Command, type Decided, type TargetCheckFacts } from '../../src/domain/decide.js';
 import { evaluate, type Evaluation } from '../../src/domain/evaluate.js';
 import type { EventDraft, LedgerEvent } from '../../src/domain/events.js';
 import { evolve, initialState, type ProgramState } from '../../src/domain/state.js';
 import type { CutoverError } from '../../src/errors.js';
 import { seal } from '../../src/ledger/chain.js';
 import { C, evidenceInput, FILE, P, programFixture, ROLE, SHA_A, SHA_C, VERIFIED, type CommandInput, type ProgramFixture } from './program.js';
-import type { TargetCheckFacts } from '../../src/domain/decide.js';
 
 /** When the program is defined unless a spec says otherwise. */
 export const START = '2026-02-01T09:01:00.000Z';
