@@ -1,6 +1,7 @@
 /**
  * A defined program in memory, for domain tests: the standard template with a fresh key per role,
- * and a decider specification in the given/when/then style.
+ * what its collectors would bring as evidence, and the older imperative `Scenario`. New tests use
+ * the given/when/then spec in decider-spec.ts.
  */
 import { expect } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -65,6 +66,35 @@ export function repinFacts(target: TargetDefinition, commit = 'e5'.repeat(20)): 
   return { commit, changed: Object.keys(files), files };
 }
 
+/**
+ * Evidence of a kind, as its collector would bring it, for the target evidence is taken against in
+ * `state` (the candidate, or the restored baseline after a rollback). Rollback evidence runs where it
+ * counts: the producer at the rollback target, the consumer pinned to it; `state` must have one.
+ */
+export function evidenceInput(state: ProgramState, kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
+  const target = evidenceTarget(state);
+  if (target === null) throw new Error(`${kind} evidence needs a published target`);
+  switch (kind) {
+    case 'handoff-payload': {
+      const def = state.definition!;
+      return { kind, file: 'handoff.json', sha256: DIGEST, payload: buildHandoff(def, handoffProducer(def)!, target, '2026-02-09T00:00:00.000Z') };
+    }
+    case 'repin':
+      return { kind, facts: repinFacts(target) };
+    case 'verification-run':
+      return { kind, run: run(result === 'pass') };
+    case 'rollback-drill':
+    case 'rollback-execution': {
+      const rollbackTarget = state.rollbackTarget;
+      if (rollbackTarget === null) throw new Error(`${kind} evidence needs a rollback target: publish a baseline first`);
+      const checkout = { path: '/ci/checkout', commit: rollbackTarget.sha, files: repinFacts(rollbackTarget).files };
+      return { kind, verdict: result === 'fail' ? 'FAIL' : kind === 'rollback-drill' ? 'READY' : 'PASS', run: { ...run(result === 'pass'), head: rollbackTarget.sha }, checkout };
+    }
+    default:
+      return { kind: 'artifact', file: 'evidence/artifact.bin', sha256: DIGEST, bytes: 1 };
+  }
+}
+
 export interface ProgramFixture {
   readonly definition: ProgramDefinition;
   readonly digest: string;
@@ -101,7 +131,11 @@ export function tick(): string {
   return new Date(clock).toISOString();
 }
 
-/** A program as a growing ledger: record commands, decide against it, evaluate it. */
+/**
+ * A program as a growing ledger: record commands, decide against it, evaluate it.
+ * @deprecated Dated by the module's shared clock; use `given(...).when(...).then(...)` from
+ * decider-spec.ts. Kept while test/ledger (verify, the property specs) and test/render still use it.
+ */
 export class Scenario {
   state: ProgramState = initialState();
   readonly events: LedgerEvent[] = [];
@@ -157,29 +191,8 @@ export class Scenario {
   }
 
   evidenceInput(kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
-    // The candidate target, or the restored baseline after a rollback.
-    const target = evidenceTarget(this.state)!;
-    switch (kind) {
-      case 'handoff-payload': {
-        const def = this.state.definition!;
-        return { kind, file: 'handoff.json', sha256: DIGEST, payload: buildHandoff(def, handoffProducer(def)!, target, '2026-02-09T00:00:00.000Z') };
-      }
-      case 'repin':
-        return { kind, facts: repinFacts(target) };
-      case 'verification-run':
-        return { kind, run: run(result === 'pass') };
-      case 'rollback-drill':
-      case 'rollback-execution':
-      {
-        if (this.state.rollbackTarget === null) this.publishBaseline();
-        // Run where rollback evidence counts: the producer at the rollback target, the consumer pinned to it.
-        const rollbackTarget = this.state.rollbackTarget!;
-        const checkout = { path: '/ci/checkout', commit: rollbackTarget.sha, files: repinFacts(rollbackTarget).files };
-        return { kind, verdict: result === 'fail' ? 'FAIL' : kind === 'rollback-drill' ? 'READY' : 'PASS', run: { ...run(result === 'pass'), head: rollbackTarget.sha }, checkout };
-      }
-      default:
-        return { kind: 'artifact', file: 'evidence/artifact.bin', sha256: DIGEST, bytes: 1 };
-    }
+    if ((kind === 'rollback-drill' || kind === 'rollback-execution') && this.state.rollbackTarget === null) this.publishBaseline();
+    return evidenceInput(this.state, kind, result);
   }
 
   verdict(party: string, decision: string, verdict: 'GO' | 'NO-GO', note?: string): void {
