@@ -54,7 +54,7 @@ export async function gate(o: GateOptions, io: CliIo): Promise<number> {
     writeStyled(io, formatGate(safe.decisions[ev.decisions.indexOf(decision)]!, safe, paletteFor(io)));
     if (decision.outcome !== 'GO' && o.format === 'github') {
       for (const b of decision.blockers) {
-        io.stdout(githubError(relative(io.cwd, ws.file.path) || ws.file.path, [b.text, ...b.details, ...b.clear.map((c) => `→ ${c}`)].join('\n'), `${decision.id} NO-GO: ${b.gate}`));
+        io.stdout(githubError(relative(io.cwd, ws.file.path) || ws.file.path, [b.text, ...b.details, ...b.clear.map((c) => `→ ${c}`)].join('\n'), `${decision.id} ${decision.label}: ${b.gate}`));
       }
     }
   }
