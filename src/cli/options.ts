@@ -32,7 +32,9 @@ export interface InitOptions extends DirOptions {
 }
 
 export interface KeysGenerateOptions extends DirOptions {
-  readonly role: string;
+  /** One role (--role), or with `all` every role with no key in cutover.yaml. */
+  readonly role?: string;
+  readonly all?: boolean;
   readonly out?: string;
 }
 

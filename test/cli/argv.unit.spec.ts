@@ -31,6 +31,7 @@ describe('argv → options', () => {
     [['init', '--producer', 'MemoryKernel', '--consumer', 'AssistSupport', '--contract', 'service.v3'], 'init', { dir: '.', producer: 'MemoryKernel', consumers: ['AssistSupport'], contract: 'service.v3', force: false }],
     [['init', '--consumer', 'A', '--consumer', 'B'], 'init', { dir: '.', producer: 'Producer', consumers: ['A', 'B'], contract: 'service.v2', force: false }],
     [['keys', 'generate', '--role', 'r1'], 'keysGenerate', { dir: '.', role: 'r1' }],
+    [['keys', 'generate', '--all'], 'keysGenerate', { dir: '.', all: true }],
     [['program', 'define', '--as', 'log', '--key', 'k.pem', '--at', '2026-01-01T00:00:00Z'], 'programDefine', { dir: '.', as: 'log', key: 'k.pem', at: '2026-01-01T00:00:00Z' }],
     [['program', 'amend', '--as', 'log', '--reason', 'rotate keys'], 'programAmend', { dir: '.', as: 'log', reason: 'rotate keys' }],
     [['verdict', 'runtime-cutover', 'NO-GO', '--as', REC.as, '--note', 'not yet'], 'verdict', { ...REC, decision: 'runtime-cutover', verdict: 'NO-GO', note: 'not yet' }],
