@@ -436,7 +436,10 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
       .command('sync')
       .description("fast-forward this ledger from another copy (the other party's checkout or a bundle); a fork is refused (exit 3), nothing changed")
       .requiredOption('--from <copy>', 'a program folder (with .cutover/ledger.jsonl), a ledger file, or a bundle from cutover export')
-      .action((o) => run(handlers.sync({ dir: dir(), from: o.from })));
+      .option('--render', "then write every record of --party again, as render --all does (in CI: sync, render, commit)", false)
+      .option('--party <party>', 'with --render: the party whose records to write (this repository is its own)')
+      .option('--root <dir>', "with --render: the party's repository root (default: the git top level of the program folder)")
+      .action((o) => run(handlers.sync({ dir: dir(), from: o.from, ...(o.render === true ? { render: true } : {}), ...opt('party', o.party), ...opt('root', o.root) })));
   }
 
   if (wanted('export')) {

@@ -94,6 +94,7 @@ describe('argv → options', () => {
       { repos: ['mk', 'as'], producer: 'mk', rev: 'v3', since: 'v2', mirrors: ['a.md=as:b.md'], json: true, format: 'text', sarif: 'out.sarif', suggest: true, out: 'c.yaml' },
     ],
     [['sync', '--from', '../other'], 'sync', { dir: '.', from: '../other' }],
+    [['sync', '--from', '../other', '--render', '--party', 'memorykernel'], 'sync', { dir: '.', from: '../other', render: true, party: 'memorykernel' }],
     [['verify', '--against', 'b.json'], 'verify', { dir: '.', json: false, against: 'b.json', recheck: false, repos: [] }],
     [['verify', '--recheck', '--repo', 'memorykernel=../mk'], 'verify', { dir: '.', json: false, recheck: true, repos: ['memorykernel=../mk'] }],
     [['export', '--out', 'b.json'], 'exportBundle', { dir: '.', out: 'b.json' }],
