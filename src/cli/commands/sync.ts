@@ -32,7 +32,7 @@ async function syncWith(dir: string, copy: string, flag: string, io: CliIo, rend
   } else {
     io.stdout(`${describeComparison(comparison)}; nothing to bring in\n`);
   }
-  warnOnDrift(workspace, io);
+  await warnOnDrift(workspace);
   if (renderAfter !== undefined) {
     const def = workspace.state.definition;
     if (def === null) throw new InvalidTransitionError(`no program definition is recorded in ${workspace.ledgerSource}: there are no records to render`);
