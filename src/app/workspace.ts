@@ -8,7 +8,7 @@ import { initialState, replay, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { sameStamp, stampOf } from '../store/checkpoint.js';
 import { linesOf, readLineChunks } from '../store/line-chunks.js';
-import { appendVerified, openVerifiedLedger, type VerifiedLedger } from './verified-ledger.js';
+import { appendVerified, openVerifiedLedger, type OpenLedgerOptions, type VerifiedLedger } from './verified-ledger.js';
 import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../program/load.js';
 import { FileLedgerStore } from '../store/file-store.js';
 import { namingPath } from './file-errors.js';
@@ -38,6 +38,8 @@ export interface OpenOptions {
   readonly full?: boolean;
   /** Where checkpoints are kept (default: $CUTOVER_CACHE, else ~/.cache/cutover). */
   readonly cacheDir?: string;
+  /** Told how verifying the lines goes (verified-ledger.ts), for a progress display. */
+  readonly onProgress?: OpenLedgerOptions['onProgress'];
 }
 
 export async function openProgram(dir: string, options: OpenOptions = {}): Promise<Workspace> {

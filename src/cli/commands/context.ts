@@ -6,6 +6,7 @@ import { tornLineError } from '../../ledger/torn-line.js';
 import type { CliIo } from '../io.js';
 import type { DirOptions } from '../options.js';
 import { recordingTime } from '../clock.js';
+import { ledgerProgress } from '../ledger-progress.js';
 import { definitionChanges } from '../../program/definition-changes.js';
 
 /** The server a command works against (--server/--program, else $CUTOVER_SERVER/$CUTOVER_PROGRAM), or null for the directory. */
@@ -26,7 +27,9 @@ export async function openDefined(where: string | DirOptions, io: CliIo, threads
   // The HTTP store and its checks load only for a program on a server.
   if (remote !== null) return (await import('../../app/remote-workspace.js')).openRemoteProgram(remote, io.cwd, threads);
   const dir = typeof where === 'string' ? where : where.dir;
-  const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full });
+  // On a terminal, a long verification shows how it goes (ledger-progress.ts); elsewhere nothing.
+  const display = ledgerProgress(io.progress);
+  const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full, ...(display === null ? {} : { onProgress: display.update }) }).finally(() => display?.close());
   if (ws.ledger.note !== undefined) io.stderr(`cutover: note: ${ws.ledger.note}\n`);
   if (ws.state.definition === null) {
     throw new InvalidTransitionError(`no program definition is recorded in ${ws.ledgerSource} yet`, [
