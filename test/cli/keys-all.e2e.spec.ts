@@ -6,7 +6,7 @@ import { cutover, tempDir } from '../support/cli.js';
 
 const ROLES = ['memorykernel-incident-commander', 'assistsupport-incident-commander', 'memorykernel-release-owner', 'assistsupport-runtime-owner', 'integration-program-owner'];
 
-function initProgram(): { dir: string; env: Record<string, string> } {
+function initProgram(): { dir: string; env: { HOME: string; CUTOVER_HOME: string } } {
   const dir = tempDir();
   const env = { HOME: tempDir(), CUTOVER_HOME: tempDir() };
   const init = cutover(['-C', dir, 'init', '--producer', 'MemoryKernel', '--consumer', 'AssistSupport', '--contract', 'service.v3'], { env });
