@@ -47,10 +47,11 @@ async function keysGenerateAll(o: KeysGenerateOptions, io: CliIo): Promise<numbe
   }
   // Whether the program is defined decides the next step (amend or define): asked before anything is written.
   const ws = await openProgram(dir);
+  const outs = keyless.map((role) => [role, defaultKeyPath(definition.program.id, role, io.env)] as const);
+  // Every path is checked before any key is written.
+  for (const [, out] of outs) refuseInsideRepository(dir, out, 'the default key location ($CUTOVER_HOME, else ~/.config/cutover)');
   const keys = new Map<string, string>();
-  for (const role of keyless) {
-    const out = defaultKeyPath(definition.program.id, role, io.env);
-    refuseInsideRepository(dir, out);
+  for (const [role, out] of outs) {
     const { publicKey, kept } = await writeNewKey(out, true);
     keys.set(role, publicKey);
     io.stderr(kept ? `kept the existing private key for ${role} at ${out}\n` : `wrote the private key for ${role} to ${out} (mode 0600)\n`);
@@ -100,10 +101,10 @@ export function withRoleKeys(text: string, keys: ReadonlyMap<string, string>, so
   return out;
 }
 
-function refuseInsideRepository(dir: string, out: string): void {
+function refuseInsideRepository(dir: string, out: string, source = '--out'): void {
   for (const root of [dir, gitRoot(dir)]) {
     if (root !== null && !relative(root, out).startsWith('..')) {
-      throw invalidInput({ source: '--out', field: '', expected: `a path outside the repository ${root} (a private key must never be committed)`, found: out });
+      throw invalidInput({ source, field: '', expected: `a path outside the repository ${root} (a private key must never be committed)`, found: out });
     }
   }
 }
