@@ -11,9 +11,23 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="${CUTOVER_BIN:-$here/../bin/cutover.js}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/cutover-quickstart.XXXXXX")"
 if [ -n "${KEEP:-}" ]; then echo "quickstart folder: $work"; else trap 'rm -rf "$work"' EXIT; fi
+# shell_words <arg>…: the arguments as you would type them, an argument with a space or a shell
+# character in double quotes (", \, $ and ` escaped), so a printed line can be pasted and run.
+shell_words() {
+  local out='' arg
+  for arg in "$@"; do
+    if [[ "$arg" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      out+=" $arg"
+    else
+      arg="${arg//\\/\\\\}" arg="${arg//\"/\\\"}" arg="${arg//\$/\\\$}" arg="${arg//\`/\\\`}"
+      out+=" \"$arg\""
+    fi
+  done
+  printf '%s' "${out# }"
+}
 # Each cutover command is printed before it runs, as you would type it in the program folder.
 cutover() {
-  printf '\n$ cutover %s\n' "$*" >&2
+  printf '\n$ cutover %s\n' "$(shell_words "$@")" >&2
   node "$bin" "$@"
 }
 # git with a fixed author and no signing, whatever the user's configuration says.
@@ -53,11 +67,10 @@ mkdir program && cd program
 cutover init --producer MemoryKernel --consumer AssistSupport --contract service.v3
 # 2. Say where each party's git checkout is, so --repo and --cwd can be left out.
 sed -i.orig 's|# checkout: |checkout: |' cutover.yaml && rm cutover.yaml.orig
-# 3. One key per role; its public key goes into the role's keys: in cutover.yaml.
-for role in memorykernel-incident-commander assistsupport-incident-commander memorykernel-release-owner assistsupport-runtime-owner integration-program-owner; do
-  key="$(cutover keys generate --role "$role" 2>/dev/null)"
-  sed -i.orig "/- id: $role\$/,/keys: \[\]/ s|keys: \[\]|keys: [\"$key\"]|" cutover.yaml && rm cutover.yaml.orig
-done
+# 3. One key per role (the five: memorykernel-incident-commander, assistsupport-incident-commander,
+#    memorykernel-release-owner, assistsupport-runtime-owner, integration-program-owner), outside the
+#    repository; each public key is written into its role's keys: in cutover.yaml.
+cutover keys generate --all
 # 4. Anchor cutover.yaml in the ledger (.cutover/ledger.jsonl): from now on, editing it needs program amend.
 cutover program define --as integration-program-owner
 # 5. Record the baseline, the release in production now: the rollback target that rollback evidence must prove.

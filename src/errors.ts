@@ -71,8 +71,9 @@ export class UnknownNameError extends CutoverError {
     readonly what: string,
     readonly value: string,
     readonly known: readonly string[],
+    hints: readonly string[] = [],
   ) {
-    super(`unknown ${what} "${value}"; the program defines: ${known.length ? known.join(', ') : '(none)'}`);
+    super(`unknown ${what} "${value}"; the program defines: ${known.length ? known.join(', ') : '(none)'}`, hints);
   }
 }
 

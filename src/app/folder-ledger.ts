@@ -32,6 +32,17 @@ export interface VerifiedLedger extends Opened {
 export interface OpenLedgerOptions extends OpenOptions {
   /** Where checkpoints are kept (default: `defaultCacheDir()`). */
   readonly cacheDir?: string;
+  /** Called as lines are verified (not for a read the checkpoint serves alone): for a progress display. */
+  readonly onProgress?: (progress: LedgerProgress) => void;
+}
+
+/** How far a verification of the ledger's lines has come. */
+export interface LedgerProgress {
+  /** Events verified so far (since the checkpoint, when one was used). */
+  readonly events: number;
+  /** Bytes read, and to read, since the checkpoint (or the start). */
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
 }
 
 const EMPTY: VerifiedHead = { state: initialState(), last: null };
@@ -92,7 +103,11 @@ export async function openVerifiedLedger(path: string, options: OpenLedgerOption
   }
   // Loaded only now: a read served by the checkpoint alone (above) needs no line checks at all.
   const { verifyChunks } = await import('../ledger/check-pool.js');
-  const verified = await verifyChunks(path, hashed(), start.head, { ...options, bytes: Number(stamp.size) - start.offset }).catch((e: unknown) => {
+  const bytesTotal = Number(stamp.size) - start.offset;
+  let events = 0;
+  const report = options.onProgress;
+  const onEvents = report === undefined ? undefined : (folded: readonly LedgerEvent[]) => report({ events: (events += folded.length), bytesRead: end - start.offset, bytesTotal });
+  const verified = await verifyChunks(path, hashed(), start.head, { ...options, bytes: bytesTotal }, onEvents).catch((e: unknown) => {
     // Say why the checkpoint was not used: the edit it caught is what the error names.
     if (e instanceof LedgerVerificationError && note !== undefined) throw new LedgerVerificationError(e.source, e.line, e.seq, e.fault, e.detail, [...e.hints, note]);
     throw e;
@@ -131,13 +146,14 @@ export class FolderLedger implements LedgerAccess<VerifiedLedger> {
 
   constructor(
     private readonly store: FileLedgerStore,
-    private readonly cacheDir?: string,
+    /** Where checkpoints are kept, and who hears how verification goes. */
+    private readonly folder: Pick<OpenLedgerOptions, 'cacheDir' | 'onProgress'> = {},
   ) {
     this.source = store.pathOf(FOLDER_PROGRAM);
   }
 
   open(options: OpenOptions): Promise<VerifiedLedger> {
-    return openVerifiedLedger(this.source, { ...options, ...(this.cacheDir === undefined ? {} : { cacheDir: this.cacheDir }) });
+    return openVerifiedLedger(this.source, { ...options, ...this.folder });
   }
 
   /** Opened again: the checkpoint moved with every append, so only what others added is verified. */

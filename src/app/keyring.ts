@@ -70,3 +70,8 @@ function parse(pem: string, from: string, source: string): FoundSigner {
 export function newRoleKey(): { readonly privateKeyPem: string; readonly publicKey: string } {
   return generateKeyPair();
 }
+
+/** The public key (as cutover.yaml lists it) of a private key in PEM. */
+export function publicKeyOfPem(privateKeyPem: string): string {
+  return signerFromPem(privateKeyPem).publicKey;
+}

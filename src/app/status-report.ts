@@ -31,6 +31,9 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
       id: d.id,
       title: d.title,
       outcome: d.outcome,
+      state: d.state,
+      label: d.label,
+      closesAfterPhase: d.closesAfterPhase,
       verdicts: Object.fromEntries(
         Object.entries(d.verdicts).map(([party, v]) => [
           party,

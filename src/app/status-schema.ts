@@ -163,6 +163,14 @@ export const StatusReport = Type.Object(
         id: Type.String(),
         title: Type.String(),
         outcome: Type.Union([Type.Literal('GO'), Type.Literal('NO-GO')]),
+        state: Type.Optional(
+          Type.Union([Type.Literal('pending'), Type.Literal('decided'), Type.Literal('closed')], {
+            description:
+              'pending: a party still owes its verdict and none said NO-GO (outcome is NO-GO, but no one voted it); decided: every party has spoken, or one said NO-GO; closed: the phase of closesAfterPhase is closed or complete, and outcome is its last',
+          }),
+        ),
+        label: Type.Optional(Type.String({ description: 'the decision in words, as status and records show it: GO, NO-GO, pending, closed (GO), closed (NO-GO), closed (pending)' })),
+        closesAfterPhase: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'closes_after_phase of cutover.yaml, or null' })),
         verdicts: Type.Record(Type.String(), Type.Union([Verdict, Type.Null()]), { description: 'latest verdict by party id' }),
         blockers: Type.Array(Type.String(), { description: 'gate ids that keep this decision from GO' }),
         pending: Type.Array(Type.String(), { description: 'party ids with no verdict yet (their verdicts entry is null): pending, not a NO-GO vote' }),

@@ -12,8 +12,8 @@ import { DEFINITION_FILE, readDefinitionFile, type DefinitionFile } from '../pro
 import { FileLedgerStore } from '../store/file-store.js';
 import type { TornLine } from '../store/ledger-store.js';
 import { namingPath } from './file-errors.js';
-import { FolderLedger } from './folder-ledger.js';
-import { VerifiedProgram, type OpenOptions } from './verified-program.js';
+import { FolderLedger, type OpenLedgerOptions } from './folder-ledger.js';
+import { VerifiedProgram } from './verified-program.js';
 
 export class Workspace {
   constructor(
@@ -59,16 +59,15 @@ export class Workspace {
   }
 }
 
-export interface OpenFolderOptions extends OpenOptions {
-  /** Where checkpoints are kept (default: $CUTOVER_CACHE, else ~/.cache/cutover). */
-  readonly cacheDir?: string;
-}
+/** Where checkpoints are kept (default: $CUTOVER_CACHE, else ~/.cache/cutover), and a progress display for long verifications. */
+export type OpenFolderOptions = OpenLedgerOptions;
 
 /** A program folder: `cutover.yaml` and `.cutover/ledger.jsonl`. */
 export async function openProgram(dir: string, options: OpenFolderOptions = {}): Promise<Workspace> {
   const root = resolve(dir);
   const file = await readDefinitionFile(join(root, DEFINITION_FILE));
-  const access = new FolderLedger(FileLedgerStore.forProgramDir(root), options.cacheDir);
+  const { cacheDir, onProgress } = options;
+  const access = new FolderLedger(FileLedgerStore.forProgramDir(root), { ...(cacheDir === undefined ? {} : { cacheDir }), ...(onProgress === undefined ? {} : { onProgress }) });
   const program = await VerifiedProgram.open(access, options).catch(namingPath(access.source));
   const { state } = program;
   const drift = await driftOf(file, state);

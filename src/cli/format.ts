@@ -36,8 +36,11 @@ export function shortHead(head: string | null): string {
   return head === null ? '(none)' : head.replace(/^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
 }
 
-function outcomeWord(outcome: string, paint: Palette): (t: string) => string {
-  return outcome === 'GO' ? paint.good : paint.bad;
+/** The colour of a decision's word: GO good, NO-GO bad, pending waiting, closed plain (it no longer matters). */
+function decisionPaint(d: Pick<Evaluation['decisions'][number], 'state' | 'outcome'>, paint: Palette): (t: string) => string {
+  if (d.state === 'closed') return (t) => t;
+  if (d.state === 'pending') return paint.waiting;
+  return d.outcome === 'GO' ? paint.good : paint.bad;
 }
 
 /** `cutover gate` in words: the one line, and the blockers under a NO-GO. */
@@ -45,7 +48,7 @@ export function formatGate(decision: Evaluation['decisions'][number], ev: Evalua
   const where = `(seq ${ev.seq}, head ${shortHead(ev.head)})`;
   if (decision.outcome === 'GO') return `${decision.id}: ${paint.good('GO')} ${where}\n`;
   const count = `${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'}`;
-  const head = wrapText(`${decision.id}: ${paint.bad('NO-GO')} — `, `${count}; ${decisionReason(decision)} ${where}`, '  ').join('\n');
+  const head = wrapText(`${decision.id}: ${decisionPaint(decision, paint)(decision.label)} — `, `${count}; ${decisionReason(decision)} ${where}`, '  ').join('\n');
   return `${head}\n${formatBlockers(decision.blockers, paint)}\n`;
 }
 
@@ -55,15 +58,16 @@ export function formatStatus(ev: Evaluation, paint: Palette = PLAIN): string {
   out.push(`ledger: seq ${ev.seq}, head ${shortHead(ev.head)}, last event ${ev.at}`);
   out.push('', paint.heading('Decisions'));
   const dWidth = Math.max(...ev.decisions.map((d) => d.id.length)) + 2;
+  const oWidth = Math.max(7, ...ev.decisions.map((d) => d.label.length + 2));
   const under = ' '.repeat(2 + dWidth);
   for (const d of ev.decisions) {
     const verdicts = Object.entries(d.verdicts).map(([party, v]) => {
       const word = v === null ? paint.waiting('pending') : v.verdict === 'GO' ? paint.good('GO') : paint.bad(v.verdict);
       return `${party} ${word}${v?.stale ? ' (stale)' : ''}`;
     });
-    const first = `  ${padded(d.id, dWidth)}${padded(d.outcome, 7, outcomeWord(d.outcome, paint))}`;
-    out.push(...wrapList(first, verdicts, ' · ', under + ' '.repeat(7)));
-    out.push(...wrapText(under, `${d.outcome === 'GO' ? '' : 'because: '}${decisionReason(d)}`, under));
+    const first = `  ${padded(d.id, dWidth)}${padded(d.label, oWidth, decisionPaint(d, paint))}`;
+    out.push(...wrapList(first, verdicts, ' · ', under + ' '.repeat(oWidth)));
+    out.push(...wrapText(under, `${d.outcome === 'GO' || d.state === 'closed' ? '' : 'because: '}${decisionReason(d)}`, under));
   }
   out.push('', paint.heading('Phases'));
   const pWidth = Math.max(...ev.phases.map((p) => p.title.length)) + 2;

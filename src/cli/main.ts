@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { CutoverError } from '../errors.js';
+import { CutoverError, DefinitionDriftError } from '../errors.js';
+import { flushDriftWarning } from './commands/context.js';
 import { formatError } from './format.js';
 import { asInputError } from './system-errors.js';
 import { escapeForTerminal } from './terminal-text.js';
@@ -86,6 +87,7 @@ export async function main(argv: readonly string[], given: CliIo, handlers: Hand
   cli.version(packageVersion(), '-V, --version', 'print the version of cutover');
   try {
     await cli.parseAsync([...argv], { from: 'user' });
+    flushDriftWarning(io);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -93,7 +95,10 @@ export async function main(argv: readonly string[], given: CliIo, handlers: Hand
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.input;
     }
     const reported = asInputError(error) ?? error;
+    const drift = reported instanceof DefinitionDriftError;
+    if (!drift) flushDriftWarning(io);
     io.stderr(formatError(reported));
+    if (drift) flushDriftWarning(io, true);
     return reported instanceof CutoverError ? EXIT_BY_KIND[reported.kind] : EXIT.internal;
   }
 }

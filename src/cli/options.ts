@@ -32,7 +32,9 @@ export interface InitOptions extends DirOptions {
 }
 
 export interface KeysGenerateOptions extends DirOptions {
-  readonly role: string;
+  /** One role (--role), or with `all` every role with no key in cutover.yaml. */
+  readonly role?: string;
+  readonly all?: boolean;
   readonly out?: string;
 }
 
@@ -67,6 +69,10 @@ export interface VerifyOptions extends ReadOptions {
 
 export interface SyncOptions extends DirOptions {
   readonly from: string;
+  /** Write `party`'s records again once synced (at `root`, default the git top level of the program folder). */
+  readonly render?: boolean;
+  readonly party?: string;
+  readonly root?: string;
 }
 
 export interface ExportOptions extends DirOptions {

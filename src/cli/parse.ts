@@ -38,7 +38,11 @@ export function parseDate(flag: string, value: string): string {
 
 export function parseSha(flag: string, value: string): string {
   if (!/^[0-9a-f]{40}$/.test(value)) {
-    throw invalidInput({ source: flag, field: '', expected: 'a full 40-hex lowercase commit SHA', found: JSON.stringify(value) });
+    // A short SHA, a tag or a branch: git turns any of them into the full commit id.
+    const rev = `'${`${value}^{commit}`.replace(/'/g, `'\\''`)}'`;
+    throw invalidInput({ source: flag, field: '', expected: 'a full 40-hex lowercase commit SHA', found: JSON.stringify(value) }, [
+      `print the full SHA in the repository: git rev-parse ${rev}`,
+    ]);
   }
   return value;
 }

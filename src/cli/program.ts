@@ -157,10 +157,11 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     const keys = cli.command('keys').description('signing keys');
     keys
       .command('generate')
-      .description('create an Ed25519 key for a role (outside the repo, mode 0600) and print its public key')
-      .requiredOption('--role <role>', 'the role id the key will sign for')
+      .description('create an Ed25519 key for a role (outside the repo, mode 0600) and print its public key; --all: one for every role with none, written into cutover.yaml')
+      .option('--role <role>', 'the role id the key will sign for')
+      .addOption(new Option('--all', "a key for every role with no key in cutover.yaml, at each role's default key location; the public keys are written into cutover.yaml").conflicts(['role', 'out']))
       .option('--out <file>', 'where to write the private key (default: the default key location for the role)')
-      .action((o) => run(handlers.keysGenerate({ dir: dir(), role: o.role, ...opt('out', o.out) })));
+      .action((o) => run(handlers.keysGenerate({ dir: dir(), ...opt('role', o.role), ...(o.all === true ? { all: true } : {}), ...opt('out', o.out) })));
     keys
       .command('show')
       .description("print the public key of a role's existing key (found as when signing: --key, $CUTOVER_KEY_<ROLE>, the default key location)")
@@ -435,7 +436,10 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
       .command('sync')
       .description("fast-forward this ledger from another copy (the other party's checkout or a bundle); a fork is refused (exit 3), nothing changed")
       .requiredOption('--from <copy>', 'a program folder (with .cutover/ledger.jsonl), a ledger file, or a bundle from cutover export')
-      .action((o) => run(handlers.sync({ dir: dir(), from: o.from })));
+      .option('--render', "then write every record of --party again, as render --all does (in CI: sync, render, commit)", false)
+      .option('--party <party>', 'with --render: the party whose records to write (this repository is its own)')
+      .option('--root <dir>', "with --render: the party's repository root (default: the git top level of the program folder)")
+      .action((o) => run(handlers.sync({ dir: dir(), from: o.from, ...(o.render === true ? { render: true } : {}), ...opt('party', o.party), ...opt('root', o.root) })));
   }
 
   if (wanted('export')) {

@@ -217,12 +217,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       if (decision === undefined) return unknown('decision', command.decision, def.decisions);
       const role = findRole(def, actor);
       if (role === undefined) return unknown('role', actor, def.roles);
-      if (command.verdict === 'GO') {
-        // GO must be earned: every gate but the other parties' GO must already hold.
-        const unmet = decisionBlockers(state, def, decision, now).filter((b) => b.kind !== 'all-parties-go');
-        if (unmet.length > 0) return blocked(`GO on ${decision.id} refused: ${unmet.length} gate${unmet.length === 1 ? '' : 's'} unmet`, unmet);
-      }
-      return {
+      const draft: EventDraft = {
         type: 'verdict.cast',
         actor,
         data: {
@@ -233,6 +228,15 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
           ...(command.note === undefined ? {} : { note: command.note }),
         },
       };
+      // Who may vote comes first: a role that may not cast this verdict hears that, not which gates are unmet.
+      const denied = authorize(def, draft);
+      if (denied !== null) return { error: denied };
+      if (command.verdict === 'GO') {
+        // GO must be earned: every gate but the other parties' GO must already hold.
+        const unmet = decisionBlockers(state, def, decision, now).filter((b) => b.kind !== 'all-parties-go');
+        if (unmet.length > 0) return blocked(`GO on ${decision.id} refused: ${unmet.length} gate${unmet.length === 1 ? '' : 's'} unmet`, unmet);
+      }
+      return draft;
     }
     case 'add-evidence': {
       const party = def.parties.find((p) => p.id === command.party);
@@ -276,7 +280,12 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
         return s === 'not-started' || s === 'active';
       });
       if (pending !== undefined) {
-        return invalid(`Phase ${phase.id} cannot start while Phase ${pending.id} is ${phaseStatusOf(state, pending.id)}: phases run in order`);
+        const pendingStatus = phaseStatusOf(state, pending.id);
+        return invalid(`Phase ${phase.id} cannot start while Phase ${pending.id} is ${pendingStatus}: phases run in order`, [
+          pendingStatus === 'active'
+            ? `close it first (or complete it, when its work is done): cutover phase close ${pending.id} --reason "…" --as ${actor}`
+            : `start Phase ${pending.id} first: cutover phase start ${pending.id} --as ${actor}`,
+        ]);
       }
       const blockers = phaseBlockers(state, def, phase, now);
       if (blockers.length > 0) return blocked(`Phase ${phase.id} (${phase.title}) cannot start: ${blockers.length} entry gate${blockers.length === 1 ? '' : 's'} unmet`, blockers);
@@ -336,7 +345,15 @@ function incidentDraft(state: ProgramState, def: ProgramDefinition, command: Com
   if (command.type === 'declare-incident') return declareIncident(state, def, command);
 
   const incident = state.incidents[command.id];
-  if (incident === undefined) return unknown('incident', command.id, Object.values(state.incidents));
+  if (incident === undefined) {
+    // The program may define no incident yet: say how to declare one, with the triggers it can be of.
+    const triggers = def.incidents?.triggers.map((t) => t.id) ?? [];
+    return {
+      error: new UnknownNameError('incident', command.id, Object.keys(state.incidents), [
+        `declare it first: cutover incident declare --trigger <${triggers.join('|') || 'trigger'}> --severity SEV-n --summary "…" --id ${command.id} --as ${actor}`,
+      ]),
+    };
+  }
   if (incident.closed !== null) return invalid(`incident ${incident.id} was closed at seq ${incident.closed.seq} (${incident.closed.at}); declare a new one`);
   const eventType = INCIDENT_EVENT[command.type];
   const party = stepParty(def, role.party, command.party, eventType, incident);

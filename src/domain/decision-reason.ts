@@ -1,6 +1,7 @@
 /**
  * Why a decision has its outcome, in words: a party that has not voted is pending, which is not a
- * NO-GO vote, so a decision still waiting for a vote says so. Pure.
+ * NO-GO vote, so a decision still waiting for a vote says so; a closed one says why it no longer
+ * matters. Pure.
  */
 import type { DecisionStatus } from './evaluate.js';
 
@@ -12,6 +13,11 @@ export function pendingParties(d: Pick<DecisionStatus, 'verdicts'>): string[] {
 }
 
 export function decisionReason(d: DecisionStatus): string {
+  const why = verdictReason(d);
+  return d.state === 'closed' ? `closed: Phase ${d.closesAfterPhase} has ended, so it no longer matters; last: ${why}` : why;
+}
+
+function verdictReason(d: DecisionStatus): string {
   if (d.outcome === 'GO') return 'every party is GO and every gate holds';
   const parts: string[] = [];
   const pending = pendingParties(d);

@@ -14,6 +14,7 @@ import type {
 import type { MissingStep } from '../errors.js';
 import type { TargetRef } from './events.js';
 import { periodEndIn } from './calendar.js';
+import { closesAfterPhase, decisionLabel, decisionState, type DecisionState } from './decision-state.js';
 import { earliestCompletion, reviewDeadlines, windowRefusal, windowTime, type ReviewDeadline, type WindowTime } from './timing.js';
 import { governedByQuorum, partyQuorum, quorumDetails, type PartyQuorum } from './quorum.js';
 import { atOrAbove, closeChecklist, deadlinesOf, roleOf, triggerOf, type Deadline } from './incidents.js';
@@ -67,6 +68,12 @@ export interface DecisionStatus {
   readonly id: string;
   readonly title: string;
   readonly outcome: Outcome;
+  /** pending (a party still owes its verdict), decided, or closed (its closes_after_phase ended): decision-state.ts. */
+  readonly state: DecisionState;
+  /** The word every output shows: GO, NO-GO, pending, closed (GO)… */
+  readonly label: string;
+  /** The phase after which it closes (closes_after_phase), or null. */
+  readonly closesAfterPhase: string | null;
   readonly verdicts: Readonly<Record<string, VerdictView | null>>;
   readonly blockers: readonly Blocker[];
   /** Each party's approvals under the decision's quorum rules; null when it sets none (one GO per party). */
@@ -146,6 +153,7 @@ export interface Evaluation {
 
 export { atOrAbove } from './incidents.js';
 export { describeTarget } from './state.js';
+export type { DecisionState } from './decision-state.js';
 
 function roleTitle(def: ProgramDefinition, role: string): string {
   return def.roles.find((r) => r.id === role)?.title ?? role;
@@ -505,7 +513,10 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
   const decisions: DecisionStatus[] = def.decisions.map((d) => {
     const blockers = decisionBlockers(state, def, d, now);
     const approvals = governedByQuorum(d) ? quorumOf(state, def, d, now) : null;
-    return { id: d.id, title: d.title, outcome: blockers.length === 0 ? 'GO' : 'NO-GO', verdicts: verdictViews(state, def, d.id), blockers, approvals };
+    const facts = { outcome: blockers.length === 0 ? ('GO' as const) : ('NO-GO' as const), verdicts: verdictViews(state, def, d.id), approvals };
+    const closes = closesAfterPhase(d);
+    const decisionStateNow = decisionState(facts, closes, (phase) => phaseStatusOf(state, phase));
+    return { id: d.id, title: d.title, ...facts, state: decisionStateNow, label: decisionLabel({ ...facts, state: decisionStateNow }), closesAfterPhase: closes, blockers };
   });
   const phases: PhaseStatus[] = def.phases.map((p, i) => ({
     id: p.id,

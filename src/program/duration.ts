@@ -19,7 +19,11 @@ export function durationMs(text: string): number {
   return parseDuration(text) ?? 0;
 }
 
-/** A duration for people: hours, minutes and seconds, largest first (`1h 1m 1s`, `10m`, `0s`, `250ms`). */
+/**
+ * A duration for people: hours, minutes and seconds, largest first (`1h 1m 1s`, `10m`, `0s`); under
+ * a second, milliseconds (`250ms`). Above a second the milliseconds are dropped (`5m 12s`, not
+ * `5m 12s 274ms`): nobody acts on them, and the `…Seconds` fields of status --json keep them.
+ */
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';
   let rest = Math.abs(ms);
@@ -30,6 +34,5 @@ export function formatDuration(ms: number): string {
     rest -= n * size;
     if (n > 0) parts.push(`${n}${unit}`);
   }
-  if (rest > 0) parts.push(`${rest}ms`);
   return parts.length === 0 ? '0s' : sign + parts.join(' ');
 }

@@ -158,6 +158,11 @@ export const Decision = Type.Object(
       }),
     ),
     valid_for: Type.Optional(Duration('a GO older than this at evaluation time no longer counts (it expires exactly then)')),
+    closes_after_phase: Type.Optional(
+      Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })], {
+        description: 'a phase id, e.g. "8": once that phase is closed or complete the decision no longer matters and shows as closed, with its last outcome',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

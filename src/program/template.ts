@@ -140,6 +140,9 @@ decisions:
   - id: rehearsal-continuation
     title: Rehearsal continuation
     gates: []
+    # Once Phase 8 (the runtime cutover) is closed or complete, rehearsing no longer matters:
+    # the decision shows as closed, with its last outcome.
+    closes_after_phase: "8"
   - id: runtime-cutover
     title: Runtime cutover execution
     gates: [target-published, ${only ? 'bilateral' : 'joint'}-go, runtime-evidence, rollback-evidence, no-blocking-incident]
@@ -180,7 +183,7 @@ gates:
     kind: no-open-incident
     severity: SEV-2
     owner: integration-program-owner
-    text: An open SEV-1 or SEV-2 incident blocks the runtime cutover.
+    text: An open SEV-1 or SEV-2 incident blocks the runtime cutover and the stabilization.
   # A notice period: cutover notice give <gate> at least this long before the phase starts
   # (list the gate in the phase's entry:). 10bd = ten business days, Monday to Friday, UTC.
   # - id: error-code-notice
@@ -219,7 +222,7 @@ phases:
     promotes_target: true
   - id: "9"
     title: Stabilization
-    entry: [phase-8-complete]
+    entry: [phase-8-complete, no-blocking-incident]
     # min_duration: 14d   # it cannot complete sooner than 14 days after it started
     # review_every: 7d    # while active, a review (cutover review record 9) is due every 7 days
   - id: "10"

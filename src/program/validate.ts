@@ -82,6 +82,11 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
     });
     if (p.decision !== undefined && !decisions.has(p.decision)) problem(['phases', i, 'decision'], `a decision id: ${oneOf(decisions)}`, p.decision);
   });
+  def.decisions.forEach((d, i) => {
+    if (d.closes_after_phase !== undefined && !phases.has(String(d.closes_after_phase))) {
+      problem(['decisions', i, 'closes_after_phase'], `a phase id: ${oneOf(phases)}`, d.closes_after_phase);
+    }
+  });
   if (def.window !== undefined && !decisions.has(def.window.decision)) {
     problem(['window', 'decision'], `a decision id: ${oneOf(decisions)}`, def.window.decision);
   }

@@ -30,6 +30,8 @@ export const RecordModel = Type.Object(
         title: Str,
         outcome: Str,
         go: Type.Boolean(),
+        state: Type.String({ description: 'pending (a party still owes its verdict), decided, or closed (closes_after_phase has ended)' }),
+        label: Type.String({ description: 'what the built-in records show: GO, NO-GO, pending, or closed (GO)…' }),
         verdicts: Type.Array(Type.Object({ party: Str, partyName: Str, verdict: Nullable(Str), role: Nullable(Str), at: Nullable(Str), note: Nullable(Str), stale: Type.Boolean() })),
       }),
     ),

@@ -56,6 +56,8 @@ export function recordModel(ev: Evaluation, def: ProgramDefinition, record: Reco
       title: d.title,
       outcome: d.outcome,
       go: d.outcome === 'GO',
+      state: d.state,
+      label: d.label,
       verdicts: Object.entries(d.verdicts).map(([p, v]) => ({
         party: p,
         partyName: partyName(p),

@@ -283,7 +283,7 @@ export const PRECOMPILED_PARTIALS: Readonly<Record<string, PrecompiledTemplate>>
     + ((stack1 = (((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":5,"column":9},"end":{"line":5,"column":14}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":5,"column":7},"end":{"line":5,"column":16}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"useData":true} },
-  "outcomes": { sha256: '49507089c29e538c1715da530bf4b5ab1eb23c858a73c3ba1dba05997fbd9193', spec: {"0":function(container,depth0,helpers,partials,data) {
+  "outcomes": { sha256: '3116e5deb233e003865077fca56ea2ef2e0b75304ac962fa8fd35124f43d3a64', spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -295,7 +295,7 @@ export const PRECOMPILED_PARTIALS: Readonly<Record<string, PrecompiledTemplate>>
     + ". "
     + ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":2,"column":14},"end":{"line":2,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":12},"end":{"line":2,"column":21}}}) : helper))) != null ? stack1 : "")
     + ": **"
-    + ((stack1 = (((helper = lookupProperty(helpers,"outcome") || alias1(depth0, "outcome", {"start":{"line":2,"column":27},"end":{"line":2,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"outcome","hash":{},"data":data,"loc":{"start":{"line":2,"column":25},"end":{"line":2,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":2,"column":27},"end":{"line":2,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":2,"column":25},"end":{"line":2,"column":34}}}) : helper))) != null ? stack1 : "")
     + "**\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -458,7 +458,7 @@ export const PRECOMPILED_PARTIALS: Readonly<Record<string, PrecompiledTemplate>>
 
   return ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"phases"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":3,"column":9}}})) != null ? stack1 : "");
 },"useData":true} },
-  "verdicts": { sha256: '54d0217e793397aff1bc0de77c3cad3cb3bf17f479c4fc09ddc37ee4e215a4c3', spec: {"0":function(container,depth0,helpers,partials,data) {
+  "verdicts": { sha256: '75c8491d0033c8b1d1a920c0cf792e41f495c62aa8efaa6f013a8d1c49c19ed4', spec: {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -469,7 +469,7 @@ export const PRECOMPILED_PARTIALS: Readonly<Record<string, PrecompiledTemplate>>
   return "- "
     + ((stack1 = (((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":2,"column":4},"end":{"line":2,"column":9}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":2,"column":2},"end":{"line":2,"column":11}}}) : helper))) != null ? stack1 : "")
     + ": **"
-    + ((stack1 = (((helper = lookupProperty(helpers,"outcome") || alias1(depth0, "outcome", {"start":{"line":2,"column":17},"end":{"line":2,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"outcome","hash":{},"data":data,"loc":{"start":{"line":2,"column":15},"end":{"line":2,"column":26}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"label") || alias1(depth0, "label", {"start":{"line":2,"column":17},"end":{"line":2,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":2,"column":15},"end":{"line":2,"column":24}}}) : helper))) != null ? stack1 : "")
     + "**\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"verdicts"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":3,"column":0},"end":{"line":5,"column":9}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {

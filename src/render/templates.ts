@@ -21,7 +21,7 @@ Updated: {{ledger.date}}
 Owner: {{owner}}
 `,
   outcomes: `{{#each decisions}}
-{{number}}. {{title}}: **{{outcome}}**
+{{number}}. {{title}}: **{{label}}**
 {{/each}}
 `,
   window: `{{#if window}}
@@ -60,7 +60,7 @@ None: every entry gate holds.
 {{/each}}
 `,
   verdicts: `{{#each decisions}}
-- {{title}}: **{{outcome}}**
+- {{title}}: **{{label}}**
 {{#each verdicts}}
   - {{partyName}}: {{#if verdict}}{{verdict}} ({{role}}, {{at}}){{#if stale}} — stale: cast for another target{{/if}}{{else}}no verdict recorded{{/if}}
 {{/each}}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { StatusReport } from '../../src/app/status-schema.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
 import { signerFromPem } from '../../src/ledger/keys.js';
-import { as, BIN, copyOfExample, cutover, demoKey, EXAMPLE, ledgerOf, tempDir } from '../support/cli.js';
+import { as, BIN, copyOfExample, cutover, demoKey, EXAMPLE, ledgerOf, overWide, tempDir } from '../support/cli.js';
 import { gitFixture } from '../support/git.js';
 
 const LATER = '2026-02-09T09:00:00Z';
@@ -237,13 +237,23 @@ describe('the definition is anchored in the ledger', () => {
     const yamlFile = join(dir, 'cutover.yaml');
     writeFileSync(yamlFile, readFileSync(yamlFile, 'utf8').replace('title: Integration Program Owner', 'title: Integration Programme Owner'));
     const before = ledgerOf(dir);
+    // Said once per command, with what changed: status in its body (stdout) only.
+    const change = 'roles[id=integration-program-owner].title: "Integration Program Owner" → "Integration Programme Owner"';
     const status = cutover(['-C', dir, 'status']);
     expect(status.code).toBe(0);
-    expect(status.stderr).toContain('differs from the definition in force (seq 1)');
+    expect(status.stderr).toBe('');
+    expect(status.stdout.match(/differs from the definition in force \(seq 1\)/g)).toHaveLength(1);
+    expect(status.stdout.replace(/\s+/g, ' ')).toContain(` what changed: ${change} `);
+    expect(overWide(status.stdout)).toEqual([]);
+    const json = cutover(['-C', dir, 'status', '--json']);
+    expect(json.stderr.match(/differs from the definition in force/g)).toHaveLength(1);
+    expect(json.stderr).toContain(`what changed:\n  ${change}\n`);
     expect(cutover(['-C', dir, 'verify']).code).toBe(2);
     const refused = cutover(['-C', dir, 'verdict', 'runtime-cutover', 'NO-GO', ...as(PRODUCER, LATER)]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('nothing can be decided until the change is recorded');
+    expect(refused.stderr.match(/differs from the (program )?definition in force/g)).toHaveLength(1);
+    expect(refused.stderr).toContain(`what changed in cutover.yaml:\n  ${change}\n`);
     expect(ledgerOf(dir)).toBe(before);
     expect(cutover(['-C', dir, 'program', 'amend', '--reason', 'spelling', ...as(PRODUCER, LATER)]).code).toBe(2); // not the log owner
     expect(cutover(['-C', dir, 'program', 'amend', '--reason', 'spelling', ...as(LOG_OWNER, LATER)]).code).toBe(0);

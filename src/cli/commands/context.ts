@@ -5,6 +5,8 @@ import { invalidInput, InvalidTransitionError } from '../../errors.js';
 import type { CliIo } from '../io.js';
 import type { DirOptions } from '../options.js';
 import { recordingTime } from '../clock.js';
+import { ledgerProgress } from '../ledger-progress.js';
+import { definitionChanges } from '../../program/definition-changes.js';
 
 /** The server a command works against (--server/--program, else $CUTOVER_SERVER/$CUTOVER_PROGRAM), or null for the directory. */
 export function remoteOf(where: DirOptions, io: CliIo): RemoteProgram | null {
@@ -24,25 +26,57 @@ export async function openDefined(where: string | DirOptions, io: CliIo, threads
   // The HTTP store and its checks load only for a program on a server.
   if (remote !== null) return (await import('../../app/remote-workspace.js')).openRemoteProgram(remote, io.cwd, threads);
   const dir = typeof where === 'string' ? where : where.dir;
-  const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full });
+  // On a terminal, a long verification shows how it goes (ledger-progress.ts); elsewhere nothing.
+  const display = ledgerProgress(io.progress);
+  const ws = await openProgram(resolveDir(dir, io), { ...(threads === undefined ? {} : { threads }), full, ...(display === null ? {} : { onProgress: display.update }) }).finally(() => display?.close());
   if (ws.program.note !== undefined) io.stderr(`cutover: note: ${ws.program.note}\n`);
   if (ws.state.definition === null) {
     throw new InvalidTransitionError(`no program definition is recorded in ${ws.ledgerSource} yet`, [
       `record cutover.yaml as the definition: cutover program define --as ${(await ws.file.load()).definition.roles.find((r) => r.duties.includes('decision-log-owner'))?.id ?? '<decision-log-owner role>'}`,
     ]);
   }
-  warnOnDrift(ws, io);
+  await warnOnDrift(ws);
   const torn = ws.tornError(`showing the ${ws.state.seq} complete events`);
   if (torn !== null) io.stderr(`cutover: warning: ${torn.message}\n`);
   return ws;
 }
 
-export function warnOnDrift(ws: Workspace, io: CliIo): void {
-  if (!ws.drift || ws.state.definitionDigest === null) return;
-  io.stderr(
-    `cutover: warning: ${ws.file.path} differs from the definition in force (seq ${ws.state.definitionSeq}); ` +
-      'showing the recorded definition. Nothing can be decided until the change is recorded with cutover program amend.\n',
-  );
+/** cutover.yaml differs from the definition in force: what to say, and what changed. */
+export interface DriftNote {
+  readonly headline: string;
+  readonly changes: readonly string[];
+}
+
+// Said once per command, at its end: a command refused for the drift says it in its error, and
+// status says it in its body, so neither repeats it (see flushDriftWarning, called by main).
+let pendingDrift: DriftNote | null = null;
+
+export async function warnOnDrift(ws: Workspace): Promise<void> {
+  if (!ws.drift || ws.state.definitionDigest === null || ws.state.definition === null) return;
+  const edited = await ws.file.load().then((l) => l.definition).catch(() => null);
+  pendingDrift = {
+    headline: `${ws.file.path} differs from the definition in force (seq ${ws.state.definitionSeq}); showing the recorded definition. Nothing can be decided until the change is recorded with cutover program amend.`,
+    changes: edited === null ? [] : definitionChanges(ws.state.definition, edited),
+  };
+}
+
+/** The drift this command found, taken so that it is not said again at the end (status shows it in its body). */
+export function takeDriftNote(): DriftNote | null {
+  const note = pendingDrift;
+  pendingDrift = null;
+  return note;
+}
+
+/** At the end of a command: the drift warning, once; after a refusal for the drift itself, only what changed. */
+export function flushDriftWarning(io: Pick<CliIo, 'stderr'>, refusedForDrift = false): void {
+  const note = takeDriftNote();
+  if (note === null) return;
+  const changes = note.changes.map((c) => `  ${c}\n`).join('');
+  if (refusedForDrift) {
+    if (changes !== '') io.stderr(`what changed in cutover.yaml:\n${changes}`);
+    return;
+  }
+  io.stderr(`cutover: warning: ${note.headline}\n${changes === '' ? '' : `what changed:\n${changes}`}`);
 }
 
 export function resolveDir(dir: string, io: CliIo): string {

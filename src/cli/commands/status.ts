@@ -10,7 +10,7 @@ import { escapeForTerminal, escapeStrings } from '../terminal-text.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { GateOptions, StatusOptions } from '../options.js';
 import { parseTime } from '../parse.js';
-import { openDefined } from './context.js';
+import { openDefined, takeDriftNote } from './context.js';
 
 function evaluationTime(at: string | undefined, io: CliIo): Date {
   return at === undefined ? io.now() : new Date(parseTime('--at', at));
@@ -23,9 +23,11 @@ export async function status(o: StatusOptions, io: CliIo): Promise<number> {
   if (o.json) io.stdout(JSON.stringify(statusReport(ev, now, !ws.drift), null, 2) + '\n');
   else {
     const paint = paletteFor(io);
-    // The drift warning belongs in the body too: stderr alone is easy to miss in a terminal or a CI log.
+    // The drift warning goes in the body, once (not on stderr too): stderr alone is easy to miss in a terminal or a CI log.
+    const note = takeDriftNote();
+    const changes = note === null || note.changes.length === 0 ? '' : `\n  what changed:\n${note.changes.map((c) => wrapText('    ', escapeForTerminal(c), '      ').join('\n')).join('\n')}`;
     const drift = ws.drift
-      ? `${wrapText(`${paint.waiting('WARNING:')} `, `${escapeForTerminal(ws.file.path)} differs from the definition in force (seq ${ws.state.definitionSeq}): showing the recorded one; record the change with cutover program amend`, '  ').join('\n')}\n\n`
+      ? `${wrapText(`${paint.waiting('WARNING:')} `, `${escapeForTerminal(ws.file.path)} differs from the definition in force (seq ${ws.state.definitionSeq}): showing the recorded one; record the change with cutover program amend`, '  ').join('\n')}${changes}\n\n`
       : '';
     writeStyled(io, drift + formatStatus(escapeStrings(ev), paint));
   }
@@ -54,7 +56,7 @@ export async function gate(o: GateOptions, io: CliIo): Promise<number> {
     writeStyled(io, formatGate(safe.decisions[ev.decisions.indexOf(decision)]!, safe, paletteFor(io)));
     if (decision.outcome !== 'GO' && o.format === 'github') {
       for (const b of decision.blockers) {
-        io.stdout(githubError(relative(io.cwd, ws.file.path) || ws.file.path, [b.text, ...b.details, ...b.clear.map((c) => `→ ${c}`)].join('\n'), `${decision.id} NO-GO: ${b.gate}`));
+        io.stdout(githubError(relative(io.cwd, ws.file.path) || ws.file.path, [b.text, ...b.details, ...b.clear.map((c) => `→ ${c}`)].join('\n'), `${decision.id} ${decision.label}: ${b.gate}`));
       }
     }
   }

@@ -17,6 +17,13 @@ export function outcomeBadge(outcome: 'GO' | 'NO-GO'): SafeHtml {
   return outcome === 'GO' ? html`<span class="badge go"><span aria-hidden="true">✔ </span>GO</span>` : html`<span class="badge nogo"><span aria-hidden="true">✖ </span>NO-GO</span>`;
 }
 
+/** A decision: GO or NO-GO once decided; pending (…) while a party owes its verdict; closed (—) once it no longer matters. */
+export function decisionBadge(d: { readonly state?: 'pending' | 'decided' | 'closed'; readonly outcome: 'GO' | 'NO-GO'; readonly label?: string }): SafeHtml {
+  if (d.state === 'pending') return statusBadge('pending', 'pending');
+  if (d.state === 'closed') return statusBadge('not-required', d.label ?? `closed (${d.outcome})`);
+  return outcomeBadge(d.outcome);
+}
+
 const CELL_MARKS: Record<string, string> = { met: '✔', missing: '○', failed: '✖', stale: '⟲', 'not-required': '—', pending: '…', overdue: '!', waiting: '⏸' };
 
 /** A status in words with its mark; the class colours it, the words and the mark carry it alone. */

@@ -4,7 +4,7 @@
  */
 import type { Evaluation } from '../../domain/evaluate.js';
 import { html } from './html.js';
-import { outcomeBadge, page, plural, statusBadge, time } from './format.js';
+import { decisionBadge, page, plural, statusBadge, time } from './format.js';
 
 export interface OverviewRow {
   readonly ev: Evaluation;
@@ -17,7 +17,7 @@ export function urgencyOf(ev: Evaluation): Urgency {
   const overdue = ev.openIncidents.some((i) => i.deadlines.some((d) => d.status === 'overdue' && d.doneAt === null)) || ev.manualBlockers.some((b) => b.overdue);
   if (overdue) return 'overdue';
   if (ev.openIncidents.length > 0) return 'incident';
-  if (ev.decisions.some((d) => d.outcome === 'NO-GO') && ev.blockers.length > 0) return 'blocked';
+  if (ev.decisions.some((d) => d.outcome === 'NO-GO' && d.state !== 'closed') && ev.blockers.length > 0) return 'blocked';
   return 'calm';
 }
 
@@ -59,7 +59,7 @@ ${sorted.length === 0 ? html`<p>No programs on this server yet. Push one: <code>
       const waiting = [...new Set(ev.blockers.flatMap((b) => b.waitingOn))].map((p) => partyNames.get(p) ?? p);
       return html`<tr data-program="${ev.program.id}" data-seq="${ev.seq}" data-urgency="${urgency}"><th scope="row" data-label="Program"><a href="/programs/${ev.program.id}">${ev.program.title}</a><br><span class="muted">${ev.program.id}</span></th>
 <td data-label="Urgency">${statusBadge(status, words)}${ev.openIncidents.length === 0 ? '' : html`<br>${plural(ev.openIncidents.length, 'open incident')}`}</td>
-<td data-label="Decisions"><ul class="plain">${ev.decisions.map((d) => html`<li>${d.title}: ${outcomeBadge(d.outcome)}</li>`)}</ul></td>
+<td data-label="Decisions"><ul class="plain">${ev.decisions.map((d) => html`<li>${d.title}: ${decisionBadge(d)}</li>`)}</ul></td>
 <td data-label="Phase">${currentPhase(ev)}</td>
 <td data-label="Blockers">${ev.blockers.length}</td>
 <td data-label="Whose move">${waiting.length === 0 ? '—' : waiting.join(', ')}</td>

@@ -7,7 +7,7 @@
 import type { StatusReport } from '../../app/status-report.js';
 import type { ReadinessMatrix } from '../../domain/readiness.js';
 import { html, type SafeHtml } from './html.js';
-import { outcomeBadge, page, plural, shortHash, statusBadge, time } from './format.js';
+import { decisionBadge, outcomeBadge, page, plural, shortHash, statusBadge, time } from './format.js';
 import type { RecordView } from './records.js';
 
 export interface RoleView {
@@ -81,7 +81,7 @@ function summary(m: ProgramPageModel): SafeHtml {
   const waiting = [...new Set(r.blockers.flatMap((b) => b.waitingOn))].map((p) => partyName(m, p));
   return html`<section id="summary" data-live aria-labelledby="summary-h"><h2 id="summary-h" class="visually-hidden">At a glance</h2>
 <ul class="glance">
-${r.decisions.map((d) => html`<li><span class="label">${d.title}</span> ${outcomeBadge(d.outcome)}</li>`)}
+${r.decisions.map((d) => html`<li><span class="label">${d.title}</span> ${decisionBadge(d)}</li>`)}
 <li><span class="label">Next phase</span> ${r.nextPhase === null ? 'none (all started)' : `Phase ${r.nextPhase}`}</li>
 <li><span class="label">Blockers</span> <strong>${r.blockers.length}</strong></li>
 <li><span class="label">Whose move</span> ${waiting.length === 0 ? 'no party' : waiting.join(', ')}</li>
@@ -93,7 +93,7 @@ function decisions(m: ProgramPageModel): SafeHtml {
   const r = m.report;
   return html`<section id="decisions" data-live aria-labelledby="decisions-h"><h2 id="decisions-h">Decisions</h2>
 ${r.decisions.map(
-  (d) => html`<article class="decision" id="decision-${d.id}"><h3>${d.title} ${outcomeBadge(d.outcome)}</h3>
+  (d) => html`<article class="decision" id="decision-${d.id}"><h3>${d.title} ${decisionBadge(d)}</h3>
 <p class="reason">${d.reason}</p>
 <table class="stack"><caption class="visually-hidden">Latest verdict of each party on ${d.title}</caption>
 <thead><tr><th scope="col">Party</th><th scope="col">Verdict</th><th scope="col">Signed by</th><th scope="col">When</th><th scope="col">Target</th></tr></thead>
