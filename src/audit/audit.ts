@@ -24,15 +24,16 @@ import {
 import { AuditRepo, type CommitSummary } from './repo.js';
 import { AUDIT_REPORT_VERSION, FINDING_KINDS, type AuditReport, type CommitRef, type Finding } from './report.js';
 import { looksLikeReleaseTag, scanFile, type FileFacts } from './scan.js';
+import { parseRevSpecs, type RepoSpec } from './specs.js';
 import { suggestDefinition } from './suggest.js';
 
 export interface AuditRequest {
-  /** Repository folders (checkouts or bare), absolute. */
-  readonly repos: readonly string[];
+  /** Repository folders (checkouts or bare), absolute, each with the name given to it, if any. */
+  readonly repos: readonly RepoSpec[];
   /** The repository whose tags decide tag/SHA pairs when several have the tag. */
   readonly producer?: string;
-  /** The revision audited in each repository (the end of the range with `since`). */
-  readonly rev: string;
+  /** The revisions audited (the ends of the range with `since`): `REV` for every repository, `NAME=REV` for one; none: HEAD. */
+  readonly rev: readonly string[];
   readonly since?: string;
   /** Explicit mirror pairs, `A=B`, each side `path` or `repo:path`. */
   readonly mirrors: readonly string[];
@@ -239,7 +240,7 @@ async function openAll(request: AuditRequest): Promise<{ repos: AuditRepo[]; pro
   if (request.repos.length === 0) throw invalidInput({ source: '--repo', field: '', expected: 'at least one git repository', found: 'none' });
   const repos: AuditRepo[] = [];
   try {
-    for (const path of request.repos) repos.push(await AuditRepo.open(path));
+    for (const spec of request.repos) repos.push(await AuditRepo.open(spec.path, spec.name));
   } catch (e) {
     for (const r of repos) r.close();
     throw e;
@@ -250,7 +251,10 @@ async function openAll(request: AuditRequest): Promise<{ repos: AuditRepo[]; pro
     for (const r of repos) r.close();
     return invalidInput({ source: field, field: '', expected, found });
   };
-  if (twice !== undefined) throw refuse('--repo', 'repositories with different folder names (findings are named by them)', `${twice} twice`);
+  if (twice !== undefined) {
+    const folders = repos.filter((r) => r.name === twice).map((r) => r.git.path);
+    throw refuse('--repo', 'repositories with different names (findings are named by them): name one with --repo NAME=DIR', `${twice} twice (${folders.join(' and ')})`);
+  }
   let producer: AuditRepo | null = null;
   if (request.producer !== undefined) {
     producer = repos.find((r) => r.name === request.producer) ?? null;
@@ -291,8 +295,9 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
     const mirrorSpecs = request.mirrors.map((m) => m.split('=') as [string, string]);
     const auditor = new Auditor(repos, producer, mirrorSpecs);
     await auditor.init();
+    const revs = parseRevSpecs('--rev', request.rev, repos.map((r) => r.name));
     const end: State = new Map();
-    for (const r of repos) end.set(r, await r.commitOf(request.rev, '--rev'));
+    for (const r of repos) end.set(r, await r.commitOf(revs.byRepo.get(r.name) ?? revs.all, '--rev'));
     const endFiles = await auditor.files(end);
     auditor.explicitMirrors(endFiles, true); // a --mirror that names no file is bad input, before any work
 

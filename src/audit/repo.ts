@@ -3,10 +3,10 @@
  * and mirrors work), with one `cat-file --batch-command` process for every object, plus a handful of
  * whole-repository listings (tags, commits, a range's log) that are one git call each.
  */
-import { basename } from 'node:path';
 import { invalidInput } from '../errors.js';
 import { openRepo, run, type GitRepo } from '../evidence/git.js';
 import { GitBatch, type Resolved } from './batch.js';
+import { derivedName } from './specs.js';
 
 /** One tracked file at a revision: its path and the blob holding its bytes. */
 export interface TreeFile {
@@ -43,15 +43,15 @@ export class AuditRepo {
 
   private constructor(
     readonly git: GitRepo,
-    /** The name findings and --producer use: the folder's name without `.git`. */
+    /** The name findings and --producer use: given (`--repo NAME=DIR`), or the folder's name without `.git`. */
     readonly name: string,
   ) {
     this.batch = new GitBatch(git.path);
   }
 
-  static async open(path: string): Promise<AuditRepo> {
+  static async open(path: string, name?: string): Promise<AuditRepo> {
     const git = await openRepo(path, '--repo');
-    return new AuditRepo(git, basename(git.path).replace(/\.git$/, ''));
+    return new AuditRepo(git, name ?? derivedName(git.path));
   }
 
   close(): void {

@@ -65,6 +65,13 @@ const RELEASE_TAG = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 const TAG_TOKEN = /[A-Za-z0-9][\w.+/-]*[\w]/g;
 const ABSOLUTE_PATH = /(?<![\w.~/\\-])(?:\/(?:Users|home)\/[^\s`'"<>)\]|,;]+|[A-Za-z]:\\{1,2}[^\s`'"<>)\]|,;]*)/g;
 
+/**
+ * Ids every git repository knows that name no commit: the null SHA (a workflow's `before:` on a new
+ * branch, a deleted ref), the empty tree and the empty blob. Written in a record, they claim nothing.
+ */
+const WELL_KNOWN_IDS = ['0'.repeat(40), '4b825dc642cb6eb9a060e54bf8d69288fbee4904', 'e69de29bb2d1d64e6d04bc3d0d5d7bed2da3d1b3'];
+const isWellKnown = (hex: string) => WELL_KNOWN_IDS.some((id) => id.startsWith(hex));
+
 export function looksLikeReleaseTag(token: string): boolean {
   return RELEASE_TAG.test(token);
 }
@@ -122,7 +129,7 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
     for (const m of masked.matchAll(HEX_TOKEN)) {
       const hex = m[0];
       const cell = cells === null ? -1 : column(m.index ?? 0);
-      if (table !== null && table.hash.has(cell)) continue;
+      if ((table !== null && table.hash.has(cell)) || isWellKnown(hex)) continue;
       if (hex.length === 40) {
         fullShas.push({ line, hex });
         lineHexes.push(hex);
@@ -172,7 +179,7 @@ function objectPairs(text: string, already: readonly PairClaim[]): PairClaim[] {
         const value = item.value.value;
         if (typeof value !== 'string') continue;
         if (TAG_KEY.test(key) && !SHA_KEY.test(key)) tag = { value, key };
-        else if (SHA_KEY.test(key) && !CONTENT_HASH.test(key) && /^[0-9a-f]{7,40}$/.test(value))
+        else if (SHA_KEY.test(key) && !CONTENT_HASH.test(key) && /^[0-9a-f]{7,40}$/.test(value) && !isWellKnown(value))
           sha = { value, key, line: counter.linePos((item.value as Node).range?.[0] ?? 0).line };
       }
       if (tag !== null && sha !== null) {
