@@ -145,8 +145,8 @@ class Auditor {
     throw invalidInput({
       source: '--mirror',
       field: '',
-      expected: 'a markdown record tracked in one of the repositories, as PATH or REPO:PATH',
-      found: matches.length === 0 ? `"${spec}", which names no markdown file at the audited revision` : `"${spec}", which is in ${matches.map((m) => m.repo).join(' and ')}: name one as REPO:PATH`,
+      expected: 'a record tracked in one of the repositories (markdown, or JSON/YAML with a title, blockers or phase statuses), as PATH or REPO:PATH',
+      found: matches.length === 0 ? `"${spec}", which names no markdown file (or JSON/YAML record) at the audited revision` : `"${spec}", which is in ${matches.map((m) => m.repo).join(' and ')}: name one as REPO:PATH`,
     });
   }
 

@@ -3,9 +3,9 @@
  * beforehand, in `audit.ts`), so the same file with the same answers always gives the same findings.
  */
 import type { PhaseClaim, RecordFacts } from './record.js';
-import { normalText } from './record.js';
 import { FINDING_KINDS, type DiffRow, type Finding, type FindingLocation } from './report.js';
 import type { FileFacts } from './scan.js';
+import { matchItems, wordDiff } from './similar.js';
 
 export interface CommitName {
   readonly repo: string;
@@ -179,18 +179,20 @@ function compareOutcomes(l: RecordFacts, r: RecordFacts): PartDiff | null {
   };
 }
 
+/** Blockers as sets: the same text on both sides agrees; the same blocker in other words is a reworded row with its word diff. */
 function compareBlockers(l: RecordFacts, r: RecordFacts): PartDiff | null {
-  const leftSet = new Map(l.blockers.map((b) => [normalText(b.value), b]));
-  const rightSet = new Map(r.blockers.map((b) => [normalText(b.value), b]));
-  const onlyLeft = [...leftSet].filter(([k]) => !rightSet.has(k)).map(([, b]) => b);
-  const onlyRight = [...rightSet].filter(([k]) => !leftSet.has(k)).map(([, b]) => b);
-  if (onlyLeft.length === 0 && onlyRight.length === 0) return null;
+  const { reworded, onlyLeft, onlyRight } = matchItems(l.blockers, r.blockers, (b) => b.value);
+  if (onlyLeft.length === 0 && onlyRight.length === 0 && reworded.length === 0) return null;
   return {
     part: 'blockers',
-    rows: [...onlyLeft.map((b) => ({ item: 'blocker', left: b.value, right: null })), ...onlyRight.map((b) => ({ item: 'blocker', left: null, right: b.value }))],
-    leftLine: firstLine(onlyLeft[0]?.line, l.sections.blockers),
-    rightLine: firstLine(onlyRight[0]?.line, r.sections.blockers),
-    summary: `${plural(l.blockers.length, 'blocker')} against ${r.blockers.length}; ${onlyLeft.length} only on the left, ${onlyRight.length} only on the right`,
+    rows: [
+      ...reworded.map(([a, b]) => ({ item: 'blocker', left: a.value, right: b.value, words: wordDiff(a.value, b.value) })),
+      ...onlyLeft.map((b) => ({ item: 'blocker', left: b.value, right: null })),
+      ...onlyRight.map((b) => ({ item: 'blocker', left: null, right: b.value })),
+    ],
+    leftLine: firstLine(onlyLeft[0]?.line, reworded[0]?.[0].line, l.sections.blockers),
+    rightLine: firstLine(onlyRight[0]?.line, reworded[0]?.[1].line, r.sections.blockers),
+    summary: `${plural(l.blockers.length, 'blocker')} against ${r.blockers.length}; ${onlyLeft.length} only on the left, ${onlyRight.length} only on the right${reworded.length > 0 ? `, ${reworded.length} in other words` : ''}`,
   };
 }
 
@@ -238,7 +240,7 @@ export function mirrorFindings(pair: MirrorPair): Finding[] {
     location: at(pair.left, d.leftLine),
     related: [at(pair.right, d.rightLine)],
     message: `${d.part} disagree with its mirror ${other}: ${d.summary}`,
-    evidence: d.rows.map((row) => `${row.item}: ${row.left ?? '(not listed)'} | ${row.right ?? '(not listed)'}`),
+    evidence: d.rows.map((row) => `${row.item}: ${row.left ?? '(not listed)'} | ${row.right ?? '(not listed)'}${row.words === undefined ? '' : ` (reworded: ${row.words})`}`),
     diff: d.rows,
     key: `mirror-disagreement:${pair.left.repo}:${pair.left.path}:${pair.right.repo}:${pair.right.path}:${d.part}`,
   }));
