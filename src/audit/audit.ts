@@ -11,11 +11,15 @@ import { checkTarget } from '../evidence/git.js';
 import { invalidInput } from '../errors.js';
 import {
   contradictionFindings,
+  durationFinding,
+  endedClaims,
   fileFindings,
   findMirrorPairs,
   finish,
   mirrorFindings,
   pairKey,
+  subjectStatus,
+  windowSpan,
   type Answers,
   type AuditedFile,
   type CommitName,
@@ -23,6 +27,7 @@ import {
 } from './judge.js';
 import { AuditRepo, type CommitSummary } from './repo.js';
 import { AUDIT_REPORT_VERSION, FINDING_KINDS, type AuditReport, type CommitRef, type Finding } from './report.js';
+import { parseRecord } from './record.js';
 import { looksLikeReleaseTag, scanFile, type FileFacts } from './scan.js';
 import { parseRevSpecs, type RepoSpec } from './specs.js';
 import { suggestDefinition } from './suggest.js';
@@ -61,6 +66,7 @@ class Auditor {
   private readonly suggestions = new Map<string, CommitName | null>();
   private readonly shorts = new Map<string, readonly CommitName[]>();
   private readonly pairs = new Map<string, PairAnswer>();
+  private readonly durations = new Map<string, Promise<Finding[]>>();
   private knownTags = new Set<string>();
 
   constructor(
@@ -106,7 +112,7 @@ class Auditor {
   }
 
   /** Every finding at one state of the repositories. */
-  async findings(files: readonly AuditedFile[]): Promise<Finding[]> {
+  async findings(files: readonly AuditedFile[], state: State): Promise<Finding[]> {
     await this.answer(files);
     const answers = this.answers();
     const found: Finding[] = [];
@@ -121,7 +127,34 @@ class Auditor {
     }
     for (const pair of findMirrorPairs(files, this.explicitMirrors(files, false))) found.push(...mirrorFindings(pair));
     found.push(...contradictionFindings(files));
+    for (const list of await Promise.all(files.map((f) => this.durationFindings(f, state)))) found.push(...list);
     return finish(found);
+  }
+
+  /**
+   * The durations a record claims for a window it says has ended, against the dates of the commits
+   * that opened and closed it (the file's own history). Read only for such records, once per blob.
+   */
+  private durationFindings(f: AuditedFile, state: State): Promise<Finding[]> {
+    const record = f.facts.record;
+    if (record === null || record.durations.length === 0) return Promise.resolve([]);
+    const claims = endedClaims(record);
+    if (claims.length === 0) return Promise.resolve([]);
+    const key = `${f.repo}\0${f.path}\0${f.blob}`;
+    let found = this.durations.get(key);
+    if (found === undefined) {
+      const repo = this.repos.find((r) => r.name === f.repo) as AuditRepo;
+      found = repo.history(state.get(repo) as string, f.path).then((history) => {
+        const versions = history.map((v) => ({ commit: v.commit, record: v.text === null ? null : parseRecord(f.path, v.text.split(/\r?\n/)) }));
+        return claims.flatMap((claim) => {
+          const span = windowSpan(versions.map((v) => ({ commit: v.commit, said: v.record === null ? null : subjectStatus(v.record, claim.phase) })));
+          const finding = span === null ? null : durationFinding(f, claim, span);
+          return finding === null ? [] : [finding];
+        });
+      });
+      this.durations.set(key, found);
+    }
+    return found;
   }
 
   /** The `--mirror` pairs among these files; `strict`: a side that names no file is bad input. */
@@ -313,7 +346,7 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
     const suggestion = request.suggest ? { suggestion: await suggestDefinition(repos, endFiles, request.producer) } : {};
 
     if (request.since === undefined) {
-      const findings = await auditor.findings(endFiles);
+      const findings = await auditor.findings(endFiles, end);
       return { report: { version: AUDIT_REPORT_VERSION, repos: repos.map((r) => repoInfo(r, {})), counts: counts(findings), findings }, files: endFiles, ...suggestion };
     }
 
@@ -336,11 +369,11 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
       for (const [key, t] of tracked) if (!present.has(key) && t.goneAt === null && at !== null) t.goneAt = at;
       return present;
     };
-    let present = observe(await auditor.findings(await auditor.files(state)), null);
+    let present = observe(await auditor.findings(await auditor.files(state), state), null);
     for (const step of timeline(ranges)) {
       state.set(step.repo, step.commit.sha);
       const ref = { repo: step.repo.name, commit: step.commit.sha, date: step.commit.date, subject: step.commit.subject };
-      present = observe(await auditor.findings(await auditor.files(state)), ref);
+      present = observe(await auditor.findings(await auditor.files(state), state), ref);
     }
     const findings = finish(
       [...tracked.values()].map((t) => ({ ...t.finding, history: { firstSeen: t.firstSeen, present: present.has(t.finding.key), goneAt: present.has(t.finding.key) ? null : t.goneAt } })),

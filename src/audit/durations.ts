@@ -51,10 +51,9 @@ export function formatSpan(ms: number): string {
   return parts.length === 0 ? '0 min' : parts.join(' ');
 }
 
-/** A claimed length for people: "2 weeks", "7 days", "48 hours". */
+/** A claimed length for people: "2 weeks", "7 days", "48 hours" (as teams count a soak). */
 export function formatHours(hours: number): string {
-  if (hours % 168 === 0) return `${hours / 168} week${hours === 168 ? '' : 's'}`;
-  if (hours % 24 === 0 && hours < 48) return `${hours / 24} day${hours === 24 ? '' : 's'}`;
+  if (hours % 168 === 0 && hours >= 336) return `${hours / 168} weeks`;
   if (hours % 24 === 0 && hours > 72) return `${hours / 24} days`;
-  return `${hours} hours`;
+  return hours === 24 ? '1 day' : `${hours} hours`;
 }

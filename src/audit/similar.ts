@@ -69,17 +69,17 @@ export function matchItems<T>(left: readonly T[], right: readonly T[], text: (it
       if (score >= SIMILARITY_THRESHOLD) candidates.push({ i, j, score });
     }
   candidates.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
-  const reworded: (readonly [T, T, number])[] = [];
+  const chosen: { i: number; j: number; score: number }[] = [];
   const usedLeft = new Set<number>();
   for (const c of candidates) {
     if (usedLeft.has(c.i) || !freeRight.has(c.j)) continue;
     usedLeft.add(c.i);
     freeRight.delete(c.j);
-    reworded.push([left[c.i] as T, right[c.j] as T, c.score]);
+    chosen.push(c);
   }
   return {
     same,
-    reworded,
+    reworded: chosen.sort((x, y) => x.i - y.i).map((c) => [left[c.i] as T, right[c.j] as T, c.score] as const),
     onlyLeft: freeLeft.filter((i) => !usedLeft.has(i)).map((i) => left[i] as T),
     onlyRight: [...freeRight].sort((a, b) => a - b).map((j) => right[j] as T),
   };
@@ -87,7 +87,9 @@ export function matchItems<T>(left: readonly T[], right: readonly T[], text: (it
 
 /** What changed between two wordings, wdiff-style: `[-removed-]` and `{+added+}`. */
 export function wordDiff(a: string, b: string): string {
-  return diffWords(a, b)
+  // Trailing punctuation is no wording (normalText ignores it too).
+  const bare = (t: string) => t.replace(/[.:;]+$/, '');
+  return diffWords(bare(a), bare(b))
     .map((part) => {
       if (!part.added && !part.removed) return part.value;
       // The spaces around a changed word stay outside its marks.

@@ -33,7 +33,7 @@ describe('formatSpan and formatHours', () => {
   ])('%d ms is %s', (ms, text) => expect(formatSpan(ms)).toBe(text));
   it.each<[number, string]>([
     [336, '2 weeks'],
-    [168, '1 week'],
+    [168, '7 days'],
     [48, '48 hours'],
     [24, '1 day'],
     [120, '5 days'],
