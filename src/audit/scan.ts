@@ -103,7 +103,7 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
   const shortShas: HexMention[] = [];
   const pairs: PairClaim[] = [];
   const paths: PathMention[] = [];
-  let table: { commit: Set<number>; hash: Set<number>; tag: Set<number> } | null = null; // the current table's header: which columns name a commit, a content hash, a tag
+  let table: { header: readonly string[]; commit: Set<number>; hash: Set<number>; tag: Set<number> } | null = null; // the current table's header: which columns name a commit, a content hash, a tag
 
   lines.forEach((raw, index) => {
     const line = index + 1;
@@ -115,6 +115,7 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
       // The first row of a table is its header.
       const columns = (test: (c: string) => boolean) => new Set(cells.flatMap((c, i) => (test(c) ? [i] : [])));
       table = {
+        header: cells,
         hash: columns((c) => CONTENT_HASH.test(c)),
         commit: columns((c) => COMMIT_CONTEXT.test(c) && !CONTENT_HASH.test(c)),
         tag: columns((c) => TAG_HEADER.test(c) && !COMMIT_CONTEXT.test(c) && !CONTENT_HASH.test(c)),
@@ -140,8 +141,15 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
     }
     if (lineHexes.length === 0) return;
     // A table with a tag column: its cell is the tag, whatever else the row names; otherwise any token that is a tag.
-    const tagCells = table !== null && cells !== null && table.tag.size > 0 ? [...table.tag].map((i) => /^[`*_]*([^\s`*_]+)/.exec(cells[i] ?? '')?.[1]).filter((t): t is string => t !== undefined && t !== '-' && t !== '—') : null;
-    const tags = tagCells ?? [...raw.matchAll(TAG_TOKEN)].map((m) => m[0]).filter((t) => ctx.isTag(t));
+    // A column headed "Release" may hold a name ("3.0 GA"): there only a tag counts; under "Tag", any value.
+    const tagCells =
+      table !== null && cells !== null
+        ? [...table.tag].flatMap((i) => {
+            const value = /^[`*_]*([^\s`*_|]+)/.exec(cells[i] ?? '')?.[1];
+            return value !== undefined && (/tag/i.test(table?.header[i] ?? '') ? /[\w]/.test(value) : ctx.isTag(value)) ? [value] : [];
+          })
+        : [];
+    const tags = tagCells.length > 0 ? tagCells : [...raw.matchAll(TAG_TOKEN)].map((m) => m[0]).filter((t) => ctx.isTag(t));
     // One tag and one id on a line (or row) belong together; several pair up in order when the counts match.
     if (tags.length > 0 && tags.length === lineHexes.length) tags.forEach((tag, i) => pairs.push({ line, tag, sha: lineHexes[i] as string, via: 'line' }));
   });

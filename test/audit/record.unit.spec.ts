@@ -58,6 +58,11 @@ describe('markdown tables and JSON arrays of objects', () => {
     expect(facts.pairs).toEqual([{ line: 3, tag: 'v3.0.0', sha: SHA, via: 'line' }]);
   });
 
+  it('under a "Release" heading only a tag counts ("3.0 GA" is a name); under "Tag" any value is the tag', () => {
+    expect(scan('docs/R.md', `| Release | Commit |\n| --- | --- |\n| 3.0 GA | ${SHA} |\n| v3.0.0 | ${SHA} |`).pairs.map((p) => `${p.line} ${p.tag}`)).toEqual(['4 v3.0.0']);
+    expect(scan('docs/R.md', `| Tag | Commit |\n| --- | --- |\n| \`service-3.0-rc1\` | ${SHA} |`).pairs.map((p) => `${p.line} ${p.tag}`)).toEqual(['3 service-3.0-rc1']);
+  });
+
   it('reads tag/SHA pairs, phase statuses and blockers from a JSON array of objects', () => {
     const text = JSON.stringify(
       {
