@@ -127,7 +127,8 @@ class Auditor {
     }
     for (const pair of findMirrorPairs(files, this.explicitMirrors(files, false))) found.push(...mirrorFindings(pair));
     found.push(...contradictionFindings(files));
-    for (const list of await Promise.all(files.map((f) => this.durationFindings(f, state)))) found.push(...list);
+    const claiming = files.filter((f) => (f.facts.record?.durations.length ?? 0) > 0);
+    for (const list of await Promise.all(claiming.map((f) => this.durationFindings(f, state)))) found.push(...list);
     return finish(found);
   }
 
@@ -137,7 +138,7 @@ class Auditor {
    */
   private durationFindings(f: AuditedFile, state: State): Promise<Finding[]> {
     const record = f.facts.record;
-    if (record === null || record.durations.length === 0) return Promise.resolve([]);
+    if (record === null) return Promise.resolve([]);
     const claims = endedClaims(record);
     if (claims.length === 0) return Promise.resolve([]);
     const key = `${f.repo}\0${f.path}\0${f.blob}`;

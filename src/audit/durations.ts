@@ -21,6 +21,8 @@ const UNIT_HOURS: Record<string, number> = { h: 1, hr: 1, hrs: 1, hour: 1, hours
 
 /** What a window is called: the word that makes a length a claim about one. */
 const MEASURED = '(?:soak(?:ing)?|window|stabili[sz]ation|burn-in|bake(?:-in)?|observation|hypercare|canary|freeze|monitoring|watch)';
+/** A cheap first test: a line without one of these words claims no duration. */
+export const MEASURED_WORD = /soak|window|stabili|burn-in|bake|observation|hypercare|canary|freeze|monitoring|watch/i;
 const NUMBER = `(\\d+(?:\\.\\d+)?|${Object.keys(NUMBER_WORDS).sort((x, y) => y.length - x.length).join('|')})`;
 const UNIT = '(hours?|hrs?|h|days?|weeks?|wks?)';
 /** "two-week soak", "7-day stabilization window", "48h bake", "a fortnight of soak", "48 hours of soak". */

@@ -4,7 +4,7 @@
  * decision outcomes, the window, the blockers, the phase statuses, the named roles and the durations
  * claimed. Tables count like lines: a phase and its status in any two columns, blockers in a table. Pure.
  */
-import { parseDurations } from './durations.js';
+import { MEASURED_WORD, parseDurations } from './durations.js';
 
 export interface Located<T> {
   readonly line: number;
@@ -71,7 +71,9 @@ const PHASE_WORDS_BETWEEN = new RegExp(
 );
 /** "Status: **Closed**" on its own line, under a heading that names one phase. */
 const STATUS_LINE = new RegExp(`^\\s*(?:[-*]\\s+)?${EMPHASIS}status${EMPHASIS}\\s*:\\s*${EMPHASIS}\\s*${S}\\b`, 'i');
+const LEADING_STATUS = new RegExp(`^[^A-Za-z]*${S}\\b`, 'i');
 const PHASE_IN_CELL = /^(?:phase\s+)?(\d+[a-z]?)\b/i;
+const MENTIONS_PHASE = /phase/i;
 const PHASE_ANYWHERE = /\bPhase\s+(\d+[a-z]?)\b/i;
 
 export function normalStatus(word: string): string {
@@ -85,7 +87,7 @@ export function normalStatus(word: string): string {
 
 /** A status word standing alone in a table cell or a value ("**Done** ✅", "in_progress"), or null. */
 export function statusWord(text: string): string | null {
-  const m = new RegExp(`^[^A-Za-z]*${S}\\b`, 'i').exec(text.trim());
+  const m = LEADING_STATUS.exec(text.trim());
   return m ? (m[1] as string) : null;
 }
 
@@ -140,6 +142,7 @@ export function eachLine(lines: readonly string[], visit: (raw: string, index: n
 
 /** A phase claim on one line (outside tables), by the two line forms. */
 function linePhase(raw: string): { phase: string; word: string } | null {
+  if (!MENTIONS_PHASE.test(raw)) return null; // most lines: one cheap test instead of two patterns
   const m = PHASE_NEXT.exec(raw) ?? PHASE_WORDS_BETWEEN.exec(raw);
   if (m === null) return null;
   return { phase: m[1] as string, word: (m[m.length - 1] as string).trim() };
@@ -211,11 +214,13 @@ export function parseRecord(path: string, lines: readonly string[]): RecordFacts
         : /ownership|roles/i.test(text) ? 'roles'
         : null;
       if (part !== null && part !== 'roles') sections[part] ??= line;
-      durations.push(...claimedDurations(raw, line, phaseAt.get(line) ?? headingPhase, null));
+      if (MEASURED_WORD.test(raw)) durations.push(...claimedDurations(raw, line, phaseAt.get(line) ?? headingPhase, null));
       return;
     }
-    const mentioned = [...raw.matchAll(/\bPhase\s+(\d+[a-z]?)\b/gi)];
-    durations.push(...claimedDurations(raw, line, phaseAt.get(line) ?? (mentioned.length === 1 ? ((mentioned[0] as RegExpMatchArray)[1] as string) : part === 'window' ? null : headingPhase), part));
+    if (MEASURED_WORD.test(raw)) {
+      const mentioned = [...raw.matchAll(/\bPhase\s+(\d+[a-z]?)\b/gi)];
+      durations.push(...claimedDurations(raw, line, phaseAt.get(line) ?? (mentioned.length === 1 ? ((mentioned[0] as RegExpMatchArray)[1] as string) : part === 'window' ? null : headingPhase), part));
+    }
     if (/\bmirror record\b|\bmirrors?\s+(the\s+)?(record|file)\b/i.test(raw)) mirror = true;
     const dated = /^\s*(?:[-*]\s*)?(?:\*\*)?(?:updated|last updated|date|as of)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(\d{4}-\d{2}-\d{2})/i.exec(raw);
     if (dated && date === null) date = dated[1] as string;
@@ -245,7 +250,6 @@ export function parseRecord(path: string, lines: readonly string[]): RecordFacts
 /** The durations of a line, claimed for `phase`; with no phase, only in the window's section (for the window). */
 function claimedDurations(raw: string, line: number, phase: string | null, part: string | null): TimeClaim[] {
   if (phase === null && part !== 'window') return [];
-  if (!/\d|week|fortnight|hour|day/i.test(raw)) return [];
   return parseDurations(raw).map((d) => ({ line, phrase: d.phrase, hours: d.hours, phase }));
 }
 

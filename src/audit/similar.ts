@@ -51,17 +51,26 @@ export interface Matched<T> {
  */
 export function matchItems<T>(left: readonly T[], right: readonly T[], text: (item: T) => string): Matched<T> {
   const same: (readonly [T, T])[] = [];
-  const freeRight = new Set(right.map((_, i) => i));
+  // Equal texts by a map of normal forms: mirrors are compared at every commit of a --since range.
+  const rightByText = new Map<string, number[]>();
+  right.forEach((r, j) => {
+    const key = normalText(text(r));
+    const list = rightByText.get(key);
+    if (list === undefined) rightByText.set(key, [j]);
+    else list.push(j);
+  });
+  const freeRight = new Set(right.map((_, j) => j));
   const freeLeft: number[] = [];
   left.forEach((l, i) => {
-    const key = normalText(text(l));
-    const j = [...freeRight].find((k) => normalText(text(right[k] as T)) === key);
+    const j = rightByText.get(normalText(text(l)))?.shift();
     if (j === undefined) freeLeft.push(i);
     else {
       same.push([l, right[j] as T]);
       freeRight.delete(j);
     }
   });
+  if (freeLeft.length === 0 || freeRight.size === 0)
+    return { same, reworded: [], onlyLeft: freeLeft.map((i) => left[i] as T), onlyRight: [...freeRight].map((j) => right[j] as T) };
   const candidates: { i: number; j: number; score: number }[] = [];
   for (const i of freeLeft)
     for (const j of freeRight) {
