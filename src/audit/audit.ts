@@ -11,11 +11,15 @@ import { checkTarget } from '../evidence/git.js';
 import { invalidInput } from '../errors.js';
 import {
   contradictionFindings,
+  durationFinding,
+  endedClaims,
   fileFindings,
   findMirrorPairs,
   finish,
   mirrorFindings,
   pairKey,
+  subjectStatus,
+  windowSpan,
   type Answers,
   type AuditedFile,
   type CommitName,
@@ -23,16 +27,18 @@ import {
 } from './judge.js';
 import { AuditRepo, type CommitSummary } from './repo.js';
 import { AUDIT_REPORT_VERSION, FINDING_KINDS, type AuditReport, type CommitRef, type Finding } from './report.js';
+import { parseRecord } from './record.js';
 import { looksLikeReleaseTag, scanFile, type FileFacts } from './scan.js';
+import { parseRevSpecs, type RepoSpec } from './specs.js';
 import { suggestDefinition } from './suggest.js';
 
 export interface AuditRequest {
-  /** Repository folders (checkouts or bare), absolute. */
-  readonly repos: readonly string[];
+  /** Repository folders (checkouts or bare), absolute, each with the name given to it, if any. */
+  readonly repos: readonly RepoSpec[];
   /** The repository whose tags decide tag/SHA pairs when several have the tag. */
   readonly producer?: string;
-  /** The revision audited in each repository (the end of the range with `since`). */
-  readonly rev: string;
+  /** The revisions audited (the ends of the range with `since`): `REV` for every repository, `NAME=REV` for one; none: HEAD. */
+  readonly rev: readonly string[];
   readonly since?: string;
   /** Explicit mirror pairs, `A=B`, each side `path` or `repo:path`. */
   readonly mirrors: readonly string[];
@@ -60,6 +66,7 @@ class Auditor {
   private readonly suggestions = new Map<string, CommitName | null>();
   private readonly shorts = new Map<string, readonly CommitName[]>();
   private readonly pairs = new Map<string, PairAnswer>();
+  private readonly durations = new Map<string, Promise<Finding[]>>();
   private knownTags = new Set<string>();
 
   constructor(
@@ -105,7 +112,7 @@ class Auditor {
   }
 
   /** Every finding at one state of the repositories. */
-  async findings(files: readonly AuditedFile[]): Promise<Finding[]> {
+  async findings(files: readonly AuditedFile[], state: State): Promise<Finding[]> {
     await this.answer(files);
     const answers = this.answers();
     const found: Finding[] = [];
@@ -120,7 +127,35 @@ class Auditor {
     }
     for (const pair of findMirrorPairs(files, this.explicitMirrors(files, false))) found.push(...mirrorFindings(pair));
     found.push(...contradictionFindings(files));
+    const claiming = files.filter((f) => (f.facts.record?.durations.length ?? 0) > 0);
+    for (const list of await Promise.all(claiming.map((f) => this.durationFindings(f, state)))) found.push(...list);
     return finish(found);
+  }
+
+  /**
+   * The durations a record claims for a window it says has ended, against the dates of the commits
+   * that opened and closed it (the file's own history). Read only for such records, once per blob.
+   */
+  private durationFindings(f: AuditedFile, state: State): Promise<Finding[]> {
+    const record = f.facts.record;
+    if (record === null) return Promise.resolve([]);
+    const claims = endedClaims(record);
+    if (claims.length === 0) return Promise.resolve([]);
+    const key = `${f.repo}\0${f.path}\0${f.blob}`;
+    let found = this.durations.get(key);
+    if (found === undefined) {
+      const repo = this.repos.find((r) => r.name === f.repo) as AuditRepo;
+      found = repo.history(state.get(repo) as string, f.path).then((history) => {
+        const versions = history.map((v) => ({ commit: v.commit, record: v.text === null ? null : parseRecord(f.path, v.text.split(/\r?\n/)) }));
+        return claims.flatMap((claim) => {
+          const span = windowSpan(versions.map((v) => ({ commit: v.commit, said: v.record === null ? null : subjectStatus(v.record, claim.phase) })));
+          const finding = span === null ? null : durationFinding(f, claim, span);
+          return finding === null ? [] : [finding];
+        });
+      });
+      this.durations.set(key, found);
+    }
+    return found;
   }
 
   /** The `--mirror` pairs among these files; `strict`: a side that names no file is bad input. */
@@ -144,8 +179,8 @@ class Auditor {
     throw invalidInput({
       source: '--mirror',
       field: '',
-      expected: 'a markdown record tracked in one of the repositories, as PATH or REPO:PATH',
-      found: matches.length === 0 ? `"${spec}", which names no markdown file at the audited revision` : `"${spec}", which is in ${matches.map((m) => m.repo).join(' and ')}: name one as REPO:PATH`,
+      expected: 'a record tracked in one of the repositories (markdown, or JSON/YAML with a title, blockers or phase statuses), as PATH or REPO:PATH',
+      found: matches.length === 0 ? `"${spec}", which names no markdown file (or JSON/YAML record) at the audited revision` : `"${spec}", which is in ${matches.map((m) => m.repo).join(' and ')}: name one as REPO:PATH`,
     });
   }
 
@@ -239,7 +274,7 @@ async function openAll(request: AuditRequest): Promise<{ repos: AuditRepo[]; pro
   if (request.repos.length === 0) throw invalidInput({ source: '--repo', field: '', expected: 'at least one git repository', found: 'none' });
   const repos: AuditRepo[] = [];
   try {
-    for (const path of request.repos) repos.push(await AuditRepo.open(path));
+    for (const spec of request.repos) repos.push(await AuditRepo.open(spec.path, spec.name));
   } catch (e) {
     for (const r of repos) r.close();
     throw e;
@@ -250,7 +285,10 @@ async function openAll(request: AuditRequest): Promise<{ repos: AuditRepo[]; pro
     for (const r of repos) r.close();
     return invalidInput({ source: field, field: '', expected, found });
   };
-  if (twice !== undefined) throw refuse('--repo', 'repositories with different folder names (findings are named by them)', `${twice} twice`);
+  if (twice !== undefined) {
+    const folders = repos.filter((r) => r.name === twice).map((r) => r.git.path);
+    throw refuse('--repo', 'repositories with different names (findings are named by them): name one with --repo NAME=DIR', `${twice} twice (${folders.join(' and ')})`);
+  }
   let producer: AuditRepo | null = null;
   if (request.producer !== undefined) {
     producer = repos.find((r) => r.name === request.producer) ?? null;
@@ -291,8 +329,9 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
     const mirrorSpecs = request.mirrors.map((m) => m.split('=') as [string, string]);
     const auditor = new Auditor(repos, producer, mirrorSpecs);
     await auditor.init();
+    const revs = parseRevSpecs('--rev', request.rev, repos.map((r) => r.name));
     const end: State = new Map();
-    for (const r of repos) end.set(r, await r.commitOf(request.rev, '--rev'));
+    for (const r of repos) end.set(r, await r.commitOf(revs.byRepo.get(r.name) ?? revs.all, '--rev'));
     const endFiles = await auditor.files(end);
     auditor.explicitMirrors(endFiles, true); // a --mirror that names no file is bad input, before any work
 
@@ -308,7 +347,7 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
     const suggestion = request.suggest ? { suggestion: await suggestDefinition(repos, endFiles, request.producer) } : {};
 
     if (request.since === undefined) {
-      const findings = await auditor.findings(endFiles);
+      const findings = await auditor.findings(endFiles, end);
       return { report: { version: AUDIT_REPORT_VERSION, repos: repos.map((r) => repoInfo(r, {})), counts: counts(findings), findings }, files: endFiles, ...suggestion };
     }
 
@@ -331,11 +370,11 @@ export async function audit(request: AuditRequest): Promise<AuditResult> {
       for (const [key, t] of tracked) if (!present.has(key) && t.goneAt === null && at !== null) t.goneAt = at;
       return present;
     };
-    let present = observe(await auditor.findings(await auditor.files(state)), null);
+    let present = observe(await auditor.findings(await auditor.files(state), state), null);
     for (const step of timeline(ranges)) {
       state.set(step.repo, step.commit.sha);
       const ref = { repo: step.repo.name, commit: step.commit.sha, date: step.commit.date, subject: step.commit.subject };
-      present = observe(await auditor.findings(await auditor.files(state)), ref);
+      present = observe(await auditor.findings(await auditor.files(state), state), ref);
     }
     const findings = finish(
       [...tracked.values()].map((t) => ({ ...t.finding, history: { firstSeen: t.firstSeen, present: present.has(t.finding.key), goneAt: present.has(t.finding.key) ? null : t.goneAt } })),

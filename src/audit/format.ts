@@ -23,7 +23,7 @@ function sideBySide(report: AuditReport, f: Finding, rows: readonly DiffRow[]): 
   const itemWidth = Math.max(...rows.map((r) => r.item.length), 4);
   const width = Math.min(60, Math.max(headers[0]?.length ?? 0, ...rows.map((r) => (r.left ?? '(not listed)').length)));
   const line = (item: string, left: string, right: string) => `      ${clip(item, itemWidth)}  ${clip(left, width)} | ${right}`;
-  return [line('', headers[0] ?? '', headers[1] ?? ''), ...rows.map((r) => line(r.item, r.left ?? '—', r.right ?? '—'))];
+  return [line('', headers[0] ?? '', headers[1] ?? ''), ...rows.flatMap((r) => [line(r.item, r.left ?? '—', r.right ?? '—'), ...(r.words === undefined ? [] : [`      ${' '.repeat(itemWidth)}  reworded: ${r.words}`])])];
 }
 
 function historyLine(h: NonNullable<Finding['history']>): string {
@@ -85,6 +85,7 @@ const RULE_HELP: Record<FindingKind, string> = {
   'short-sha': 'A short SHA in a commit context that matches no commit, or more than one.',
   'mirror-disagreement': 'Two records that mirror one another disagree (decision outcomes, blockers, phase statuses or the window).',
   'status-contradiction': 'One phase is given two statuses in files of the same date or later.',
+  'duration-claim': 'A record claims a window lasted a duration (a two-week soak), but the commits that opened and closed it are less than half that apart.',
   'absolute-path': "An absolute path of someone's machine in a record meant to be shared.",
 };
 

@@ -2,10 +2,12 @@
  * From claims to findings. Pure: what git said about each claim comes in as `Answers` (looked up
  * beforehand, in `audit.ts`), so the same file with the same answers always gives the same findings.
  */
-import type { PhaseClaim, RecordFacts } from './record.js';
-import { normalText } from './record.js';
+import { formatHours, formatSpan } from './durations.js';
+import { normalStatus, statusWord, type PhaseClaim, type RecordFacts, type TimeClaim } from './record.js';
+import type { CommitSummary } from './repo.js';
 import { FINDING_KINDS, type DiffRow, type Finding, type FindingLocation } from './report.js';
 import type { FileFacts } from './scan.js';
+import { matchItems, wordDiff } from './similar.js';
 
 export interface CommitName {
   readonly repo: string;
@@ -179,18 +181,20 @@ function compareOutcomes(l: RecordFacts, r: RecordFacts): PartDiff | null {
   };
 }
 
+/** Blockers as sets: the same text on both sides agrees; the same blocker in other words is a reworded row with its word diff. */
 function compareBlockers(l: RecordFacts, r: RecordFacts): PartDiff | null {
-  const leftSet = new Map(l.blockers.map((b) => [normalText(b.value), b]));
-  const rightSet = new Map(r.blockers.map((b) => [normalText(b.value), b]));
-  const onlyLeft = [...leftSet].filter(([k]) => !rightSet.has(k)).map(([, b]) => b);
-  const onlyRight = [...rightSet].filter(([k]) => !leftSet.has(k)).map(([, b]) => b);
-  if (onlyLeft.length === 0 && onlyRight.length === 0) return null;
+  const { reworded, onlyLeft, onlyRight } = matchItems(l.blockers, r.blockers, (b) => b.value);
+  if (onlyLeft.length === 0 && onlyRight.length === 0 && reworded.length === 0) return null;
   return {
     part: 'blockers',
-    rows: [...onlyLeft.map((b) => ({ item: 'blocker', left: b.value, right: null })), ...onlyRight.map((b) => ({ item: 'blocker', left: null, right: b.value }))],
-    leftLine: firstLine(onlyLeft[0]?.line, l.sections.blockers),
-    rightLine: firstLine(onlyRight[0]?.line, r.sections.blockers),
-    summary: `${plural(l.blockers.length, 'blocker')} against ${r.blockers.length}; ${onlyLeft.length} only on the left, ${onlyRight.length} only on the right`,
+    rows: [
+      ...reworded.map(([a, b]) => ({ item: 'blocker', left: a.value, right: b.value, words: wordDiff(a.value, b.value) })),
+      ...onlyLeft.map((b) => ({ item: 'blocker', left: b.value, right: null })),
+      ...onlyRight.map((b) => ({ item: 'blocker', left: null, right: b.value })),
+    ],
+    leftLine: firstLine(onlyLeft[0]?.line, reworded[0]?.[0].line, l.sections.blockers),
+    rightLine: firstLine(onlyRight[0]?.line, reworded[0]?.[1].line, r.sections.blockers),
+    summary: `${plural(l.blockers.length, 'blocker')} against ${r.blockers.length}; ${onlyLeft.length} only on the left, ${onlyRight.length} only on the right${reworded.length > 0 ? `, ${reworded.length} in other words` : ''}`,
   };
 }
 
@@ -238,7 +242,7 @@ export function mirrorFindings(pair: MirrorPair): Finding[] {
     location: at(pair.left, d.leftLine),
     related: [at(pair.right, d.rightLine)],
     message: `${d.part} disagree with its mirror ${other}: ${d.summary}`,
-    evidence: d.rows.map((row) => `${row.item}: ${row.left ?? '(not listed)'} | ${row.right ?? '(not listed)'}`),
+    evidence: d.rows.map((row) => `${row.item}: ${row.left ?? '(not listed)'} | ${row.right ?? '(not listed)'}${row.words === undefined ? '' : ` (reworded: ${row.words})`}`),
     diff: d.rows,
     key: `mirror-disagreement:${pair.left.repo}:${pair.left.path}:${pair.right.repo}:${pair.right.path}:${d.part}`,
   }));
@@ -310,6 +314,71 @@ function contradiction(t: Claim, s: Claim): Finding {
     message: `Phase ${t.c.phase} is "${t.c.word}" here (${dated(t.f)}), but "${s.c.word}" in ${s.f.path} (${dated(s.f)})`,
     evidence: [`${t.f.path}:${t.c.line}: Phase ${t.c.phase}: ${t.c.word}`, `${s.f.path}:${s.c.line}: Phase ${s.c.phase}: ${s.c.word}`],
     key: `status-contradiction:${t.f.repo}:${t.f.path}:phase-${t.c.phase}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claimed durations against the dates of the commits that opened and closed the window
+
+const ENDED = new Set(['closed', 'complete']);
+
+/** What a record says of a phase (its first status line) or of its window ("Open" counts as active). */
+export function subjectStatus(record: RecordFacts, phase: string | null): { word: string; status: string } | null {
+  if (phase !== null) {
+    const c = record.phases.find((p) => p.phase === phase);
+    return c === undefined ? null : { word: c.word, status: c.status };
+  }
+  const value = record.window?.value ?? '';
+  const word = statusWord(value) ?? /^[^A-Za-z]*(open(?:ed)?)\b/i.exec(value)?.[1] ?? null;
+  return word === null ? null : { word, status: /^open/i.test(word) ? 'active' : normalStatus(word) };
+}
+
+/** The durations a record claims for a phase or window it now says has ended: the ones the dates can check. */
+export function endedClaims(record: RecordFacts): TimeClaim[] {
+  return record.durations.filter((c) => ENDED.has(subjectStatus(record, c.phase)?.status ?? ''));
+}
+
+/** One version of a record in its history: the commit and what it said of the subject then (null: nothing). */
+export interface SubjectVersion {
+  readonly commit: CommitSummary;
+  readonly said: { readonly word: string; readonly status: string } | null;
+}
+
+export interface WindowSpan {
+  readonly opened: SubjectVersion;
+  readonly closed: SubjectVersion;
+  readonly ms: number;
+}
+
+/**
+ * When the window the record now calls ended was opened and closed: the commit that began the
+ * last run of "ended" versions, and the one that began the run of "active" versions just before it.
+ * Null when the history shows no such change (the record was written after the fact).
+ */
+export function windowSpan(versions: readonly SubjectVersion[]): WindowSpan | null {
+  let i = versions.length - 1;
+  if (i < 0 || !ENDED.has(versions[i]?.said?.status ?? '')) return null;
+  while (i > 0 && ENDED.has(versions[i - 1]?.said?.status ?? '')) i--;
+  let j = i - 1;
+  if (j < 0 || versions[j]?.said?.status !== 'active') return null;
+  while (j > 0 && versions[j - 1]?.said?.status === 'active') j--;
+  const opened = versions[j] as SubjectVersion;
+  const closed = versions[i] as SubjectVersion;
+  return { opened, closed, ms: Date.parse(closed.commit.authored) - Date.parse(opened.commit.authored) };
+}
+
+/** A duration claimed for a window that the dates of its opening and closing commits contradict (under half of it). */
+export function durationFinding(f: AuditedFile, claim: TimeClaim, span: WindowSpan): Finding | null {
+  if (span.ms >= (claim.hours * 3_600_000) / 2) return null;
+  const subject = claim.phase === null ? 'the window' : `Phase ${claim.phase}`;
+  const ref = (v: SubjectVersion, what: string) => `${what} ${v.commit.sha} ${v.commit.authored} "${v.commit.subject}" (${subject}: ${v.said?.word ?? ''})`;
+  return {
+    kind: 'duration-claim',
+    location: at(f, claim.line),
+    related: [],
+    message: `"${claim.phrase}" (${formatHours(claim.hours)}) is claimed for ${subject}, but it was open ${formatSpan(span.ms)}: from ${span.opened.commit.sha.slice(0, 10)} to ${span.closed.commit.sha.slice(0, 10)}`,
+    evidence: [ref(span.opened, 'opened in'), ref(span.closed, 'closed in'), `real span: ${formatSpan(span.ms)}, under half of ${formatHours(claim.hours)}`],
+    key: `duration-claim:${f.repo}:${f.path}:${claim.phase === null ? 'window' : `phase-${claim.phase}`}:${claim.phrase.toLowerCase()}`,
   };
 }
 

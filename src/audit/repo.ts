@@ -3,10 +3,10 @@
  * and mirrors work), with one `cat-file --batch-command` process for every object, plus a handful of
  * whole-repository listings (tags, commits, a range's log) that are one git call each.
  */
-import { basename } from 'node:path';
 import { invalidInput } from '../errors.js';
 import { openRepo, run, type GitRepo } from '../evidence/git.js';
 import { GitBatch, type Resolved } from './batch.js';
+import { derivedName } from './specs.js';
 
 /** One tracked file at a revision: its path and the blob holding its bytes. */
 export interface TreeFile {
@@ -18,6 +18,8 @@ export interface CommitSummary {
   readonly sha: string;
   /** Committer date, ISO 8601 as git prints it (%cI). */
   readonly date: string;
+  /** Author date, ISO 8601 (%aI): when the change was written, which a rebase keeps. */
+  readonly authored: string;
   readonly subject: string;
 }
 
@@ -43,15 +45,15 @@ export class AuditRepo {
 
   private constructor(
     readonly git: GitRepo,
-    /** The name findings and --producer use: the folder's name without `.git`. */
+    /** The name findings and --producer use: given (`--repo NAME=DIR`), or the folder's name without `.git`. */
     readonly name: string,
   ) {
     this.batch = new GitBatch(git.path);
   }
 
-  static async open(path: string): Promise<AuditRepo> {
+  static async open(path: string, name?: string): Promise<AuditRepo> {
     const git = await openRepo(path, '--repo');
-    return new AuditRepo(git, basename(git.path).replace(/\.git$/, ''));
+    return new AuditRepo(git, name ?? derivedName(git.path));
   }
 
   close(): void {
@@ -159,6 +161,20 @@ export class AuditRepo {
     return s;
   }
 
+  /** The commits up to `commit` that changed `path`, oldest first, each with the file's bytes there (null: deleted). */
+  async history(commit: string, path: string): Promise<{ commit: CommitSummary; text: string | null }[]> {
+    const r = await run(this.git.path, ['rev-list', '--reverse', commit, '--', path]);
+    if (r.code !== 0) throw new Error(`git rev-list ${commit} -- ${path} failed in ${this.git.path}: ${r.stderr}`);
+    const shas = r.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+    const versions = await Promise.all(
+      shas.map(async (sha) => {
+        const [summary, object] = await Promise.all([this.summary(sha), this.batch.contents(`${sha}:${path}`)]);
+        return summary === null ? null : { commit: summary, text: object === null ? null : object.data.toString('utf8') };
+      }),
+    );
+    return versions.filter((v) => v !== null);
+  }
+
   /** The commits after `since` up to `until`, oldest first (every commit, merges included). */
   async range(since: string, until: string): Promise<CommitSummary[]> {
     const r = await run(this.git.path, ['rev-list', '--reverse', '--topo-order', until, `^${since}`]);
@@ -173,14 +189,15 @@ function parseCommit(sha: string, raw: string): CommitSummary {
   const split = raw.indexOf('\n\n');
   const headers = (split < 0 ? raw : raw.slice(0, split)).split('\n');
   const message = split < 0 ? '' : raw.slice(split + 2);
-  const committer = headers.find((h) => h.startsWith('committer ')) ?? '';
-  const m = /(\d+) ([+-])(\d\d)(\d\d)$/.exec(committer);
-  let date = '';
-  if (m) {
-    const offset = (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
-    const local = new Date((Number(m[1]) + offset * 60) * 1000).toISOString().slice(0, 19);
-    date = `${local}${offset === 0 ? 'Z' : `${m[2]}${m[3]}:${m[4]}`}`;
-  }
   const subject = (message.split(/\n\s*\n/)[0] ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
-  return { sha, date, subject };
+  return { sha, date: identityDate(headers, 'committer'), authored: identityDate(headers, 'author'), subject };
+}
+
+/** The date of an `author` or `committer` header, ISO 8601 in its own offset, as %cI prints it. */
+function identityDate(headers: readonly string[], who: 'author' | 'committer'): string {
+  const m = /(\d+) ([+-])(\d\d)(\d\d)$/.exec(headers.find((h) => h.startsWith(`${who} `)) ?? '');
+  if (m === null) return '';
+  const offset = (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
+  const local = new Date((Number(m[1]) + offset * 60) * 1000).toISOString().slice(0, 19);
+  return `${local}${offset === 0 ? 'Z' : `${m[2]}${m[3]}:${m[4]}`}`;
 }

@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const AUDIT_REPORT_VERSION = 1;
 
-export const FINDING_KINDS = ['tag-sha-pair', 'unknown-sha', 'short-sha', 'mirror-disagreement', 'status-contradiction', 'absolute-path'] as const;
+export const FINDING_KINDS = ['tag-sha-pair', 'unknown-sha', 'short-sha', 'mirror-disagreement', 'status-contradiction', 'duration-claim', 'absolute-path'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** Titles for the human report, in the order it shows the groups. */
@@ -16,6 +16,7 @@ export const KIND_TITLES: Record<FindingKind, string> = {
   'short-sha': 'Short SHAs that match no commit, or several',
   'mirror-disagreement': 'Mirrored records that disagree',
   'status-contradiction': 'Phase statuses that contradict',
+  'duration-claim': 'Claimed durations the commit dates contradict',
   'absolute-path': 'Absolute machine paths in shared records',
 };
 
@@ -33,6 +34,7 @@ const DiffRow = Type.Object(
     item: Type.String({ description: 'what the row compares: a decision, "blocker", a phase, "window status"' }),
     left: Type.Union([Type.String(), Type.Null()], { description: 'what the first file says; null when it says nothing' }),
     right: Type.Union([Type.String(), Type.Null()]),
+    words: Type.Optional(Type.String({ description: 'an item both sides list in other words: what changed from left to right, [-removed-] {+added+}' })),
   },
   { additionalProperties: false },
 );

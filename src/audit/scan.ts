@@ -8,8 +8,9 @@
  * and a short id (7–12 hex) counts only with a digit and a letter, in a line or table column that
  * names a commit.
  */
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import { parseRecord, phaseClaims, type PhaseClaim, type RecordFacts } from './record.js';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { objectRecordFacts } from './objects.js';
+import { parseRecord, phaseClaims, tableCells, type PhaseClaim, type RecordFacts } from './record.js';
 
 export interface HexMention {
   readonly line: number;
@@ -62,8 +63,17 @@ const URL = /[a-z][a-z0-9+.-]*:\/\/[^\s)<>"'`]+/gi;
 const HEX_TOKEN = /(?<![0-9a-z_./-])[0-9a-f]{7,40}(?![0-9a-z_/-])/g;
 const CONTRACT = /(?<![\w.-])[a-z][a-z0-9_-]*\.v\d+(?![\w.-])/g;
 const RELEASE_TAG = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
+/** A table column of tags: "tag", "release tag", "release", "version tag". */
+const TAG_HEADER = /^(?:release\s*)?tags?$|^release$|^version\s*tag$/i;
 const TAG_TOKEN = /[A-Za-z0-9][\w.+/-]*[\w]/g;
 const ABSOLUTE_PATH = /(?<![\w.~/\\-])(?:\/(?:Users|home)\/[^\s`'"<>)\]|,;]+|[A-Za-z]:\\{1,2}[^\s`'"<>)\]|,;]*)/g;
+
+/**
+ * Ids every git repository knows that name no commit: the null SHA (a workflow's `before:` on a new
+ * branch, a deleted ref), the empty tree and the empty blob. Written in a record, they claim nothing.
+ */
+const WELL_KNOWN_IDS = ['0'.repeat(40), '4b825dc642cb6eb9a060e54bf8d69288fbee4904', 'e69de29bb2d1d64e6d04bc3d0d5d7bed2da3d1b3'];
+const isWellKnown = (hex: string) => WELL_KNOWN_IDS.some((id) => id.startsWith(hex));
 
 export function looksLikeReleaseTag(token: string): boolean {
   return RELEASE_TAG.test(token);
@@ -81,13 +91,6 @@ function maskOrdinaryHex(line: string, repoNames: readonly string[]): string {
 
 const hasDigitAndLetter = (hex: string) => /[0-9]/.test(hex) && /[a-f]/.test(hex);
 
-/** The cells of a markdown table row, or null when the line is not one. */
-function tableCells(line: string): string[] | null {
-  const t = line.trim();
-  if (!t.startsWith('|')) return null;
-  return t.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
-}
-
 export interface ScanContext {
   readonly isTag: TagPredicate;
   /** Names of the audited repositories: a URL naming one of them may carry a claim about it. */
@@ -100,7 +103,7 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
   const shortShas: HexMention[] = [];
   const pairs: PairClaim[] = [];
   const paths: PathMention[] = [];
-  let table: { commit: Set<number>; hash: Set<number> } | null = null; // the current table's header: which columns name a commit, which a content hash
+  let table: { header: readonly string[]; commit: Set<number>; hash: Set<number>; tag: Set<number> } | null = null; // the current table's header: which columns name a commit, a content hash, a tag
 
   lines.forEach((raw, index) => {
     const line = index + 1;
@@ -111,7 +114,12 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
     else if (table === null) {
       // The first row of a table is its header.
       const columns = (test: (c: string) => boolean) => new Set(cells.flatMap((c, i) => (test(c) ? [i] : [])));
-      table = { hash: columns((c) => CONTENT_HASH.test(c)), commit: columns((c) => COMMIT_CONTEXT.test(c) && !CONTENT_HASH.test(c)) };
+      table = {
+        header: cells,
+        hash: columns((c) => CONTENT_HASH.test(c)),
+        commit: columns((c) => COMMIT_CONTEXT.test(c) && !CONTENT_HASH.test(c)),
+        tag: columns((c) => TAG_HEADER.test(c) && !COMMIT_CONTEXT.test(c) && !CONTENT_HASH.test(c)),
+      };
     }
     const masked = maskOrdinaryHex(raw, ctx.repoNames);
     // A line about content hashes names no commit, unless it also says "commit" (as in "commit hash").
@@ -122,7 +130,7 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
     for (const m of masked.matchAll(HEX_TOKEN)) {
       const hex = m[0];
       const cell = cells === null ? -1 : column(m.index ?? 0);
-      if (table !== null && table.hash.has(cell)) continue;
+      if ((table !== null && table.hash.has(cell)) || isWellKnown(hex)) continue;
       if (hex.length === 40) {
         fullShas.push({ line, hex });
         lineHexes.push(hex);
@@ -132,31 +140,49 @@ export function scanFile(path: string, text: string, ctx: ScanContext): FileFact
       }
     }
     if (lineHexes.length === 0) return;
-    const tags = [...raw.matchAll(TAG_TOKEN)].map((m) => m[0]).filter((t) => ctx.isTag(t));
+    // A table with a tag column: its cell is the tag, whatever else the row names; otherwise any token that is a tag.
+    // A column headed "Release" may hold a name ("3.0 GA"): there only a tag counts; under "Tag", any value.
+    const tagCells =
+      table !== null && cells !== null
+        ? [...table.tag].flatMap((i) => {
+            const value = /^[`*_]*([^\s`*_|]+)/.exec(cells[i] ?? '')?.[1];
+            return value !== undefined && (/tag/i.test(table?.header[i] ?? '') ? /[\w]/.test(value) : ctx.isTag(value)) ? [value] : [];
+          })
+        : [];
+    const tags = tagCells.length > 0 ? tagCells : [...raw.matchAll(TAG_TOKEN)].map((m) => m[0]).filter((t) => ctx.isTag(t));
     // One tag and one id on a line (or row) belong together; several pair up in order when the counts match.
     if (tags.length > 0 && tags.length === lineHexes.length) tags.forEach((tag, i) => pairs.push({ line, tag, sha: lineHexes[i] as string, via: 'line' }));
   });
 
-  if (/\.(json|ya?ml)$/i.test(path)) pairs.push(...objectPairs(text, pairs));
-  const record = /\.(md|markdown)$/i.test(path) ? parseRecord(path, lines) : null;
+  const doc = /\.(json|ya?ml)$/i.test(path) ? parseObjects(text) : null;
+  if (doc !== null) pairs.push(...objectPairs(doc, pairs));
+  const record = /\.(md|markdown)$/i.test(path) ? parseRecord(path, lines) : doc === null ? null : objectRecord(doc, path);
   const date = record?.date ?? /(\d{4}-\d{2}-\d{2})/.exec(path.slice(path.lastIndexOf('/') + 1))?.[1] ?? null;
   const contracts = [...text.matchAll(CONTRACT)].map((m) => m[0]);
   return { fullShas, shortShas, pairs, paths, phases: record?.phases ?? phaseClaims(lines), date, contracts, record };
 }
 
-const TAG_KEY = /(^|[_-])tag$|^tag|release_?tag|version_?tag/i;
+const TAG_KEY = /(^|[_-])tag$|^tag|release_?tag|version_?tag|^release$/i;
 const SHA_KEY = /(^|[_-])(commit|sha|revision|rev)([_-]|$)|commit_?sha|commit_?id|^commit$|^sha$/i;
 
-/** `{ "release_tag": "v3.0.0", "commit_sha": "…" }` in any JSON or YAML object, however deep. */
-function objectPairs(text: string, already: readonly PairClaim[]): PairClaim[] {
+interface Parsed {
+  readonly doc: Document.Parsed;
+  readonly counter: LineCounter;
+}
+
+/** A JSON or YAML file as a document with line numbers; null when it does not parse. */
+function parseObjects(text: string): Parsed | null {
   const counter = new LineCounter();
-  let doc;
   try {
-    doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, strict: false });
+    const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, strict: false });
+    return doc.errors.length > 0 ? null : { doc, counter };
   } catch {
-    return [];
+    return null;
   }
-  if (doc.errors.length > 0) return [];
+}
+
+/** `{ "release_tag": "v3.0.0", "commit_sha": "…" }` in any JSON or YAML object, however deep (arrays of them included). */
+function objectPairs({ doc, counter }: Parsed, already: readonly PairClaim[]): PairClaim[] {
   const found: PairClaim[] = [];
   const pointer = (path: readonly string[], key: string) => [...path, key].map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   const visit = (node: unknown, path: readonly string[]): void => {
@@ -172,7 +198,7 @@ function objectPairs(text: string, already: readonly PairClaim[]): PairClaim[] {
         const value = item.value.value;
         if (typeof value !== 'string') continue;
         if (TAG_KEY.test(key) && !SHA_KEY.test(key)) tag = { value, key };
-        else if (SHA_KEY.test(key) && !CONTENT_HASH.test(key) && /^[0-9a-f]{7,40}$/.test(value))
+        else if (SHA_KEY.test(key) && !CONTENT_HASH.test(key) && /^[0-9a-f]{7,40}$/.test(value) && !isWellKnown(value))
           sha = { value, key, line: counter.linePos((item.value as Node).range?.[0] ?? 0).line };
       }
       if (tag !== null && sha !== null) {
@@ -183,4 +209,9 @@ function objectPairs(text: string, already: readonly PairClaim[]): PairClaim[] {
   };
   visit(doc.contents, []);
   return found;
+}
+
+/** A JSON or YAML file read as a record: null unless it has a title, blockers or phase statuses. */
+function objectRecord({ doc, counter }: Parsed, path: string): RecordFacts | null {
+  return objectRecordFacts(doc.contents, (node) => counter.linePos(node?.range?.[0] ?? 0).line, path);
 }

@@ -491,9 +491,9 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     cli
       .command('audit')
       .description('check hand-kept records (markdown, JSON, YAML) of git repositories against git and against one another; no cutover.yaml needed. Exit 0 no findings, 1 findings, 2 bad input')
-      .option('--repo <dir>', 'a git repository to audit, a checkout or bare (repeatable)', collect, [])
+      .option('--repo <dir>', 'a git repository to audit, a checkout or bare; NAME=DIR names it (repeatable)', collect, [])
       .option('--producer <name>', "the repository (by folder name) whose tags decide tag/SHA pairs")
-      .option('--rev <rev>', 'the revision audited in each repository', 'HEAD')
+      .option('--rev <rev>', 'the revision audited in each repository (default HEAD); NAME=REV for one repository (repeatable)', collect, [])
       .option('--since <rev>', 'audit every commit after REV up to --rev; say when each finding first appeared')
       .option('--mirror <A=B>', 'two records that mirror one another, each PATH or REPO:PATH (repeatable)', collect, [])
       .option('--json', 'print the report as JSON (schemas/audit-report.schema.json)', false)

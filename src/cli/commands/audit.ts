@@ -4,14 +4,17 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { audit } from '../../audit/audit.js';
 import { formatReport, githubAnnotations, sarifLog } from '../../audit/format.js';
+import { parseRepoSpec } from '../../audit/specs.js';
 import { invalidInput } from '../../errors.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { OutputFormat } from '../options.js';
 
 export interface AuditOptions {
+  /** DIR or NAME=DIR, each. */
   readonly repos: readonly string[];
   readonly producer?: string;
-  readonly rev: string;
+  /** REV (every repository) and NAME=REV (one); none: HEAD. */
+  readonly rev: readonly string[];
   readonly since?: string;
   readonly mirrors: readonly string[];
   readonly json: boolean;
@@ -28,7 +31,7 @@ export async function auditCommand(o: AuditOptions, io: CliIo): Promise<number> 
   if (out !== undefined && existsSync(out)) throw invalidInput({ source: '--out', field: '', expected: 'a file that does not exist yet', found: `${out}, which exists` }, ['pick another path, or remove the file first']);
 
   const result = await audit({
-    repos: o.repos.map((r) => resolve(io.cwd, r)),
+    repos: o.repos.map(parseRepoSpec).map((r) => ({ ...r, path: resolve(io.cwd, r.path) })),
     rev: o.rev,
     mirrors: o.mirrors,
     suggest: o.suggest,
