@@ -2,6 +2,7 @@
  * `cutover status --json`, version 1: a documented contract (schemas/status.schema.json, from
  * status-schema.ts). Add fields freely; rename or remove only with a new version.
  */
+import { currentPhase, urgencyOf } from '../domain/urgency.js';
 import { decisionReason, pendingParties } from '../domain/decision-reason.js';
 import type { Blocker as EvaluatedBlocker, Evaluation, IncidentView } from '../domain/evaluate.js';
 import type { Deadline } from '../domain/incidents.js';
@@ -49,6 +50,8 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
     })),
     phases: ev.phases.map((p) => ({ id: p.id, title: p.title, status: p.status, reason: p.reason, canCompleteAt: p.canCompleteAt })),
     nextPhase: ev.nextPhase,
+    currentPhase: currentPhase(ev),
+    urgency: urgencyOf(ev),
     blockers: ev.blockers.map(blockerView),
     window: ev.window === null ? null : { decision: ev.window.decision, status: ev.window.approved ? 'approved' : 'not-approved', notes: { ...ev.window.notes }, ...windowTimeReport(ev.window.time) },
     target:

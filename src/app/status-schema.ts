@@ -190,6 +190,10 @@ export const StatusReport = Type.Object(
       }),
     ),
     nextPhase: Type.Union([Type.String(), Type.Null()]),
+    currentPhase: Type.String({ description: 'where the program stands: its active phase, else the last one done and the next (src/domain/urgency.ts)' }),
+    urgency: Type.Union([Type.Literal('overdue'), Type.Literal('incident'), Type.Literal('blocked'), Type.Literal('calm')], {
+      description: 'how urgent the program is, as the overview sorts it: a deadline overdue now (not met), an open incident, a NO-GO with blockers, or nothing pressing',
+    }),
     blockers: Type.Array(Blocker, { description: 'unmet gates before nextPhase can start' }),
     window: Type.Union([
       Type.Object({

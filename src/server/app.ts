@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { blockerView, statusReport } from '../app/status-report.js';
 import type { Evaluation } from '../domain/evaluate.js';
+import { currentPhase, overdueNow, urgencyOf } from '../domain/urgency.js';
 import { StaleHeadError, UnknownNameError } from '../errors.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { registerDashboard } from './dashboard/routes.js';
@@ -174,10 +175,9 @@ export function buildServer(options: ServerOptions): CutoverServer {
         decisions: ev.decisions.map((d) => ({ id: d.id, outcome: d.outcome })),
         nextPhase: ev.nextPhase,
         blockers: ev.blockers.map((b) => ({ gate: b.gate, text: b.text, owner: b.owner.role })),
-        overdue: [
-          ...ev.openIncidents.flatMap((i) => i.deadlines.filter((d) => d.status === 'overdue').map((d) => ({ incident: i.id, deadline: d.id, due: d.due }))),
-          ...ev.manualBlockers.filter((b) => b.overdue).map((b) => ({ blocker: b.id, due: b.due })),
-        ],
+        urgency: urgencyOf(ev),
+        currentPhase: currentPhase(ev),
+        overdue: overdueNow(ev).map((o) => (o.kind === 'blocker' ? { blocker: o.blocker, due: o.due } : { incident: o.incident, deadline: o.deadline, due: o.due })),
       });
     }
     return { version: 1, programs };

@@ -3,6 +3,9 @@
  * NO-GO with blockers, then the rest (by id within each).
  */
 import type { Evaluation } from '../../domain/evaluate.js';
+import { byUrgency, currentPhase, urgencyOf, type Urgency } from '../../domain/urgency.js';
+
+export { urgencyOf };
 import { html } from './html.js';
 import { decisionBadge, page, plural, statusBadge, time } from './format.js';
 
@@ -11,17 +14,6 @@ export interface OverviewRow {
   readonly partyNames: ReadonlyMap<string, string>;
 }
 
-export type Urgency = 'overdue' | 'incident' | 'blocked' | 'calm';
-
-export function urgencyOf(ev: Evaluation): Urgency {
-  const overdue = ev.openIncidents.some((i) => i.deadlines.some((d) => d.status === 'overdue' && d.doneAt === null)) || ev.manualBlockers.some((b) => b.overdue);
-  if (overdue) return 'overdue';
-  if (ev.openIncidents.length > 0) return 'incident';
-  if (ev.decisions.some((d) => d.outcome === 'NO-GO' && d.state !== 'closed') && ev.blockers.length > 0) return 'blocked';
-  return 'calm';
-}
-
-const RANK: Record<Urgency, number> = { overdue: 0, incident: 1, blocked: 2, calm: 3 };
 const URGENCY_WORDS: Record<Urgency, [string, string]> = {
   overdue: ['overdue', 'deadline overdue'],
   incident: ['failed', 'open incident'],
@@ -29,21 +21,8 @@ const URGENCY_WORDS: Record<Urgency, [string, string]> = {
   calm: ['met', 'nothing pressing'],
 };
 
-export function byUrgency(rows: readonly OverviewRow[]): OverviewRow[] {
-  return [...rows].sort((a, b) => RANK[urgencyOf(a.ev)] - RANK[urgencyOf(b.ev)] || a.ev.program.id.localeCompare(b.ev.program.id));
-}
-
-/** Where a program stands: its active phase, else the last one done and the next. */
-export function currentPhase(ev: Evaluation): string {
-  const active = ev.phases.find((p) => p.status === 'active');
-  if (active !== undefined) return `Phase ${active.id} ${active.title}: active`;
-  const done = [...ev.phases].reverse().find((p) => p.status === 'closed' || p.status === 'complete');
-  const next = ev.nextPhase === null ? 'all phases done' : `next Phase ${ev.nextPhase}`;
-  return done === undefined ? `not started; ${next}` : `Phase ${done.id} ${done.status}; ${next}`;
-}
-
 export function overviewPage(rows: readonly OverviewRow[], evaluatedAt: string): string {
-  const sorted = byUrgency(rows);
+  const sorted = [...rows].sort((a, b) => byUrgency(a.ev, b.ev));
   return page({
     title: 'Programs',
     live: { programs: sorted.map((r) => r.ev.program.id) },

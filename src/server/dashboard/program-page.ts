@@ -82,6 +82,7 @@ function summary(m: ProgramPageModel): SafeHtml {
   return html`<section id="summary" data-live aria-labelledby="summary-h"><h2 id="summary-h" class="visually-hidden">At a glance</h2>
 <ul class="glance">
 ${r.decisions.map((d) => html`<li><span class="label">${d.title}</span> ${decisionBadge(d)}</li>`)}
+<li><span class="label">Phase</span> ${r.currentPhase}</li>
 <li><span class="label">Next phase</span> ${r.nextPhase === null ? 'none (all started)' : `Phase ${r.nextPhase}`}</li>
 <li><span class="label">Blockers</span> <strong>${r.blockers.length}</strong></li>
 <li><span class="label">Whose move</span> ${waiting.length === 0 ? 'no party' : waiting.join(', ')}</li>
