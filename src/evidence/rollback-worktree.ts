@@ -13,7 +13,7 @@ import { describeTarget } from '../domain/state.js';
 import { EvidenceRejectedError } from '../errors.js';
 import type { PartyDefinition, TargetDefinition } from '../program/schema.js';
 import { pinFilesAt } from './collect.js';
-import { headCommit, openRepo, run, type GitRepo } from './git.js';
+import { gitFailed, headCommit, openRepo, run, type GitRepo } from './git.js';
 
 /** How many changes to a consumer's pin set are looked through for one that pins the rollback target. */
 const PIN_CHANGES_SEARCHED = 50;
@@ -26,7 +26,7 @@ export async function atRollbackTarget<T>(repoPath: string, party: PartyDefiniti
   const dir = join(parent, `${party.id}-${target.tag.replace(/[^A-Za-z0-9._-]/g, '_')}`);
   try {
     const added = await run(repo.path, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
-    if (added.code !== 0) throw new Error(`git worktree add --detach ${dir} ${commit} failed in ${repo.path}: ${added.stderr.trim()}`);
+    if (added.code !== 0) throw gitFailed(repo.path, ['worktree', 'add', '--detach', dir, commit], added);
     return await work(dir);
   } finally {
     await run(repo.path, ['worktree', 'remove', '--force', dir]);
@@ -46,8 +46,9 @@ async function producerCommit(repo: GitRepo, target: TargetDefinition): Promise<
 async function consumerCommit(repo: GitRepo, party: PartyDefinition, target: TargetDefinition): Promise<string> {
   const head = await headCommit(repo);
   if (head === null) throw new EvidenceRejectedError(`${repo.path} has no commits`, [`${party.id}'s pin set cannot name the rollback target ${describeTarget(target)} there`]);
-  const changes = await run(repo.path, ['rev-list', '--first-parent', `--max-count=${PIN_CHANGES_SEARCHED}`, head, '--', ...pinSetPaths(party.pins ?? [])]);
-  if (changes.code !== 0) throw new Error(`git rev-list failed in ${repo.path}: ${changes.stderr.trim()}`);
+  const revList = ['rev-list', '--first-parent', `--max-count=${PIN_CHANGES_SEARCHED}`, head, '--', ...pinSetPaths(party.pins ?? [])];
+  const changes = await run(repo.path, revList);
+  if (changes.code !== 0) throw gitFailed(repo.path, revList, changes);
   const befores: string[] = [];
   for (const change of changes.stdout.toString('utf8').split('\n').filter(Boolean)) {
     const parent = await run(repo.path, ['rev-parse', '--verify', '--quiet', `${change}^1^{commit}`]);
