@@ -578,7 +578,19 @@ function evidenceData(
       if (party.kind !== 'consumer' || party.pins === undefined) return invalid(`${party.id} declares no pin set (pins: in cutover.yaml); a repin is a consumer's`);
       const commit = 'recorded' in input ? input.recorded.commit : input.facts.commit;
       const check = 'recorded' in input ? checkRecordedRepin(party, input.recorded) : checkRepin(party, target, input.facts);
-      if (check.problems.length > 0) return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}`, check.problems) };
+      if (check.problems.length > 0) {
+        // Collected now (not re-decided from a line): say that nothing was recorded and, for a repin
+        // split over commits, how to make it one.
+        const live = !('recorded' in input);
+        const amend =
+          check.unchanged.length === 0
+            ? []
+            : [
+                `amend the commit so that one commit changes every pin-set file: change ${check.unchanged.join(', ')}, git add ${check.unchanged.length === 1 ? 'it' : 'them'}, git commit --amend, then record the amended commit: cutover evidence repin --party ${party.id} --commit <amended commit>`,
+                'if an earlier commit already changed them, squash the commits into one instead (git rebase -i), so that a single commit moves the whole pin set',
+              ];
+        return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}${live ? '; nothing was recorded' : ''}`, check.problems, amend) };
+      }
       const sameAsProducer = check.sameAsProducer.length === 0 ? {} : { sameAsProducer: check.sameAsProducer.map((c) => ({ ...c })) };
       return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${commit.slice(0, 12)}`, commit, files: [...check.files], ...sameAsProducer };
     }

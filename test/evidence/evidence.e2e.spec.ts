@@ -124,7 +124,7 @@ describe('atomic repin evidence from the consumer repository', () => {
     expect(status(w).blockers.find((b) => b.gate === 'runtime-evidence')!.missing).toEqual(['producer runtime handoff payload']);
   });
 
-  it('a commit that changes only two of the three pin-set files is refused, naming the one left out', () => {
+  it('a commit that changes only two of the three pin-set files is refused, naming the one left out and how to amend it; nothing recorded', () => {
     const w = world();
     publish(w);
     const { 'vendor/memorykernel/manifest.json': _kept, ...two } = pinFiles('v3.0.0', w.target, 'service.v3', createHash('sha256').update(JSON.stringify({ release: 'v2.9.0', contracts: ['service.v2'] }) + '\n').digest('hex'));
@@ -133,6 +133,8 @@ describe('atomic repin evidence from the consumer repository', () => {
     const run = cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', commit, ...as(CONSUMER, next())]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is not an atomic repin: it changes 2 of the 3 pin-set files; not changed: vendor/memorykernel/manifest.json');
+    expect(run.stderr).toContain(`commit ${commit} is not an accepted repin to v3.0.0 @ ${w.target}; nothing was recorded`);
+    expect(run.stderr).toContain('amend the commit so that one commit changes every pin-set file: change vendor/memorykernel/manifest.json, git add it, git commit --amend');
     expect(ledgerOf(w.program)).toBe(before);
   });
 
