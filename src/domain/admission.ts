@@ -131,7 +131,7 @@ function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
     case 'repin':
       return { kind: d.kind, recorded: { commit: d.commit, files: d.files, ...optional('sameAsProducer', d.sameAsProducer) } };
     case 'verification-run':
-      return { kind: d.kind, run: d.run };
+      return { kind: d.kind, run: d.run, ...optional('recorded', d.checkout) };
     case 'rollback-drill':
     case 'rollback-execution':
       return { kind: d.kind, verdict: d.verdict, run: d.run, recorded: true };

@@ -26,6 +26,7 @@ import { approvedPairs } from './evaluate.js';
 import { baselineOldEnoughAt, earliestCompletion } from './timing.js';
 import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
 import { rollbackEvidenceRefusal, type CheckoutFacts } from './rollback-checkout.js';
+import { noTargetError, runCheckoutOf, type RecordedRunCheckout } from './run-checkout.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
 
 interface CommandBase {
@@ -115,7 +116,11 @@ export type EvidenceInput =
       readonly kind: 'repin';
       readonly recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[]; readonly sameAsProducer?: readonly SameAsProducer[] };
     }
-  | { readonly kind: 'verification-run'; readonly run: RunData }
+  /**
+   * A run with where it ran: `checkout` as the collector found it, `recorded` as a line states it;
+   * neither for a line written before runs recorded it (admitted only under a version-1 definition).
+   */
+  | { readonly kind: 'verification-run'; readonly run: RunData; readonly checkout?: CheckoutFacts; readonly recorded?: RecordedRunCheckout }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly checkout: CheckoutFacts }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly recorded: true }
   | { readonly kind: 'artifact'; readonly file: string; readonly sha256: string; readonly bytes: number };
@@ -170,6 +175,10 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       }
       if (command.digest === state.definitionDigest) {
         return invalid(`cutover.yaml already matches the definition in force (seq ${state.definitionSeq}); nothing to amend`);
+      }
+      // A later version only adds rules (version 2: every run records where it ran); going back would drop them.
+      if (command.definition.version < def.version) {
+        return invalid(`an amendment cannot lower the definition's version (${def.version} → ${command.definition.version}): its rules hold from the version in force on`, [`set version: ${def.version} in cutover.yaml`]);
       }
       return { type: 'program.amended', actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest, reason: command.reason } };
     }
@@ -230,11 +239,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       if (party === undefined) return unknown('party', command.party, def.parties);
       // Against the candidate target or, once an incident rolled it back, the restored baseline.
       const target = evidenceTarget(state);
-      if (target === null) {
-        return invalid('evidence must name the runtime target it was taken against, and no target has been published', [
-          'publish it first: cutover target publish --tag <tag> --sha <sha> --contract <name>=<version> --repo <producer repo>',
-        ]);
-      }
+      if (target === null) return { error: noTargetError() };
       const data = evidenceData(state, def, party, target, command.evidence, command.summary);
       return 'error' in data ? data : { type: 'evidence.added', actor, data };
     }
@@ -594,8 +599,12 @@ function evidenceData(
       const sameAsProducer = check.sameAsProducer.length === 0 ? {} : { sameAsProducer: check.sameAsProducer.map((c) => ({ ...c })) };
       return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${commit.slice(0, 12)}`, commit, files: [...check.files], ...sameAsProducer };
     }
-    case 'verification-run':
-      return { party: common.party, target: common.target, kind: 'verification-run', result: input.run.passed ? 'pass' : 'fail', summary: summary ?? runSummary(input.run), run: input.run };
+    case 'verification-run': {
+      const checkout = runCheckoutOf(state, def, party, target, input);
+      if ('error' in checkout) return checkout;
+      const recorded = checkout.recorded === null ? {} : { checkout: checkout.recorded };
+      return { party: common.party, target: common.target, kind: 'verification-run', result: input.run.passed ? 'pass' : 'fail', summary: summary ?? runSummary(input.run), run: input.run, ...recorded };
+    }
     case 'rollback-drill':
     case 'rollback-execution': {
       const allowed = input.kind === 'rollback-drill' ? ['READY', 'FAIL'] : ['PASS', 'FAIL'];

@@ -22,11 +22,20 @@ const PIN_CHANGES_SEARCHED = 50;
 export async function atRollbackTarget<T>(repoPath: string, party: PartyDefinition, target: TargetDefinition, work: (dir: string) => Promise<T>): Promise<T> {
   const repo = await openRepo(repoPath, '--cwd');
   const commit = party.kind === 'producer' ? await producerCommit(repo, target) : await consumerCommit(repo, party, target);
-  const parent = await mkdtemp(join(tmpdir(), 'cutover-rollback-'));
-  const dir = join(parent, `${party.id}-${target.tag.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+  return inTemporaryWorktree(repo, commit, 'cutover-rollback-', `${party.id}-${target.tag}`, work);
+}
+
+/**
+ * Run `work` in a temporary `git worktree add --detach` of `repo` at `commit`, and remove the worktree
+ * afterwards whatever happened: the user's checkout is never touched.
+ */
+export async function inTemporaryWorktree<T>(repo: GitRepo, commit: string, prefix: string, name: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const parent = await mkdtemp(join(tmpdir(), prefix));
+  const dir = join(parent, name.replace(/[^A-Za-z0-9._-]/g, '_'));
   try {
-    const added = await run(repo.path, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
-    if (added.code !== 0) throw gitFailed(repo.path, ['worktree', 'add', '--detach', dir, commit], added);
+    const add = ['worktree', 'add', '--detach', '--quiet', dir, commit];
+    const added = await run(repo.path, add);
+    if (added.code !== 0) throw gitFailed(repo.path, add, added);
     return await work(dir);
   } finally {
     await run(repo.path, ['worktree', 'remove', '--force', dir]);

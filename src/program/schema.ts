@@ -423,7 +423,9 @@ export const Target = Type.Object(
 
 export const ProgramDefinition = Type.Object(
   {
-    version: Type.Literal(1),
+    version: Type.Union([Type.Literal(1), Type.Literal(2)], {
+      description: '2: the same file as 1, whose program admits a verification run only with the commit it ran at (docs/evidence.md); 1: runs recorded without it are still admitted',
+    }),
     program: Type.Object(
       { id: Id('program id, e.g. memorykernel-service-v3'), title: Text('program title') },
       { additionalProperties: false },
@@ -444,7 +446,7 @@ export const ProgramDefinition = Type.Object(
   {
     additionalProperties: false,
     $id: 'https://cutover.dev/schemas/cutover.schema.json',
-    title: 'cutover.yaml (version 1)',
+    title: 'cutover.yaml (version 1 or 2)',
   },
 );
 

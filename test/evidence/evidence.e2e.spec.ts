@@ -215,9 +215,17 @@ describe('verification runs and rollback evidence', () => {
     expect(event.data.run).toMatchObject({ suite: 'contract', passed: true, head: w.producer.rev('HEAD') });
     expect(event.data.run.commands[0]).toMatchObject({ exitCode: 0, stdout: { sha256: `sha256:${createHash('sha256').update(output).digest('hex')}`, tail: ['contract tests passed'] } });
 
-    w.producer.commit({ 'ci/contract-tests.sh': 'echo "2 failed" >&2; exit 3\n' });
-    const fail = cutover(['-C', w.program, 'evidence', 'run', '--party', 'memorykernel', '--cwd', w.producer.dir, ...as(PRODUCER, next())]);
-    expect(fail.code).toBe(1);
+    expect(event.data.checkout).toEqual({ commit: w.target });
+
+    // The consumer's run at a commit after its repin that leaves the pin set as it is counts, and fails here.
+    const repin = w.consumer.commit(pinFiles('v3.0.0', w.target, 'service.v3'));
+    expect(cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', repin, ...as(CONSUMER, next())]).code).toBe(0);
+    const later = w.consumer.commit({ 'ci/integration-tests.sh': 'echo "2 failed" >&2; exit 3\n' });
+    const fail = cutover(['-C', w.program, 'evidence', 'run', '--party', 'assistsupport', '--cwd', w.consumer.dir, ...as(CONSUMER, next())]);
+    expect(fail.code, fail.stderr).toBe(1);
+    const failed = JSON.parse(ledgerOf(w.program).trimEnd().split('\n').at(-1)!);
+    expect(failed.data.checkout.commit).toBe(later);
+    expect(failed.data.checkout.pins).toContainEqual({ path: 'docs/RUNTIME_PIN.md', blob: w.consumer.rev(`${repin}:docs/RUNTIME_PIN.md`) });
     expect(fail.stdout).toContain('FAIL');
     expect(status(w).evidence).toContainEqual(expect.objectContaining({ kind: 'verification-run', result: 'fail' }));
   });
