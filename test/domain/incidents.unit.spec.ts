@@ -190,13 +190,13 @@ describe('a rollback from GO back to the rollback target', () => {
     step(s, '2026-03-10T15:10:00Z', { type: 'execute-rollback', actor: ROLE.producerApprover, id: 'INC-1' });
     const rollbackSeq = s.state.seq;
     s.setTime('2026-03-10T15:30:00Z');
-    s.evidence(C, 'verification-run', 'fail');
+    s.evidence(P, 'verification-run', 'fail');
     step(s, '2026-03-10T16:00:00Z', { type: 'summarize-incident', actor: ROLE.producerIc, id: 'INC-1', summary: 'rolled back', residualRisk: 'none known' });
     s.record({ type: 'approve-incident', actor: ROLE.consumerApprover, id: 'INC-1' });
     expect(missing()).toEqual([
       'AssistSupport: repin confirmation against the rollback target v2.9.0 @ c3c3c3c3c3c3 (no accepted repin to it since the rollback)',
-      `MemoryKernel: a passing run proving the restored baseline v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): none recorded since the rollback`,
-      `AssistSupport: a passing run proving restored compatibility with v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): the latest (seq ${rollbackSeq + 1}, verification-run) FAILED: suite contract: contract-tests failed (exit 1)`,
+      `MemoryKernel: a passing run proving the restored baseline v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): the latest (seq ${rollbackSeq + 1}, verification-run) FAILED: suite contract: contract-tests failed (exit 1)`,
+      `AssistSupport: a passing run proving restored compatibility with v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): none recorded since the rollback`,
       `MemoryKernel: owner approval of the summary (seq ${rollbackSeq + 2})`,
     ]);
     expect((expectRefused(close(), 'incident-incomplete') as IncidentIncompleteError).missing[0]!.command).toContain('cutover evidence repin --party assistsupport');
