@@ -115,6 +115,9 @@ describe("a consumer's verification run is tied to its repin", () => {
     const atLater = cutover(['-C', w.program, 'evidence', 'run', '--party', 'assistsupport', '--cwd', w.consumer.dir, ...as(CONSUMER, w.next())]);
     expect(atLater.code, atLater.stderr).toBe(0);
     expect(lastEvent(w.program).data.checkout.commit).toBe(later);
+    // --at-target runs at HEAD when HEAD's pinned files are the repin's: the newest code on the repinned state.
+    expect(cutover(['-C', w.program, 'evidence', 'run', '--party', 'assistsupport', '--cwd', w.consumer.dir, '--at-target', ...as(CONSUMER, w.next())]).code).toBe(0);
+    expect(lastEvent(w.program).data.checkout.commit).toBe(later);
 
     // A commit that moves a pin file away from the repin's: refused, naming the file; --at-target runs at the repin.
     const moved = w.consumer.commit({ 'docs/RUNTIME_PIN.md': `| MemoryKernel | v3.0.0-rc1 | ${w.target} |\n` });
