@@ -209,6 +209,30 @@ export class EvidenceRejectedError extends CutoverError {
   }
 }
 
+/**
+ * git itself failed where the repository should have answered: it could not be started, or a command
+ * exited with an error (a damaged repository, an object missing from a partial or shallow clone, a
+ * worktree that cannot be added). Names the command, the repository and git's own message; bad input.
+ */
+export class GitCommandError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'git-failed';
+  constructor(
+    /** `git` and its arguments as run, e.g. `git diff-tree -r … <a> <b>`. */
+    readonly command: string,
+    readonly repo: string,
+    /** git's exit code; null when git could not be started at all. */
+    readonly exitCode: number | null,
+    readonly gitMessage: string,
+  ) {
+    super(
+      exitCode === null
+        ? `could not run ${command} in ${repo} (is git installed and on PATH?): ${gitMessage}`
+        : `${command} failed in ${repo} (exit ${exitCode}): ${gitMessage === '' ? '(git printed no message)' : gitMessage}`,
+    );
+  }
+}
+
 /** Two copies of one ledger hold different events at the same seq: neither can be fast-forwarded. */
 export class LedgerForkError extends CutoverError {
   readonly kind = 'ledger';

@@ -130,7 +130,14 @@ export type EvidenceAddOptions = RecordingOptions & {
 export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string; readonly producerRepo?: string };
 export type ReviewRecordOptions = RecordingOptions & { readonly phase: string; readonly note: string };
 export type NoticeGiveOptions = RecordingOptions & { readonly gate: string; readonly text: string };
-export type EvidenceRunOptions = RecordingOptions & { readonly party: string; readonly suite?: string; readonly cwd?: string; readonly summary?: string };
+export type EvidenceRunOptions = RecordingOptions & {
+  readonly party: string;
+  readonly suite?: string;
+  readonly cwd?: string;
+  readonly summary?: string;
+  /** Run in a temporary worktree at the commit where the run counts, made from the party's checkout. */
+  readonly atTarget?: boolean;
+};
 export type EvidenceCheckOptions = ReadOptions;
 export interface HandoffGenerateOptions extends DirOptions {
   readonly out?: string;

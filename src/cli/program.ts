@@ -274,9 +274,12 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
     recording(evidence.command('run').description("run one of a party's verification suites and record the run, passed or failed"))
       .requiredOption('--party <party>', 'the party whose suite runs')
       .option('--suite <id>', 'suite id (default: the party\'s first suite)')
-      .option('--cwd <dir>', "where to run it (default: the party's checkout: in cutover.yaml, else the current directory)")
+      .option('--cwd <dir>', "where to run it: a checkout at the target (a producer) or at the repin (a consumer) (default: the party's checkout: in cutover.yaml, else the current directory); with --at-target, the repository to check it out from")
+      .option('--at-target', "check out where the run counts in a temporary git worktree of the party's checkout (a producer: the target's commit; a consumer: HEAD if its pin set is the repin's, else the repin commit), run the suite there, remove it", false)
       .option('--summary <text>', 'what the evidence shows (default: derived from it)')
-      .action((o) => run(handlers.evidenceRun({ ...rec(o), party: o.party, ...opt('suite', o.suite), ...opt('cwd', o.cwd), ...opt('summary', o.summary) })));
+      .action((o) =>
+        run(handlers.evidenceRun({ ...rec(o), party: o.party, ...opt('suite', o.suite), ...opt('cwd', o.cwd), ...opt('summary', o.summary), ...(o.atTarget === true ? { atTarget: true } : {}) })),
+      );
     evidence
       .command('check')
       .description('re-hash every recorded file (artifacts, handoff payloads): exit 1 if any changed or vanished')

@@ -131,7 +131,8 @@ function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
     case 'repin':
       return { kind: d.kind, recorded: { commit: d.commit, files: d.files, ...optional('sameAsProducer', d.sameAsProducer) } };
     case 'verification-run':
-      return { kind: d.kind, run: d.run };
+      // Written out, not spread: runs are most of a long ledger (see withEvidence in state.ts).
+      return d.checkout === undefined ? { kind: d.kind, run: d.run } : { kind: d.kind, run: d.run, recorded: d.checkout };
     case 'rollback-drill':
     case 'rollback-execution':
       return { kind: d.kind, verdict: d.verdict, run: d.run, recorded: true };

@@ -22,7 +22,8 @@ export function evidenceCommand(def: ProgramDefinition, kind: string, party: str
     case 'repin':
       return `cutover evidence repin --party ${party}${checkoutFlag(def, party, '--repo')} --commit HEAD`;
     case 'verification-run':
-      return `cutover evidence run --party ${party}${suiteFlag(def, party)}${checkoutFlag(def, party, '--cwd')}`;
+      // A run counts only at the target (a consumer: at its repin): --at-target checks that out for the run.
+      return `cutover evidence run --party ${party}${suiteFlag(def, party)}${checkoutFlag(def, party, '--cwd')} --at-target`;
     case 'handoff-payload':
       return `cutover handoff generate --out handoff.json && cutover evidence add --kind handoff-payload --party ${party} --file handoff.json`;
     case 'rollback-drill':

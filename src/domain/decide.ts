@@ -26,6 +26,7 @@ import { approvedPairs } from './evaluate.js';
 import { baselineOldEnoughAt, earliestCompletion } from './timing.js';
 import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.js';
 import { rollbackEvidenceRefusal, type CheckoutFacts } from './rollback-checkout.js';
+import { noTargetError, runCheckoutOf, type RecordedRunCheckout } from './run-checkout.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
 
 interface CommandBase {
@@ -124,7 +125,11 @@ export type EvidenceInput =
       readonly kind: 'repin';
       readonly recorded: { readonly commit: string; readonly files: readonly { readonly path: string; readonly blob: string }[]; readonly sameAsProducer?: readonly SameAsProducer[] };
     }
-  | { readonly kind: 'verification-run'; readonly run: RunData }
+  /**
+   * A run with where it ran: `checkout` as the collector found it, `recorded` as a line states it;
+   * neither for a line written before runs recorded it (admitted only under a version-1 definition).
+   */
+  | { readonly kind: 'verification-run'; readonly run: RunData; readonly checkout?: CheckoutFacts; readonly recorded?: RecordedRunCheckout }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly checkout: CheckoutFacts }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly recorded: true }
   | { readonly kind: 'artifact'; readonly file: string; readonly sha256: string; readonly bytes: number };
@@ -179,6 +184,10 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       }
       if (command.digest === state.definitionDigest) {
         return invalid(`cutover.yaml already matches the definition in force (seq ${state.definitionSeq}); nothing to amend`);
+      }
+      // A later version only adds rules (version 2: every run records where it ran); going back would drop them.
+      if (command.definition.version < def.version) {
+        return invalid(`an amendment cannot lower the definition's version (${def.version} → ${command.definition.version}): its rules hold from the version in force on`, [`set version: ${def.version} in cutover.yaml`]);
       }
       return { type: 'program.amended', actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest, reason: command.reason } };
     }
@@ -243,11 +252,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       if (party === undefined) return unknown('party', command.party, def.parties);
       // Against the candidate target or, once an incident rolled it back, the restored baseline.
       const target = evidenceTarget(state);
-      if (target === null) {
-        return invalid('evidence must name the runtime target it was taken against, and no target has been published', [
-          'publish it first: cutover target publish --tag <tag> --sha <sha> --contract <name>=<version> --repo <producer repo>',
-        ]);
-      }
+      if (target === null) return { error: noTargetError() };
       const data = evidenceData(state, def, party, target, command.evidence, command.summary);
       return 'error' in data ? data : { type: 'evidence.added', actor, data };
     }
@@ -604,12 +609,31 @@ function evidenceData(
       if (party.kind !== 'consumer' || party.pins === undefined) return invalid(`${party.id} declares no pin set (pins: in cutover.yaml); a repin is a consumer's`);
       const commit = 'recorded' in input ? input.recorded.commit : input.facts.commit;
       const check = 'recorded' in input ? checkRecordedRepin(party, input.recorded) : checkRepin(party, target, input.facts);
-      if (check.problems.length > 0) return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}`, check.problems) };
+      if (check.problems.length > 0) {
+        // Collected now (not re-decided from a line): say that nothing was recorded and, for a repin
+        // split over commits, how to make it one.
+        const live = !('recorded' in input);
+        const amend =
+          check.unchanged.length === 0
+            ? []
+            : [
+                `amend the commit so that one commit changes every pin-set file: change ${check.unchanged.join(', ')}, git add ${check.unchanged.length === 1 ? 'it' : 'them'}, git commit --amend, then record the amended commit: cutover evidence repin --party ${party.id} --commit <amended commit>`,
+                'if an earlier commit already changed them, squash the commits into one instead (git rebase -i), so that a single commit moves the whole pin set',
+              ];
+        return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}${live ? '; nothing was recorded' : ''}`, check.problems, amend) };
+      }
       const sameAsProducer = check.sameAsProducer.length === 0 ? {} : { sameAsProducer: check.sameAsProducer.map((c) => ({ ...c })) };
       return { ...common, kind: 'repin', result: 'pass', summary: summary ?? `atomic repin in ${commit.slice(0, 12)}`, commit, files: [...check.files], ...sameAsProducer };
     }
-    case 'verification-run':
-      return { party: common.party, target: common.target, kind: 'verification-run', result: input.run.passed ? 'pass' : 'fail', summary: summary ?? runSummary(input.run), run: input.run };
+    case 'verification-run': {
+      const checkout = runCheckoutOf(state, def, party, target, input);
+      if ('error' in checkout) return checkout;
+      const result = input.run.passed ? 'pass' : 'fail';
+      const said = summary ?? runSummary(input.run);
+      // Written out, not spread: runs are most of a long ledger (see withEvidence in state.ts).
+      if (checkout.recorded === null) return { party: common.party, target: common.target, kind: 'verification-run', result, summary: said, run: input.run };
+      return { party: common.party, target: common.target, kind: 'verification-run', result, summary: said, run: input.run, checkout: checkout.recorded };
+    }
     case 'rollback-drill':
     case 'rollback-execution': {
       const allowed = input.kind === 'rollback-drill' ? ['READY', 'FAIL'] : ['PASS', 'FAIL'];

@@ -92,7 +92,28 @@ const Evidence = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ ...evidenceCommon, kind: Type.Literal('verification-run'), run: Run }, { additionalProperties: false }),
+  Type.Object(
+    {
+      ...evidenceCommon,
+      kind: Type.Literal('verification-run'),
+      run: Run,
+      /**
+       * Where the run ran, read before it started: the commit, and for a consumer its pinned files there
+       * (the paths its repin recorded, with their blob ids). Held to the target in admission
+       * (src/domain/run-checkout.ts, docs/evidence.md); absent in lines written before it was added.
+       */
+      checkout: Type.Optional(
+        Type.Object(
+          {
+            commit: Sha,
+            pins: Type.Optional(Type.Array(Type.Object({ path: RepoPath, blob: Sha }, { additionalProperties: false }))),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  ),
   ...(['rollback-drill', 'rollback-execution'] as const).map((kind) =>
     Type.Object(
       {

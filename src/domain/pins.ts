@@ -2,6 +2,10 @@
  * The consumer's atomic repin, checked: one commit changes every file of the pin set, and at that
  * commit every file says exactly what the current target is. Pure: the files come in as data.
  */
+import { parseEnv } from 'node:util';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { compileLinePattern } from '../program/line-pattern.js';
 import type { PartyDefinition, PinDefinition, PinValueName } from '../program/schema.js';
 import type { TargetDefinition } from '../program/schema.js';
 
@@ -38,6 +42,8 @@ export interface RepinCheck {
   readonly files: readonly { readonly path: string; readonly blob: string }[];
   /** The files checked against the producer's, as the event records them (empty when no pin asks). */
   readonly sameAsProducer: readonly SameAsProducer[];
+  /** Pinned files the commit does not change (a repin that is not atomic); empty for a recorded repin. */
+  readonly unchanged: readonly string[];
 }
 
 /** The producer files the pin set must match, by consumer path. */
@@ -76,7 +82,7 @@ export function checkRepin(party: PartyDefinition, target: TargetDefinition, fac
     const file = facts.files[path];
     return file ? [{ path, producerPath, blob: file.blob }] : [];
   });
-  return { problems, files, sameAsProducer };
+  return { problems, files, sameAsProducer, unchanged };
 }
 
 function checkSameAsProducer(path: string, producerPath: string, target: TargetDefinition, facts: RepinFacts): string[] {
@@ -115,7 +121,7 @@ export function checkRecordedRepin(
     if (said === undefined || said.blob !== own) problems.push(`the repin does not record ${path} as byte-identical to the producer's ${producerPath} (same_as_producer)`);
     else sameAsProducer.push(said);
   }
-  return { problems, files: pinned.flatMap((path) => recorded.files.filter((f) => f.path === path).slice(0, 1)), sameAsProducer };
+  return { problems, files: pinned.flatMap((path) => recorded.files.filter((f) => f.path === path).slice(0, 1)), sameAsProducer, unchanged: [] };
 }
 
 /** What in the pin set at `commit` does not name `target` (empty: every pin names it). */
@@ -126,17 +132,12 @@ export function pinProblems(pins: readonly PinDefinition[], target: TargetDefini
 function checkPin(pin: PinDefinition, target: TargetDefinition, facts: RepinFacts): string[] {
   const file = facts.files[pin.file];
   if (file == null) return [`${pin.file} does not exist at commit ${facts.commit}`];
-  if ('json' in pin) {
-    const json = parseJson(file.text);
-    if (json === undefined) return [`${pin.file} is not valid JSON at commit ${facts.commit}`];
-    return Object.entries(pin.json).flatMap(([pointer, what]) => {
-      const expected = expectedValue(what, target);
-      if (expected === undefined) return [`${pin.file} ${pointer} must equal the target's ${what}, but the target has no such contract`];
-      const found = resolvePointer(json, pointer);
-      if (found === expected) return [];
-      return [`${pin.file} ${pointer} is ${found === undefined ? 'missing' : JSON.stringify(found)}, expected the target's ${what} ${JSON.stringify(expected)}`];
-    });
-  }
+  const at = `at commit ${facts.commit}`;
+  if ('json' in pin) return valuesAt(pin.file, 'JSON', pin.json, target, at, () => parseJson(file.text), resolvePointer);
+  if ('yaml' in pin) return valuesAt(pin.file, 'YAML', pin.yaml, target, at, () => parseYamlText(file.text), resolvePointer);
+  if ('toml' in pin) return valuesAt(pin.file, 'TOML', pin.toml, target, at, () => parseTomlText(file.text), resolvePointer);
+  if ('dotenv' in pin) return valuesAt(pin.file, 'a .env file', pin.dotenv, target, at, () => parseDotenv(file.text), (vars, key) => (Object.hasOwn(vars as object, key) ? (vars as Record<string, string>)[key] : undefined));
+  if ('pattern' in pin) return Object.entries(pin.pattern).flatMap(([pattern, what]) => checkPattern(pin.file, pattern, what, target, file.text));
   if ('markdown' in pin) {
     const named = file.text.split('\n').some((line) => line.includes(target.tag) && line.includes(target.sha));
     return named ? [] : [`${pin.file} has no line (or table row) naming both the tag ${target.tag} and the SHA ${target.sha}`];
@@ -153,6 +154,51 @@ function checkPin(pin: PinDefinition, target: TargetDefinition, facts: RepinFact
     : [`${pin.file} has sha256 ${actual}, but ${pin.sha256_at.file} ${pin.sha256_at.pointer} records ${recorded === undefined ? 'nothing' : JSON.stringify(recorded)}`];
 }
 
+/**
+ * A document pin (JSON, YAML, TOML, .env): the file parses, and each place named holds exactly the
+ * target's value, a string equal to it.
+ */
+function valuesAt(
+  path: string,
+  format: string,
+  places: Readonly<Record<string, PinValueName>>,
+  target: TargetDefinition,
+  at: string,
+  parse: () => unknown,
+  read: (document: unknown, place: string) => unknown,
+): string[] {
+  const document = parse();
+  if (document === undefined) return [`${path} is not valid ${format} ${at}`];
+  return Object.entries(places).flatMap(([place, what]) => {
+    const expected = expectedValue(what, target);
+    if (expected === undefined) return [`${path} ${place} must equal the target's ${what}, but the target has no such contract`];
+    const found = read(document, place);
+    if (found === expected) return [];
+    return [`${path} ${place} is ${found === undefined ? 'missing' : JSON.stringify(found)}, expected the target's ${what} ${JSON.stringify(expected)}`];
+  });
+}
+
+/**
+ * A line pattern: every line it matches gives, in its one capture group, the target's value; at
+ * least one line matches. RE2 matches in time linear in the line, whatever the pattern (no
+ * backtracking), so neither a pattern from another party's definition nor a file can hang a check.
+ */
+function checkPattern(path: string, pattern: string, what: PinValueName, target: TargetDefinition, text: string): string[] {
+  const compiled = compileLinePattern(pattern);
+  if (typeof compiled === 'string') return [`${path}: the pattern ${JSON.stringify(pattern)} ${compiled}`];
+  const expected = expectedValue(what, target);
+  if (expected === undefined) return [`${path} ${JSON.stringify(pattern)} must equal the target's ${what}, but the target has no such contract`];
+  const found: { line: number; value: string | null }[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const matcher = compiled.matcher(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    if (matcher.find()) found.push({ line: i + 1, value: matcher.group(1) });
+  });
+  if (found.length === 0) return [`${path} has no line matching ${JSON.stringify(pattern)} (which must give the target's ${what} ${JSON.stringify(expected)})`];
+  return found
+    .filter((f) => f.value !== expected)
+    .map((f) => `${path}:${f.line} gives ${f.value === null ? 'nothing (the group did not take part)' : JSON.stringify(f.value)} for ${JSON.stringify(pattern)}, expected the target's ${what} ${JSON.stringify(expected)}`);
+}
+
 function expectedValue(what: PinValueName, target: TargetDefinition): string | undefined {
   if (what === 'tag') return target.tag;
   if (what === 'sha') return target.sha;
@@ -165,6 +211,28 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** YAML with the failsafe schema: every scalar is the string written (a SHA of digits stays a string). */
+function parseYamlText(text: string): unknown {
+  try {
+    return parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 }) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseTomlText(text: string): unknown {
+  try {
+    return parseToml(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** KEY=value lines as dotenv loaders read them (export prefix, quotes, comments); the last of a name wins. */
+function parseDotenv(text: string): Record<string, string> {
+  return parseEnv(text) as Record<string, string>;
 }
 
 /** RFC 6901 JSON Pointer; undefined when the path does not exist. */

@@ -57,6 +57,13 @@ export interface EvidenceRecord extends Provenance {
   readonly summary: string;
 }
 
+/** A repin as accepted: its commit and the pinned files with their blob ids there. */
+export interface AcceptedRepin {
+  readonly seq: number;
+  readonly commit: string;
+  readonly files: readonly { readonly path: string; readonly blob: string }[];
+}
+
 export interface ManualBlocker extends Provenance {
   readonly id: string;
   readonly text: string;
@@ -149,6 +156,8 @@ export interface ProgramState {
   readonly approvedPairs: readonly ApprovedPair[];
   /** The latest passing repin commit by `party|tag@sha`. */
   readonly repinCommits: Readonly<Record<string, string>>;
+  /** The latest accepted repin by `party|tag@sha`, with the pinned files it recorded (a run counts where they are unchanged). */
+  readonly acceptedRepins: Readonly<Record<string, AcceptedRepin>>;
   /**
    * The latest git check of each `tag@sha` pair (publish with a repository, target verify): whether the
    * baseline or the rollback target is verified is looked up here, so a later failed check clears it.
@@ -182,6 +191,7 @@ export function initialState(): ProgramState {
     notices: {},
     approvedPairs: [],
     repinCommits: {},
+    acceptedRepins: {},
     targetChecks: {},
   };
 }
@@ -256,7 +266,11 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
   const evidence = { ...state.evidence };
   evidence[evidenceKey(d.party, d.kind, d.target)] = record;
   let repinCommits = state.repinCommits;
-  if (d.kind === 'repin' && d.result === 'pass') repinCommits = { ...repinCommits, [repinKey(d.party, d.target)]: d.commit };
+  let acceptedRepins = state.acceptedRepins;
+  if (d.kind === 'repin' && d.result === 'pass') {
+    repinCommits = { ...repinCommits, [repinKey(d.party, d.target)]: d.commit };
+    acceptedRepins = { ...acceptedRepins, [repinKey(d.party, d.target)]: { seq: event.seq, commit: d.commit, files: d.files } };
+  }
   return {
     program: state.program,
     definition: state.definition,
@@ -282,6 +296,7 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
     notices: state.notices,
     approvedPairs: state.approvedPairs,
     repinCommits,
+    acceptedRepins,
     targetChecks: state.targetChecks,
   };
 }

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { invalidInput } from '../errors.js';
+import { GitCommandError, invalidInput } from '../errors.js';
 
 export interface GitRepo {
   /** The folder as the user named it, made absolute; used in messages. */
@@ -57,7 +57,7 @@ export function run(cwd: string, args: readonly string[], input?: string): Promi
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (e) => fail(new Error(`could not run git (is it installed and on PATH?): ${e.message}`)));
+    child.on('error', (e) => fail(new GitCommandError(gitCommand(args), cwd, null, e.message)));
     child.on('close', (code) =>
       done({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8').trim() }),
     );
@@ -66,10 +66,20 @@ export function run(cwd: string, args: readonly string[], input?: string): Promi
   });
 }
 
+/** `git` and its arguments, as a message names the command (the fixed GLOBAL_OPTIONS left out). */
+export function gitCommand(args: readonly string[]): string {
+  return ['git', ...args].join(' ');
+}
+
+/** The typed failure of a git command that should have succeeded. */
+export function gitFailed(cwd: string, args: readonly string[], r: GitResult): GitCommandError {
+  return new GitCommandError(gitCommand(args), cwd, r.code, r.stderr);
+}
+
 /** Run git and return stdout as text; a non-zero exit here is unexpected (a broken repository). */
 async function git(repo: GitRepo, args: readonly string[], input?: string): Promise<string> {
   const r = await run(repo.path, args, input);
-  if (r.code !== 0) throw new Error(`git ${args.join(' ')} failed in ${repo.path} (exit ${r.code}): ${r.stderr}`);
+  if (r.code !== 0) throw gitFailed(repo.path, args, r);
   return r.stdout.toString('utf8');
 }
 
@@ -84,7 +94,8 @@ interface GitObject {
  */
 async function lookup(repo: GitRepo, names: readonly string[]): Promise<(GitObject | null)[]> {
   if (names.length === 0) return [];
-  if (names.some((n) => n.includes('\n'))) throw new Error('object names cannot contain a newline');
+  const bad = names.find((n) => n.includes('\n'));
+  if (bad !== undefined) throw invalidInput({ source: repo.path, field: '', expected: 'a git object name without a newline', found: JSON.stringify(bad) });
   const out = await git(repo, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], names.map((n) => `${n}\n`).join(''));
   const lines = out.split('\n');
   return names.map((_, i) => {
@@ -98,7 +109,7 @@ async function lookup(repo: GitRepo, names: readonly string[]): Promise<(GitObje
 async function isAncestor(repo: GitRepo, a: string, b: string): Promise<boolean> {
   const r = await run(repo.path, ['merge-base', '--is-ancestor', a, b]);
   if (r.code === 0 || r.code === 1) return r.code === 0;
-  throw new Error(`git merge-base --is-ancestor ${a} ${b} failed in ${repo.path}: ${r.stderr}`);
+  throw gitFailed(repo.path, ['merge-base', '--is-ancestor', a, b], r);
 }
 
 async function countBetween(repo: GitRepo, from: string, to: string): Promise<number> {
@@ -410,7 +421,7 @@ function parseDiffTree(out: string): ChangedFile[] {
 /** Paths are repo-relative with '/': `<commit>:./x` would be read relative to the cwd, `..` leave the tree. */
 function objectPath(commit: string, path: string): string {
   if (path === '' || path.includes('\n') || path.split('/').some((s) => s === '' || s === '.' || s === '..'))
-    throw new Error(`not a repo-relative path: "${path}"`);
+    throw invalidInput({ source: 'cutover.yaml', field: 'pins', expected: 'a path inside the repository, with / and no "." or ".." segment', found: JSON.stringify(path) });
   return `${commit}:${path}`;
 }
 
@@ -425,7 +436,7 @@ export async function fileAt(repo: GitRepo, commit: string, path: string): Promi
   const blob = await blobAt(repo, commit, path);
   if (blob === null) return null;
   const r = await run(repo.path, ['cat-file', 'blob', blob]);
-  if (r.code !== 0) throw new Error(`git cat-file blob ${blob} failed in ${repo.path}: ${r.stderr}`);
+  if (r.code !== 0) throw gitFailed(repo.path, ['cat-file', 'blob', blob], r);
   return r.stdout;
 }
 

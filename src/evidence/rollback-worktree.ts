@@ -13,7 +13,7 @@ import { describeTarget } from '../domain/state.js';
 import { EvidenceRejectedError } from '../errors.js';
 import type { PartyDefinition, TargetDefinition } from '../program/schema.js';
 import { pinFilesAt } from './collect.js';
-import { headCommit, openRepo, run, type GitRepo } from './git.js';
+import { gitFailed, headCommit, openRepo, run, type GitRepo } from './git.js';
 
 /** How many changes to a consumer's pin set are looked through for one that pins the rollback target. */
 const PIN_CHANGES_SEARCHED = 50;
@@ -22,11 +22,20 @@ const PIN_CHANGES_SEARCHED = 50;
 export async function atRollbackTarget<T>(repoPath: string, party: PartyDefinition, target: TargetDefinition, work: (dir: string) => Promise<T>): Promise<T> {
   const repo = await openRepo(repoPath, '--cwd');
   const commit = party.kind === 'producer' ? await producerCommit(repo, target) : await consumerCommit(repo, party, target);
-  const parent = await mkdtemp(join(tmpdir(), 'cutover-rollback-'));
-  const dir = join(parent, `${party.id}-${target.tag.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+  return inTemporaryWorktree(repo, commit, 'cutover-rollback-', `${party.id}-${target.tag}`, work);
+}
+
+/**
+ * Run `work` in a temporary `git worktree add --detach` of `repo` at `commit`, and remove the worktree
+ * afterwards whatever happened: the user's checkout is never touched.
+ */
+export async function inTemporaryWorktree<T>(repo: GitRepo, commit: string, prefix: string, name: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const parent = await mkdtemp(join(tmpdir(), prefix));
+  const dir = join(parent, name.replace(/[^A-Za-z0-9._-]/g, '_'));
   try {
-    const added = await run(repo.path, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
-    if (added.code !== 0) throw new Error(`git worktree add --detach ${dir} ${commit} failed in ${repo.path}: ${added.stderr.trim()}`);
+    const add = ['worktree', 'add', '--detach', '--quiet', dir, commit];
+    const added = await run(repo.path, add);
+    if (added.code !== 0) throw gitFailed(repo.path, add, added);
     return await work(dir);
   } finally {
     await run(repo.path, ['worktree', 'remove', '--force', dir]);
@@ -46,8 +55,9 @@ async function producerCommit(repo: GitRepo, target: TargetDefinition): Promise<
 async function consumerCommit(repo: GitRepo, party: PartyDefinition, target: TargetDefinition): Promise<string> {
   const head = await headCommit(repo);
   if (head === null) throw new EvidenceRejectedError(`${repo.path} has no commits`, [`${party.id}'s pin set cannot name the rollback target ${describeTarget(target)} there`]);
-  const changes = await run(repo.path, ['rev-list', '--first-parent', `--max-count=${PIN_CHANGES_SEARCHED}`, head, '--', ...pinSetPaths(party.pins ?? [])]);
-  if (changes.code !== 0) throw new Error(`git rev-list failed in ${repo.path}: ${changes.stderr.trim()}`);
+  const revList = ['rev-list', '--first-parent', `--max-count=${PIN_CHANGES_SEARCHED}`, head, '--', ...pinSetPaths(party.pins ?? [])];
+  const changes = await run(repo.path, revList);
+  if (changes.code !== 0) throw gitFailed(repo.path, revList, changes);
   const befores: string[] = [];
   for (const change of changes.stdout.toString('utf8').split('\n').filter(Boolean)) {
     const parent = await run(repo.path, ['rev-parse', '--verify', '--quiet', `${change}^1^{commit}`]);

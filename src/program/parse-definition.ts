@@ -54,7 +54,7 @@ export function parseDefinition(text: string, file: string): LoadedDefinition {
 function emptyDefinition(text: string, file: string): InvalidInputError {
   const found = text.trim() === '' ? (text.length === 0 ? 'an empty file (0 bytes)' : 'only whitespace') : 'only comments and whitespace';
   return new InvalidInputError(
-    [{ source: file, field: '', line: 1, expected: 'a program definition: a mapping with version: 1, program:, parties:, roles:, decisions:, gates: and phases:', found }],
+    [{ source: file, field: '', line: 1, expected: 'a program definition: a mapping with version: 1 or 2, program:, parties:, roles:, decisions:, gates: and phases:', found }],
     ['write the standard bilateral one with: cutover init --producer <name> --consumer <name> --force (it overwrites this file)'],
   );
 }

@@ -19,6 +19,13 @@ export const PinValue = Type.String({ pattern: '^(tag|sha|contract\\.[A-Za-z0-9_
 
 const RepoPath = Type.String({ minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$', description: 'a path inside the repository, with /' });
 
+const POINTER = '^(/[^/]*)+$';
+/** A variable name of a .env file, as shells and dotenv loaders accept it. */
+const DOTENV_KEY = '^[A-Za-z_][A-Za-z0-9_.-]*$';
+/** The longest line pattern a pin may give: with RE2 (no backtracking) this bounds compiling, not matching. */
+export const MAX_PIN_PATTERN_LENGTH = 256;
+const LINE_PATTERN = `^[\\s\\S]{1,${MAX_PIN_PATTERN_LENGTH}}$`;
+
 /** One file of a consumer's pin set, and what it must say about the target. */
 const sameAsProducer = {
   same_as_producer: Type.Optional(
@@ -53,6 +60,33 @@ export const Pin = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ file: RepoPath, same_as_producer: Type.String({ minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$' }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      ...sameAsProducer,
+      file: RepoPath,
+      dotenv: Type.Record(Type.String({ pattern: DOTENV_KEY }), PinValue, { additionalProperties: false, description: 'a .env file: variable name → the target value it must equal (KEY=value lines)' }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { ...sameAsProducer, file: RepoPath, yaml: Type.Record(Type.String({ pattern: POINTER, description: 'a JSON Pointer (RFC 6901) into the YAML document' }), PinValue, { additionalProperties: false, description: 'path → the target value it must equal; scalars are read as written' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { ...sameAsProducer, file: RepoPath, toml: Type.Record(Type.String({ pattern: POINTER, description: 'a JSON Pointer (RFC 6901) into the TOML document' }), PinValue, { additionalProperties: false, description: 'path → the target value it must equal' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      ...sameAsProducer,
+      file: RepoPath,
+      pattern: Type.Record(Type.String({ pattern: LINE_PATTERN, description: `an RE2 pattern (linear time) of at most ${MAX_PIN_PATTERN_LENGTH} characters with one capture group, matched against each line` }), PinValue, {
+        additionalProperties: false,
+        description: 'pattern → the target value its capture group must equal on every line it matches (at least one)',
+      }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 
 export const SuiteCommand = Type.Object(
@@ -394,7 +428,9 @@ export const Target = Type.Object(
 
 export const ProgramDefinition = Type.Object(
   {
-    version: Type.Literal(1),
+    version: Type.Union([Type.Literal(1), Type.Literal(2)], {
+      description: '2: the same file as 1, whose program admits a verification run only with the commit it ran at (docs/evidence.md); 1: runs recorded without it are still admitted',
+    }),
     program: Type.Object(
       { id: Id('program id, e.g. memorykernel-service-v3'), title: Text('program title') },
       { additionalProperties: false },
@@ -415,7 +451,7 @@ export const ProgramDefinition = Type.Object(
   {
     additionalProperties: false,
     $id: 'https://cutover.dev/schemas/cutover.schema.json',
-    title: 'cutover.yaml (version 1)',
+    title: 'cutover.yaml (version 1 or 2)',
   },
 );
 

@@ -84,9 +84,10 @@ export function standardTemplate(o: TemplateOptions): string {
   const producerInputs = ['producer-checkpoint', ...consumers.map((c) => `${only ? 'consumer' : c.id}-checkpoint`), ...consumers.map((c) => `${only ? 'consumer' : c.id}-decision-record`), 'producer-addendum'];
   const roles = consumers.map(consumerRoles);
 
-  return `# Cutover program definition (format version 1). Schema: schemas/cutover.schema.json
+  return `# Cutover program definition (format version 2). Schema: schemas/cutover.schema.json
 # After editing, record the change: cutover program amend --as integration-program-owner --reason "…"
-version: 1
+# Version 2: a verification run counts only where it ran at the target (docs/evidence.md).
+version: 2
 program:
   id: ${o.programId}
   title: ${o.producer} ${o.contract} runtime cutover

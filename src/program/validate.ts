@@ -3,6 +3,7 @@
  * refers to something defined. Pure; `load.ts` turns the paths into file lines.
  */
 import { durationMs } from './duration.js';
+import { compileLinePattern } from './line-pattern.js';
 import type { ProgramDefinition } from './schema.js';
 
 export type FieldPath = readonly (string | number)[];
@@ -119,6 +120,15 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
       }
     });
   }
+  def.parties.forEach((party, i) =>
+    party.pins?.forEach((pin, j) => {
+      if (!('pattern' in pin)) return;
+      for (const pattern of Object.keys(pin.pattern)) {
+        const compiled = compileLinePattern(pattern);
+        if (typeof compiled === 'string') problem(['parties', i, 'pins', j, 'pattern'], `an RE2 pattern with one capture group; this one ${compiled}`, pattern);
+      }
+    }),
+  );
   def.records.forEach((r, i) => {
     if (!parties.has(r.party)) problem(['records', i, 'party'], `a party id: ${oneOf(parties)}`, r.party);
     r.inputs?.forEach((input, j) => {

@@ -52,6 +52,7 @@ describe('argv → options', () => {
     ],
     [['evidence', 'repin', '--party', 'assistsupport', '--repo', '../as', '--commit', 'HEAD', '--as', REC.as], 'evidenceRepin', { ...REC, party: 'assistsupport', repo: '../as', commit: 'HEAD' }],
     [['evidence', 'run', '--party', 'memorykernel', '--suite', 'contract', '--as', REC.as], 'evidenceRun', { ...REC, party: 'memorykernel', suite: 'contract' }],
+    [['evidence', 'run', '--party', 'memorykernel', '--cwd', '../mk', '--at-target', '--as', REC.as], 'evidenceRun', { ...REC, party: 'memorykernel', cwd: '../mk', atTarget: true }],
     [['evidence', 'check', '--json'], 'evidenceCheck', { dir: '.', json: true }],
     [['target', 'publish', '--tag', 't', '--sha', 's', '--repo', '../mk', '--as', REC.as], 'targetPublish', { ...REC, tag: 't', sha: 's', contract: [], baseline: false, repo: '../mk' }],
     [['target', 'verify', '--repo', '../mk', '--as', REC.as], 'targetVerify', { ...REC, repo: '../mk' }],

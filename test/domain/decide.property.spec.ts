@@ -39,7 +39,7 @@ const ask: fc.Arbitrary<Ask> = fc.oneof(
     ([who, kind, result]): Ask => (state) =>
       evidenceTarget(state) === null || (kind === 'rollback-execution' && state.rollbackTarget === null)
         ? null
-        : { type: 'add-evidence', actor: approverOf(who), party: who, evidence: evidenceInput(state, kind, result) },
+        : { type: 'add-evidence', actor: approverOf(who), party: who, evidence: evidenceInput(state, kind, result, who) },
   ),
   fc.constantFrom('raise', 'resolve').map(
     (what): Ask => () =>

@@ -194,14 +194,14 @@ describe('a rollback from GO back to the rollback target', () => {
     const rolledBack = declared.and(at('2026-03-10T14:55:00Z', notify), at('2026-03-10T15:05:00Z', recommend), at('2026-03-10T15:10:00Z', execute));
     const rollbackSeq = rolledBack.state.seq;
     const summarized = rolledBack.and(
-      at('2026-03-10T15:30:00Z', evidence(C, 'verification-run', 'fail')),
+      at('2026-03-10T15:30:00Z', evidence(P, 'verification-run', 'fail')),
       at('2026-03-10T16:00:00Z', { type: 'summarize-incident', actor: ROLE.producerIc, id: 'INC-1', summary: 'rolled back', residualRisk: 'none known' }),
       { type: 'approve-incident', actor: ROLE.consumerApprover, id: 'INC-1' },
     );
     expect(missing(summarized)).toEqual([
       'AssistSupport: repin confirmation against the rollback target v2.9.0 @ c3c3c3c3c3c3 (no accepted repin to it since the rollback)',
-      `MemoryKernel: a passing run proving the restored baseline v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): none recorded since the rollback`,
-      `AssistSupport: a passing run proving restored compatibility with v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): the latest (seq ${rollbackSeq + 1}, verification-run) FAILED: suite contract: contract-tests failed (exit 1)`,
+      `MemoryKernel: a passing run proving the restored baseline v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): the latest (seq ${rollbackSeq + 1}, verification-run) FAILED: suite contract: contract-tests failed (exit 1)`,
+      `AssistSupport: a passing run proving restored compatibility with v2.9.0 @ c3c3c3c3c3c3 (verification-run or rollback-execution evidence after the rollback at seq ${rollbackSeq}): none recorded since the rollback`,
       `MemoryKernel: owner approval of the summary (seq ${rollbackSeq + 2})`,
     ]);
     expect(summarized.when(close).thenError(IncidentIncompleteError).missing[0]!.command).toContain('cutover evidence repin --party assistsupport');

@@ -124,7 +124,7 @@ describe('atomic repin evidence from the consumer repository', () => {
     expect(status(w).blockers.find((b) => b.gate === 'runtime-evidence')!.missing).toEqual(['producer runtime handoff payload']);
   });
 
-  it('a commit that changes only two of the three pin-set files is refused, naming the one left out', () => {
+  it('a commit that changes only two of the three pin-set files is refused, naming the one left out and how to amend it; nothing recorded', () => {
     const w = world();
     publish(w);
     const { 'vendor/memorykernel/manifest.json': _kept, ...two } = pinFiles('v3.0.0', w.target, 'service.v3', createHash('sha256').update(JSON.stringify({ release: 'v2.9.0', contracts: ['service.v2'] }) + '\n').digest('hex'));
@@ -133,6 +133,8 @@ describe('atomic repin evidence from the consumer repository', () => {
     const run = cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', commit, ...as(CONSUMER, next())]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is not an atomic repin: it changes 2 of the 3 pin-set files; not changed: vendor/memorykernel/manifest.json');
+    expect(run.stderr).toContain(`commit ${commit} is not an accepted repin to v3.0.0 @ ${w.target}; nothing was recorded`);
+    expect(run.stderr).toContain('amend the commit so that one commit changes every pin-set file: change vendor/memorykernel/manifest.json, git add it, git commit --amend');
     expect(ledgerOf(w.program)).toBe(before);
   });
 
@@ -213,9 +215,17 @@ describe('verification runs and rollback evidence', () => {
     expect(event.data.run).toMatchObject({ suite: 'contract', passed: true, head: w.producer.rev('HEAD') });
     expect(event.data.run.commands[0]).toMatchObject({ exitCode: 0, stdout: { sha256: `sha256:${createHash('sha256').update(output).digest('hex')}`, tail: ['contract tests passed'] } });
 
-    w.producer.commit({ 'ci/contract-tests.sh': 'echo "2 failed" >&2; exit 3\n' });
-    const fail = cutover(['-C', w.program, 'evidence', 'run', '--party', 'memorykernel', '--cwd', w.producer.dir, ...as(PRODUCER, next())]);
-    expect(fail.code).toBe(1);
+    expect(event.data.checkout).toEqual({ commit: w.target });
+
+    // The consumer's run at a commit after its repin that leaves the pin set as it is counts, and fails here.
+    const repin = w.consumer.commit(pinFiles('v3.0.0', w.target, 'service.v3'));
+    expect(cutover(['-C', w.program, 'evidence', 'repin', '--party', 'assistsupport', '--repo', w.consumer.dir, '--commit', repin, ...as(CONSUMER, next())]).code).toBe(0);
+    const later = w.consumer.commit({ 'ci/integration-tests.sh': 'echo "2 failed" >&2; exit 3\n' });
+    const fail = cutover(['-C', w.program, 'evidence', 'run', '--party', 'assistsupport', '--cwd', w.consumer.dir, ...as(CONSUMER, next())]);
+    expect(fail.code, fail.stderr).toBe(1);
+    const failed = JSON.parse(ledgerOf(w.program).trimEnd().split('\n').at(-1)!);
+    expect(failed.data.checkout.commit).toBe(later);
+    expect(failed.data.checkout.pins).toContainEqual({ path: 'docs/RUNTIME_PIN.md', blob: w.consumer.rev(`${repin}:docs/RUNTIME_PIN.md`) });
     expect(fail.stdout).toContain('FAIL');
     expect(status(w).evidence).toContainEqual(expect.objectContaining({ kind: 'verification-run', result: 'fail' }));
   });

@@ -31,7 +31,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     ([tag, sha, as]): Step => () => ({ type: 'publish-target', actor: ROLE.producerApprover, target: { tag: tag!, sha: sha!, contracts: { service: as === 'baseline' ? 'service.v2' : 'service.v3' } }, as: as as 'candidate' | 'baseline', check: { ok: true, facts: { annotated: true, tagObject: null }, problems: [] } }),
   ),
   fc.tuple(party, fc.constantFrom('handoff-payload', 'repin', 'rollback-execution', 'verification-run', 'artifact'), fc.constantFrom('pass', 'fail') as fc.Arbitrary<'pass' | 'fail'>).map(
-    ([who, kind, result]): Step => (s) => (evidenceTarget(s.state) === null || (kind.startsWith('rollback') && s.state.rollbackTarget === null) ? null : { type: 'add-evidence', actor: approverOf(who), party: who, evidence: s.evidenceInput(kind, result) }),
+    ([who, kind, result]): Step => (s) => (evidenceTarget(s.state) === null || (kind.startsWith('rollback') && s.state.rollbackTarget === null) ? null : { type: 'add-evidence', actor: approverOf(who), party: who, evidence: s.evidenceInput(kind, result, who) }),
   ),
   fc.constantFrom('raise', 'resolve').map((what): Step => () => (what === 'raise' ? { type: 'raise-blocker', actor: ROLE.logOwner, id: 'B-1', text: 'waiting', owner: ROLE.logOwner, due: '2026-03-01' } : { type: 'resolve-blocker', actor: ROLE.logOwner, id: 'B-1', note: 'done' })),
 );

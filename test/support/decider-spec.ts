@@ -246,7 +246,7 @@ export function evidence(party: string, kind: EvidenceKind, result: 'pass' | 'fa
   return (state) =>
     (kind === 'rollback-execution' || kind === 'rollback-drill') && state.rollbackTarget === null
       ? [publishBaseline(), evidence(party, kind, result)]
-      : { type: 'add-evidence', actor: approverOf(party), party, evidence: evidenceInput(state, kind, result) };
+      : { type: 'add-evidence', actor: approverOf(party), party, evidence: evidenceInput(state, kind, result, party) };
 }
 
 /** Everything the runtime cutover needs, for the current target. */

@@ -10,7 +10,7 @@ import { buildHandoff, handoffProducer } from '../../src/domain/handoff.js';
 import type { RepinFacts } from '../../src/domain/pins.js';
 import { evaluate, type Evaluation } from '../../src/domain/evaluate.js';
 import type { EventDraft, LedgerEvent, RunData } from '../../src/domain/events.js';
-import { evidenceTarget, evolve, initialState, type ProgramState } from '../../src/domain/state.js';
+import { evidenceTarget, evolve, initialState, repinKey, type ProgramState } from '../../src/domain/state.js';
 import { seal } from '../../src/ledger/chain.js';
 import { generateKeyPair, signerFromPem, type Signer } from '../../src/ledger/keys.js';
 import { parseDefinition } from '../../src/program/parse-definition.js';
@@ -71,7 +71,7 @@ export function repinFacts(target: TargetDefinition, commit = 'e5'.repeat(20)): 
  * `state` (the candidate, or the restored baseline after a rollback). Rollback evidence runs where it
  * counts: the producer at the rollback target, the consumer pinned to it; `state` must have one.
  */
-export function evidenceInput(state: ProgramState, kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
+export function evidenceInput(state: ProgramState, kind: string, result: 'pass' | 'fail' = 'pass', party: string = P): EvidenceInput {
   const target = evidenceTarget(state);
   if (target === null) throw new Error(`${kind} evidence needs a published target`);
   switch (kind) {
@@ -81,8 +81,13 @@ export function evidenceInput(state: ProgramState, kind: string, result: 'pass' 
     }
     case 'repin':
       return { kind, facts: repinFacts(target) };
-    case 'verification-run':
-      return { kind, run: run(result === 'pass') };
+    case 'verification-run': {
+      // Run where a run counts: the producer at the target's commit, a consumer at its repin commit.
+      const facts = repinFacts(target);
+      const commit = party === P ? target.sha : (state.repinCommits[repinKey(party, target)] ?? facts.commit);
+      const checkout = { path: '/ci/checkout', commit, files: party === P ? {} : facts.files };
+      return { kind, run: { ...run(result === 'pass'), head: commit }, checkout };
+    }
     case 'rollback-drill':
     case 'rollback-execution': {
       const rollbackTarget = state.rollbackTarget;
@@ -187,12 +192,12 @@ export class Scenario {
   /** Evidence of a kind from a party, as its collector would bring it, for the current target. */
   evidence(party: string, kind: 'handoff-payload' | 'repin' | 'rollback-execution' | 'rollback-drill' | 'verification-run', result: 'pass' | 'fail' = 'pass'): void {
     const actor = party === P ? ROLE.producerApprover : ROLE.consumerApprover;
-    this.record({ type: 'add-evidence', actor, party, evidence: this.evidenceInput(kind, result) });
+    this.record({ type: 'add-evidence', actor, party, evidence: this.evidenceInput(kind, result, party) });
   }
 
-  evidenceInput(kind: string, result: 'pass' | 'fail' = 'pass'): EvidenceInput {
+  evidenceInput(kind: string, result: 'pass' | 'fail' = 'pass', party: string = P): EvidenceInput {
     if ((kind === 'rollback-drill' || kind === 'rollback-execution') && this.state.rollbackTarget === null) this.publishBaseline();
-    return evidenceInput(this.state, kind, result);
+    return evidenceInput(this.state, kind, result, party);
   }
 
   verdict(party: string, decision: string, verdict: 'GO' | 'NO-GO', note?: string): void {

@@ -10,9 +10,11 @@ import type { LedgerEvent } from '../../domain/events.js';
 import { evidenceTarget } from '../../domain/state.js';
 import { invalidInput, InvalidTransitionError, StaleHeadError, UnknownNameError } from '../../errors.js';
 import { missingRollbackTarget, rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
+import { noTargetError, verificationRunRefusal } from '../../domain/run-checkout.js';
 import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
 import { hashFileInside } from '../../evidence/files.js';
 import { atRollbackTarget } from '../../evidence/rollback-worktree.js';
+import { atEvidenceTarget } from '../../evidence/target-worktree.js';
 import { progressFor } from '../../evidence/progress.js';
 import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
 import { describeEvent } from '../../render/event-words.js';
@@ -158,8 +160,19 @@ export function evidenceRepin(o: O.EvidenceRepinOptions, io: CliIo): Promise<num
 export function evidenceRun(o: O.EvidenceRunOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const party = partyOf(ws, o.party);
-    const run = await collectRun(party, o.suite, runOptions(ws, party.id, o.cwd, io));
-    return { type: 'add-evidence', party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'verification-run', run } };
+    const options = runOptions(ws, party.id, o.cwd, io);
+    // Where the suite runs is checked before it runs, not after: a run away from the target records nothing.
+    const runThere = async (cwd: string) => {
+      const checkout = await collectCheckout(cwd, party);
+      const refused = verificationRunRefusal(ws.state, party, checkout);
+      if (refused !== null) throw refused;
+      const run = await collectRun(party, o.suite, { ...options, cwd });
+      return { type: 'add-evidence' as const, party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'verification-run' as const, run, checkout } };
+    };
+    if (o.atTarget !== true) return runThere(options.cwd);
+    const target = evidenceTarget(ws.state);
+    if (target === null) throw noTargetError();
+    return atEvidenceTarget(options.cwd, ws.state, party, target, runThere);
   }, failedEvidenceExit);
 }
 
