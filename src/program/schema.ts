@@ -10,6 +10,9 @@ const Id = (description: string) =>
 
 const Text = (description: string) => Type.String({ minLength: 1, description });
 
+/** A program's id: in cutover.yaml, in the ledger, and in the server's URLs (one pattern for all). */
+export const ProgramId = Id('program id, e.g. memorykernel-service-v3');
+
 export const PUBLIC_KEY_PATTERN = '^ed25519:[A-Za-z0-9+/]{43}=$';
 
 export const PartyKind = Type.Union([Type.Literal('producer'), Type.Literal('consumer')]);
@@ -432,7 +435,7 @@ export const ProgramDefinition = Type.Object(
       description: '2: the same file as 1, whose program admits a verification run only with the commit it ran at (docs/evidence.md); 1: runs recorded without it are still admitted',
     }),
     program: Type.Object(
-      { id: Id('program id, e.g. memorykernel-service-v3'), title: Text('program title') },
+      { id: ProgramId, title: Text('program title') },
       { additionalProperties: false },
     ),
     parties: Type.Array(Party, { minItems: 2 }),

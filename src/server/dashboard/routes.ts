@@ -22,6 +22,7 @@ import { page } from './format.js';
 import { overviewPage, type OverviewRow } from './overview-page.js';
 import { programPage, type RoleView, type TimelineEvent, type TimelineView } from './program-page.js';
 import { recordViews } from './records.js';
+import { ProgramId } from '../route-schemas.js';
 
 export interface DashboardDeps {
   readonly store: LedgerStore;
@@ -33,7 +34,6 @@ export interface DashboardDeps {
 /** How many events the timeline shows at once; older ones are a link away. */
 export const TIMELINE_LIMIT = 100;
 
-const ProgramId = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
 const PageQuery = Type.Object({
   party: Type.Optional(Type.String({ maxLength: 200 })),
   type: Type.Optional(Type.String({ maxLength: 100 })),

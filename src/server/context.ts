@@ -1,0 +1,26 @@
+/** What every route group of `cutover serve` is given: the store, the verified programs, the clock, who may read. */
+import type { EventEmitter } from 'node:events';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { LedgerStore } from '../store/ledger-store.js';
+import type { ServerOptions } from './app.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ProgramCache } from './program-cache.js';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface ServerContext {
+  readonly options: ServerOptions;
+  readonly store: LedgerStore;
+  /** Each program as the one verified program over the store, kept per head. */
+  readonly cache: ProgramCache;
+  readonly metrics: ServerMetrics;
+  readonly now: () => Date;
+  /** Emits `appended` with a program's id when it gained events (here or on another replica). */
+  readonly appended: EventEmitter;
+  /** The event streams open now (ended at a graceful stop). */
+  readonly streams: Set<FastifyReply>;
+  mayRead(request: FastifyRequest, program: string): boolean;
+  /** A preHandler: 401 unless the request may read the program in its `:id`. */
+  guardRead(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+}

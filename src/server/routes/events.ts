@@ -1,0 +1,83 @@
+/**
+ * A program's lines: read (`GET …/events`), followed (`…/events/stream`, server-sent events), and
+ * appended (`POST …/events`) through the one verified program, which checks every posted line
+ * exactly as `verify` would before the store takes it.
+ */
+import { StaleHeadError, UnknownNameError } from '../../errors.js';
+import type { App, ServerContext } from '../context.js';
+import { AppendBody, errors, FromQuery, HeadBody, lastOf, NDJSON, ProgramParams, sendText } from '../route-schemas.js';
+
+export function registerEventRoutes(app: App, { store, cache, metrics, appended, streams, guardRead }: ServerContext): void {
+  app.get('/v1/programs/:id/events', { schema: { params: ProgramParams, querystring: FromQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
+    const { id } = request.params;
+    const head = await store.head(id);
+    if (head === null) throw new UnknownNameError('program', id, []);
+    const read = await store.read(id, request.query.from ?? 1);
+    const last = read.lines.length === 0 ? head : lastOf(read.lines);
+    reply.header('cutover-seq', String(last.seq)).header('cutover-head', last.hash);
+    return sendText(reply, NDJSON, read.lines.map((l) => l + '\n').join(''));
+  });
+
+  app.get('/v1/programs/:id/events/stream', { schema: { params: ProgramParams, querystring: FromQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
+    const { id } = request.params;
+    const lastId = Number(request.headers['last-event-id']);
+    let next = Number.isInteger(lastId) && lastId >= 0 ? lastId + 1 : (request.query.from ?? 1);
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    reply.raw.write(': cutover event stream\n\n');
+    streams.add(reply);
+    let busy = false;
+    let again = false;
+    const flush = async (): Promise<void> => {
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      try {
+        do {
+          again = false;
+          const read = await store.read(id, next);
+          for (const line of read.lines) {
+            reply.raw.write(`id: ${next}\nevent: line\ndata: ${line}\n\n`);
+            next++;
+          }
+        } while (again);
+      } catch (error) {
+        request.log.warn({ err: error }, 'event stream could not read the ledger');
+      } finally {
+        busy = false;
+      }
+    };
+    const listener = (program: string) => {
+      if (program === id) void flush();
+    };
+    appended.on('appended', listener);
+    const keepAlive = setInterval(() => {
+      reply.raw.write(': keep-alive\n\n');
+      void flush(); // catches up even when a replica's notification was lost (a crash right after its commit)
+    }, 15_000);
+    reply.raw.on('close', () => {
+      clearInterval(keepAlive);
+      appended.off('appended', listener);
+      streams.delete(reply);
+    });
+    await flush();
+  });
+
+  app.post('/v1/programs/:id/events', { schema: { params: ProgramParams, body: AppendBody, response: { 201: HeadBody, ...errors } } }, async (request, reply) => {
+    const { id } = request.params;
+    const { expectedHead, lines } = request.body;
+    const source = `POST /v1/programs/${id}/events`;
+    const result = await cache.withProgram(id, async (program, attempt) => {
+      // Decided on a head this process has not seen yet (another replica took it)? Read it first.
+      if (attempt === 1 && program.state.head !== expectedHead) await program.catchUp();
+      if (program.state.head !== expectedHead) throw new StaleHeadError(expectedHead, program.state.head);
+      return { appendLines: lines, source, answer: (added) => ({ seq: program.state.seq, hash: program.state.head!, added: added.length }) };
+    });
+    metrics.appends.inc();
+    metrics.appendedEvents.inc({}, result.added);
+    appended.emit('appended', id);
+    return reply.code(201).send({ program: id, seq: result.seq, head: result.hash });
+  });
+}
