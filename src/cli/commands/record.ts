@@ -8,7 +8,7 @@ import type { Command } from '../../domain/decide.js';
 import type { ProgramDefinition } from '../../program/schema.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { evidenceTarget } from '../../domain/state.js';
-import { invalidInput, InvalidTransitionError, StaleHeadError, UnknownNameError } from '../../errors.js';
+import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
 import { missingRollbackTarget, rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
 import { noTargetError, verificationRunRefusal } from '../../domain/run-checkout.js';
 import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
@@ -21,7 +21,7 @@ import { describeEvent } from '../../render/event-words.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
 import { parseContracts, parseDate, parseId, parseSeverity, parseSha, parseText, parseTime, parseVerdict, parseWhen } from '../parse.js';
-import { openDefined, remoteOf, resolveDir, timeOf } from './context.js';
+import { openDefined, resolveDir, timeOf } from './context.js';
 
 /** `givenAt`: whether the time came from --at (kept on a retry) or from the clock (taken again). */
 type RecordingWith = O.RecordingOptions & { readonly givenAt?: boolean };

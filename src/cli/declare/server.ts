@@ -1,0 +1,35 @@
+/** The CLI's server: serve, and push and pull between a folder and a server. */
+import { Option } from 'commander';
+import { collect, positiveInt, nonNegativeInt, type CliContext } from './context.js';
+
+export function declareServer({ cli, handlers, dir, where, run, opt, wanted }: CliContext): void {
+  if (wanted('serve')) {
+    cli
+      .command('serve')
+      .description('serve many programs over HTTP: from PostgreSQL (--database or $DATABASE_URL) or a folder of file ledgers (--data, the default)')
+      .option('--database <url>', 'PostgreSQL connection string (default: $DATABASE_URL)')
+      .option('--data <dir>', 'a folder of file ledgers, one <program>.jsonl each (default: ./cutover-data when no database is given)')
+      .option('--port <n>', 'the port to listen on (0: any free port)', nonNegativeInt('--port'), 8080)
+      .option('--host <address>', 'the address to bind', '127.0.0.1')
+      .option('--token <program=token>', 'reading <program> needs this bearer token (repeatable)', collect, [])
+      .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
+      .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+      .action((o) =>
+        run(handlers.serve({ port: o.port, host: o.host, token: o.token, bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+      );
+  }
+
+  if (wanted('push')) {
+    cli
+      .command('push')
+      .description("put the folder's program on the server (--server): verified on both sides, fast-forward only, byte-identical after")
+      .action(() => run(handlers.push(where())));
+  }
+
+  if (wanted('pull')) {
+    cli
+      .command('pull')
+      .description('bring a program from the server (--server, --program) into the folder: verified, fast-forward only, byte-identical after')
+      .action(() => run(handlers.pull(where())));
+  }
+}
