@@ -1,22 +1,11 @@
 /** The commands that record an event: options → domain command → signed, appended event. */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { findCheckout, requireCheckout, type CheckoutContext } from '../../app/checkout.js';
+import { evidenceToAdd, repinToRecord, runToRecord, targetToPublish, targetToVerify, type CollectionIo } from '../../app/evidence-collection.js';
 import { record } from '../../app/record.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
 import type { ProgramDefinition } from '../../program/schema.js';
 import type { LedgerEvent } from '../../domain/events.js';
-import { evidenceTarget } from '../../domain/state.js';
-import { invalidInput, InvalidTransitionError, UnknownNameError } from '../../errors.js';
-import { missingRollbackTarget, rollbackEvidenceRefusal } from '../../domain/rollback-checkout.js';
-import { noTargetError, verificationRunRefusal } from '../../domain/run-checkout.js';
-import { checkTargetInRepo, collectCheckout, collectRepin, collectRun, recheckTargetInRepo } from '../../evidence/collect.js';
-import { hashFileInside } from '../../evidence/files.js';
-import { atRollbackTarget } from '../../evidence/rollback-worktree.js';
-import { atEvidenceTarget } from '../../evidence/target-worktree.js';
-import { progressFor } from '../../evidence/progress.js';
-import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
+import { InvalidTransitionError } from '../../errors.js';
 import { describeEvent } from '../../render/event-words.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
@@ -89,91 +78,37 @@ export function verdict(o: O.VerdictOptions, io: CliIo): Promise<number> {
 }
 
 export function targetPublish(o: O.TargetPublishOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, async (ws) => {
-    const target = { tag: parseText('--tag', o.tag), sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) };
-    const repo = findCheckout(checkoutContext(ws, io), producerOf(ws, o.as), o.repo);
-    const check = repo === null ? null : await checkTargetInRepo(repo, target.tag, target.sha);
-    if (repo === null && !o.baseline) io.stderr('cutover: warning: published without --repo: the target is not verified, and the target gate stays unmet until cutover target verify\n');
-    return { type: 'publish-target', target, as: o.baseline ? 'baseline' : 'candidate', check };
-  });
+  return recordCommand(o, io, (ws) =>
+    targetToPublish(ws, collectionIo(io), {
+      target: { tag: parseText('--tag', o.tag), sha: parseSha('--sha', o.sha), contracts: parseContracts('--contract', o.contract) },
+      baseline: o.baseline === true,
+      as: o.as,
+      ...(o.repo === undefined ? {} : { repo: o.repo }),
+    }),
+  );
 }
 
 export function targetVerify(o: O.TargetVerifyOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, async (ws) => {
-    const target = ws.state.target;
-    if (target === null) throw new InvalidTransitionError('no runtime target has been published to verify');
-    return { type: 'verify-target', check: await recheckTargetInRepo(requireCheckout(checkoutContext(ws, io), producerOf(ws, o.as), '--repo', o.repo), target) };
-  }, (events) => (events.some((e) => e.type === 'target.verified' && !e.data.ok) ? EXIT.noGo : EXIT.ok));
+  return recordCommand(o, io, (ws) => targetToVerify(ws, collectionIo(io), { as: o.as, ...(o.repo === undefined ? {} : { repo: o.repo }) }), (events) =>
+    events.some((e) => e.type === 'target.verified' && !e.data.ok) ? EXIT.noGo : EXIT.ok,
+  );
 }
 
 export function evidenceAdd(o: O.EvidenceAddOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, async (ws) => {
-    const party = partyOf(ws, o.party);
-    const base = { type: 'add-evidence' as const, party: party.id, ...optionalText('summary', '--summary', o.summary) };
-    switch (o.kind) {
-      case 'handoff-payload': {
-        const file = await hashFileInside(ws.dir, required('--file', o.file, o.kind), '--file');
-        if (file.bytes > MAX_JSON_FILE_BYTES) {
-          throw invalidInput({ source: `--file ${o.file}`, field: '', expected: `a handoff payload of at most ${MAX_JSON_FILE_BYTES.toLocaleString('en-US')} bytes`, found: `${file.bytes.toLocaleString('en-US')} bytes` });
-        }
-        const payload = parseJsonFile(join(ws.dir, file.path), await readFile(join(ws.dir, file.path), 'utf8'));
-        return { ...base, evidence: { kind: 'handoff-payload', file: file.path, sha256: file.sha256, payload } };
-      }
-      case 'artifact': {
-        const file = await hashFileInside(ws.dir, required('--file', o.file, o.kind), '--file');
-        return { ...base, evidence: { kind: 'artifact', file: file.path, sha256: file.sha256, bytes: file.bytes } };
-      }
-      case 'rollback-drill':
-      case 'rollback-execution': {
-        const verdict = required('--verdict', o.verdict, o.kind) as 'READY' | 'PASS' | 'FAIL';
-        const kind = o.kind;
-        // The baseline and the checkout are checked before the suite runs, not after.
-        const options = runOptions(ws, party.id, o.cwd, io);
-        const runThere = async (cwd: string) => {
-          const checkout = await collectCheckout(cwd, party);
-          const refused = rollbackEvidenceRefusal(ws.state, party, kind, checkout);
-          if (refused !== null) throw refused;
-          const run = await collectRun(party, o.suite, { ...options, cwd });
-          return { ...base, evidence: { kind, verdict, run, checkout } };
-        };
-        if (o.atRollbackTarget !== true) return runThere(options.cwd);
-        const noTarget = missingRollbackTarget(ws.state, kind);
-        if (noTarget !== null) throw noTarget;
-        return atRollbackTarget(options.cwd, party, ws.state.rollbackTarget!, runThere);
-      }
-      default:
-        throw invalidInput({ source: '--kind', field: '', expected: 'handoff-payload, rollback-drill, rollback-execution or artifact (repins and runs: cutover evidence repin / run)', found: JSON.stringify(o.kind) });
-    }
-  }, failedEvidenceExit);
+  return recordCommand(o, io, (ws) => evidenceToAdd(ws, collectionIo(io), { ...o, ...optionalText('summary', '--summary', o.summary) }), failedEvidenceExit);
 }
 
 export function evidenceRepin(o: O.EvidenceRepinOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, async (ws) => {
-    const party = partyOf(ws, o.party);
-    const target = evidenceTarget(ws.state);
-    const producer = o.producerRepo === undefined || target === null ? undefined : { repoPath: resolve(io.cwd, o.producerRepo), commit: target.sha };
-    const facts = await collectRepin(requireCheckout(checkoutContext(ws, io), party.id, '--repo', o.repo), o.commit, party, producer);
-    return { type: 'add-evidence', party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'repin', facts } };
-  });
+  return recordCommand(o, io, (ws) => repinToRecord(ws, collectionIo(io), { ...o, ...optionalText('summary', '--summary', o.summary) }));
 }
 
 export function evidenceRun(o: O.EvidenceRunOptions, io: CliIo): Promise<number> {
-  return recordCommand(o, io, async (ws) => {
-    const party = partyOf(ws, o.party);
-    const options = runOptions(ws, party.id, o.cwd, io);
-    // Where the suite runs is checked before it runs, not after: a run away from the target records nothing.
-    const runThere = async (cwd: string) => {
-      const checkout = await collectCheckout(cwd, party);
-      const refused = verificationRunRefusal(ws.state, party, checkout);
-      if (refused !== null) throw refused;
-      const run = await collectRun(party, o.suite, { ...options, cwd });
-      return { type: 'add-evidence' as const, party: party.id, ...optionalText('summary', '--summary', o.summary), evidence: { kind: 'verification-run' as const, run, checkout } };
-    };
-    if (o.atTarget !== true) return runThere(options.cwd);
-    const target = evidenceTarget(ws.state);
-    if (target === null) throw noTargetError();
-    return atEvidenceTarget(options.cwd, ws.state, party, target, runThere);
-  }, failedEvidenceExit);
+  return recordCommand(o, io, (ws) => runToRecord(ws, collectionIo(io), { ...o, ...optionalText('summary', '--summary', o.summary) }), failedEvidenceExit);
+}
+
+/** What collecting evidence needs of the CLI's I/O: its folder, environment, clock, progress display and warnings. */
+function collectionIo(io: CliIo): CollectionIo {
+  return { cwd: io.cwd, env: io.env, now: io.now, ...(io.progress === undefined ? {} : { progress: io.progress }), warn: (text) => io.stderr(`cutover: warning: ${text}\n`) };
 }
 
 /** A failed run or rollback is recorded, and the command still says no. */
@@ -181,48 +116,9 @@ function failedEvidenceExit(events: readonly LedgerEvent[]): number {
   return events.some((e) => e.type === 'evidence.added' && e.data.result === 'fail') ? EXIT.noGo : EXIT.ok;
 }
 
-function runOptions(ws: Workspace, party: string, cwd: string | undefined, io: CliIo) {
-  return { cwd: findCheckout(checkoutContext(ws, io), party, cwd) ?? io.cwd, env: io.env, now: io.now, ...(io.progress === undefined ? {} : { progress: progressFor(io.progress) }) };
-}
-
-function checkoutContext(ws: Workspace, io: CliIo): CheckoutContext {
-  return { def: ws.state.definition!, dir: ws.dir, cwd: io.cwd, env: io.env };
-}
-
-/** The producer a target is published for: the recording role's party when it is a producer, else the first producer. */
-function producerOf(ws: Workspace, role: string): string {
-  const def = ws.state.definition!;
-  const party = def.roles.find((r) => r.id === role)?.party;
-  const producers = def.parties.filter((p) => p.kind === 'producer');
-  return (producers.find((p) => p.id === party) ?? producers[0])?.id ?? '';
-}
-
-function partyOf(ws: Workspace, id: string) {
-  const def = ws.state.definition!;
-  const party = def.parties.find((p) => p.id === id);
-  if (party === undefined) throw new UnknownNameError('party', id, def.parties.map((p) => p.id));
-  return party;
-}
-
 /** An optional free-text field: absent, or checked like any text flag. */
 function optionalText<K extends string>(key: K, flag: string, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: parseText(flag, value) } as Record<K, string>);
-}
-
-function required<T>(flag: string, value: T | undefined, kind: string): T {
-  if (value === undefined) throw invalidInput({ source: flag, field: '', expected: `${flag} for --kind ${kind}`, found: 'nothing' });
-  return value;
-}
-
-function parseJsonFile(file: string, text: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (e) {
-    throw invalidInput({ source: file, field: '', expected: 'a JSON document', found: (e as Error).message });
-  }
-  if (nestingDepth(value) > MAX_NESTING) throw invalidInput({ source: file, field: '', expected: `a JSON document nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting' });
-  return value;
 }
 
 export function blockerRaise(o: O.BlockerRaiseOptions, io: CliIo): Promise<number> {
