@@ -46,6 +46,7 @@ export async function targetToVerify(ws: Workspace, io: CollectionIo, ask: { as:
   return { type: 'verify-target', check: await recheckTargetInRepo(requireCheckout(checkoutContext(ws, io), producerOf(ws, ask.as), '--repo', ask.repo), target) };
 }
 
+/** What `evidence add` asks for. */
 export interface EvidenceAsk {
   readonly kind: string;
   readonly party: string;
@@ -54,6 +55,7 @@ export interface EvidenceAsk {
   readonly verdict?: string;
   readonly suite?: string;
   readonly cwd?: string;
+  /** rollback-*: run in a temporary worktree at the rollback target, made from the party's checkout. */
   readonly atRollbackTarget?: boolean;
 }
 

@@ -1,4 +1,5 @@
 /** The typed options each command receives from argv (see `program.ts`). */
+import type { EvidenceAsk } from '../app/evidence-collection.js';
 
 export interface DirOptions {
   /** The program directory, holding cutover.yaml and .cutover/ledger.jsonl. */
@@ -116,17 +117,7 @@ export interface TargetCheckOptions {
   readonly sha: string;
   readonly json: boolean;
 }
-export type EvidenceAddOptions = RecordingOptions & {
-  readonly kind: string;
-  readonly party: string;
-  readonly summary?: string;
-  readonly file?: string;
-  readonly verdict?: string;
-  readonly suite?: string;
-  readonly cwd?: string;
-  /** rollback-*: run in a temporary worktree at the rollback target, made from the party's checkout. */
-  readonly atRollbackTarget?: boolean;
-};
+export type EvidenceAddOptions = RecordingOptions & EvidenceAsk;
 export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string; readonly producerRepo?: string };
 export type ReviewRecordOptions = RecordingOptions & { readonly phase: string; readonly note: string };
 export type NoticeGiveOptions = RecordingOptions & { readonly gate: string; readonly text: string };
