@@ -3,9 +3,8 @@
  * commit every file says exactly what the current target is. Pure: the files come in as data.
  */
 import { parseEnv } from 'node:util';
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import { compileLinePattern } from '../program/line-pattern.js';
+import { smolToml, yamlParser } from '../program/text-parsers.js';
 import type { PartyDefinition, PinDefinition, PinValueName } from '../program/schema.js';
 import type { TargetDefinition } from '../program/schema.js';
 
@@ -216,7 +215,7 @@ function parseJson(text: string): unknown {
 /** YAML with the failsafe schema: every scalar is the string written (a SHA of digits stays a string). */
 function parseYamlText(text: string): unknown {
   try {
-    return parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 }) as unknown;
+    return yamlParser().parse(text, { schema: 'failsafe', maxAliasCount: 100 }) as unknown;
   } catch {
     return undefined;
   }
@@ -224,7 +223,7 @@ function parseYamlText(text: string): unknown {
 
 function parseTomlText(text: string): unknown {
   try {
-    return parseToml(text) as unknown;
+    return smolToml().parse(text) as unknown;
   } catch {
     return undefined;
   }

@@ -4,7 +4,8 @@
  * definition cannot hang a check. Its length is bounded too (MAX_PIN_PATTERN_LENGTH), which bounds
  * compiling; RE2 itself refuses repeat counts above 1000.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2js } from './text-parsers.js';
 import { MAX_PIN_PATTERN_LENGTH } from './schema.js';
 
 /** The compiled pattern, or why it cannot be a pin's: too long, not RE2 syntax, not exactly one capture group. */
@@ -12,7 +13,7 @@ export function compileLinePattern(pattern: string): RE2JS | string {
   if (pattern.length > MAX_PIN_PATTERN_LENGTH) return `is longer than ${MAX_PIN_PATTERN_LENGTH} characters`;
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(pattern);
+    compiled = re2js().RE2JS.compile(pattern);
   } catch (e) {
     return `is not an RE2 pattern (${e instanceof Error ? e.message : String(e)})`;
   }

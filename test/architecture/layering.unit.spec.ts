@@ -61,8 +61,9 @@ describe('layering of src/', () => {
     expect(crossings((m) => m.layer === 'ledger', (spec) => isSrc(spec) && layerOf(spec) === 'store')).toEqual([]);
   });
 
-  // Packages the domain may use: schemas, and parsers of text it is handed (they read no file, no clock, no network).
-  const PURE = ['@sinclair/typebox', 'yaml', 'smol-toml', 're2js', 'node:util'];
+  // What the domain may use: schemas, parsers of text it is handed (they read no file, no clock, no
+  // network), and node:module to load those parsers on first use (program/text-parsers.ts).
+  const PURE = ['@sinclair/typebox', 'yaml', 'smol-toml', 're2js', 'node:util', 'node:module'];
 
   it('src/domain reaches nothing with I/O: no other node: built-in, no other layer, no package but pure ones, however indirectly', () => {
     const seen = new Set<string>();
