@@ -17,6 +17,7 @@ import { atRollbackTarget } from '../../evidence/rollback-worktree.js';
 import { atEvidenceTarget } from '../../evidence/target-worktree.js';
 import { progressFor } from '../../evidence/progress.js';
 import { MAX_JSON_FILE_BYTES, MAX_NESTING, nestingDepth } from '../../program/limits.js';
+import { refuseSymlinkedTemplates } from '../../program/paths.js';
 import { describeEvent } from '../../render/event-words.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
@@ -61,6 +62,7 @@ export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<n
     ]);
   }
   const { definition, digest, fileDigest } = await ws.file.load();
+  await refuseSymlinkedTemplates(definition.records, ws.dir, ws.file.path);
   warnRolesWithoutKeys(definition, ws.file.path, io);
   return recordWith(ws, o, io, { type: 'define-program', definition, digest, fileDigest });
 }
@@ -79,6 +81,7 @@ function warnRolesWithoutKeys(definition: ProgramDefinition, file: string, io: C
 export function programAmend(o: O.AmendOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const { definition, digest, fileDigest } = await ws.file.load();
+    await refuseSymlinkedTemplates(definition.records, ws.dir, ws.file.path);
     warnRolesWithoutKeys(definition, ws.file.path, io);
     return { type: 'amend-program', definition, digest, fileDigest, reason: parseText('--reason', o.reason) };
   });
