@@ -66,8 +66,9 @@ export async function pull(dir: string, server: Server, programId: string | unde
   const hasDefinition = await access(join(dir, 'cutover.yaml')).then(() => true, () => false);
   const ws = hasDefinition ? await openProgram(dir) : null;
   const local = ws?.program ?? (await VerifiedProgram.open(new FolderLedger(FileLedgerStore.forProgramDir(dir))));
-  const program = programId ?? local.state.program ?? undefined;
-  if (program === undefined) throw invalidInput({ source: '--program', field: '', expected: 'the program to pull (--program ID), or a folder whose ledger names it', found: 'nothing' });
+  // An empty ledger beside a cutover.yaml names its program there.
+  const program = programId ?? local.state.program ?? (ws === null ? undefined : (await ws.file.load()).definition.program.id);
+  if (program === undefined) throw invalidInput({ source: '--program', field: '', expected: 'the program to pull (--program ID), or a folder whose ledger or cutover.yaml names it', found: 'nothing' });
   const remote = await openOnServer(server, program);
   if (remote.state.seq === 0) throw invalidInput({ source: remote.source, field: '', expected: `program "${program}" on the server`, found: 'no such program' });
   if (local.state.program !== null && local.state.program !== program) {

@@ -3,12 +3,10 @@
  * a line, bidirectional overrides) are shown as `\uXXXX`, never obeyed. Newlines and tabs pass.
  * The same escape is valid inside a JSON string, so `--json` output still parses to the same values.
  */
-
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+import { showControls } from '../render/visible-text.js';
 
 export function escapeForTerminal(text: string): string {
-  UNSAFE.lastIndex = 0;
-  return UNSAFE.test(text) ? text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+  return showControls(text);
 }
 
 /** A copy of plain data with every string in it escaped: data from the ledger made safe before cutover styles it. */

@@ -28,6 +28,7 @@ import { atOrAbove, closeChecklist, repinSince, restoredRun } from './incidents.
 import { rollbackEvidenceRefusal, type CheckoutFacts } from './rollback-checkout.js';
 import { noTargetError, runCheckoutOf, type RecordedRunCheckout } from './run-checkout.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
+import { textLimitRefusal } from './text-limit.js';
 
 interface CommandBase {
   /** The role recording the event; its key signs it. */
@@ -158,7 +159,7 @@ export function decide(state: ProgramState, command: Command): Decided {
 }
 
 function authorized(def: ProgramDefinition, draft: EventDraft): Decided {
-  const denied = authorize(def, draft);
+  const denied = authorize(def, draft) ?? textLimitRefusal(def, draft);
   return denied === null ? { ok: true, events: [draft] } : refuse(denied);
 }
 

@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { endLeftovers, newRunMarker, RUN_MARKER_ENV } from './leftovers.js';
+import { endLeftovers, markedProcesses, newRunMarker, RUN_MARKER_ENV } from './leftovers.js';
 import type { ProgressSink } from './progress.js';
 
 export interface SuiteCommand {
@@ -150,7 +150,7 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
       }, KILL_GRACE_MS);
     }, Math.min(command.timeoutSeconds * 1000, MAX_TIMER_MS));
 
-    if (pid !== undefined) stopForwarding = forwardSignals(pid);
+    if (pid !== undefined) stopForwarding = forwardSignals(pid, marker);
     child.stdout.on('data', (chunk: Buffer) => stdout.add(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
     // After a successful spawn, 'error' only reports a failed kill, which signalGroup avoids.
@@ -200,22 +200,31 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  signalProcess(-pid, signal);
+}
+
+function signalProcess(target: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal);
+    process.kill(target, signal);
   } catch {
-    // ESRCH: the group is already gone.
+    // ESRCH: it is already gone.
   }
 }
 
 /**
  * Passes an interruption of this process (Ctrl-C, a CI job cancelled) on to the command's group,
  * which, being detached, would otherwise outlive us; then lets the signal do what it would have.
+ * A non-interactive shell starts its background jobs with SIGINT ignored, so SIGTERM follows any
+ * other signal: a Ctrl-C ends them as a cancelled job does.
  */
-function forwardSignals(pid: number): () => void {
+function forwardSignals(pid: number, marker: string): () => void {
   const handlers = FORWARDED_SIGNALS.map((signal) => {
     const handler = () => {
       stop();
       signalGroup(pid, signal);
+      if (signal !== 'SIGTERM') signalGroup(pid, 'SIGTERM');
+      // What left the group (setsid) but carries the run's marker: this process will not be there to end it later.
+      for (const p of markedProcesses(marker)) signalProcess(p, 'SIGTERM');
       process.kill(process.pid, signal);
     };
     process.on(signal, handler);

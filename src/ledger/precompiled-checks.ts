@@ -41,7 +41,7 @@ return function check(value) {
 })(undefined, undefined, hash) };
 
 export const DATA_CHECKS: Readonly<Record<string, PrecompiledCheck>> = {
-  "program.defined": { sha256: 'a03b0578fe05927b47989eb33c7a33ba1e9ff5c5f70d165dda081ece4f12b721', make: (hash) => (function (kind, format, hash) {
+  "program.defined": { sha256: 'cd8fa6515f4048c495903e8f67b0c9acb8f3f938c193a2105b3debe12e4f836d', make: (hash) => (function (kind, format, hash) {
 const local_0 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_1 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_2 = /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/;
@@ -117,7 +117,7 @@ const local_71 = /^sha256:[0-9a-f]{64}$/;
 function check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_json(value) {
   return (
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
-    (((value['version'] === 1)) || ((value['version'] === 2))) &&
+    (((value['version'] === 1)) || ((value['version'] === 2)) || ((value['version'] === 3))) &&
     (typeof value['program'] === 'object' && value['program'] !== null && !Array.isArray(value['program'])) &&
     (typeof value['program']['id'] === 'string') &&
     value['program']['id'].length <= 80 &&
@@ -161,7 +161,7 @@ return function check(value) {
   )
 }
 })(undefined, undefined, hash) },
-  "program.amended": { sha256: 'ed84e026307263d1940ee0dbcb90d1b7e0216b99093a01af4ea6b9e4ed4846e1', make: (hash) => (function (kind, format, hash) {
+  "program.amended": { sha256: 'ff18cb8328d94d748bfec92f4c270dc0e77728c79ce29898a7eddb92a1f98f6c', make: (hash) => (function (kind, format, hash) {
 const local_0 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_1 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_2 = /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/;
@@ -237,7 +237,7 @@ const local_71 = /^sha256:[0-9a-f]{64}$/;
 function check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_json(value) {
   return (
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
-    (((value['version'] === 1)) || ((value['version'] === 2))) &&
+    (((value['version'] === 1)) || ((value['version'] === 2)) || ((value['version'] === 3))) &&
     (typeof value['program'] === 'object' && value['program'] !== null && !Array.isArray(value['program'])) &&
     (typeof value['program']['id'] === 'string') &&
     value['program']['id'].length <= 80 &&

@@ -4,8 +4,9 @@
  * files and evidence files always were confined; records (where `render` writes), templates (what
  * `render` reads) and cutover.yaml itself are held to the same rule.
  */
-import { lstat, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { lstat, readlink, realpath, rename, stat as statOf, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { invalidInput, type InputProblem } from '../errors.js';
 
 /** The rule of `RepoPath` in the cutover.yaml schema (pin files): relative, with `/`, no `..` step. */
@@ -45,14 +46,16 @@ export async function existingFileInside(root: string, file: string, source: str
 
 /**
  * Where a file named `path` (a record's path) is written under `root`: the text rule first, then
- * the real path of the nearest folder that exists (a symlinked folder may lead outside), then the
- * file itself when it exists as a symlink. Returns the absolute path to write.
+ * the file itself, which must not be a symlink at all, wherever it leads, then the real path of the
+ * nearest folder that exists (a symlinked folder may lead outside). Returns the absolute path to
+ * write (with `replaceFile`).
  */
 export async function writablePathInside(root: string, path: string, problem: Omit<InputProblem, 'expected' | 'found'>): Promise<string> {
   const why = repoPathProblem(path);
   if (why !== null) throw invalidInput({ ...problem, expected: why, found: JSON.stringify(path) });
   const realRoot = await realpath(root);
   const target = resolve(realRoot, path);
+  await refuseSymlink(target, path, problem);
   let existing = target;
   for (;;) {
     const real = await realpath(existing).catch(() => null);
@@ -67,10 +70,45 @@ export async function writablePathInside(root: string, path: string, problem: Om
     existing = dirname(existing);
   }
   const stat = await lstat(target).catch(() => null);
-  if (stat !== null && !stat.isFile() && !stat.isSymbolicLink()) {
+  if (stat !== null && !stat.isFile()) {
     throw invalidInput({ ...problem, expected: 'a path to a file', found: `${JSON.stringify(path)}, which is ${stat.isDirectory() ? 'a directory' : 'a special file'}` });
   }
   return target;
+}
+
+/**
+ * A symlink at `file` (`path` as the definition names it) is refused, wherever it leads: a dangling
+ * one would be created where it points, one inside would write or read another file than the one named.
+ */
+export async function refuseSymlink(file: string, path: string, problem: Omit<InputProblem, 'expected' | 'found'>): Promise<void> {
+  const stat = await lstat(file).catch(() => null);
+  if (stat?.isSymbolicLink() !== true) return;
+  const to = await readlink(file).catch(() => '?');
+  throw invalidInput({ ...problem, expected: 'a file, not a symbolic link', found: `${JSON.stringify(path)}, a symbolic link to ${to}` });
+}
+
+/**
+ * Replace `file` whole: a draft beside it (created, never opened through a link) renamed over it, so
+ * a link planted at `file` after the check is replaced, not followed, and a hard link to a file
+ * elsewhere is not written through. An existing file keeps its mode.
+ */
+export async function replaceFile(file: string, text: string): Promise<void> {
+  const draft = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const mode = await statOf(file).then((s) => s.mode & 0o777, () => undefined);
+  try {
+    await writeFile(draft, text, { flag: 'wx', ...(mode === undefined ? {} : { mode }) });
+    await rename(draft, file);
+  } catch (e) {
+    await unlink(draft).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** At define and amend: no record's own template (relative to the program folder) is a symlink. */
+export async function refuseSymlinkedTemplates(records: readonly { template?: string | undefined }[], programDir: string, source: string): Promise<void> {
+  for (const [i, r] of records.entries()) {
+    if (r.template !== undefined) await refuseSymlink(join(programDir, r.template), r.template, { source, field: `records[${i}].template` });
+  }
 }
 
 /** Record paths and template paths of a definition that do not stay inside their folder. Pure. */

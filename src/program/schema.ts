@@ -431,8 +431,9 @@ export const Target = Type.Object(
 
 export const ProgramDefinition = Type.Object(
   {
-    version: Type.Union([Type.Literal(1), Type.Literal(2)], {
-      description: '2: the same file as 1, whose program admits a verification run only with the commit it ran at (docs/evidence.md); 1: runs recorded without it are still admitted',
+    version: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
+      description:
+        '3: the same file as 2, whose program admits no line with a string over 10,000 characters (docs/formats.md); 2: the same file as 1, whose program admits a verification run only with the commit it ran at (docs/evidence.md); 1: runs recorded without it are still admitted',
     }),
     program: Type.Object(
       { id: ProgramId, title: Text('program title') },
@@ -454,7 +455,7 @@ export const ProgramDefinition = Type.Object(
   {
     additionalProperties: false,
     $id: 'https://cutover.dev/schemas/cutover.schema.json',
-    title: 'cutover.yaml (version 1 or 2)',
+    title: 'cutover.yaml (version 1, 2 or 3)',
   },
 );
 

@@ -84,10 +84,11 @@ export function standardTemplate(o: TemplateOptions): string {
   const producerInputs = ['producer-checkpoint', ...consumers.map((c) => `${only ? 'consumer' : c.id}-checkpoint`), ...consumers.map((c) => `${only ? 'consumer' : c.id}-decision-record`), 'producer-addendum'];
   const roles = consumers.map(consumerRoles);
 
-  return `# Cutover program definition (format version 2). Schema: schemas/cutover.schema.json
+  return `# Cutover program definition (format version 3). Schema: schemas/cutover.schema.json
 # After editing, record the change: cutover program amend --as integration-program-owner --reason "…"
 # Version 2: a verification run counts only where it ran at the target (docs/evidence.md).
-version: 2
+# Version 3: no text in a ledger line is longer than 10,000 characters (docs/formats.md).
+version: 3
 program:
   id: ${o.programId}
   title: ${o.producer} ${o.contract} runtime cutover

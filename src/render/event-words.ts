@@ -4,9 +4,14 @@
  */
 import type { LedgerEvent } from '../domain/events.js';
 import { describeTarget } from '../domain/evaluate.js';
+import { showOnOneLine } from './visible-text.js';
 
-/** One line saying what an event records. */
+/** One line saying what an event records: a note's line feed or control character is shown, not obeyed. */
 export function describeEvent(e: LedgerEvent): string {
+  return showOnOneLine(eventWords(e));
+}
+
+function eventWords(e: LedgerEvent): string {
   switch (e.type) {
     case 'program.defined':
     case 'program.amended':

@@ -8,7 +8,7 @@ import type { Evaluation } from '../domain/evaluate.js';
 import type { ProgramDefinition, RecordDefinition } from '../program/schema.js';
 import { invalidInput } from '../errors.js';
 import { MAX_TEMPLATE_BYTES } from '../program/limits.js';
-import { repoPathProblem } from '../program/paths.js';
+import { refuseSymlink, repoPathProblem } from '../program/paths.js';
 import { readTextInside } from '../program/read-text.js';
 import { prepareTemplate, renderTemplate, type Template } from './engine.js';
 import { recordModel } from './model.js';
@@ -26,6 +26,7 @@ export async function templateOf(record: RecordDefinition, programDir: string): 
   // The path is checked as text when cutover.yaml is loaded; here, with symlinks resolved.
   const why = repoPathProblem(record.template);
   if (why !== null) throw invalidInput({ source: record.template, field: `records.${record.id}.template`, expected: `${why}: templates stay inside the program folder`, found: JSON.stringify(record.template) });
+  await refuseSymlink(source, record.template, { source, field: `records.${record.id}.template` });
   return { source, text: await readTextInside(source, { root: programDir, maxBytes: MAX_TEMPLATE_BYTES, what: `the template file of record ${record.id}`, source, field: `records.${record.id}.template` }) };
 }
 

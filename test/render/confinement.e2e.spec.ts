@@ -3,7 +3,7 @@
  * define, amend, sync and render with exit 2, and nothing is written (or read) outside, checked by
  * listing the file system before and after.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { as, cutover, EXAMPLE, tempDir } from '../support/cli.js';
@@ -94,6 +94,44 @@ describe('record paths (item 3)', () => {
   });
 });
 
+describe('a symlink at a record path (issue 21, item 8)', () => {
+  const RECORD = 'docs/implementation/RUNTIME_CUTOVER_DECISION_RECORD_PRODUCER_2026-02-08.md';
+  const links: Record<string, (w: ReturnType<typeof world>) => string> = {
+    'dangling, leading outside': (w) => join(w.root, 'outside/planted.md'),
+    'dangling, inside the repository': () => 'missing.md',
+    'to a file inside the repository': (w) => {
+      writeFileSync(join(w.repo, 'docs/implementation/other.md'), 'another record\n');
+      return 'other.md';
+    },
+    'to a file outside': (w) => join(w.root, 'outside/secret.txt'),
+  };
+  for (const [kind, target] of Object.entries(links)) {
+    it(`render --all refuses one ${kind}, exit 2, and writes nothing anywhere`, () => {
+      const w = world();
+      mkdirSync(join(w.repo, 'docs/implementation'), { recursive: true });
+      symlinkSync(target(w), join(w.repo, RECORD));
+      const before = snapshot(w.root);
+      const render = cutover(['-C', w.program, 'render', '--all', '--party', 'memorykernel', '--root', w.repo]);
+      expect(render.code).toBe(2);
+      expect(render.stderr).toMatch(/records\[\d\]\.path/);
+      expect(render.stderr).toContain('not a symbolic link');
+      expect(snapshot(w.root)).toEqual(before);
+      expect(existsSync(join(w.root, 'outside/planted.md'))).toBe(false);
+    });
+  }
+
+  it('render --all replaces a record file through a rename: a hard link to a file outside is not written through, and no draft is left', () => {
+    const w = world();
+    mkdirSync(join(w.repo, 'docs/implementation'), { recursive: true });
+    linkSync(join(w.root, 'outside/secret.txt'), join(w.repo, RECORD));
+    const render = cutover(['-C', w.program, 'render', '--all', '--party', 'memorykernel', '--root', w.repo]);
+    expect(render.code).toBe(0);
+    expect(readFileSync(join(w.root, 'outside/secret.txt'), 'utf8')).toBe('not for records\n');
+    expect(readFileSync(join(w.repo, RECORD), 'utf8')).toContain('Decision Record');
+    expect(readdirSync(join(w.repo, 'docs/implementation')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
 describe('template paths (item 4)', () => {
   it('refuses a template path that leaves the program folder, at amend and at render', () => {
     const w = world();
@@ -114,14 +152,30 @@ describe('template paths (item 4)', () => {
     expect(render.stdout + render.stderr).not.toContain('root:');
   });
 
-  it('refuses a template that is a symlink to a file outside the program folder (symlinks resolved)', () => {
-    const a = world();
-    symlinkSync(join(a.root, 'outside/secret.txt'), join(a.program, 'record.hbs'));
-    setRecordField(a.program, 'template', 'record.hbs');
-    expect(cutover(['-C', a.program, 'program', 'amend', '--reason', 'own template', ...as(LOG_OWNER, LATER)]).code).toBe(0);
-    const render = cutover(['-C', a.program, 'render', '--record', 'producer-decision-record']);
-    expect(render.code).toBe(2);
-    expect(render.stderr).toContain('symlinks resolved');
-    expect(render.stdout + render.stderr).not.toContain('not for records');
-  });
+  for (const [kind, target] of [['outside the program folder', '../../outside/secret.txt'], ['inside it', 'real.hbs'], ['dangling', 'gone.hbs']] as const) {
+    it(`refuses a template that is a symlink ${kind}, at amend and at render (issue 21, item 8)`, () => {
+      const w = world();
+      writeFileSync(join(w.program, 'real.hbs'), '# {{record.title}}\n');
+      symlinkSync(target, join(w.program, 'record.hbs'));
+      setRecordField(w.program, 'template', 'record.hbs');
+      const before = snapshot(w.root);
+      const amend = cutover(['-C', w.program, 'program', 'amend', '--reason', 'own template', ...as(LOG_OWNER, LATER)]);
+      expect(amend.code).toBe(2);
+      expect(amend.stderr).toContain('records[0].template');
+      expect(amend.stderr).toContain('not a symbolic link');
+      expect(snapshot(w.root)).toEqual(before);
+
+      // A ledger whose definition names it (written by another tool): render refuses it too.
+      const a = world();
+      writeFileSync(join(a.program, 'real.hbs'), '# {{record.title}}\n');
+      amendByHand(a.program, (def) => {
+        def.records[0]!.template = 'record.hbs';
+      });
+      symlinkSync(target, join(a.program, 'record.hbs'));
+      const render = cutover(['-C', a.program, 'render', '--record', 'producer-decision-record']);
+      expect(render.code).toBe(2);
+      expect(render.stderr).toContain('not a symbolic link');
+      expect(render.stdout + render.stderr).not.toContain('not for records');
+    });
+  }
 });

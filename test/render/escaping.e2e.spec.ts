@@ -29,6 +29,28 @@ describe('escaping', () => {
     expect(json.manualBlockers.map((b: { text: string }) => b.text)).toContain(text);
   });
 
+  it('log prints a note with a line feed, U+2028 or U+2029 as one line: a forged line never shows (issue 21, item 9)', () => {
+    const dir = copyOfExample();
+    const forged = `   42  2026-02-09T09:00:00.000Z  ${LOG_OWNER}  phase.completed  Phase 8: done`;
+    const notes = [`fine\n${forged}`, `fine\u2028${forged}`, `fine\u2029${forged}`];
+    for (const [i, note] of notes.entries()) {
+      expect(cutover(['-C', dir, 'verdict', 'runtime-cutover', 'NO-GO', '--note', note, ...as(PRODUCER, `2026-02-09T09:0${i}:00Z`)]).code).toBe(0);
+    }
+    for (const args of [['log'], ['log', '--json']]) {
+      const run = cutover(['-C', dir, ...args]);
+      expect(run.code, args.join(' ')).toBe(0);
+      // One line per event (7 in the example, 3 verdicts), no raw separator, and no line that starts as the forged one.
+      expect(run.stdout.trimEnd().split('\n'), args.join(' ')).toHaveLength(10);
+      expect(run.stdout, args.join(' ')).not.toMatch(/[\u2028\u2029]/);
+      expect(run.stdout, args.join(' ')).not.toMatch(/^ +42 {2}2026/m);
+    }
+    const log = cutover(['-C', dir, 'log']).stdout;
+    for (const escaped of ['\\u000a', '\\u2028', '\\u2029']) expect(log).toContain(`— fine${escaped}   42  2026-02-09T09:00:00.000Z`);
+    // The JSON keeps its values.
+    const notesBack = cutover(['-C', dir, 'log', '--json']).stdout.trimEnd().split('\n').slice(7).map((l) => JSON.parse(l).data.note);
+    expect(notesBack).toEqual(notes);
+  });
+
   it('a --note with newlines stays one line of its list item in a rendered record', () => {
     const dir = copyOfExample();
     const note = 'all good\n\n## Outcome: GO\n\n- forged line';

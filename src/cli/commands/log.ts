@@ -1,6 +1,7 @@
 /** `log`: the events, in order. */
 import type { LedgerEvent } from '../../domain/events.js';
 import { describeEvent } from '../../render/event-words.js';
+import { showOnOneLine } from '../../render/visible-text.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { LogOptions } from '../options.js';
 import { openDefined } from './context.js';
@@ -11,7 +12,8 @@ export async function log(o: LogOptions, io: CliIo): Promise<number> {
   let seq = 0;
   for await (const batch of ws.program.lines()) {
     const out: string[] = [];
-    for (const line of batch) if (++seq >= (o.from ?? 1)) out.push(o.json ? line : describe(JSON.parse(line) as LedgerEvent));
+    // One event, one line of output: a line feed, U+2028 or U+2029 in a note cannot forge the next one.
+    for (const line of batch) if (++seq >= (o.from ?? 1)) out.push(showOnOneLine(o.json ? line : describe(JSON.parse(line) as LedgerEvent)));
     if (out.length > 0) io.stdout(out.join('\n') + '\n');
     await io.stdoutDrained?.();
   }

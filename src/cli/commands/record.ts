@@ -6,6 +6,7 @@ import type { Command } from '../../domain/decide.js';
 import type { ProgramDefinition } from '../../program/schema.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { InvalidTransitionError } from '../../errors.js';
+import { refuseSymlinkedTemplates } from '../../program/paths.js';
 import { describeEvent } from '../../render/event-words.js';
 import { EXIT, type CliIo } from '../io.js';
 import type * as O from '../options.js';
@@ -50,6 +51,7 @@ export async function programDefine(o: O.RecordingOptions, io: CliIo): Promise<n
     ]);
   }
   const { definition, digest, fileDigest } = await ws.file.load();
+  await refuseSymlinkedTemplates(definition.records, ws.dir, ws.file.path);
   warnRolesWithoutKeys(definition, ws.file.path, io);
   return recordWith(ws, o, io, { type: 'define-program', definition, digest, fileDigest });
 }
@@ -68,6 +70,7 @@ function warnRolesWithoutKeys(definition: ProgramDefinition, file: string, io: C
 export function programAmend(o: O.AmendOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, async (ws) => {
     const { definition, digest, fileDigest } = await ws.file.load();
+    await refuseSymlinkedTemplates(definition.records, ws.dir, ws.file.path);
     warnRolesWithoutKeys(definition, ws.file.path, io);
     return { type: 'amend-program', definition, digest, fileDigest, reason: parseText('--reason', o.reason) };
   });

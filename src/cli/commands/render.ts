@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { evaluate, type Evaluation } from '../../domain/evaluate.js';
 import { invalidInput, UnknownNameError } from '../../errors.js';
-import { writablePathInside } from '../../program/paths.js';
+import { replaceFile, writablePathInside } from '../../program/paths.js';
 import type { ProgramDefinition, RecordDefinition } from '../../program/schema.js';
 import type { Workspace } from '../../app/workspace.js';
 import { checkRecord, renderRecord } from '../../render/records.js';
@@ -70,7 +70,7 @@ export async function writeRecords(ws: Workspace, ev: Evaluation, records: reado
   for (const [i, r] of rendered.entries()) {
     const file = files[i]!;
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, r.text);
+    await replaceFile(file, r.text);
     io.stdout(`wrote ${inGit ? relative(io.cwd, file) || file : file} (${r.record.id}, seq ${ws.state.seq})\n`);
   }
 }

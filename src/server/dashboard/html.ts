@@ -3,6 +3,7 @@
  * note, a summary, a blocker's text) can only ever become text. Markup passes through only as
  * `SafeHtml`, made by this module's `html` tag or, for markdown, by `trusted` (see records.ts).
  */
+import { showControls } from '../../render/visible-text.js';
 
 export class SafeHtml {
   constructor(readonly text: string) {}
@@ -15,8 +16,9 @@ type Value = SafeHtml | string | number | boolean | null | undefined | readonly 
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Also shows controls and bidirectional overrides as `\uXXXX`: a page never sends them raw. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return showControls(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 function place(value: Value): string {
@@ -34,5 +36,5 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
 
 /** Markup produced by a renderer that escapes on its own (markdown-it with raw HTML off). */
 export function trusted(markup: string): SafeHtml {
-  return new SafeHtml(markup);
+  return new SafeHtml(showControls(markup));
 }
