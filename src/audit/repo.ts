@@ -3,7 +3,7 @@
  * and mirrors work), with one `cat-file --batch-command` process for every object, plus a handful of
  * whole-repository listings (tags, commits, a range's log) that are one git call each.
  */
-import { invalidInput } from '../errors.js';
+import { GitCommandError, invalidInput } from '../errors.js';
 import { openRepo, run, type GitRepo } from '../evidence/git.js';
 import { GitBatch, type Resolved } from './batch.js';
 import { derivedName } from './specs.js';
@@ -72,7 +72,7 @@ export class AuditRepo {
   /** The audited files of a commit's tree. Trees are read once each: commits that share a folder share its listing. */
   async filesAt(commit: string): Promise<TreeFile[]> {
     const object = await this.batch.contents(`${commit}^{tree}`);
-    if (object === null) throw new Error(`no tree for commit ${commit} in ${this.git.path}`);
+    if (object === null) throw new GitCommandError(`git cat-file --batch (${commit}^{tree})`, this.git.path, 128, `no tree for commit ${commit}`);
     return this.tree(object.id, '');
   }
 
@@ -89,7 +89,7 @@ export class AuditRepo {
   /** A tree object is a list of "<mode> <name>\0<20-byte id>". */
   private async readTree(id: string, prefix: string): Promise<TreeFile[]> {
     const object = await this.batch.contents(id);
-    if (object === null) throw new Error(`missing tree ${id} in ${this.git.path}`);
+    if (object === null) throw new GitCommandError(`git cat-file --batch (${id})`, this.git.path, 128, `missing tree ${id}`);
     const data = object.data;
     const idBytes = id.length / 2;
     const files: TreeFile[] = [];
@@ -164,7 +164,7 @@ export class AuditRepo {
   /** The commits up to `commit` that changed `path`, oldest first, each with the file's bytes there (null: deleted). */
   async history(commit: string, path: string): Promise<{ commit: CommitSummary; text: string | null }[]> {
     const r = await run(this.git.path, ['rev-list', '--reverse', commit, '--', path]);
-    if (r.code !== 0) throw new Error(`git rev-list ${commit} -- ${path} failed in ${this.git.path}: ${r.stderr}`);
+    if (r.code !== 0) throw new GitCommandError(`git rev-list --reverse ${commit} -- ${path}`, this.git.path, r.code, r.stderr.toString().trim());
     const shas = r.stdout.toString('utf8').split('\n').filter((l) => l !== '');
     const versions = await Promise.all(
       shas.map(async (sha) => {
@@ -178,7 +178,7 @@ export class AuditRepo {
   /** The commits after `since` up to `until`, oldest first (every commit, merges included). */
   async range(since: string, until: string): Promise<CommitSummary[]> {
     const r = await run(this.git.path, ['rev-list', '--reverse', '--topo-order', until, `^${since}`]);
-    if (r.code !== 0) throw new Error(`git rev-list ${since}..${until} failed in ${this.git.path}: ${r.stderr}`);
+    if (r.code !== 0) throw new GitCommandError(`git rev-list --reverse --topo-order ${until} ^${since}`, this.git.path, r.code, r.stderr.toString().trim());
     const shas = r.stdout.toString('utf8').split('\n').filter((l) => l !== '');
     const summaries = await Promise.all(shas.map((sha) => this.summary(sha)));
     return summaries.filter((s): s is CommitSummary => s !== null);
