@@ -24,6 +24,7 @@ import { evaluate, type Evaluation } from '../domain/evaluate.js';
 import { initialState, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { keepsCheckpoints, type LedgerHead, type LedgerStore } from '../store/ledger-store.js';
+import { LedgerVerificationError } from '../errors.js';
 import type { ServerMetrics } from './metrics.js';
 
 /** A program as verified at one head, with the evaluation last computed on it. */
@@ -66,23 +67,65 @@ export class ProgramCache {
   private readonly programs = new Map<string, Entry>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly lookups = new Map<string, HeadLookups>();
+  /** Loads that failed verification, with the store's head they failed at. */
+  private readonly failures = new Map<string, { readonly head: string | null; readonly error: LedgerVerificationError }>();
 
   constructor(
     private readonly store: LedgerStore,
     private readonly options: ProgramCacheOptions = {},
   ) {}
 
-  /** The program verified up to the store's current head (EMPTY when the store has no such program). */
+  /**
+   * The program verified up to the store's current head (EMPTY when the store has no such program).
+   * A store found behind the cached state, or with another line at its head (a restored backup, a
+   * fail-over to a lagging standby), is believed after it verifies: the cached state is dropped.
+   * A load that failed verification is remembered, and thrown again without verifying, until the
+   * program's head in the store changes.
+   */
   async current(program: string): Promise<CachedProgram> {
     const head = await this.headSinceNow(program);
     const cached = this.programs.get(program);
     if (cached !== undefined && cached.snapshot.state.head === (head?.hash ?? null)) return cached.snapshot;
+    const failed = this.failures.get(program);
+    if (failed !== undefined && failed.head === (head?.hash ?? null)) throw failed.error;
     if (cached === undefined && head === null) return EMPTY_PROGRAM;
-    return this.exclusive(program, async () => {
-      const entry = this.programs.get(program) ?? (await this.load(program));
+    return this.exclusive(program, () => this.caughtUp(program, head));
+  }
+
+  /** Catch up with the store as `head` says it is now: forward when it moved on, from scratch when it went back. */
+  private async caughtUp(program: string, head: LedgerHead | null): Promise<CachedProgram> {
+    let entry = this.programs.get(program);
+    if (entry !== undefined && this.rewound(entry, head)) {
+      this.drop(program, entry, head);
+      entry = undefined;
+    }
+    try {
+      entry ??= await this.load(program);
       await entry.program.catchUp();
+      this.failures.delete(program);
       return this.snapshotOf(entry);
-    });
+    } catch (error) {
+      this.programs.delete(program);
+      if (error instanceof LedgerVerificationError) {
+        this.failures.set(program, { head: head?.hash ?? null, error });
+        this.options.metrics?.failedLoads.inc();
+      }
+      throw error;
+    }
+  }
+
+  /** Is the store behind the cached state, or does it hold another line at the cached head's seq? */
+  private rewound(entry: Entry, head: LedgerHead | null): boolean {
+    const { seq, head: hash } = entry.program.state;
+    return head === null || head.seq < seq || (head.seq === seq && head.hash !== hash);
+  }
+
+  private drop(program: string, entry: Entry, head: LedgerHead | null): void {
+    this.programs.delete(program);
+    this.options.metrics?.storeRewound.inc();
+    this.options.log?.warn(
+      `program ${program}: the store holds ${head === null ? 'no such program' : `seq ${head.seq} (${head.hash})`}, behind or beside the verified seq ${entry.program.state.seq} (${entry.program.state.head}): a restored backup or a lagging standby? Serving what the store holds, once it verifies`,
+    );
   }
 
   /**
@@ -90,9 +133,18 @@ export class ProgramCache {
    * this process (appends queue here rather than race the database). No lookup first: the store's
    * append is guarded by the expected head anyway, and the verified program catches up on a stale one.
    */
-  withProgram<T>(program: string, decide: (current: VerifiedProgram<StoredPosition>, attempt: number) => Promise<Attempt<T>>): Promise<T> {
+  withProgram<T>(program: string, decide: (current: VerifiedProgram<StoredPosition>, attempt: number) => Promise<Attempt<T>>, expectedHead?: string | null): Promise<T> {
     return this.exclusive(program, async () => {
-      const entry = this.programs.get(program) ?? (await this.load(program));
+      let entry = this.programs.get(program);
+      // A writer that expects another head than the one verified here may have read a store that went back: look.
+      if (entry !== undefined && expectedHead !== undefined && entry.program.state.head !== expectedHead) {
+        const head = await this.store.head(program);
+        if (this.rewound(entry, head)) {
+          this.drop(program, entry, head);
+          entry = undefined;
+        }
+      }
+      entry ??= await this.load(program);
       try {
         return await entry.program.decideAndAppend(decide, ONE_RETRY);
       } finally {

@@ -21,13 +21,21 @@ const URGENCY_WORDS: Record<Urgency, [string, string]> = {
   calm: ['met', 'nothing pressing'],
 };
 
-export function overviewPage(rows: readonly OverviewRow[], evaluatedAt: string): string {
+/** A program whose stored lines fail verification: listed first, with the line and why, never hidden. */
+export interface FailingProgram {
+  readonly id: string;
+  readonly message: string;
+}
+
+export function overviewPage(rows: readonly OverviewRow[], evaluatedAt: string, failing: readonly FailingProgram[] = []): string {
   const sorted = [...rows].sort((a, b) => byUrgency(a.ev, b.ev));
   return page({
     title: 'Programs',
     live: { programs: sorted.map((r) => r.ev.program.id) },
     evaluatedAt,
     body: html`<h1>Cutover programs</h1>
+${failing.length === 0 ? '' : html`<section id="failing" aria-labelledby="failing-h"><h2 id="failing-h">Failing verification</h2>
+<ul>${failing.map((f) => html`<li><a href="/programs/${f.id}">${f.id}</a>: ${f.message}</li>`)}</ul></section>`}
 <section id="programs" data-live aria-labelledby="programs-h"><h2 id="programs-h" class="visually-hidden">Programs, most urgent first</h2>
 ${sorted.length === 0 ? html`<p>No programs on this server yet. Push one: <code>cutover push --server URL</code>.</p>` : ''}
 <table class="programs stack"><caption>Most urgent first: overdue deadlines, then open incidents, then NO-GO with blockers.</caption>

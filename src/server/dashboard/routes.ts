@@ -19,7 +19,8 @@ import type { CachedProgram, ProgramCache } from '../program-cache.js';
 import { eventPage } from './event-page.js';
 import { html } from './html.js';
 import { page } from './format.js';
-import { overviewPage, type OverviewRow } from './overview-page.js';
+import { overviewPage, type FailingProgram, type OverviewRow } from './overview-page.js';
+import { LedgerVerificationError } from '../../errors.js';
 import { programPage, type RoleView, type TimelineEvent, type TimelineView } from './program-page.js';
 import { recordViews } from './records.js';
 import { ProgramId } from '../route-schemas.js';
@@ -58,13 +59,19 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
 
   app.get('/', async (request, reply) => {
     const rows: OverviewRow[] = [];
+    const failing: FailingProgram[] = [];
     for (const id of (await deps.store.listPrograms()).filter((p) => deps.mayRead(request, p))) {
-      const entry = await programOf(id);
+      // One program that fails verification is listed as such; it does not take the others down.
+      const entry = await programOf(id).catch((error: unknown) => {
+        if (!(error instanceof LedgerVerificationError)) throw error;
+        failing.push({ id, message: error.message });
+        return null;
+      });
       if (entry === null) continue;
       const def = entry.state.definition!;
       rows.push({ ev: deps.cache.evaluationOf(entry, deps.now()), partyNames: new Map(def.parties.map((p) => [p.id, p.name])) });
     }
-    return sendPage(reply, 200, overviewPage(rows, deps.now().toISOString()));
+    return sendPage(reply, 200, overviewPage(rows, deps.now().toISOString(), failing));
   });
 
   app.get('/programs/:id', { schema: { params: Type.Object({ id: ProgramId }), querystring: PageQuery } }, async (request, reply) => {

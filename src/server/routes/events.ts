@@ -74,7 +74,7 @@ export function registerEventRoutes(app: App, { store, cache, metrics, appended,
       if (attempt === 1 && program.state.head !== expectedHead) await program.catchUp();
       if (program.state.head !== expectedHead) throw new StaleHeadError(expectedHead, program.state.head);
       return { appendLines: lines, source, answer: (added) => ({ seq: program.state.seq, hash: program.state.head!, added: added.length }) };
-    });
+    }, expectedHead);
     metrics.appends.inc();
     metrics.appendedEvents.inc({}, result.added);
     appended.emit('appended', id);

@@ -2,7 +2,7 @@
 import { blockerView, statusReport } from '../../app/status-report.js';
 import type { Evaluation } from '../../domain/evaluate.js';
 import { currentPhase, overdueNow, urgencyOf } from '../../domain/urgency.js';
-import { UnknownNameError } from '../../errors.js';
+import { LedgerVerificationError, UnknownNameError } from '../../errors.js';
 import type { App, ServerContext } from '../context.js';
 import type { CachedProgram } from '../program-cache.js';
 import { AtQuery, Empty, errors, GateParams, ProgramParams, sendText } from '../route-schemas.js';
@@ -27,9 +27,15 @@ export function registerProgramRoutes(app: App, { store, cache, now, mayRead, gu
   app.get('/v1/programs', { schema: { querystring: Empty } }, async (request) => {
     const ids = (await store.listPrograms()).filter((id) => mayRead(request, id));
     const programs = [];
+    const failing: { id: string; line: number; seq: number | null; fault: string; message: string }[] = [];
     for (const id of ids) {
-      const entry = await cache.current(id);
-      if (entry.state.definition === null) continue;
+      // One program that fails verification is listed as such; it does not take the others down.
+      const entry = await cache.current(id).catch((error: unknown) => {
+        if (!(error instanceof LedgerVerificationError)) throw error;
+        failing.push({ id, line: error.line, seq: error.seq, fault: error.fault, message: error.message });
+        return null;
+      });
+      if (entry === null || entry.state.definition === null) continue;
       const ev = cache.evaluationOf(entry, now());
       programs.push({
         id,
@@ -44,7 +50,7 @@ export function registerProgramRoutes(app: App, { store, cache, now, mayRead, gu
         overdue: overdueNow(ev).map((o) => (o.kind === 'blocker' ? { blocker: o.blocker, due: o.due } : { incident: o.incident, deadline: o.deadline, due: o.due })),
       });
     }
-    return { version: 1, programs };
+    return { version: 1, programs, failing };
   });
 
   app.get('/v1/programs/:id/status', { schema: { params: ProgramParams, querystring: AtQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
