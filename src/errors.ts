@@ -322,6 +322,15 @@ export class LedgerVerificationError extends CutoverError {
   }
 }
 
+/** A server refuses a request that lacks the bearer token its program (or creating a program) needs: HTTP 401. */
+export class UnauthorizedError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'unauthorized';
+  constructor(message: string) {
+    super(message, ['send Authorization: Bearer <token> (the CLI sends $CUTOVER_TOKEN)']);
+  }
+}
+
 /** A Cutover server refused a request: its answer's kind, message and hints, as the server gave them. */
 export class ServerRefusalError extends CutoverError {
   readonly code: string;

@@ -10,6 +10,10 @@ export interface ServeOptions {
   readonly host: string;
   /** `PROGRAM=TOKEN`: reading PROGRAM needs this bearer token (repeatable). */
   readonly token: readonly string[];
+  /** Creating a program needs one of these bearer tokens. */
+  readonly createToken: readonly string[];
+  /** Bound beyond loopback with no create token: let anyone create programs anyway. */
+  readonly allowAnonymousCreate: boolean;
   readonly bodyLimit: number;
   readonly logLevel: string;
 }

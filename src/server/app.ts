@@ -22,8 +22,10 @@ export interface ServerOptions {
   readonly store: LedgerStore;
   /** Database reachable and migrated (default: always ready). */
   readonly ready?: () => Promise<boolean>;
-  /** Read tokens per program: a program listed here is read only with `Authorization: Bearer <token>`. */
+  /** Read tokens per program: a program listed here is read, written and created only with `Authorization: Bearer <token>`. */
   readonly readTokens?: ReadonlyMap<string, readonly string[]>;
+  /** Creating a program needs one of these bearer tokens (none given: anyone may create an unprotected id). */
+  readonly createTokens?: readonly string[];
   /** Largest request body, bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Deepest JSON nesting accepted in a body (default 64). */
@@ -55,6 +57,8 @@ export function buildServer(options: ServerOptions): CutoverServer {
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', stream: options.logStream ?? process.stderr },
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
+    // Longer ids reach the schema, which refuses them in the documented error shape (not Fastify's 414).
+    maxParamLength: 1000,
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const cache = new ProgramCache(store, {
@@ -112,14 +116,22 @@ export function buildServer(options: ServerOptions): CutoverServer {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: { kind: 'input', code: 'unauthorized', message: `reading program ${id} needs its bearer token`, hint: 'send Authorization: Bearer <token>', hints: ['send Authorization: Bearer <token>'] } });
+        .send({ error: { kind: 'input', code: 'unauthorized', message: `${request.method === 'GET' ? 'reading' : 'writing to'} program ${id} needs its bearer token`, hint: 'send Authorization: Bearer <token>', hints: ['send Authorization: Bearer <token>'] } });
     }
+  };
+
+  /** Creating `program`: its own token when it is protected (no one else may claim its id), else a creation token when the server has any. */
+  const createTokens = options.createTokens ?? [];
+  const mayCreate = (request: FastifyRequest, program: string) => {
+    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const tokens = readTokens.get(program) ?? (createTokens.length === 0 ? undefined : createTokens);
+    return tokens === undefined || (given !== undefined && (tokens.includes(given) || createTokens.includes(given)));
   };
 
   // The dashboard (`/`, `/programs/:id`): HTML drawn from this cache and the same status report.
   registerDashboard(app, { store, cache, now, mayRead });
   // The API, one module per route group, each declaring its own routes.
-  const context: ServerContext = { options, store, cache, metrics, now, appended, streams, mayRead, guardRead };
+  const context: ServerContext = { options, store, cache, metrics, now, appended, streams, mayRead, guardRead, mayCreate };
   registerHealthRoutes(app, context);
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);

@@ -21,6 +21,8 @@ export interface ServerContext {
   /** The event streams open now (ended at a graceful stop). */
   readonly streams: Set<FastifyReply>;
   mayRead(request: FastifyRequest, program: string): boolean;
-  /** A preHandler: 401 unless the request may read the program in its `:id`. */
+  /** May this request create `program` (post its first line)? */
+  mayCreate(request: FastifyRequest, program: string): boolean;
+  /** A preHandler: 401 unless the request may read (or write) the program in its `:id`. */
   guardRead(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }

@@ -7,7 +7,9 @@ import { ErrorBody } from './http-errors.js';
 export { ProgramId };
 export const ProgramParams = Type.Object({ id: ProgramId });
 export const GateParams = Type.Object({ id: ProgramId, decision: Type.String({ minLength: 1, maxLength: 200 }) });
-export const FromQuery = Type.Object({ from: Type.Optional(Type.Integer({ minimum: 1, description: 'the first seq to return (default 1)' })) });
+/** The largest seq a request may name: the store's (a 32-bit integer). */
+export const MAX_SEQ = 2 ** 31 - 1;
+export const FromQuery = Type.Object({ from: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEQ, description: 'the first seq to return (default 1)' })) });
 export const AtQuery = Type.Object({ at: Type.Optional(Type.String({ format: 'date-time', description: 'evaluate at this time instead of now' })) });
 export const AppendBody = Type.Object(
   {

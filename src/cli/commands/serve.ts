@@ -22,11 +22,20 @@ interface OpenedStore {
 
 export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   const readTokens = parseTokens(o.token);
+  const createTokens = [...o.createToken, ...(io.env.CUTOVER_CREATE_TOKEN ? [io.env.CUTOVER_CREATE_TOKEN] : [])];
+  // Beyond loopback, anyone who can reach the server could create programs: say so, or refuse to start.
+  if (createTokens.length === 0 && !o.allowAnonymousCreate && !isLoopback(o.host)) {
+    throw invalidInput({ source: '--host', field: '', expected: `a loopback address, or a creation credential for ${o.host} (--create-token TOKEN or $CUTOVER_CREATE_TOKEN)`, found: `${o.host} with neither` }, [
+      'give creators a token: cutover serve --create-token <token>, and creators push with CUTOVER_TOKEN=<token>',
+      'or let anyone create programs: --allow-anonymous-create',
+    ]);
+  }
   const database = o.database ?? (o.data === undefined ? io.env.DATABASE_URL : undefined);
   const opened = database !== undefined && database !== '' ? await openPostgres(database, io) : openFolder(resolve(io.cwd, o.data ?? 'cutover-data'), io);
   const server = buildServer({
     store: opened.store,
     readTokens,
+    createTokens,
     bodyLimit: o.bodyLimit,
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
     ...(opened.ready === undefined ? {} : { ready: opened.ready }),
@@ -123,4 +132,9 @@ async function openPostgres(url: string, io: CliIo): Promise<OpenedStore> {
       await pool.end();
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach them. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -3,11 +3,11 @@
  * appended (`POST …/events`) through the one verified program, which checks every posted line
  * exactly as `verify` would before the store takes it.
  */
-import { StaleHeadError, UnknownNameError } from '../../errors.js';
+import { invalidInput, StaleHeadError, UnauthorizedError, UnknownNameError } from '../../errors.js';
 import type { App, ServerContext } from '../context.js';
-import { AppendBody, errors, FromQuery, HeadBody, lastOf, NDJSON, ProgramParams, sendText } from '../route-schemas.js';
+import { AppendBody, errors, FromQuery, HeadBody, lastOf, MAX_SEQ, NDJSON, ProgramParams, sendText } from '../route-schemas.js';
 
-export function registerEventRoutes(app: App, { store, cache, metrics, appended, streams, guardRead }: ServerContext): void {
+export function registerEventRoutes(app: App, { store, cache, metrics, appended, streams, guardRead, mayCreate }: ServerContext): void {
   app.get('/v1/programs/:id/events', { schema: { params: ProgramParams, querystring: FromQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
     const { id } = request.params;
     const head = await store.head(id);
@@ -20,8 +20,12 @@ export function registerEventRoutes(app: App, { store, cache, metrics, appended,
 
   app.get('/v1/programs/:id/events/stream', { schema: { params: ProgramParams, querystring: FromQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
     const { id } = request.params;
-    const lastId = Number(request.headers['last-event-id']);
-    let next = Number.isInteger(lastId) && lastId >= 0 ? lastId + 1 : (request.query.from ?? 1);
+    const lastEventId = request.headers['last-event-id'];
+    const lastId = Number(lastEventId);
+    if (lastEventId !== undefined && !(Number.isInteger(lastId) && lastId >= 0 && lastId < MAX_SEQ)) {
+      throw invalidInput({ source: 'Last-Event-ID', field: '', expected: `the seq of the last event received, 0 to ${MAX_SEQ - 1}`, found: JSON.stringify(lastEventId) });
+    }
+    let next = lastEventId !== undefined ? lastId + 1 : (request.query.from ?? 1);
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     reply.raw.write(': cutover event stream\n\n');
@@ -65,7 +69,7 @@ export function registerEventRoutes(app: App, { store, cache, metrics, appended,
     await flush();
   });
 
-  app.post('/v1/programs/:id/events', { schema: { params: ProgramParams, body: AppendBody, response: { 201: HeadBody, ...errors } } }, async (request, reply) => {
+  app.post('/v1/programs/:id/events', { schema: { params: ProgramParams, body: AppendBody, response: { 201: HeadBody, ...errors } }, preHandler: guardRead }, async (request, reply) => {
     const { id } = request.params;
     const { expectedHead, lines } = request.body;
     const source = `POST /v1/programs/${id}/events`;
@@ -73,6 +77,7 @@ export function registerEventRoutes(app: App, { store, cache, metrics, appended,
       // Decided on a head this process has not seen yet (another replica took it)? Read it first.
       if (attempt === 1 && program.state.head !== expectedHead) await program.catchUp();
       if (program.state.head !== expectedHead) throw new StaleHeadError(expectedHead, program.state.head);
+      if (program.state.seq === 0 && !mayCreate(request, id)) throw new UnauthorizedError(`creating program ${id} on this server needs a creation token (or, for a protected id, its own token)`);
       return { appendLines: lines, source, answer: (added) => ({ seq: program.state.seq, hash: program.state.head!, added: added.length }) };
     }, expectedHead);
     metrics.appends.inc();
