@@ -13,7 +13,8 @@
  */
 import type { LedgerEvent } from '../domain/events.js';
 import { initialState } from '../domain/state.js';
-import { LedgerVerificationError, StaleHeadError } from '../errors.js';
+import { datedTooFarAhead } from '../domain/clock-skew.js';
+import { invalidInput, LedgerVerificationError, StaleHeadError } from '../errors.js';
 import { serialize } from '../ledger/line.js';
 import type { Verified, VerifiedHead } from '../ledger/verify.js';
 import type { TornLine } from '../store/ledger-store.js';
@@ -79,10 +80,16 @@ export const DEFAULT_RETRY: RetryPolicy = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** The clock of whoever writes posted lines, and how far ahead of it a line may be dated. */
+export interface WriterClock {
+  readonly now: Date;
+  readonly maxSkewMs: number;
+}
+
 /** What one attempt at a decision came to: events to append, or an answer with nothing to write. */
 export type Attempt<T> =
   | { readonly append: readonly LedgerEvent[]; readonly answer: (appended: readonly LedgerEvent[]) => T }
-  | { readonly appendLines: readonly string[]; readonly source: string; readonly answer: (appended: readonly LedgerEvent[]) => T }
+  | { readonly appendLines: readonly string[]; readonly source: string; readonly notDatedAfter?: WriterClock; readonly answer: (appended: readonly LedgerEvent[]) => T }
   | { readonly done: T };
 
 export class VerifiedProgram<P extends Opened = Opened> {
@@ -168,9 +175,19 @@ export class VerifiedProgram<P extends Opened = Opened> {
     return admitted.events;
   }
 
-  /** Lines as posted (the server): verified exactly as `verify` would check them, then appended. */
-  async appendLines(lines: readonly string[], source: string): Promise<readonly LedgerEvent[]> {
+  /**
+   * Lines as posted (the server): verified exactly as `verify` would check them, none dated further
+   * ahead of the writer's clock than it allows (a line dated 9999 would freeze the program), then appended.
+   */
+  async appendLines(lines: readonly string[], source: string, clock?: WriterClock): Promise<readonly LedgerEvent[]> {
     const admitted = await this.admit(source, lines);
+    const ahead = clock === undefined ? undefined : admitted.events.find((e) => datedTooFarAhead(e.at, clock.now, clock.maxSkewMs) !== null);
+    if (ahead !== undefined) {
+      throw invalidInput(
+        { source: `${source} (seq ${ahead.seq})`, field: 'at', expected: `a time at most ${clock!.maxSkewMs / 1000} s ahead of this server's clock (${clock!.now.toISOString()})`, found: JSON.stringify(ahead.at) },
+        ['an event dated in the future would make every later event look earlier than it; date it now, and check the clock of the machine that signed it'],
+      );
+    }
     await this.keep(admitted);
     return admitted.events;
   }
@@ -199,7 +216,7 @@ export class VerifiedProgram<P extends Opened = Opened> {
       const decided = await decide(this, attempt);
       if ('done' in decided) return decided.done;
       try {
-        return decided.answer('append' in decided ? await this.append(decided.append) : await this.appendLines(decided.appendLines, decided.source));
+        return decided.answer('append' in decided ? await this.append(decided.append) : await this.appendLines(decided.appendLines, decided.source, decided.notDatedAfter));
       } catch (error) {
         if (!(error instanceof StaleHeadError)) throw error;
         if (attempt >= retry.attempts) throw new StaleHeadError(error.expected, error.actual, attempt);

@@ -5,6 +5,7 @@
  * clocks that disagree by a little.
  */
 import { invalidInput } from '../errors.js';
+import { datedTooFarAhead } from '../domain/clock-skew.js';
 import { formatDuration, parseDuration } from '../program/duration.js';
 import { parseTime } from './parse.js';
 
@@ -22,7 +23,7 @@ export function recordingTime(at: string | undefined, clock: Clock, maxSkew?: st
   if (at === undefined) return now.toISOString();
   const time = parseTime('--at', at);
   const skew = allowedSkew(maxSkew, clock.env);
-  if (Date.parse(time) - now.getTime() > skew.ms) {
+  if (datedTooFarAhead(time, now, skew.ms) !== null) {
     throw invalidInput(
       { source: '--at', field: '', expected: `a time at most ${formatDuration(skew.ms)} ahead of this machine's clock (${now.toISOString()}; ${skew.from})`, found: JSON.stringify(at) },
       ['an event dated in the future would make every later event look earlier than it; leave --at out to record now'],
@@ -31,7 +32,8 @@ export function recordingTime(at: string | undefined, clock: Clock, maxSkew?: st
   return time;
 }
 
-function allowedSkew(flag: string | undefined, env: Clock['env']): { ms: number; from: string } {
+/** The skew allowed: the flag, else $CUTOVER_MAX_CLOCK_SKEW, else 5m. */
+export function allowedSkew(flag: string | undefined, env: Clock['env']): { ms: number; from: string } {
   const [value, from] = flag !== undefined ? [flag, '--max-clock-skew'] : env[CLOCK_SKEW_ENV] !== undefined ? [env[CLOCK_SKEW_ENV]!, CLOCK_SKEW_ENV] : [DEFAULT_MAX_CLOCK_SKEW, 'the default'];
   const ms = parseDuration(value);
   if (ms === null) throw invalidInput({ source: from, field: '', expected: 'a duration such as 5m, 90s or 1h', found: JSON.stringify(value) });

@@ -14,6 +14,8 @@ export interface ServeOptions {
   readonly createToken: readonly string[];
   /** Bound beyond loopback with no create token: let anyone create programs anyway. */
   readonly allowAnonymousCreate: boolean;
+  /** How far ahead of the server's clock a posted line may be dated (else $CUTOVER_MAX_CLOCK_SKEW, else 5m). */
+  readonly maxClockSkew?: string;
   readonly bodyLimit: number;
   readonly logLevel: string;
 }

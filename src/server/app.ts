@@ -24,6 +24,8 @@ export interface ServerOptions {
   readonly ready?: () => Promise<boolean>;
   /** Read tokens per program: a program listed here is read, written and created only with `Authorization: Bearer <token>`. */
   readonly readTokens?: ReadonlyMap<string, readonly string[]>;
+  /** How far ahead of this server's clock a posted line may be dated, in ms (default 5 minutes, as the CLI's). */
+  readonly maxClockSkewMs?: number;
   /** Creating a program needs one of these bearer tokens (none given: anyone may create an unprotected id). */
   readonly createTokens?: readonly string[];
   /** Largest request body, bytes (default 1 MiB). */

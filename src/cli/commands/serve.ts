@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { invalidInput } from '../../errors.js';
+import { allowedSkew } from '../clock.js';
 import { buildServer, type CutoverServer } from '../../server/app.js';
 import { defaultCacheDir } from '../../app/folder-ledger.js';
 import { ServedFileStore } from '../../store/served-file-store.js';
@@ -36,6 +37,7 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     store: opened.store,
     readTokens,
     createTokens,
+    maxClockSkewMs: allowedSkew(o.maxClockSkew, io.env).ms,
     bodyLimit: o.bodyLimit,
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
     ...(opened.ready === undefined ? {} : { ready: opened.ready }),

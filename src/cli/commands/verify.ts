@@ -7,6 +7,8 @@ import type { ClaimFinding } from '../../evidence/recheck-claims.js';
 import { eventsOf, type Workspace } from '../../app/workspace.js';
 import { describeComparison, type Comparison } from '../../app/sync.js';
 import { resolve } from 'node:path';
+import { datedTooFarAhead } from '../../domain/clock-skew.js';
+import { allowedSkew } from '../clock.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { VerifyOptions } from '../options.js';
 import { openDefined } from './context.js';
@@ -16,6 +18,7 @@ export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
   const { state } = ws;
   const torn = ws.tornError('the ledger does not end cleanly');
   if (torn !== null) throw torn;
+  warnIfDatedAhead(state.lastAt, state.seq, io);
   const against = o.against === undefined ? undefined : await compareAgainst(ws, o.against, io);
   const claims = o.recheck ? await (await import('../../evidence/recheck-claims.js')).recheckClaims(ws.dir, await eventsOf(ws), repoDirs(o.repos ?? [], ws, io)) : undefined;
   const broken = claims?.filter((c) => c.status === 'broken') ?? [];
@@ -80,4 +83,16 @@ async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{
 
 function pick(e: { seq: number; type: string; actor: string; at: string; hash: string }) {
   return { seq: e.seq, type: e.type, actor: e.actor, at: e.at, hash: e.hash };
+}
+
+/**
+ * Events are in time order, so the last is the latest: dated further ahead of this machine's clock
+ * than a writer may date a line, it makes every later event look earlier. The verifier's clock is not
+ * the writer's, so this is a warning, never a failure.
+ */
+function warnIfDatedAhead(lastAt: string | null, seq: number, io: CliIo): void {
+  if (lastAt === null) return;
+  const skew = allowedSkew(undefined, io.env);
+  if (datedTooFarAhead(lastAt, io.now(), skew.ms) === null) return;
+  io.stderr(`cutover: warning: seq ${seq} is dated ${lastAt}, more than ${skew.from.replace(/^.*: /, '')} ahead of this machine's clock (${io.now().toISOString()}): every later event must be dated after it\n`);
 }

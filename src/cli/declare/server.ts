@@ -14,10 +14,11 @@ export function declareServer({ cli, handlers, dir, where, run, opt, wanted }: C
       .option('--token <program=token>', 'reading <program> needs this bearer token (repeatable)', collect, [])
       .option('--create-token <token>', 'creating a program needs this bearer token (repeatable; else $CUTOVER_CREATE_TOKEN)', collect, [])
       .option('--allow-anonymous-create', 'bound to an address other than loopback, let anyone create programs (refused otherwise without --create-token)', false)
+      .option('--max-clock-skew <duration>', "how far ahead of this server's clock a posted line may be dated (default: $CUTOVER_MAX_CLOCK_SKEW, else 5m)")
       .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
       .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .action((o) =>
-        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, ...opt('maxClockSkew', o.maxClockSkew), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
       );
   }
 

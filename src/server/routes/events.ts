@@ -3,11 +3,12 @@
  * appended (`POST …/events`) through the one verified program, which checks every posted line
  * exactly as `verify` would before the store takes it.
  */
+import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../../domain/clock-skew.js';
 import { invalidInput, StaleHeadError, UnauthorizedError, UnknownNameError } from '../../errors.js';
 import type { App, ServerContext } from '../context.js';
 import { AppendBody, errors, FromQuery, HeadBody, lastOf, MAX_SEQ, NDJSON, ProgramParams, sendText } from '../route-schemas.js';
 
-export function registerEventRoutes(app: App, { store, cache, metrics, appended, streams, guardRead, mayCreate }: ServerContext): void {
+export function registerEventRoutes(app: App, { options, store, cache, metrics, now, appended, streams, guardRead, mayCreate }: ServerContext): void {
   app.get('/v1/programs/:id/events', { schema: { params: ProgramParams, querystring: FromQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
     const { id } = request.params;
     const head = await store.head(id);
@@ -78,7 +79,7 @@ export function registerEventRoutes(app: App, { store, cache, metrics, appended,
       if (attempt === 1 && program.state.head !== expectedHead) await program.catchUp();
       if (program.state.head !== expectedHead) throw new StaleHeadError(expectedHead, program.state.head);
       if (program.state.seq === 0 && !mayCreate(request, id)) throw new UnauthorizedError(`creating program ${id} on this server needs a creation token (or, for a protected id, its own token)`);
-      return { appendLines: lines, source, answer: (added) => ({ seq: program.state.seq, hash: program.state.head!, added: added.length }) };
+      return { appendLines: lines, source, notDatedAfter: { now: now(), maxSkewMs: options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS }, answer: (added) => ({ seq: program.state.seq, hash: program.state.head!, added: added.length }) };
     }, expectedHead);
     metrics.appends.inc();
     metrics.appendedEvents.inc({}, result.added);
