@@ -19,7 +19,7 @@ import type { LedgerText, Verified } from '../ledger/verify.js';
 import { tornLineError } from '../ledger/torn-line.js';
 import { FileLedgerStore } from '../store/file-store.js';
 import { admitIncoming } from './incoming-definitions.js';
-import { eventsOf, type Workspace } from './workspace.js';
+import type { Workspace } from './workspace.js';
 
 export const BUNDLE_VERSION = 1;
 
@@ -39,7 +39,7 @@ export const LedgerBundle = Type.Object(
 export type LedgerBundle = Static<typeof LedgerBundle>;
 
 export async function bundleOf(ws: Workspace): Promise<LedgerBundle> {
-  return { version: BUNDLE_VERSION, kind: 'cutover-ledger-bundle', program: ws.state.program!, seq: ws.state.seq, head: ws.state.head, lines: (await eventsOf(ws)).map(serialize) };
+  return { version: BUNDLE_VERSION, kind: 'cutover-ledger-bundle', program: ws.state.program!, seq: ws.state.seq, head: ws.state.head, lines: (await ws.events()).map(serialize) };
 }
 
 export async function writeBundle(ws: Workspace, file: string): Promise<void> {
@@ -107,7 +107,7 @@ export async function compareWith(ws: Workspace, other: Verified, source: string
   if (other.state.program !== null && ws.state.program !== null && other.state.program !== ws.state.program) {
     throw invalidInput({ source, field: 'program', expected: `a copy of program "${ws.state.program}"`, found: JSON.stringify(other.state.program) });
   }
-  return compareLedgers(await eventsOf(ws), other.events);
+  return compareLedgers(await ws.events(), other.events);
 }
 
 /** Bring this copy up to the other: fast-forward when it is behind, refuse a fork, change nothing otherwise. */

@@ -126,11 +126,6 @@ export class VerifiedProgram<P extends Opened = Opened> {
     return this.at.read;
   }
 
-  /** The position as the access keeps it (its checkpoint, its digests). */
-  get position(): P {
-    return this.at;
-  }
-
   /**
    * Let the access update its own bookkeeping at the same head (a checkpoint kept at a graceful
    * stop); returns what the work says.

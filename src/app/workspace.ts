@@ -78,11 +78,6 @@ export async function openProgram(dir: string, options: OpenFolderOptions = {}):
   return new Workspace(root, file, program, drift);
 }
 
-/** Every event of the workspace's ledger (kept for the callers that read it as a function). */
-export function eventsOf(ws: Workspace): Promise<LedgerEvent[]> {
-  return ws.events();
-}
-
 /**
  * Does the file differ from the definition in force? The same bytes as recorded need no parsing
  * (the fast path of every command); other bytes may still be the same definition (a comment edit).

@@ -1,19 +1,11 @@
 // Faults with real processes and a real database: the server killed mid-append, PostgreSQL stopped mid-append.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/verify.js';
 import { freshDatabase, testCluster } from '../support/postgres.js';
-import { blockerAfter, eventsOf, EXAMPLE_PROGRAM, exampleLines, headOf, postLines, startServer, type RunningServer } from '../support/server.js';
+import { blockerAfter, eventsOf, EXAMPLE_PROGRAM, exampleLines, headOf, postLines, serversPerTest, type RunningServer } from '../support/server.js';
 
-const running: RunningServer[] = [];
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop('SIGKILL');
-});
-
-async function serving(database: string): Promise<RunningServer> {
-  const server = await startServer(['--database', database]);
-  running.push(server);
-  return server;
-}
+const start = serversPerTest();
+const serving = (database: string): Promise<RunningServer> => start(['--database', database]);
 
 describe('postgres: faults', () => {
   it('kill -9 in the middle of a stream of appends, again and again: every 201 is there afterwards, and nothing that was not posted', async () => {

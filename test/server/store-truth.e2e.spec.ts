@@ -1,22 +1,14 @@
 // The store is the truth, even when it goes back or holds a damaged program (issue 21, items 3 and 4),
 // with real `cutover serve` replicas on one PostgreSQL database and rows changed by a superuser.
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serialize } from '../../src/ledger/chain.js';
 import { freshDatabase, testCluster } from '../support/postgres.js';
-import { blockerAfter, EXAMPLE_PROGRAM, exampleLines, headOf, metricOf, postLines, startServer, type RunningServer } from '../support/server.js';
+import { blockerAfter, EXAMPLE_PROGRAM, exampleLines, headOf, metricOf, postLines, serversPerTest, type RunningServer } from '../support/server.js';
 import { chain } from '../store/conformance.js';
 
-const running: RunningServer[] = [];
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop('SIGKILL');
-});
-
-async function serving(database: string): Promise<RunningServer> {
-  const server = await startServer(['--database', database]);
-  running.push(server);
-  return server;
-}
+const start = serversPerTest();
+const serving = (database: string): Promise<RunningServer> => start(['--database', database]);
 
 /** A statement as a superuser who switches the append-only guard off and on again: no trace is left. */
 async function behindTheGuard(database: string, statement: string): Promise<void> {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterEach } from 'vitest';
 import { decide, type Command } from '../../src/domain/decide.js';
 import type { LedgerEvent } from '../../src/domain/events.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
@@ -113,4 +114,17 @@ export async function postExampleThenStop(server: RunningServer, extra: number):
   const code = await server.stop();
   if (code !== 0) throw new Error(`the server exited ${code} on SIGTERM`);
   return lines;
+}
+
+/** The servers one test file starts: `serving(args)` starts one, killed after each test. */
+export function serversPerTest(): (args: readonly string[]) => Promise<RunningServer> {
+  const running: RunningServer[] = [];
+  afterEach(async () => {
+    for (const s of running.splice(0)) await s.stop('SIGKILL');
+  });
+  return async (args) => {
+    const server = await startServer(args);
+    running.push(server);
+    return server;
+  };
 }

@@ -1,5 +1,4 @@
 /** `evidence check`: every recorded file hashed again; exit 1 when one changed or vanished. */
-import { eventsOf } from '../../app/workspace.js';
 import { recheckRecordedFiles } from '../../evidence/recheck.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { EvidenceCheckOptions } from '../options.js';
@@ -7,7 +6,7 @@ import { openDefined } from './context.js';
 
 export async function evidenceCheck(o: EvidenceCheckOptions, io: CliIo): Promise<number> {
   const ws = await openDefined(o.dir, io);
-  const findings = await recheckRecordedFiles(ws.dir, await eventsOf(ws));
+  const findings = await recheckRecordedFiles(ws.dir, await ws.events());
   const bad = findings.filter((f) => f.status !== 'unchanged');
   if (o.json) {
     io.stdout(JSON.stringify({ ok: bad.length === 0, files: findings }, null, 2) + '\n');

@@ -4,7 +4,7 @@
  */
 import { DefinitionDriftError, invalidInput } from '../../errors.js';
 import type { ClaimFinding } from '../../evidence/recheck-claims.js';
-import { eventsOf, type Workspace } from '../../app/workspace.js';
+import type { Workspace } from '../../app/workspace.js';
 import { describeComparison, type Comparison } from '../../app/sync.js';
 import { resolve } from 'node:path';
 import { datedTooFarAhead } from '../../domain/clock-skew.js';
@@ -20,7 +20,7 @@ export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
   if (torn !== null) throw torn;
   warnIfDatedAhead(state.lastAt, state.seq, io);
   const against = o.against === undefined ? undefined : await compareAgainst(ws, o.against, io);
-  const claims = o.recheck ? await (await import('../../evidence/recheck-claims.js')).recheckClaims(ws.dir, await eventsOf(ws), repoDirs(o.repos ?? [], ws, io)) : undefined;
+  const claims = o.recheck ? await (await import('../../evidence/recheck-claims.js')).recheckClaims(ws.dir, await ws.events(), repoDirs(o.repos ?? [], ws, io)) : undefined;
   const broken = claims?.filter((c) => c.status === 'broken') ?? [];
   if (o.json) {
     io.stdout(
