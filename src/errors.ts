@@ -147,8 +147,9 @@ export class TimeOrderError extends CutoverError {
     readonly at: string,
     readonly previousAt: string,
     readonly previousSeq: number,
+    hints: readonly string[] = [],
   ) {
-    super(`--at ${at} is earlier than the previous event (seq ${previousSeq} at ${previousAt}); the ledger never goes back in time`);
+    super(`--at ${at} is earlier than the previous event (seq ${previousSeq} at ${previousAt}); the ledger never goes back in time`, hints);
   }
 }
 

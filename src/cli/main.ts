@@ -22,6 +22,7 @@ export function defaultHandlers(io: CliIo): Handlers {
     keysShow: async (o) => (await import('./commands/keys.js')).keysShow(o, io),
     programDefine: async (o) => (await recording()).programDefine(o, io),
     programAmend: async (o) => (await recording()).programAmend(o, io),
+    programCorrectClock: async (o) => (await recording()).programCorrectClock(o, io),
     status: async (o) => (await import('./commands/status.js')).status(o, io),
     gate: async (o) => (await import('./commands/status.js')).gate(o, io),
     verdict: async (o) => (await recording()).verdict(o, io),

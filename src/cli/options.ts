@@ -120,6 +120,7 @@ export interface TargetCheckOptions {
 export type EvidenceAddOptions = RecordingOptions & EvidenceAsk;
 export type EvidenceRepinOptions = RecordingOptions & { readonly party: string; readonly repo?: string; readonly commit: string; readonly summary?: string; readonly producerRepo?: string };
 export type ReviewRecordOptions = RecordingOptions & { readonly phase: string; readonly note: string };
+export type CorrectClockOptions = RecordingOptions & { readonly reason: string };
 export type NoticeGiveOptions = RecordingOptions & { readonly gate: string; readonly text: string };
 export type EvidenceRunOptions = RecordingOptions & {
   readonly party: string;

@@ -25,6 +25,7 @@ export interface Handlers {
   keysShow(o: O.KeysShowOptions): Promise<number>;
   programDefine(o: O.RecordingOptions): Promise<number>;
   programAmend(o: O.AmendOptions): Promise<number>;
+  programCorrectClock(o: O.CorrectClockOptions): Promise<number>;
   status(o: O.StatusOptions): Promise<number>;
   gate(o: O.GateOptions): Promise<number>;
   verdict(o: O.VerdictOptions): Promise<number>;

@@ -115,6 +115,8 @@ export function commandOf(event: Candidate): Command {
       const d = of('notice.given');
       return { ...base, type: 'give-notice', gate: d.gate, text: d.text };
     }
+    case 'clock.corrected':
+      return { ...base, type: 'correct-clock', reason: of('clock.corrected').reason };
     case 'incident.closed': {
       const d = of('incident.closed');
       return { ...base, type: 'close-incident', id: d.id, party: d.party, ...optional('note', d.note) };

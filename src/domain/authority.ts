@@ -73,6 +73,10 @@ export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthori
     case 'incident.approved':
     case 'incident.closed':
       return authorizeIncidentStep(def, role.id, draft.type, draft.data.party);
+    case 'clock.corrected':
+      return role.duties.includes('decision-log-owner')
+        ? null
+        : refuse('correct the clock', needOneOf(rolesWith(def, 'decision-log-owner'), 'the ledger\'s time is corrected by the joint decision-log owner role'));
     case 'review.recorded':
     case 'notice.given':
       // Reviews and notices are the decision-log owner's, like the phases they concern.

@@ -2,6 +2,7 @@
  * decide(state, command) → the events to record, or the typed error that says why not.
  * Pure: time comes in with the command; nothing is thrown for a refusal.
  */
+import { clockCorrectionAt } from './clock-correction.js';
 import {
   CutoverError,
   EvidenceRejectedError,
@@ -58,6 +59,7 @@ export type Command = CommandBase &
     | { readonly type: 'complete-phase'; readonly phase: string; readonly reason: string }
     | { readonly type: 'record-review'; readonly phase: string; readonly note: string }
     | { readonly type: 'give-notice'; readonly gate: string; readonly text: string }
+    | { readonly type: 'correct-clock'; readonly reason: string }
     | IncidentCommand
   );
 
@@ -140,8 +142,9 @@ export type Decided = { readonly ok: true; readonly events: readonly EventDraft[
 const refuse = (error: CutoverError): Decided => ({ ok: false, error });
 
 export function decide(state: ProgramState, command: Command): Decided {
-  if (state.lastAt !== null && command.at < state.lastAt) {
-    return refuse(new TimeOrderError(command.at, state.lastAt, state.seq));
+  // A clock correction is the one line dated before the last: its own rule says how far back.
+  if (state.lastAt !== null && command.at < state.lastAt && command.type !== 'correct-clock') {
+    return refuse(timeOrderError(state, command.at));
   }
   if (command.type === 'define-program') {
     if (state.definition !== null) {
@@ -325,6 +328,11 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       const gate = def.gates.find((g) => g.id === command.gate);
       if (gate === undefined || gate.kind !== 'notice') return unknown('notice gate', command.gate, def.gates.filter((g) => g.kind === 'notice'));
       return { type: 'notice.given', actor, data: { gate: gate.id, text: command.text } };
+    }
+    case 'correct-clock': {
+      const correction = clockCorrectionAt(state.timeMarks, state.lastAt, state.seq, command.at);
+      if (!correction.ok) return invalid(`cannot correct the clock at ${command.at}: ${correction.reason}`, [...correction.hints]);
+      return { type: 'clock.corrected', actor, data: { misdatedFrom: correction.misdatedFrom, reason: command.reason } };
     }
     case 'declare-incident':
     case 'notify-incident':
@@ -674,4 +682,14 @@ function assertNeverEvidence(input: never): never {
 
 function assertNeverCommand(command: never): never {
   throw new Error(`unknown command: ${JSON.stringify(command)}`);
+}
+
+/**
+ * A line dated before the last. When the last is dated in the future of this one by more than any
+ * writer's clock skew, the ledger is frozen by it, and the hint names the way out.
+ */
+function timeOrderError(state: ProgramState, at: string): TimeOrderError {
+  const lastAt = state.lastAt!;
+  const frozen = clockCorrectionAt(state.timeMarks, lastAt, state.seq, at).ok;
+  return new TimeOrderError(at, lastAt, state.seq, frozen ? [`seq ${state.seq} is dated in the future; the decision-log owner can record the way out: cutover program correct-clock --reason TEXT (docs/server.md, "A ledger frozen by a future date")`] : []);
 }

@@ -288,6 +288,14 @@ export const EventData = {
     { gate: Type.String({ minLength: 1 }), text: Type.String({ minLength: 1 }) },
     { additionalProperties: false },
   ),
+  /**
+   * The decision-log owner's correction of lines dated in the future (see domain/clock-correction.ts):
+   * the lines from `misdatedFrom` to the one before this are misdated, and time goes on from this line's.
+   */
+  'clock.corrected': Type.Object(
+    { misdatedFrom: Type.Integer({ minimum: 1, description: 'the first line dated after this one, by more than the clock skew' }), reason: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
 } satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof EventData;

@@ -2,6 +2,7 @@
  * The state of a program, folded from its ledger by `evolve`. Only what the evaluator needs is
  * kept; everything else is re-read from the events themselves (`cutover log`).
  */
+import { nextTimeMarks, type TimeMark } from './clock-correction.js';
 import type { ApprovedPairDefinition, DeadlineName, EvidenceKindName, IncidentActionName, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
 import type { LedgerEvent, TagFacts, TargetRef, VerdictValue } from './events.js';
 
@@ -128,6 +129,8 @@ export interface ProgramState {
   readonly head: string | null;
   readonly seq: number;
   readonly lastAt: string | null;
+  /** The last moves of the ledger's time, oldest first: what a clock correction is checked against. */
+  readonly timeMarks: readonly TimeMark[];
   /** The candidate runtime target: the last one published as such. */
   readonly target: PublishedTarget | null;
   /** The target in production now. */
@@ -175,6 +178,7 @@ export function initialState(): ProgramState {
     head: null,
     seq: 0,
     lastAt: null,
+    timeMarks: [],
     target: null,
     baseline: null,
     rollbackTarget: null,
@@ -280,6 +284,7 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
     head: event.hash,
     seq: event.seq,
     lastAt: event.at,
+    timeMarks: nextTimeMarks(state.timeMarks, event.seq, event.at),
     target: state.target,
     baseline: state.baseline,
     rollbackTarget: state.rollbackTarget,
@@ -304,7 +309,7 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
 /** Fold one event into the state. Pure and total: an unknown type cannot reach here (typed union). */
 export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
   if (event.type === 'evidence.added') return withEvidence(state, event);
-  const base: ProgramState = { ...state, head: event.hash, seq: event.seq, lastAt: event.at };
+  const base: ProgramState = { ...state, head: event.hash, seq: event.seq, lastAt: event.at, timeMarks: nextTimeMarks(state.timeMarks, event.seq, event.at) };
   const at: Provenance = { seq: event.seq, at: event.at, actor: event.actor };
   switch (event.type) {
     case 'program.defined':
@@ -470,6 +475,9 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       return { ...base, reviews: { ...base.reviews, [event.data.phase]: { ...at, note: event.data.note } } };
     case 'notice.given':
       return { ...base, notices: { ...base.notices, [event.data.gate]: { ...at, text: event.data.text } } };
+    case 'clock.corrected':
+      // The correction's whole effect is on time (base's marks): the misdated lines keep theirs.
+      return base;
     case 'incident.closed': {
       const { id, party, summary, note } = event.data;
       return withIncident(base, id, (i) => ({ ...i, closed: { ...at, party, summarySeq: summary, ...noteOf(note) } }));

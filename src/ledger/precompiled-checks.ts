@@ -3,7 +3,7 @@
 // @ts-nocheck
 import type { PrecompiledCheck } from './shape-checks.js';
 
-export const LINE_CHECK: PrecompiledCheck = { sha256: '4ee8a9dafd177ed8d86d3a832981786fb88af49d4128146ef296e5ba9a831005', make: (hash) => (function (kind, format, hash) {
+export const LINE_CHECK: PrecompiledCheck = { sha256: '18778708503e00f80ff4886de4458cca0879fcadbb83b63fe18d1800c4334ad5', make: (hash) => (function (kind, format, hash) {
 const local_0 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const local_1 = /^sha256:[0-9a-f]{64}$/;
 const local_2 = /^ed25519:[A-Za-z0-9+/]{43}=$/;
@@ -18,7 +18,7 @@ function check_https_58_47_47_cutover_46_dev_47_schemas_47_ledger_45_line_46_sch
     value['seq'] >= 1 &&
     (typeof value['at'] === 'string') &&
     local_0.test(value['at']) &&
-    (((value['type'] === 'program.defined')) || ((value['type'] === 'program.amended')) || ((value['type'] === 'target.published')) || ((value['type'] === 'target.verified')) || ((value['type'] === 'verdict.cast')) || ((value['type'] === 'evidence.added')) || ((value['type'] === 'blocker.raised')) || ((value['type'] === 'blocker.resolved')) || ((value['type'] === 'phase.started')) || ((value['type'] === 'phase.closed')) || ((value['type'] === 'phase.completed')) || ((value['type'] === 'incident.declared')) || ((value['type'] === 'incident.notified')) || ((value['type'] === 'incident.rollback-recommended')) || ((value['type'] === 'incident.rollback-executed')) || ((value['type'] === 'incident.repin-confirmed')) || ((value['type'] === 'incident.updated')) || ((value['type'] === 'incident.summarized')) || ((value['type'] === 'incident.approved')) || ((value['type'] === 'incident.closed')) || ((value['type'] === 'review.recorded')) || ((value['type'] === 'notice.given'))) &&
+    (((value['type'] === 'program.defined')) || ((value['type'] === 'program.amended')) || ((value['type'] === 'target.published')) || ((value['type'] === 'target.verified')) || ((value['type'] === 'verdict.cast')) || ((value['type'] === 'evidence.added')) || ((value['type'] === 'blocker.raised')) || ((value['type'] === 'blocker.resolved')) || ((value['type'] === 'phase.started')) || ((value['type'] === 'phase.closed')) || ((value['type'] === 'phase.completed')) || ((value['type'] === 'incident.declared')) || ((value['type'] === 'incident.notified')) || ((value['type'] === 'incident.rollback-recommended')) || ((value['type'] === 'incident.rollback-executed')) || ((value['type'] === 'incident.repin-confirmed')) || ((value['type'] === 'incident.updated')) || ((value['type'] === 'incident.summarized')) || ((value['type'] === 'incident.approved')) || ((value['type'] === 'incident.closed')) || ((value['type'] === 'review.recorded')) || ((value['type'] === 'notice.given')) || ((value['type'] === 'clock.corrected'))) &&
     (typeof value['actor'] === 'string') &&
     value['actor'].length >= 1 &&
     true &&
@@ -663,6 +663,18 @@ return function check(value) {
     value['gate'].length >= 1 &&
     (typeof value['text'] === 'string') &&
     value['text'].length >= 1 &&
+    Object.getOwnPropertyNames(value).length === 2
+  )
+}
+})(undefined, undefined, hash) },
+  "clock.corrected": { sha256: '07eaab8275de6215d90a119eddbcb8f9c8277ea209b6ceb416bef20b078b1515', make: (hash) => (function (kind, format, hash) {
+return function check(value) {
+  return (
+    (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
+    Number.isInteger(value['misdatedFrom']) &&
+    value['misdatedFrom'] >= 1 &&
+    (typeof value['reason'] === 'string') &&
+    value['reason'].length >= 1 &&
     Object.getOwnPropertyNames(value).length === 2
   )
 }

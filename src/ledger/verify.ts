@@ -86,7 +86,7 @@ export function verifyContinuation(before: VerifiedHead, text: LedgerText, preco
     } else {
       if (event.program !== state.program) fail(i, event.seq, 'wrong-program', `event belongs to program "${event.program}", this ledger is "${state.program}"`);
       if (event.prev !== previous.hash) fail(i, event.seq, 'edited', `prev is ${event.prev}, but seq ${previous.seq} hashes to ${previous.hash}: the chain was rewritten`);
-      if (event.at < previous.at) fail(i, event.seq, 'time-order', `at ${event.at} is earlier than seq ${previous.seq} at ${previous.at}`);
+      if (event.at < previous.at && event.type !== 'clock.corrected') fail(i, event.seq, 'time-order', `at ${event.at} is earlier than seq ${previous.seq} at ${previous.at}`);
       if (event.type === 'program.defined') fail(i, event.seq, 'not-allowed', 'a program is defined once, at seq 1; changes are program.amended');
     }
     const def = event.type === 'program.defined' ? event.data.definition : state.definition!;

@@ -32,6 +32,8 @@ function eventWords(e: LedgerEvent): string {
       return `review of Phase ${e.data.phase}: ${e.data.note}`;
     case 'notice.given':
       return `notice ${e.data.gate}: ${e.data.text}`;
+    case 'clock.corrected':
+      return `clock corrected: the lines from seq ${e.data.misdatedFrom} to seq ${e.seq - 1} were dated in the future; time goes on from this line: ${e.data.reason}`;
     case 'phase.started':
       return `Phase ${e.data.phase}`;
     case 'phase.closed':

@@ -70,6 +70,7 @@ const cases: [string, () => Given, DraftOf, RegExp][] = [
   ['an approval with no summary', declared, { type: 'incident.approved', actor: ROLE.producerApprover, data: { id: 'INC-1', party: P, summary: 1 } }, /has no summary to approve yet/],
   ['a review of a phase that schedules none', afterGo, { type: 'review.recorded', actor: ROLE.logOwner, data: { phase: '9', note: 'fine' } }, /Phase 9 schedules no reviews/],
   ['a notice for a gate that is not a notice gate', phase7Closed, { type: 'notice.given', actor: ROLE.logOwner, data: { gate: 'phase-7-closed', text: 'n' } }, /notice gate/],
+  ['a clock correction with nothing dated after it', afterGo, { type: 'clock.corrected', actor: ROLE.logOwner, data: { misdatedFrom: 2, reason: 'r' } }, /nothing to correct/],
   ['an incident closed with items missing', declared, { type: 'incident.closed', actor: ROLE.producerIc, data: { id: 'INC-1', party: P, summary: 1, approvals: [], evidence: [] } }, /INC-1/],
 ];
 

@@ -139,6 +139,10 @@ export function reviewRecord(o: O.ReviewRecordOptions, io: CliIo): Promise<numbe
   return recordCommand(o, io, () => ({ type: 'record-review', phase: o.phase, note: o.note }));
 }
 
+export function programCorrectClock(o: O.CorrectClockOptions, io: CliIo): Promise<number> {
+  return recordCommand(o, io, () => ({ type: 'correct-clock', reason: parseText('--reason', o.reason) }));
+}
+
 export function noticeGive(o: O.NoticeGiveOptions, io: CliIo): Promise<number> {
   return recordCommand(o, io, () => ({ type: 'give-notice', gate: o.gate, text: o.text }));
 }

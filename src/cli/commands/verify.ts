@@ -94,5 +94,5 @@ function warnIfDatedAhead(lastAt: string | null, seq: number, io: CliIo): void {
   if (lastAt === null) return;
   const skew = allowedSkew(undefined, io.env);
   if (datedTooFarAhead(lastAt, io.now(), skew.ms) === null) return;
-  io.stderr(`cutover: warning: seq ${seq} is dated ${lastAt}, more than ${skew.from.replace(/^.*: /, '')} ahead of this machine's clock (${io.now().toISOString()}): every later event must be dated after it\n`);
+  io.stderr(`cutover: warning: seq ${seq} is dated ${lastAt}, more than ${skew.from.replace(/^.*: /, '')} ahead of this machine's clock (${io.now().toISOString()}): every later event must be dated after it; if it is misdated, the decision-log owner can record the way out: cutover program correct-clock --reason TEXT\n`);
 }

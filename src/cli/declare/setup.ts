@@ -51,5 +51,12 @@ export function declareSetup({ cli, handlers, dir, where, run, recording, rec, o
     recording(program.command('amend').description('record the edited cutover.yaml as the definition in force'))
       .requiredOption('--reason <text>', 'why the definition changes')
       .action((o) => run(handlers.programAmend({ ...rec(o), reason: o.reason })));
+    recording(
+      program
+        .command('correct-clock')
+        .description('the way out of a ledger frozen by a line dated in the future: time goes on from now (decision-log owner)'),
+    )
+      .requiredOption('--reason <text>', 'why the lines dated in the future are misdated, shown in records')
+      .action((o) => run(handlers.programCorrectClock({ ...rec(o), reason: o.reason })));
   }
 }
