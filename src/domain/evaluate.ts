@@ -7,6 +7,7 @@ import type {
   DecisionDefinition,
   EvidenceRequirementDefinition,
   GateDefinition,
+  DutyName,
   PhaseDefinition,
   ProgramDefinition,
   RoleDefinition,
@@ -149,6 +150,22 @@ export interface Evaluation {
   readonly reviews: readonly ReviewDeadline[];
   /** The approved producer/consumer pairs: listed in cutover.yaml (seq 0), then derived from the ledger. */
   readonly approvedPairs: readonly ApprovedPair[];
+  /** The roles of the definition in force, with their party and duties: who owes what (now.ts). */
+  readonly roles: readonly RoleView[];
+  readonly parties: readonly { readonly id: string; readonly name: string }[];
+  /**
+   * The first instant after `evaluatedAt` at which a gate of the next phase holds or fails with time
+   * alone: a notice period ending, a counted GO expiring (valid_for), the cutover window opening or
+   * closing, a freeze starting or ending. Null when none.
+   */
+  readonly blockersChangeAt: string | null;
+}
+
+export interface RoleView {
+  readonly id: string;
+  readonly title: string;
+  readonly party: string;
+  readonly duties: readonly DutyName[];
 }
 
 export { atOrAbove } from './incidents.js';
@@ -359,7 +376,7 @@ export function evaluateGate(
         if (scopePhase !== undefined && b.phase !== undefined && b.phase !== scopePhase) continue;
         const overdue = isOverdue(b, now) ? ', OVERDUE' : '';
         details.push(`${b.id}: ${b.text} (owner ${b.owner}, due ${b.due}${overdue})`);
-        clear.push(`cutover blocker resolve ${b.id} --note "…" --as ${b.owner}`);
+        clear.push(resolveBlockerCommand(b));
       }
       break;
     }
@@ -437,9 +454,49 @@ export function evidenceProblem(state: ProgramState, party: string, kind: string
   }
 }
 
+/** The command that resolves a manual blocker, as its owner. */
+export function resolveBlockerCommand(b: Pick<ManualBlocker, 'id' | 'owner'>): string {
+  return `cutover blocker resolve ${b.id} --note "…" --as ${b.owner}`;
+}
+
+/** A blocker is due by the end of its due day (UTC): overdue from this instant on. */
+export function blockerOverdueFrom(b: Pick<ManualBlocker, 'due'>): number {
+  return Date.parse(`${b.due}T00:00:00.000Z`) + 24 * 3600 * 1000;
+}
+
 function isOverdue(b: ManualBlocker, now: Date): boolean {
-  // A blocker is due by the end of its due day (UTC).
-  return now.getTime() >= Date.parse(`${b.due}T00:00:00.000Z`) + 24 * 3600 * 1000;
+  return now.getTime() >= blockerOverdueFrom(b);
+}
+
+/**
+ * The instants after `now` at which a gate the phase needs may hold or fail with time alone (see
+ * Evaluation.blockersChangeAt). Each is the first instant of the new result: a notice period is
+ * over from its end, a GO expired from its expiry, the window open from `opens` and closed from `closes`.
+ */
+function gateEdges(state: ProgramState, def: ProgramDefinition, phase: PhaseDefinition, now: Date): number[] {
+  const edges: number[] = [];
+  for (const gate of entryGatesOf(phase, def)) {
+    if (gate.kind === 'notice') {
+      const notice = state.notices[gate.id];
+      if (notice !== undefined) edges.push(periodEndIn(def, notice.at, gate.period).getTime());
+    } else if (gate.kind === 'all-parties-go') {
+      const decision = decisionById(def, gate.decision);
+      if (!governedByQuorum(decision)) continue;
+      // Only a party that holds can stop holding with time; one that does not needs a new verdict.
+      for (const q of Object.values(quorumOf(state, def, decision, now))) {
+        if (q.holds) for (const c of q.counted) if (c.expiresAt !== null) edges.push(Date.parse(c.expiresAt));
+      }
+    }
+  }
+  const w = def.window;
+  if (w !== undefined && phase.decision === w.decision) {
+    for (const t of [w.opens, w.closes, ...(w.freezes ?? []).flatMap((f) => [f.from, f.until])]) if (t !== undefined) edges.push(Date.parse(t));
+  }
+  return edges.filter((t) => t > now.getTime());
+}
+
+function earliest(instants: readonly number[]): string | null {
+  return instants.length === 0 ? null : new Date(Math.min(...instants)).toISOString();
 }
 
 function evaluateGates(gates: readonly GateDefinition[], state: ProgramState, def: ProgramDefinition, now: Date, scopePhase?: string): Blocker[] {
@@ -556,6 +613,9 @@ export function evaluate(state: ProgramState, now: Date): Evaluation {
     evidenceCount: state.evidenceCount,
     reviews: reviewDeadlines(state, def, now),
     approvedPairs: approvedPairs(state, def),
+    roles: def.roles.map((r) => ({ id: r.id, title: r.title, party: r.party, duties: r.duties })),
+    parties: def.parties.map((p) => ({ id: p.id, name: p.name })),
+    blockersChangeAt: next === undefined ? null : earliest(gateEdges(state, def, next, now)),
   };
 }
 

@@ -139,8 +139,13 @@ export function deadlinesOf(incident: Incident, def: ProgramDefinition, now: Dat
   return deadlines;
 }
 
+/** The roles a definition (or an evaluation of it) holds. */
+export interface RolesOf {
+  readonly roles: readonly { readonly id: string; readonly party: string; readonly duties: readonly DutyName[] }[];
+}
+
 /** The first role of `party` holding the first of `duties` it has. */
-export function roleOf(def: ProgramDefinition, party: string, ...duties: DutyName[]): string {
+export function roleOf(def: RolesOf, party: string, ...duties: DutyName[]): string {
   for (const duty of duties) {
     const role = def.roles.find((r) => r.party === party && r.duties.includes(duty));
     if (role !== undefined) return role.id;
