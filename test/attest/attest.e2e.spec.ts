@@ -15,6 +15,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutover, ROOT, type Run } from '../support/cli.js';
+import { serversPerTest } from '../support/server.js';
 
 const PROGRAM = 'memorykernel-service-v3';
 const PRODUCER_APPROVER = 'memorykernel-release-owner';
@@ -237,6 +238,28 @@ describe('attest: the quick start GO', () => {
     expect(result.reasons).toHaveLength(2);
     expect(result.reasons[0]).toContain(`subject assistsupport@${before} (gitCommit ${before}) is not a commit the decision approves`);
     expect(result.reasons[1]).toMatch(/^subject assistsupport@[0-9a-f]{40} \(gitCommit [0-9a-f]{40}\) is missing/);
+  });
+});
+
+describe('attest verify --server', () => {
+  const serving = serversPerTest();
+
+  it('checks an envelope against the program on a server, as it checks it against a folder', async () => {
+    const w = world();
+    expect(w.run(['attest', 'create', 'runtime-cutover', '--as', PRODUCER_APPROVER, '--out', 'go.dsse.json']).code).toBe(0);
+    const server = await serving(['--data', join(w.root, 'served')]);
+    expect(w.run(['push', '--server', server.url]).code).toBe(0);
+    // From a folder with no program in it: the ledger comes from the server, verified here.
+    const elsewhere = (args: string[]) => cutover(args, { cwd: w.root, env: w.env });
+    const verified = elsewhere(['--server', server.url, '--program', PROGRAM, 'attest', 'verify', join(w.program, 'go.dsse.json')]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/^ok: runtime-cutover was GO at seq 15 .* and is still GO at seq 15$/m);
+    const statement = statementOf(readEnvelope(join(w.program, 'go.dsse.json')));
+    statement.predicate.verifier.policy.annotations.seq = 16;
+    writeFileSync(join(w.root, 'ahead.json'), JSON.stringify(handSigned(statement, w.key(PRODUCER_APPROVER))));
+    const ahead = elsewhere(['--server', server.url, '--program', PROGRAM, 'attest', 'verify', 'ahead.json']);
+    expect(ahead.code).toBe(1);
+    expect(ahead.stdout).toContain('(seq 16) is not in the ledger: it has 15 events');
   });
 });
 
