@@ -147,8 +147,9 @@ export interface VerifyAsk {
   readonly now: Date;
 }
 
+/** Each blocker on a line of its own, its details under it (the reason is printed as a list item). */
 function explain(blockers: readonly Blocker[]): string {
-  return blockers.map((b) => `${b.text}${b.details.length > 0 ? ` (${b.details.join('; ')})` : ''}`).join('; ');
+  return blockers.map((b) => `\n    ${b.text}${b.details.map((d) => `\n      - ${d}`).join('')}`).join('');
 }
 
 /** Check an envelope against the verified program: every reason it fails, or none. */
@@ -210,15 +211,15 @@ export async function verifyAttestation(ws: Workspace, envelope: DsseEnvelope, a
   } else {
     const blockers = blockersAt(then, d, new Date(statement.predicate.timeCreated));
     if (blockers.length > 0) {
-      reasons.push(`${policy.decision} was not GO at seq ${policy.seq}: ${explain(blockers)}`);
+      reasons.push(`${policy.decision} was not GO at seq ${policy.seq}:${explain(blockers)}`);
     } else {
       stopped = firstNoGoAfter(then, events.slice(policy.seq), policy.decision);
       if (stopped !== null) {
-        reasons.push(`${policy.decision} stopped being GO at seq ${stopped.seq} (${stopped.type}, ${stopped.at})${stopped.blockers.length > 0 ? `: ${explain(stopped.blockers)}` : ': the decision is no longer defined'}`);
+        reasons.push(`${policy.decision} stopped being GO at seq ${stopped.seq} (${stopped.type}, ${stopped.at})${stopped.blockers.length > 0 ? `:${explain(stopped.blockers)}` : ': the decision is no longer defined'}`);
       } else {
         const dNow = decisionOf(ws.state.definition!, policy.decision)!;
         const nowBlockers = blockersAt(ws.state, dNow, ask.now);
-        if (nowBlockers.length > 0) reasons.push(`${policy.decision} is not GO now (${ask.now.toISOString()}): ${explain(nowBlockers)}`);
+        if (nowBlockers.length > 0) reasons.push(`${policy.decision} is not GO now (${ask.now.toISOString()}):${explain(nowBlockers)}`);
       }
     }
     const expected = attestedSubjects(then);

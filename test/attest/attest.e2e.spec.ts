@@ -216,7 +216,7 @@ describe('attest: the quick start GO', () => {
     expect(published.code, published.stderr).toBe(0);
     const verified = w.run(['attest', 'verify', 'go.dsse.json']);
     expect(verified.code).toBe(1);
-    expect(verified.stdout).toMatch(/runtime-cutover stopped being GO at seq 16 \(target\.published, [0-9T:.-]+Z\): /);
+    expect(verified.stdout).toMatch(/runtime-cutover stopped being GO at seq 16 \(target\.published, [0-9T:.-]+Z\):\n {4}Bilateral runtime GO\/NO-GO record/);
     const refused = w.run(['attest', 'create', 'runtime-cutover', '--as', PRODUCER_APPROVER]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
