@@ -145,6 +145,8 @@ export interface VerifyAsk {
   /** One verified signature per party, by a role of that party. */
   readonly requireParties: boolean;
   readonly now: Date;
+  /** A commit (or tag object) that must be one of the subjects: the deploy job's own. */
+  readonly commit?: string;
 }
 
 /** Each blocker on a line of its own, its details under it (the reason is printed as a list item). */
@@ -225,6 +227,9 @@ export async function verifyAttestation(ws: Workspace, envelope: DsseEnvelope, a
     const expected = attestedSubjects(then);
     if (!expected.ok) reasons.push(`the ledger names no subjects at seq ${policy.seq}: ${expected.reason}`);
     else reasons.push(...subjectDifferences(expected.subjects, statement.subject).map((s) => `${s} (at seq ${policy.seq} the decision approves ${expected.subjects.map(describeSubject).join(', ')})`));
+  }
+  if (ask.commit !== undefined && !statement.subject.some((s) => Object.values(s.digest).includes(ask.commit!))) {
+    reasons.push(`commit ${ask.commit} is not among the subjects: the attested GO does not cover it (${statement.subject.map(describeSubject).join(', ')})`);
   }
   return { ok: reasons.length === 0, reasons, statement, signedBy, stopped, head };
 }

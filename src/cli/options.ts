@@ -207,4 +207,6 @@ export interface AttestVerifyOptions extends DirOptions {
   readonly file: string;
   readonly requireParties: boolean;
   readonly json: boolean;
+  /** A full commit id (or tag object id) that must be one of the subjects. */
+  readonly commit?: string;
 }

@@ -108,6 +108,14 @@ describe('attest: the quick start GO', () => {
       { name: 'memorykernel@v3.0.0', digest: { gitTag: git('MemoryKernel', 'rev-parse', 'v3.0.0') } },
       { name: `assistsupport@${git('AssistSupport', 'rev-parse', 'HEAD')}`, digest: { gitCommit: git('AssistSupport', 'rev-parse', 'HEAD') } },
     ]);
+    // A deploy job asks about its own commit: the consumer's repin is covered, the commit before it is not.
+    const consumerHead = git('AssistSupport', 'rev-parse', 'HEAD');
+    expect(w.run(['attest', 'verify', 'go.dsse.json', '--commit', consumerHead]).stdout).toContain(`commit ${consumerHead}: covered`);
+    const before = git('AssistSupport', 'rev-parse', 'HEAD~1');
+    const uncovered = w.run(['attest', 'verify', 'go.dsse.json', '--commit', before]);
+    expect(uncovered.code).toBe(1);
+    expect(uncovered.stdout).toContain(`commit ${before} is not among the subjects: the attested GO does not cover it`);
+    expect(w.run(['attest', 'verify', 'go.dsse.json', '--commit', 'HEAD']).code).toBe(2);
     expect(statement.predicateType).toBe('https://in-toto.io/attestation/svr/v0.1');
     expect(statement.predicate.properties).toEqual(['CUTOVER_DECISION_runtime-cutover_GO']);
     const log = cutover(['-C', w.program, 'log', '--json'], { env: w.env }).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; hash: string });

@@ -84,7 +84,10 @@ export async function attestSign(o: AttestSignOptions, io: CliIo): Promise<numbe
 export async function attestVerify(o: AttestVerifyOptions, io: CliIo): Promise<number> {
   const { envelope } = await readEnvelope(o.file, io);
   const ws = await openDefined(o, io);
-  const check = await verifyAttestation(ws, envelope, { requireParties: o.requireParties, now: io.now() });
+  if (o.commit !== undefined && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(o.commit)) {
+    throw invalidInput({ source: '--commit', field: '', expected: 'a full commit id (40 or 64 lowercase hex characters, as git rev-parse HEAD prints it)', found: JSON.stringify(o.commit) });
+  }
+  const check = await verifyAttestation(ws, envelope, { requireParties: o.requireParties, now: io.now(), ...(o.commit === undefined ? {} : { commit: o.commit }) });
   const policy = check.statement?.predicate.verifier.policy.annotations;
   if (o.json) {
     io.stdout(
@@ -103,7 +106,8 @@ export async function attestVerify(o: AttestVerifyOptions, io: CliIo): Promise<n
     io.stdout(
       `ok: ${policy!.decision} was GO at seq ${policy!.seq} (head ${policy!.head}) and is still GO at seq ${check.head.seq}\n` +
         `signed by: ${check.signedBy.map((s) => `${s.role} (${s.party}, keyid ${s.keyid.slice(0, 12)})`).join(', ')}\n` +
-        check.statement!.subject.map((s) => `subject ${describeSubject(s)}: matches the ledger\n`).join(''),
+        check.statement!.subject.map((s) => `subject ${describeSubject(s)}: matches the ledger\n`).join('') +
+        (o.commit === undefined ? '' : `commit ${o.commit}: covered\n`),
     );
   } else {
     io.stdout(`not verified: ${o.file}\n${check.reasons.map((r) => `  - ${r}\n`).join('')}`);

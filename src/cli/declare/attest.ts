@@ -30,6 +30,7 @@ export function declareAttest({ cli, handlers, where, run, opt, wanted }: CliCon
     .description('check an envelope (or a Sigstore bundle) against the ledger: signatures by the roles\' keys at the named head, the head in the ledger, GO then and now, the subjects; exit 0 or 1 with the reason')
     .argument('<file>', 'an envelope from cutover attest create, or a Sigstore bundle')
     .option('--require-parties', 'require a verified signature by a role of every party', false)
+    .option('--commit <sha>', "exit 1 unless this full commit id (or tag object id) is a subject: a deploy job's own commit")
     .option('--json', 'print the result as JSON', false)
-    .action((file: string, o) => run(handlers.attestVerify({ ...where(), file, requireParties: o.requireParties as boolean, json: o.json as boolean })));
+    .action((file: string, o) => run(handlers.attestVerify({ ...where(), file, requireParties: o.requireParties as boolean, json: o.json as boolean, ...opt('commit', o.commit as string | undefined) })));
 }
