@@ -147,6 +147,19 @@ describe('attest: the quick start GO', () => {
     expect(python.status, python.stderr).toBe(0);
     expect(python.stdout.trim().split('\n')).toEqual(['securesystemslib 0.26.0', 'ok', 'ok', 'bad']);
 
+    // The Python check docs/attestations.md shows, run as it is written there.
+    const doc = readFileSync(join(ROOT, 'docs/attestations.md'), 'utf8');
+    const script = /<!-- dsse_verify\.py:[^>]*-->\n```python\n([\s\S]*?)```/.exec(doc)![1]!;
+    writeFileSync(join(w.root, 'dsse_verify.py'), script);
+    const publicKeys = keys.map((k) => `ed25519:${rawPublicKey(k).toString('base64')}`);
+    const documented = spawnSync('/usr/bin/python3', [join(w.root, 'dsse_verify.py'), join(w.program, 'go.dsse.json'), ...publicKeys], { encoding: 'utf8' });
+    expect(documented.status, documented.stderr).toBe(0);
+    expect(documented.stdout.split('\n').slice(0, 3)).toEqual([...envelope.signatures.map((s) => `keyid ${s.keyid.slice(0, 16)}: verified`), `subject memorykernel@${targetCommit} {"gitCommit": "${targetCommit}"}`]);
+    writeFileSync(join(w.root, 'other.dsse.json'), JSON.stringify({ ...envelope, payload: Buffer.concat([payload, Buffer.from(' ')]).toString('base64') }));
+    const refused = spawnSync('/usr/bin/python3', [join(w.root, 'dsse_verify.py'), join(w.root, 'other.dsse.json'), ...publicKeys], { encoding: 'utf8' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('no signature verifies');
+
     // The Sigstore bundle: valid as a bundle, its envelope the producer's signature, and verify reads it.
     const bundle = JSON.parse(readFileSync(join(w.program, 'go.sigstore.json'), 'utf8'));
     expect(() => assertBundle(bundleFromJSON(bundle))).not.toThrow();
