@@ -89,7 +89,7 @@ describe('attest: the quick start GO', () => {
     const created = w.run(['attest', 'create', 'runtime-cutover', '--as', PRODUCER_APPROVER, '--out', 'go.dsse.json', '--bundle', 'go.sigstore.json']);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toMatch(/^attested runtime-cutover: GO at seq 15 \(head sha256:[0-9a-f]{64}\), signed by memorykernel-release-owner; wrote go\.dsse\.json$/m);
-    const signed = w.run(['attest', 'sign', 'go.dsse.json', '--as', CONSUMER_APPROVER]);
+    const signed = w.run(['attest', 'sign', 'go.dsse.json', '--as', CONSUMER_APPROVER, '--bundle', 'consumer.sigstore.json']);
     expect(signed.code, signed.stderr).toBe(0);
     expect(signed.stderr).toContain('it carries 2 signatures');
 
@@ -168,6 +168,12 @@ describe('attest: the quick start GO', () => {
     expect(bundle.dsseEnvelope.signatures).toEqual([envelope.signatures[0]]);
     const fromBundle = w.run(['attest', 'verify', 'go.sigstore.json']);
     expect(fromBundle.code, fromBundle.stdout).toBe(0);
+    // The co-signer's bundle carries its own signature only.
+    const consumerBundle = w.run(['attest', 'verify', 'consumer.sigstore.json', '--json']);
+    expect(consumerBundle.code, consumerBundle.stdout).toBe(0);
+    expect((JSON.parse(consumerBundle.stdout) as { signedBy: { role: string }[] }).signedBy.map((s) => s.role)).toEqual([CONSUMER_APPROVER]);
+    // A bundle is not co-signed in place: it holds exactly one signature.
+    expect(w.run(['attest', 'sign', 'go.sigstore.json', '--as', CONSUMER_APPROVER]).stderr).toContain('a Sigstore bundle holds exactly one signature');
     // One signature cannot speak for both parties.
     const oneParty = w.run(['attest', 'verify', 'go.sigstore.json', '--require-parties']);
     expect(oneParty.code).toBe(1);
