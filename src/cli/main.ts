@@ -2,7 +2,6 @@
  * The CLI entry: parse argv, run one command, map any error to its documented exit code.
  * Command modules load lazily so `cutover status` pays only for what it uses.
  */
-import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { CutoverError, DefinitionDriftError } from '../errors.js';
 import { flushDriftWarning } from './commands/context.js';
@@ -11,6 +10,7 @@ import { asInputError } from './system-errors.js';
 import { escapeForTerminal } from './terminal-text.js';
 import { EXIT, type CliIo } from './io.js';
 import { buildCli, commandToRun, type Handlers } from './program.js';
+import { packageVersion } from './version.js';
 
 const EXIT_BY_KIND = { policy: EXIT.noGo, input: EXIT.input, ledger: EXIT.ledger } as const;
 
@@ -57,6 +57,9 @@ export function defaultHandlers(io: CliIo): Handlers {
     push: async (o) => (await import('./commands/transfer.js')).push(o, io),
     pull: async (o) => (await import('./commands/transfer.js')).pull(o, io),
     completion: async (o) => (await import('./commands/completion.js')).completion(o, io),
+    attestCreate: async (o) => (await import('./commands/attest.js')).attestCreate(o, io),
+    attestSign: async (o) => (await import('./commands/attest.js')).attestSign(o, io),
+    attestVerify: async (o) => (await import('./commands/attest.js')).attestVerify(o, io),
   };
 }
 
@@ -102,9 +105,4 @@ export async function main(argv: readonly string[], given: CliIo, handlers: Hand
     if (drift) flushDriftWarning(io, true);
     return reported instanceof CutoverError ? EXIT_BY_KIND[reported.kind] : EXIT.internal;
   }
-}
-
-/** The version in package.json: two folders up from src/cli, dist/cli and dist/bundle alike. */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

@@ -185,3 +185,29 @@ export interface IncidentNoticeOptions extends ReadOptions {
   /** Evaluate the deadlines at this time instead of now. */
   readonly at?: string;
 }
+
+export interface AttestSigningOptions extends DirOptions {
+  /** The role signing (approver or automation). */
+  readonly as: string;
+  readonly key?: string;
+  /** Also write this role's signature as a Sigstore bundle to this file. */
+  readonly bundle?: string;
+}
+
+export interface AttestCreateOptions extends AttestSigningOptions {
+  readonly decision: string;
+  /** The envelope's file; default stdout. */
+  readonly out?: string;
+}
+
+export interface AttestSignOptions extends AttestSigningOptions {
+  readonly file: string;
+}
+
+export interface AttestVerifyOptions extends DirOptions {
+  readonly file: string;
+  readonly requireParties: boolean;
+  readonly json: boolean;
+  /** A full commit id (or tag object id) that must be one of the subjects. */
+  readonly commit?: string;
+}

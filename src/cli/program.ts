@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import type { CompletionOptions } from './commands/completion.js';
 import type { CliContext } from './declare/context.js';
+import { declareAttest } from './declare/attest.js';
 import { declareCompletion } from './declare/completion.js';
 import { declareHistory } from './declare/history.js';
 import { declareIncidents } from './declare/incidents.js';
@@ -60,6 +61,9 @@ export interface Handlers {
   push(o: O.DirOptions): Promise<number>;
   pull(o: O.DirOptions): Promise<number>;
   completion(o: CompletionOptions): Promise<number>;
+  attestCreate(o: O.AttestCreateOptions): Promise<number>;
+  attestSign(o: O.AttestSignOptions): Promise<number>;
+  attestVerify(o: O.AttestVerifyOptions): Promise<number>;
 }
 
 export interface Output {
@@ -71,7 +75,7 @@ export interface Output {
 /** The top-level commands, in the order help lists them. */
 export const COMMAND_NAMES = [
   'init', 'keys', 'program', 'status', 'gate', 'verdict', 'target', 'evidence', 'handoff', 'blocker', 'phase', 'review', 'notice',
-  'incident', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'completion',
+  'incident', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'attest', 'completion',
 ] as const;
 
 /** Options of the CLI itself that take a value: that value is not a command name. */
@@ -142,6 +146,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
   declareHistory(context);
   declareRecords(context);
   declareServer(context);
+  declareAttest(context);
   declareCompletion(context);
 
   return cli;

@@ -57,6 +57,13 @@ describe('layering of src/', () => {
     expect(crossings((m) => m.layer === 'cli' && m.path !== 'cli/commands/serve.ts', (spec) => isSrc(spec) && layerOf(spec) === 'store')).toEqual([]);
   });
 
+  it('src/attest uses app, ledger, domain and program only (never cli, server or a store); the CLI reaches it, not src/ledger', () => {
+    const allowed = ['attest', 'app', 'ledger', 'domain', 'program', 'errors.ts'];
+    expect(modules.filter((m) => m.layer === 'attest').length).toBeGreaterThan(2);
+    expect(crossings((m) => m.layer === 'attest', (spec) => isSrc(spec) && !allowed.includes(layerOf(spec)))).toEqual([]);
+    expect(crossings((m) => m.layer !== 'cli' && m.layer !== 'attest', (spec) => isSrc(spec) && layerOf(spec) === 'attest')).toEqual([]);
+  });
+
   it('src/ledger never imports src/store', () => {
     expect(crossings((m) => m.layer === 'ledger', (spec) => isSrc(spec) && layerOf(spec) === 'store')).toEqual([]);
   });
