@@ -21,12 +21,20 @@ export interface ServeOptions {
   readonly oidcClientId?: string;
   readonly oidcClientSecret?: string;
   readonly publicUrl?: string;
+  /** `cutover login`: the CLI's public client id at the first issuer, named to the CLI at /v1/auth/login. */
+  readonly oidcCliClientId?: string;
   /** Bound beyond loopback with no create token: let anyone create programs anyway. */
   readonly allowAnonymousCreate: boolean;
   /** How far ahead of the server's clock a posted line may be dated (else $CUTOVER_MAX_CLOCK_SKEW, else 5m). */
   readonly maxClockSkew?: string;
   readonly bodyLimit: number;
   readonly logLevel: string;
+}
+
+export interface LoginOptions extends DirOptions {
+  /** The issuer and the CLI's client id there (default: what the server names at /v1/auth/login). */
+  readonly issuer?: string;
+  readonly clientId?: string;
 }
 
 export interface TransferOptions extends DirOptions {

@@ -41,6 +41,8 @@ export interface ServerOptions {
   readonly creators?: readonly Readonly<Record<string, string>>[];
   /** Dashboard sign-in for people (authorization code + PKCE at one issuer); none: no sign-in. */
   readonly signIn?: BrowserSignInOptions;
+  /** `cutover login`: the issuer and the CLI's public client id there, named at `GET /v1/auth/login`. */
+  readonly cliLogin?: { readonly issuer: string; readonly clientId: string };
   /** Largest request body, bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Deepest JSON nesting accepted in a body (default 64). */
@@ -138,6 +140,11 @@ export function buildServer(options: ServerOptions): CutoverServer {
     access.useSessions((request) => signIn.claimsOf(request));
   }
   app.addHook('onRequest', async (request) => access.identify(request));
+  // Where `cutover login` signs in (404 when the server names no CLI client).
+  app.get('/v1/auth/login', async (_request, reply) => {
+    if (options.cliLogin === undefined) return reply.code(404).send({ error: { kind: 'input', code: 'not-found', message: 'this server names no client for cutover login (serve --oidc-cli-client-id)', hint: null, hints: [] } });
+    return { issuer: options.cliLogin.issuer, clientId: options.cliLogin.clientId };
+  });
   /** `definition` undefined: judged on static tokens only (the program not loaded yet). */
   const mayRead = (request: FastifyRequest, program: string, definition?: ProgramDefinition | null) => access.readRefusal(request, program, definition) === null;
   const guardRead = async (request: FastifyRequest) => {

@@ -70,7 +70,8 @@ export async function startProvider(dashboardCallback = 'http://127.0.0.1:1/auth
       deviceFlow: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => CI_AUDIENCE,
+        // CI jobs get tokens for the server; people's access tokens stay the provider's own (for userinfo).
+        defaultResource: (_ctx: unknown, client: { clientId: string }) => (JOBS[client.clientId] === undefined ? undefined : CI_AUDIENCE),
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, resource: string) => ({ scope: 'cutover', audience: resource, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
       },
@@ -79,7 +80,7 @@ export async function startProvider(dashboardCallback = 'http://127.0.0.1:1/auth
       // Client credentials stand for a CI job: its claims are those of GitHub Actions' token.
       return token.kind === 'ClientCredentials' && token.clientId !== undefined ? JOBS[token.clientId] : undefined;
     },
-  } as never);
+  });
   http.on('request', provider.callback());
   return {
     issuer,

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { invalidInput } from '../../errors.js';
 import { allowedSkew } from '../clock.js';
 import { buildServer, type CutoverServer } from '../../server/app.js';
-import { checkIssuerUrl, isLoopbackHost, type TrustedIssuer } from '../../server/auth/oidc-tokens.js';
+import { isLoopbackHost } from '../../domain/issuer-url.js';
+import { checkIssuerUrl, type TrustedIssuer } from '../../server/auth/oidc-tokens.js';
 import type { BrowserSignInOptions } from '../../server/auth/browser-sign-in.js';
 import { defaultCacheDir } from '../../app/folder-ledger.js';
 import { ServedFileStore } from '../../store/served-file-store.js';
@@ -27,7 +28,7 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   const readTokens = parseTokens(o.token);
   const createTokens = [...o.createToken, ...(io.env.CUTOVER_CREATE_TOKEN ? [io.env.CUTOVER_CREATE_TOKEN] : [])];
   const oidcIssuers = pairIssuers(o.oidcIssuer, o.oidcAudience);
-  const creators = o.creator.map((spec) => parseCreator(spec, oidcIssuers.length));
+  const creators = o.creator.map((spec) => parseCreator(spec, new Set(oidcIssuers.map((i) => i.issuer)).size));
   // Beyond loopback, anyone who can reach the server could create programs: say so, or refuse to start.
   if (createTokens.length === 0 && creators.length === 0 && !o.allowAnonymousCreate && !isLoopbackHost(o.host)) {
     throw invalidInput({ source: '--host', field: '', expected: `a loopback address, or a creation credential for ${o.host} (--create-token TOKEN, $CUTOVER_CREATE_TOKEN or --creator CLAIM=VALUE)`, found: `${o.host} with neither` }, [
@@ -44,6 +45,7 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     oidcIssuers,
     creators,
     ...signInOf(o, io, oidcIssuers),
+    ...cliLoginOf(o, oidcIssuers),
     maxClockSkewMs: allowedSkew(o.maxClockSkew, io.env).ms,
     bodyLimit: o.bodyLimit,
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
@@ -109,6 +111,13 @@ function signInOf(o: ServeOptions, io: CliIo, issuers: readonly TrustedIssuer[])
   if (o.publicUrl === undefined) throw invalidInput({ source: '--oidc-client-id', field: '', expected: '--public-url URL: where browsers reach this server (the callback is URL/auth/callback)', found: 'none' });
   const secret = o.oidcClientSecret ?? io.env.CUTOVER_OIDC_CLIENT_SECRET;
   return { signIn: { issuer: issuer.issuer, clientId: o.oidcClientId, ...(secret ? { clientSecret: secret } : {}), publicUrl: o.publicUrl } };
+}
+
+function cliLoginOf(o: ServeOptions, issuers: readonly TrustedIssuer[]): { cliLogin?: { issuer: string; clientId: string } } {
+  if (o.oidcCliClientId === undefined) return {};
+  const issuer = issuers[0];
+  if (issuer === undefined) throw invalidInput({ source: '--oidc-cli-client-id', field: '', expected: 'an --oidc-issuer the client is registered at', found: 'no issuer' });
+  return { cliLogin: { issuer: issuer.issuer, clientId: o.oidcCliClientId } };
 }
 
 function parseTokens(specs: readonly string[]): Map<string, string[]> {

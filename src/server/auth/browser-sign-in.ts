@@ -100,7 +100,9 @@ export class BrowserSignIn {
         const tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: state });
         const idClaims = tokens.claims();
         if (idClaims === undefined) throw new Error('no ID token');
-        const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
+        // Userinfo adds what the ID token leaves out (many providers put groups there); a provider whose
+        // access token is for another audience answers it with a challenge, and the ID token stands alone.
+        const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub).catch(() => ({}));
         claims = { ...info, ...idClaims };
       } catch (error) {
         throw new UnauthorizedError(`signing in at ${this.o.issuer} failed: ${(error as Error).message}`, 'sign-in');
@@ -112,10 +114,14 @@ export class BrowserSignIn {
       return this.cookie(reply, SESSION_COOKIE, id, sessionMs / 1000).redirect(pending.returnTo, 303);
     });
 
-    app.post('/auth/sign-out', async (request, reply) => {
-      const id = cookieOf(request, SESSION_COOKIE);
-      if (id !== undefined) this.sessions.delete(id);
-      return this.cookie(reply, SESSION_COOKIE, '', 0).redirect('/', 303);
+    // The sign-out button posts an empty form: its media type is accepted here only, not by the API.
+    void app.register(async (scope) => {
+      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, _body, done) => done(null, {}));
+      scope.post('/auth/sign-out', async (request, reply) => {
+        const id = cookieOf(request, SESSION_COOKIE);
+        if (id !== undefined) this.sessions.delete(id);
+        return this.cookie(reply, SESSION_COOKIE, '', 0).redirect('/', 303);
+      });
     });
   }
 

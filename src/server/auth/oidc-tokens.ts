@@ -7,6 +7,7 @@
  */
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Claims } from '../../domain/identity.js';
+import { issuerUrlProblem } from '../../domain/issuer-url.js';
 import { invalidInput, UnauthorizedError } from '../../errors.js';
 
 export interface TrustedIssuer {
@@ -17,18 +18,11 @@ export interface TrustedIssuer {
 
 /** Plain HTTP reaches an issuer only on loopback (tests, a provider on the same machine). */
 export function checkIssuerUrl(issuer: string, source: string): URL {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw invalidInput({ source, field: '', expected: 'an issuer URL such as https://token.actions.githubusercontent.com', found: JSON.stringify(issuer) });
+  const problem = issuerUrlProblem(issuer);
+  if (problem !== null) {
+    throw invalidInput({ source, field: '', expected: 'an https:// issuer URL (plain http:// only on loopback: 127.0.0.1, ::1, localhost)', found: `${JSON.stringify(issuer)} (${problem})` });
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
-  throw invalidInput({ source, field: '', expected: 'an https:// issuer (plain http:// only on loopback: 127.0.0.1, ::1, localhost)', found: JSON.stringify(issuer) });
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+  return new URL(issuer);
 }
 
 export class OidcTokens {
