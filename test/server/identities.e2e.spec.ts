@@ -2,7 +2,9 @@
 // checked by `cutover serve` against the program's identities and the server's creators, on both
 // stores. Every refusal writes nothing, is counted in /metrics and logged without the token.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/cli.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cutover, cutoverAsync, tempDir } from '../support/cli.js';
 import { definedWith, LOG_OWNER, post, RELEASE_OWNER, request, RUNTIME_OWNER } from '../support/identities.js';
 import { CI_AUDIENCE, startProvider, type RunningProvider } from '../support/oidc.js';
 import { freshDatabase } from '../support/postgres.js';
@@ -141,5 +143,48 @@ describe.each(backends)('%s: identities', (_name, backend) => {
     expect((await post(server.url, A, null, [a], owner)).status).toBe(201);
     expect((await post(server.url, B, null, [programB()], await provider.ciToken('other-repo'))).status).toBe(403);
     expect((await request(`${server.url}/v1/programs/${B}/events`, owner)).status).toBe(404);
+  });
+
+  it('in GitHub Actions, CUTOVER_OIDC=github asks the runner for a token for the server\'s audience, and the CLI reads with it', async () => {
+    const server = await serving();
+    const a = programA();
+    expect((await post(server.url, A, null, [a], await provider.ciToken('platform-main'))).status).toBe(201);
+    // The runner's token endpoint, as GitHub Actions gives it to a job with id-token: write.
+    const asked: string[] = [];
+    const runner = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://runner');
+      asked.push(`${req.headers.authorization} ${url.searchParams.get('audience')}`);
+      if (req.headers.authorization !== 'bearer runner-request-token') return void res.writeHead(401).end();
+      void provider.ciToken('platform-main', url.searchParams.get('audience')!).then((value) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value })));
+    });
+    await new Promise<void>((resolve) => runner.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = {
+        CUTOVER_OIDC: 'github',
+        CUTOVER_OIDC_AUDIENCE: CI_AUDIENCE,
+        ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${(runner.address() as AddressInfo).port}/token?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-request-token',
+      };
+      const read = await cutoverAsync(['--server', server.url, '--program', A, 'log'], { env });
+      expect(read.code, read.stderr).toBe(0);
+      expect(read.stdout).toContain('program.defined');
+      expect(asked).toEqual([`bearer runner-request-token ${CI_AUDIENCE}`]);
+      const without = await cutoverAsync(['--server', server.url, '--program', A, 'log'], { env: { CUTOVER_OIDC: 'github' } });
+      expect(without.code).toBe(2);
+      expect(without.stderr).toContain('id-token: write');
+    } finally {
+      runner.close();
+    }
+  });
+});
+
+describe('serve refuses to start with', () => {
+  it('a creator without iss when two issuers are trusted, and a plain-HTTP issuer beyond loopback', () => {
+    const twoIssuers = cutover(['serve', '--port', '0', '--data', tempDir(), '--oidc-issuer', 'https://a.example', '--oidc-audience', 'x', '--oidc-issuer', 'https://b.example', '--oidc-audience', 'x', '--creator', 'repository=acme/platform']);
+    expect(twoIssuers.code).toBe(2);
+    expect(twoIssuers.stderr).toContain('iss=ISSUER among the claims');
+    const plain = cutover(['serve', '--port', '0', '--data', tempDir(), '--oidc-issuer', 'http://sso.acme.example', '--oidc-audience', 'x']);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('plain http:// beyond loopback');
   });
 });
