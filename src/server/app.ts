@@ -151,8 +151,9 @@ export function buildServer(options: ServerOptions): CutoverServer {
     const { id } = request.params as { id: string };
     const early = access.readRefusal(request, id, undefined);
     if (early !== null) throw early;
-    // The program's own identities: its definition as verified now (one that fails verification answers as before, from the route).
-    const entry = await cache.current(id).catch(() => null);
+    // The program's own identities: its definition as last verified here, else as verified now (one
+    // that fails verification answers as before, from the route). The route looks the head up itself.
+    const entry = cache.peek(id) ?? (await cache.current(id).catch(() => null));
     const refusal = entry === null ? null : access.readRefusal(request, id, entry.state.definition);
     if (refusal !== null) throw refusal;
   };
