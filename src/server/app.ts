@@ -149,12 +149,13 @@ export function buildServer(options: ServerOptions): CutoverServer {
   const mayRead = (request: FastifyRequest, program: string, definition?: ProgramDefinition | null) => access.readRefusal(request, program, definition) === null;
   const guardRead = async (request: FastifyRequest) => {
     const { id } = request.params as { id: string };
+    // Refused on static tokens alone before anything is loaded: an unauthenticated request costs no verification.
     const early = access.readRefusal(request, id, undefined);
     if (early !== null) throw early;
     // The program's own identities: its definition as last verified here, else as verified now (one
-    // that fails verification answers as before, from the route). The route looks the head up itself.
+    // that cannot be verified is judged on static tokens alone). The route looks the head up itself.
     const entry = cache.peek(id) ?? (await cache.current(id).catch(() => null));
-    const refusal = entry === null ? null : access.readRefusal(request, id, entry.state.definition);
+    const refusal = access.readRefusal(request, id, entry === null ? null : entry.state.definition);
     if (refusal !== null) throw refusal;
   };
   const mayCreate = (request: FastifyRequest, program: string) => access.createRefusal(request, program) === null;

@@ -145,6 +145,16 @@ describe.each(backends)('%s: identities', (_name, backend) => {
     expect((await request(`${server.url}/v1/programs/${B}/events`, owner)).status).toBe(404);
   });
 
+  it("a program protected by a static token as well is read with that token or with one of its identities' tokens", async () => {
+    const server = await serving('--token', `${A}=static-secret`);
+    const a = programA();
+    expect((await post(server.url, A, null, [a], 'static-secret')).status).toBe(201);
+    expect((await request(`${server.url}/v1/programs/${A}/events`, 'static-secret')).text).toBe(a + '\n');
+    expect((await request(`${server.url}/v1/programs/${A}/events`, await provider.ciToken('platform-feature'))).text).toBe(a + '\n');
+    expect((await request(`${server.url}/v1/programs/${A}/events`, undefined)).status).toBe(401);
+    expect((await request(`${server.url}/v1/programs/${A}/events`, await provider.ciToken('other-repo'))).status).toBe(403);
+  });
+
   it('in GitHub Actions, CUTOVER_OIDC=github asks the runner for a token for the server\'s audience, and the CLI reads with it', async () => {
     const server = await serving();
     const a = programA();

@@ -86,12 +86,15 @@ export class Access {
   }
 
   /**
-   * Why the request may not read `program`, or null. `definition` undefined: only the static
-   * tokens are judged (the program is not loaded yet); null: the program does not exist.
+   * Why the request may not read `program`, or null. `definition` undefined: the program is not
+   * loaded yet, so only static tokens are judged and an identity passes (to be judged on the
+   * definition once loaded); null: the program does not exist or could not be verified.
    */
   readRefusal(request: FastifyRequest, program: string, definition: ProgramDefinition | null | undefined): UnauthorizedError | ForbiddenError | null {
     const caller = this.callerOf(request);
     if (caller.kind === 'token' && this.o.tokens.opens(program, caller.token)) return null;
+    // Not loaded yet: an identity may still be one the definition lists; it is judged again on it.
+    if (definition === undefined && caller.kind === 'identity') return null;
     const identities = definition !== undefined && definition !== null && usesIdentities(definition);
     if (identities && caller.kind === 'identity' && mayReadWith(definition, caller.claims)) return null;
     if (!identities && !this.o.tokens.protects(program)) return null;
