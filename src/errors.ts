@@ -327,8 +327,25 @@ export class LedgerVerificationError extends CutoverError {
 export class UnauthorizedError extends CutoverError {
   readonly kind = 'input';
   readonly code = 'unauthorized';
-  constructor(message: string) {
-    super(message, ['send Authorization: Bearer <token> (the CLI sends $CUTOVER_TOKEN)']);
+  /** Why, in one word for a metric label: missing, unknown-token, expired, audience, issuer, invalid. */
+  readonly reason: string;
+  constructor(message: string, reason = 'missing') {
+    super(message, ['send Authorization: Bearer <token> (the CLI sends $CUTOVER_TOKEN, or the token of cutover login)']);
+    this.reason = reason;
+  }
+}
+
+/** A server knew who asked (a verified token) and that identity may not do it: another program's role, a line another role signed, creating without being a creator. */
+export class ForbiddenError extends CutoverError {
+  readonly kind = 'input';
+  readonly code = 'forbidden';
+  constructor(
+    message: string,
+    /** One word for a metric label: read, post, create. */
+    readonly reason: string,
+    hints: readonly string[] = [],
+  ) {
+    super(message, hints);
   }
 }
 

@@ -14,10 +14,14 @@ export function keyEnvVar(role: string): string {
   return `CUTOVER_KEY_${role.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
+/** The user's cutover folder: `$CUTOVER_HOME`, else `$XDG_CONFIG_HOME/cutover`, else `~/.config/cutover`. */
+export function cutoverHome(env: Environment): string {
+  return env.CUTOVER_HOME ?? join(env.XDG_CONFIG_HOME ?? join(env.HOME ?? homedir(), '.config'), 'cutover');
+}
+
 /** `$CUTOVER_HOME/keys/<program>/<role>.pem`, where CUTOVER_HOME defaults to `~/.config/cutover`. */
 export function defaultKeyPath(program: string, role: string, env: Environment): string {
-  const home = env.CUTOVER_HOME ?? join(env.XDG_CONFIG_HOME ?? join(env.HOME ?? homedir(), '.config'), 'cutover');
-  return join(home, 'keys', program, `${role}.pem`);
+  return join(cutoverHome(env), 'keys', program, `${role}.pem`);
 }
 
 export interface KeySource {

@@ -56,6 +56,7 @@ export function defaultHandlers(io: CliIo): Handlers {
     serve: async (o) => (await import('./commands/serve.js')).serve(o, io),
     push: async (o) => (await import('./commands/transfer.js')).push(o, io),
     pull: async (o) => (await import('./commands/transfer.js')).pull(o, io),
+    login: async (o) => (await import('./commands/login.js')).login(o, io),
     completion: async (o) => (await import('./commands/completion.js')).completion(o, io),
     attestCreate: async (o) => (await import('./commands/attest.js')).attestCreate(o, io),
     attestSign: async (o) => (await import('./commands/attest.js')).attestSign(o, io),

@@ -14,6 +14,7 @@ import { declareIncidents } from './declare/incidents.js';
 import { declareReading } from './declare/reading.js';
 import { declareRecording } from './declare/recording.js';
 import { declareRecords } from './declare/records.js';
+import { declareLogin } from './declare/login.js';
 import { declareServer } from './declare/server.js';
 import { declareSetup } from './declare/setup.js';
 import type * as O from './options.js';
@@ -60,6 +61,7 @@ export interface Handlers {
   serve(o: S.ServeOptions): Promise<number>;
   push(o: O.DirOptions): Promise<number>;
   pull(o: O.DirOptions): Promise<number>;
+  login(o: S.LoginOptions): Promise<number>;
   completion(o: CompletionOptions): Promise<number>;
   attestCreate(o: O.AttestCreateOptions): Promise<number>;
   attestSign(o: O.AttestSignOptions): Promise<number>;
@@ -75,7 +77,7 @@ export interface Output {
 /** The top-level commands, in the order help lists them. */
 export const COMMAND_NAMES = [
   'init', 'keys', 'program', 'status', 'gate', 'verdict', 'target', 'evidence', 'handoff', 'blocker', 'phase', 'review', 'notice',
-  'incident', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'attest', 'completion',
+  'incident', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'login', 'attest', 'completion',
 ] as const;
 
 /** Options of the CLI itself that take a value: that value is not a command name. */
@@ -146,6 +148,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
   declareHistory(context);
   declareRecords(context);
   declareServer(context);
+  declareLogin(context);
   declareAttest(context);
   declareCompletion(context);
 

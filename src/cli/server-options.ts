@@ -12,12 +12,29 @@ export interface ServeOptions {
   readonly token: readonly string[];
   /** Creating a program needs one of these bearer tokens. */
   readonly createToken: readonly string[];
+  /** OpenID Connect issuers whose bearer JWTs the server checks, paired by position with `oidcAudience`. */
+  readonly oidcIssuer: readonly string[];
+  readonly oidcAudience: readonly string[];
+  /** `CLAIM=VALUE[,CLAIM=VALUE…]`: creating a program needs a token whose claims all match (repeatable). */
+  readonly creator: readonly string[];
+  /** Dashboard sign-in: the client id at the first issuer, its secret (else $CUTOVER_OIDC_CLIENT_SECRET), the URL browsers use. */
+  readonly oidcClientId?: string;
+  readonly oidcClientSecret?: string;
+  readonly publicUrl?: string;
+  /** `cutover login`: the CLI's public client id at the first issuer, named to the CLI at /v1/auth/login. */
+  readonly oidcCliClientId?: string;
   /** Bound beyond loopback with no create token: let anyone create programs anyway. */
   readonly allowAnonymousCreate: boolean;
   /** How far ahead of the server's clock a posted line may be dated (else $CUTOVER_MAX_CLOCK_SKEW, else 5m). */
   readonly maxClockSkew?: string;
   readonly bodyLimit: number;
   readonly logLevel: string;
+}
+
+export interface LoginOptions extends DirOptions {
+  /** The issuer and the CLI's client id there (default: what the server names at /v1/auth/login). */
+  readonly issuer?: string;
+  readonly clientId?: string;
 }
 
 export interface TransferOptions extends DirOptions {

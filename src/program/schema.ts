@@ -147,6 +147,23 @@ export const Duty = Type.Union(
   { description: 'what a role may do (security: a security owner, required as one of the approvals by require_duty)' },
 );
 
+/**
+ * An identity that acts for a role (or reads, or relays): the issuer of its OpenID Connect tokens
+ * and the claims a token must carry, all of them. A claim matches when it equals the value or, for a
+ * list claim such as `groups`, contains it.
+ */
+export const Identity = Type.Object(
+  {
+    issuer: Type.String({ pattern: '^https?://[^\\s]+$', title: 'an issuer URL such as https://token.actions.githubusercontent.com', description: 'the token issuer, exactly as its tokens\' `iss` claim says, e.g. https://token.actions.githubusercontent.com' }),
+    claims: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), {
+      minProperties: 1,
+      description: 'claim → value, all of which must match: a claim equal to the value, or a list claim (such as groups) containing it; e.g. { repository: acme/platform, ref: refs/heads/main }',
+    }),
+  },
+  { additionalProperties: false },
+);
+const Identities = (description: string) => Type.Array(Identity, { description });
+
 export const Role = Type.Object(
   {
     id: Id('role id, the `actor` of the events it signs'),
@@ -157,6 +174,7 @@ export const Role = Type.Object(
       uniqueItems: true,
       description: 'Ed25519 public keys (from `cutover keys generate`) whose signatures speak for this role',
     }),
+    identities: Type.Optional(Identities('OpenID Connect identities that act for this role on a server: they may read the program and post the lines this role signs')),
   },
   { additionalProperties: false },
 );
@@ -451,6 +469,8 @@ export const ProgramDefinition = Type.Object(
     calendar: Type.Optional(Calendar),
     compatibility: Type.Optional(Compatibility),
     records: Type.Array(RecordDefinition),
+    readers: Type.Optional(Identities('OpenID Connect identities that may read the program on a server (a role\'s identities may too)')),
+    relays: Type.Optional(Identities('OpenID Connect identities (such as a CI job) that may post lines signed by any role: a push or sync of a history many roles signed')),
   },
   {
     additionalProperties: false,
@@ -462,6 +482,7 @@ export const ProgramDefinition = Type.Object(
 export type ProgramDefinition = Static<typeof ProgramDefinition>;
 export type PartyDefinition = Static<typeof Party>;
 export type RoleDefinition = Static<typeof Role>;
+export type IdentityDefinition = Static<typeof Identity>;
 export type DutyName = Static<typeof Duty>;
 export type DecisionDefinition = Static<typeof Decision>;
 export type GateDefinition = Static<typeof Gate>;

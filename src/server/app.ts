@@ -8,7 +8,12 @@
 import { EventEmitter } from 'node:events';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { LedgerStore } from '../store/ledger-store.js';
+import { keepsPosters, type LedgerStore } from '../store/ledger-store.js';
+import type { ProgramDefinition } from '../program/schema.js';
+import { Access } from './auth/access.js';
+import { BrowserSignIn, type BrowserSignInOptions } from './auth/browser-sign-in.js';
+import { OidcTokens, type TrustedIssuer } from './auth/oidc-tokens.js';
+import { StaticTokens } from './auth/static-tokens.js';
 import type { ServerContext } from './context.js';
 import { registerDashboard } from './dashboard/routes.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -28,6 +33,16 @@ export interface ServerOptions {
   readonly maxClockSkewMs?: number;
   /** Creating a program needs one of these bearer tokens (none given: anyone may create an unprotected id). */
   readonly createTokens?: readonly string[];
+  /** OpenID Connect issuers whose bearer JWTs identify callers (`--oidc-issuer`, `--oidc-audience`). */
+  readonly oidcIssuers?: readonly TrustedIssuer[];
+  /** How far a token's exp and nbf may be off this server's clock, seconds (default 60). */
+  readonly tokenClockSkewSeconds?: number;
+  /** `--creator`: identities (claim matchers, `iss` among them) that may create programs. */
+  readonly creators?: readonly Readonly<Record<string, string>>[];
+  /** Dashboard sign-in for people (authorization code + PKCE at one issuer); none: no sign-in. */
+  readonly signIn?: BrowserSignInOptions;
+  /** `cutover login`: the issuer and the CLI's public client id there, named at `GET /v1/auth/login`. */
+  readonly cliLogin?: { readonly issuer: string; readonly clientId: string };
   /** Largest request body, bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Deepest JSON nesting accepted in a body (default 64). */
@@ -83,6 +98,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body } = httpErrorOf(error);
     if (status >= 500) request.log.error({ err: error }, body.error.message);
+    if (status === 401) void reply.header('www-authenticate', 'Bearer');
     if (status === 409) body.head = await store.head((request.params as { id?: string }).id ?? '').catch(() => null);
     if (request.method === 'POST' && request.routeOptions.url === '/v1/programs/:id/events') {
       if (status === 409) metrics.conflicts.inc();
@@ -97,6 +113,13 @@ export function buildServer(options: ServerOptions): CutoverServer {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
     metrics.latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+    if (reply.statusCode === 401 || reply.statusCode === 403) {
+      // Who was refused where, never the token.
+      const reason = access.refusalReason(request) ?? 'unknown';
+      const who = access.poster(request);
+      metrics.authRefusals.inc({ route, status: String(reply.statusCode), reason });
+      request.log.warn({ issuer: who.issuer, subject: who.subject, route, method: request.method, status: reply.statusCode, reason }, 'refused: not authenticated or not allowed');
+    }
   });
   app.addHook('preClose', async () => {
     for (const reply of streams) reply.raw.end();
@@ -105,35 +128,42 @@ export function buildServer(options: ServerOptions): CutoverServer {
   // After the requests in flight drained, before the store closes: a graceful restart resumes at the head.
   app.addHook('onClose', async () => cache.keepCheckpoints());
 
-  const readTokens = options.readTokens ?? new Map<string, readonly string[]>();
-  const mayRead = (request: FastifyRequest, program: string) => {
-    const tokens = readTokens.get(program);
-    if (tokens === undefined) return true;
-    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    return given !== undefined && tokens.includes(given);
-  };
-  const guardRead = async (request: FastifyRequest, reply: FastifyReply) => {
+  // Who is asking: static tokens (kept as digests), OpenID Connect tokens, browser sessions (auth/).
+  const access = new Access({
+    tokens: new StaticTokens(options.readTokens ?? new Map(), options.createTokens ?? []),
+    oidc: new OidcTokens(options.oidcIssuers ?? [], options.tokenClockSkewSeconds ?? 60, now),
+    creators: options.creators ?? [],
+  });
+  const signIn = options.signIn === undefined ? undefined : new BrowserSignIn(options.signIn, now);
+  if (signIn !== undefined) {
+    signIn.register(app);
+    access.useSessions((request) => signIn.claimsOf(request));
+  }
+  app.addHook('onRequest', async (request) => access.identify(request));
+  // Where `cutover login` signs in (404 when the server names no CLI client).
+  app.get('/v1/auth/login', async (_request, reply) => {
+    if (options.cliLogin === undefined) return reply.code(404).send({ error: { kind: 'input', code: 'not-found', message: 'this server names no client for cutover login (serve --oidc-cli-client-id)', hint: null, hints: [] } });
+    return { issuer: options.cliLogin.issuer, clientId: options.cliLogin.clientId };
+  });
+  /** `definition` undefined: judged on static tokens only (the program not loaded yet). */
+  const mayRead = (request: FastifyRequest, program: string, definition?: ProgramDefinition | null) => access.readRefusal(request, program, definition) === null;
+  const guardRead = async (request: FastifyRequest) => {
     const { id } = request.params as { id: string };
-    if (!mayRead(request, id)) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: { kind: 'input', code: 'unauthorized', message: `${request.method === 'GET' ? 'reading' : 'writing to'} program ${id} needs its bearer token`, hint: 'send Authorization: Bearer <token>', hints: ['send Authorization: Bearer <token>'] } });
-    }
+    // Refused on static tokens alone before anything is loaded: an unauthenticated request costs no verification.
+    const early = access.readRefusal(request, id, undefined);
+    if (early !== null) throw early;
+    // The program's own identities: its definition as last verified here, else as verified now (one
+    // that cannot be verified is judged on static tokens alone). The route looks the head up itself.
+    const entry = cache.peek(id) ?? (await cache.current(id).catch(() => null));
+    const refusal = access.readRefusal(request, id, entry === null ? null : entry.state.definition);
+    if (refusal !== null) throw refusal;
   };
-
-  /** Creating `program`: its own token when it is protected (no one else may claim its id), else a creation token when the server has any. */
-  const createTokens = options.createTokens ?? [];
-  const mayCreate = (request: FastifyRequest, program: string) => {
-    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const tokens = readTokens.get(program) ?? (createTokens.length === 0 ? undefined : createTokens);
-    return tokens === undefined || (given !== undefined && (tokens.includes(given) || createTokens.includes(given)));
-  };
+  const mayCreate = (request: FastifyRequest, program: string) => access.createRefusal(request, program) === null;
 
   // The dashboard (`/`, `/programs/:id`): HTML drawn from this cache and the same status report.
-  registerDashboard(app, { store, cache, now, mayRead });
+  registerDashboard(app, { store, cache, now, mayRead, account: (request) => accountOf(access, signIn !== undefined, request), ...(keepsPosters(store) ? { posterOf: (program: string, seq: number) => store.posterOf(program, seq) } : {}) });
   // The API, one module per route group, each declaring its own routes.
-  const context: ServerContext = { options, store, cache, metrics, now, appended, streams, mayRead, guardRead, mayCreate };
+  const context: ServerContext = { options, store, cache, metrics, now, appended, streams, mayRead, guardRead, mayCreate, access };
   registerHealthRoutes(app, context);
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);
@@ -160,4 +190,13 @@ export function jsonDepth(text: string): number {
     else if (c === 125 || c === 93) depth--;
   }
   return max;
+}
+
+/** The dashboard's account line: who is signed in and a sign-out button, or a sign-in link (only with sign-in configured). */
+function accountOf(access: Access, signIn: boolean, request: FastifyRequest): { readonly name: string | null; readonly signIn: boolean } {
+  const caller = access.callerOf(request);
+  if (caller.kind !== 'identity') return { name: null, signIn };
+  const c = caller.claims;
+  const name = typeof c.email === 'string' ? c.email : typeof c.name === 'string' ? c.name : String(c.sub);
+  return { name, signIn };
 }

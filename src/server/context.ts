@@ -4,6 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { LedgerStore } from '../store/ledger-store.js';
 import type { ServerOptions } from './app.js';
+import type { ProgramDefinition } from '../program/schema.js';
+import type { Access } from './auth/access.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ProgramCache } from './program-cache.js';
 
@@ -20,9 +22,12 @@ export interface ServerContext {
   readonly appended: EventEmitter;
   /** The event streams open now (ended at a graceful stop). */
   readonly streams: Set<FastifyReply>;
-  mayRead(request: FastifyRequest, program: string): boolean;
+  /** `definition` given (null: no such program): the program's own identities are judged too; else only static tokens. */
+  mayRead(request: FastifyRequest, program: string, definition?: ProgramDefinition | null): boolean;
+  /** Who the request's caller is, and what they may read, post and create. */
+  readonly access: Access;
   /** May this request create `program` (post its first line)? */
   mayCreate(request: FastifyRequest, program: string): boolean;
-  /** A preHandler: 401 unless the request may read (or write) the program in its `:id`. */
+  /** A preHandler: 401 (no or a bad credential) or 403 (an identity not allowed) unless the request may read (or write) the program in its `:id`. */
   guardRead(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }

@@ -4,7 +4,7 @@
  * the CLI maps to exit codes) or, for what only a server can say, `unavailable` or `internal`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CutoverError, LedgerVerificationError, StaleHeadError, UnknownNameError, UnauthorizedError } from '../errors.js';
+import { CutoverError, ForbiddenError, LedgerVerificationError, StaleHeadError, UnknownNameError, UnauthorizedError } from '../errors.js';
 
 export const ErrorBody = Type.Object({
   error: Type.Object({
@@ -48,6 +48,7 @@ interface FastifyLike {
 
 export function httpErrorOf(error: unknown): HttpError {
   if (error instanceof UnauthorizedError) return { status: 401, body: body(error.kind, error.code, error.message, error.hints) };
+  if (error instanceof ForbiddenError) return { status: 403, body: body(error.kind, error.code, error.message, error.hints) };
   if (error instanceof StaleHeadError) {
     return { status: 409, body: body(error.kind, error.code, error.message, error.hints) };
   }

@@ -68,10 +68,11 @@ export class ServerMetrics {
   readonly checkpointsWritten = new Counter('cutover_checkpoints_written_total', 'checkpoints kept');
   readonly checkpointsIgnored = new Counter('cutover_checkpoints_ignored_total', 'checkpoints set aside (the log says why): the program was verified in full');
   readonly storeRewound = new Counter('cutover_store_rewound_total', 'programs found behind, or with another line at a verified seq, in the store (a restored backup, a lagging standby): the cached state was dropped and the store verified again');
+  readonly authRefusals = new Counter('cutover_auth_refusals_total', 'requests refused 401 (no, a bad or an expired credential) or 403 (an identity not allowed), by route, status and reason');
   readonly failedLoads = new Counter('cutover_program_loads_failed_total', 'program loads that failed verification (remembered until the program\'s head in the store changes)');
 
   text(): string {
-    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads]
+    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads, this.authRefusals]
       .map((m) => m.text())
       .join('\n') + '\n';
   }

@@ -92,6 +92,11 @@ export class ProgramCache {
     return this.exclusive(program, () => this.caughtUp(program, head));
   }
 
+  /** The program as last verified here, without asking the store (undefined: not loaded): who may read it is judged on it without a second head lookup per request. */
+  peek(program: string): CachedProgram | undefined {
+    return this.programs.get(program)?.snapshot;
+  }
+
   /** Catch up with the store as `head` says it is now: forward when it moved on, from scratch when it went back. */
   private async caughtUp(program: string, head: LedgerHead | null): Promise<CachedProgram> {
     let entry = this.programs.get(program);

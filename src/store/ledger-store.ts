@@ -60,3 +60,19 @@ export function keepsCheckpoints(store: LedgerStore): store is LedgerStore & Che
   const shelf = store as Partial<CheckpointShelf>;
   return typeof shelf.checkpointOf === 'function' && typeof shelf.keepCheckpoint === 'function' && typeof shelf.lineBatches === 'function';
 }
+
+/**
+ * A store that also keeps, beside the lines and never inside the signed ledger, who posted them to
+ * a server (the identity a token or session gave). Each record covers the seqs one post appended.
+ */
+export interface PosterShelf {
+  /** Keep `record` (JSON text) for the lines `fromSeq` to `toSeq` of `program`. */
+  keepPoster(program: string, fromSeq: number, toSeq: number, record: string): Promise<void>;
+  /** The record of the post that appended `seq`, exactly as kept, or null when none was kept. */
+  posterOf(program: string, seq: number): Promise<string | null>;
+}
+
+export function keepsPosters(store: LedgerStore): store is LedgerStore & PosterShelf {
+  const shelf = store as Partial<PosterShelf>;
+  return typeof shelf.keepPoster === 'function' && typeof shelf.posterOf === 'function';
+}

@@ -5,14 +5,14 @@
  * (`server/program-checkpoint.ts`): trusted only after the lines before it hash to its digests again.
  * It is kept apart from the CLI's checkpoint of the same file, which carries the file's stat.
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { checkpointPath, keepCheckpointText } from './checkpoint.js';
 import { FileLedgerStore, type FileStoreOptions } from './file-store.js';
-import type { CheckpointShelf } from './ledger-store.js';
+import type { CheckpointShelf, PosterShelf } from './ledger-store.js';
 import { linesOf, readLineChunks } from './line-chunks.js';
 
-export class ServedFileStore extends FileLedgerStore implements CheckpointShelf {
+export class ServedFileStore extends FileLedgerStore implements CheckpointShelf, PosterShelf {
   constructor(
     options: FileStoreOptions,
     private readonly cacheDir: string,
@@ -23,6 +23,30 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf 
   private shelfPath(program: string): string {
     const cli = checkpointPath(this.cacheDir, this.pathOf(program));
     return join(dirname(dirname(cli)), 'served', basename(cli));
+  }
+
+  /** Who posted: a sidecar beside the ledger file (`<program>.jsonl.posted-by`, one JSON record per post), never inside it. */
+  private postersPath(program: string): string {
+    return `${this.pathOf(program)}.posted-by`;
+  }
+
+  async keepPoster(program: string, fromSeq: number, toSeq: number, record: string): Promise<void> {
+    await appendFile(this.postersPath(program), JSON.stringify({ from: fromSeq, to: toSeq, record }) + '\n', 'utf8');
+  }
+
+  async posterOf(program: string, seq: number): Promise<string | null> {
+    const text = await readFile(this.postersPath(program), 'utf8').catch(() => '');
+    let found: string | null = null;
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      try {
+        const kept = JSON.parse(line) as { from: number; to: number; record: string };
+        if (kept.from <= seq && seq <= kept.to) found = kept.record;
+      } catch {
+        // a torn last line (a crash mid-write) names no one
+      }
+    }
+    return found;
   }
 
   async checkpointOf(program: string): Promise<string | null> {

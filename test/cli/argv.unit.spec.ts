@@ -61,6 +61,16 @@ describe('argv → options', () => {
     [['attest', 'create', 'runtime-cutover', '--as', REC.as, '--out', 'go.json', '--bundle', 'go.sigstore.json'], 'attestCreate', { ...REC, decision: 'runtime-cutover', out: 'go.json', bundle: 'go.sigstore.json' }],
     [['attest', 'sign', 'go.json', '--as', 'ci', '--key', 'k.pem'], 'attestSign', { dir: '.', as: 'ci', key: 'k.pem', file: 'go.json' }],
     [['--server', 'http://s', '--program', 'p', 'attest', 'verify', 'go.json', '--require-parties'], 'attestVerify', { dir: '.', server: 'http://s', program: 'p', file: 'go.json', requireParties: true, json: false }],
+    [['login', '--server', 'http://s'], 'login', { dir: '.', server: 'http://s' }],
+    [['login', '--server', 'http://s', '--issuer', 'https://sso', '--client-id', 'cli'], 'login', { dir: '.', server: 'http://s', issuer: 'https://sso', clientId: 'cli' }],
+    [
+      ['serve', '--oidc-issuer', 'https://a', '--oidc-audience', 'x', '--oidc-issuer', 'https://b', '--oidc-audience', 'y', '--creator', 'iss=https://a,repository=acme/platform', '--oidc-client-id', 'dash', '--public-url', 'https://cutover.acme.example', '--oidc-cli-client-id', 'cli'],
+      'serve',
+      {
+        port: 8080, host: '127.0.0.1', token: [], createToken: [], allowAnonymousCreate: false, bodyLimit: 1048576, logLevel: 'info',
+        oidcIssuer: ['https://a', 'https://b'], oidcAudience: ['x', 'y'], creator: ['iss=https://a,repository=acme/platform'], oidcClientId: 'dash', publicUrl: 'https://cutover.acme.example', oidcCliClientId: 'cli',
+      },
+    ],
     [['handoff', 'verify', '--file', 'h.json'], 'handoffVerify', { dir: '.', file: 'h.json', json: false }],
     [['blocker', 'raise', '--text', 't', '--owner', 'o', '--due', '2026-03-01', '--phase', '8', '--as', REC.as], 'blockerRaise', { ...REC, text: 't', owner: 'o', due: '2026-03-01', phase: '8' }],
     [['blocker', 'resolve', 'B-1', '--note', 'done', '--as', REC.as], 'blockerResolve', { ...REC, id: 'B-1', note: 'done' }],

@@ -1,5 +1,5 @@
 /** Running the built `cutover` binary on real temporary folders (git repositories: `git.ts`). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import type { EventDraft, LedgerEvent } from '../../src/domain/events.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
@@ -27,6 +27,20 @@ export function cutover(args: readonly string[], options: { cwd?: string; env?: 
     encoding: 'utf8',
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `cutover` without blocking this process: for tests that answer the CLI from here (a fake runner, say). */
+export function cutoverAsync(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: options.env?.HOME ?? join(tmpdir(), 'cutover-no-home'), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
 }
 
 export { tempDir };

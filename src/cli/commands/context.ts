@@ -1,5 +1,6 @@
 /** Shared steps of commands: open the program, say when the file drifted, pick the time. */
 import type { RemoteProgram } from '../../app/remote-workspace.js';
+import { bearerFor } from '../../app/server-tokens.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import { invalidInput, InvalidTransitionError } from '../../errors.js';
 import type { CliIo } from '../io.js';
@@ -16,15 +17,17 @@ export function remoteOf(where: DirOptions, io: CliIo): RemoteProgram | null {
   if (program === undefined || program === '') {
     throw invalidInput({ source: '--program', field: '', expected: `the id of a program on ${server} (--program ID or CUTOVER_PROGRAM)`, found: 'nothing' });
   }
-  const token = io.env.CUTOVER_TOKEN;
-  return { server, program, ...(token === undefined || token === '' ? {} : { token }) };
+  return { server, program };
 }
 
 /** Open the program: the directory `where.dir`, or the program on a server. */
 export async function openDefined(where: string | DirOptions, io: CliIo, threads?: number, full = false): Promise<Workspace> {
   const remote = typeof where === 'string' ? null : remoteOf(where, io);
   // The HTTP store and its checks load only for a program on a server.
-  if (remote !== null) return (await import('../../app/remote-workspace.js')).openRemoteProgram(remote, io.cwd, threads);
+  if (remote !== null) {
+    const token = await bearerFor(remote.server, io.env, io.now());
+    return (await import('../../app/remote-workspace.js')).openRemoteProgram({ ...remote, ...(token === undefined ? {} : { token }) }, io.cwd, threads);
+  }
   const dir = typeof where === 'string' ? where : where.dir;
   // On a terminal, a long verification shows how it goes (ledger-progress.ts); elsewhere nothing.
   const display = ledgerProgress(io.progress);

@@ -7,6 +7,9 @@ import { resolve } from 'node:path';
 import { invalidInput } from '../../errors.js';
 import { allowedSkew } from '../clock.js';
 import { buildServer, type CutoverServer } from '../../server/app.js';
+import { isLoopbackHost } from '../../domain/issuer-url.js';
+import { checkIssuerUrl, type TrustedIssuer } from '../../server/auth/oidc-tokens.js';
+import type { BrowserSignInOptions } from '../../server/auth/browser-sign-in.js';
 import { defaultCacheDir } from '../../app/folder-ledger.js';
 import { ServedFileStore } from '../../store/served-file-store.js';
 import type { LedgerStore } from '../../store/ledger-store.js';
@@ -24,9 +27,11 @@ interface OpenedStore {
 export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   const readTokens = parseTokens(o.token);
   const createTokens = [...o.createToken, ...(io.env.CUTOVER_CREATE_TOKEN ? [io.env.CUTOVER_CREATE_TOKEN] : [])];
+  const oidcIssuers = pairIssuers(o.oidcIssuer, o.oidcAudience);
+  const creators = o.creator.map((spec) => parseCreator(spec, new Set(oidcIssuers.map((i) => i.issuer)).size));
   // Beyond loopback, anyone who can reach the server could create programs: say so, or refuse to start.
-  if (createTokens.length === 0 && !o.allowAnonymousCreate && !isLoopback(o.host)) {
-    throw invalidInput({ source: '--host', field: '', expected: `a loopback address, or a creation credential for ${o.host} (--create-token TOKEN or $CUTOVER_CREATE_TOKEN)`, found: `${o.host} with neither` }, [
+  if (createTokens.length === 0 && creators.length === 0 && !o.allowAnonymousCreate && !isLoopbackHost(o.host)) {
+    throw invalidInput({ source: '--host', field: '', expected: `a loopback address, or a creation credential for ${o.host} (--create-token TOKEN, $CUTOVER_CREATE_TOKEN or --creator CLAIM=VALUE)`, found: `${o.host} with neither` }, [
       'give creators a token: cutover serve --create-token <token>, and creators push with CUTOVER_TOKEN=<token>',
       'or let anyone create programs: --allow-anonymous-create',
     ]);
@@ -37,6 +42,10 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     store: opened.store,
     readTokens,
     createTokens,
+    oidcIssuers,
+    creators,
+    ...signInOf(o, io, oidcIssuers),
+    ...cliLoginOf(o, oidcIssuers),
     maxClockSkewMs: allowedSkew(o.maxClockSkew, io.env).ms,
     bodyLimit: o.bodyLimit,
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
@@ -67,6 +76,48 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   await server.app.close();
   await opened.close();
   return EXIT.ok;
+}
+
+/** `--oidc-issuer` and `--oidc-audience`, paired by position; a plain-HTTP issuer only on loopback. */
+function pairIssuers(issuers: readonly string[], audiences: readonly string[]): TrustedIssuer[] {
+  if (issuers.length !== audiences.length) {
+    throw invalidInput({ source: '--oidc-audience', field: '', expected: `one --oidc-audience for each --oidc-issuer (${issuers.length})`, found: `${audiences.length}` });
+  }
+  return issuers.map((issuer, i) => {
+    checkIssuerUrl(issuer, '--oidc-issuer');
+    return { issuer, audiences: [audiences[i]!] };
+  });
+}
+
+/** `CLAIM=VALUE[,CLAIM=VALUE…]`: all must match; `iss` among them when more than one issuer is trusted. */
+export function parseCreator(spec: string, issuers: number): Record<string, string> {
+  const matchers: Record<string, string> = {};
+  for (const part of spec.split(',')) {
+    const at = part.indexOf('=');
+    if (at < 1 || at === part.length - 1) throw invalidInput({ source: '--creator', field: '', expected: 'CLAIM=VALUE[,CLAIM=VALUE…]', found: JSON.stringify(spec) });
+    matchers[part.slice(0, at)] = part.slice(at + 1);
+  }
+  if (issuers === 0) throw invalidInput({ source: '--creator', field: '', expected: 'an --oidc-issuer (with its --oidc-audience) whose tokens name the creator', found: 'no issuer' });
+  if (issuers > 1 && matchers.iss === undefined) {
+    throw invalidInput({ source: '--creator', field: '', expected: `iss=ISSUER among the claims (${issuers} issuers are trusted: the same claims from another would match too)`, found: JSON.stringify(spec) });
+  }
+  return matchers;
+}
+
+function signInOf(o: ServeOptions, io: CliIo, issuers: readonly TrustedIssuer[]): { signIn?: BrowserSignInOptions } {
+  if (o.oidcClientId === undefined) return {};
+  const issuer = issuers[0];
+  if (issuer === undefined) throw invalidInput({ source: '--oidc-client-id', field: '', expected: 'an --oidc-issuer the client is registered at', found: 'no issuer' });
+  if (o.publicUrl === undefined) throw invalidInput({ source: '--oidc-client-id', field: '', expected: '--public-url URL: where browsers reach this server (the callback is URL/auth/callback)', found: 'none' });
+  const secret = o.oidcClientSecret ?? io.env.CUTOVER_OIDC_CLIENT_SECRET;
+  return { signIn: { issuer: issuer.issuer, clientId: o.oidcClientId, ...(secret ? { clientSecret: secret } : {}), publicUrl: o.publicUrl } };
+}
+
+function cliLoginOf(o: ServeOptions, issuers: readonly TrustedIssuer[]): { cliLogin?: { issuer: string; clientId: string } } {
+  if (o.oidcCliClientId === undefined) return {};
+  const issuer = issuers[0];
+  if (issuer === undefined) throw invalidInput({ source: '--oidc-cli-client-id', field: '', expected: 'an --oidc-issuer the client is registered at', found: 'no issuer' });
+  return { cliLogin: { issuer: issuer.issuer, clientId: o.oidcCliClientId } };
 }
 
 function parseTokens(specs: readonly string[]): Map<string, string[]> {
@@ -137,6 +188,4 @@ async function openPostgres(url: string, io: CliIo): Promise<OpenedStore> {
 }
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can reach them. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+

@@ -1,20 +1,21 @@
 /** `push` and `pull`: the CLI's words around `app/transfer.ts`. */
 import { push as pushProgram, pull as pullProgram, type Server } from '../../app/transfer.js';
+import { bearerFor } from '../../app/server-tokens.js';
 import { invalidInput } from '../../errors.js';
 import { describeComparison } from '../../app/sync.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { DirOptions } from '../options.js';
 import { openDefined, resolveDir } from './context.js';
 
-function serverOf(o: DirOptions, io: CliIo): Server {
+async function serverOf(o: DirOptions, io: CliIo): Promise<Server> {
   const url = o.server ?? io.env.CUTOVER_SERVER;
   if (url === undefined || url === '') throw invalidInput({ source: '--server', field: '', expected: 'the server URL (--server URL or CUTOVER_SERVER)', found: 'nothing' });
-  const token = io.env.CUTOVER_TOKEN;
-  return { url, ...(token === undefined || token === '' ? {} : { token }) };
+  const token = await bearerFor(url, io.env, io.now());
+  return { url, ...(token === undefined ? {} : { token }) };
 }
 
 export async function push(o: DirOptions, io: CliIo): Promise<number> {
-  const server = serverOf(o, io);
+  const server = await serverOf(o, io);
   const ws = await openDefined(o.dir, io);
   const { program, moved, to, head } = await pushProgram(ws, server, o.dir);
   io.stdout(
@@ -27,7 +28,7 @@ export async function push(o: DirOptions, io: CliIo): Promise<number> {
 
 export async function pull(o: DirOptions, io: CliIo): Promise<number> {
   const dir = resolveDir(o.dir, io);
-  const { program, comparison, moved, to, head, hasDefinition } = await pullProgram(dir, serverOf(o, io), o.program ?? (io.env.CUTOVER_PROGRAM || undefined));
+  const { program, comparison, moved, to, head, hasDefinition } = await pullProgram(dir, await serverOf(o, io), o.program ?? (io.env.CUTOVER_PROGRAM || undefined));
   io.stdout(
     moved.length === 0
       ? `${program}: nothing to pull (${describeComparison(comparison)})\n`

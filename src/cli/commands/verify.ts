@@ -2,6 +2,7 @@
  * `verify`: the chain, every signature and the policy; with --recheck, what evidence claims. Exit 3 names the first bad line; exit 2 when cutover.yaml drifted.
  * What only --against and --recheck use (other copies, servers, git) loads only with them.
  */
+import { bearerFor } from '../../app/server-tokens.js';
 import { DefinitionDriftError, invalidInput } from '../../errors.js';
 import type { ClaimFinding } from '../../evidence/recheck-claims.js';
 import type { Workspace } from '../../app/workspace.js';
@@ -69,7 +70,8 @@ function describeClaims(claims: readonly ClaimFinding[]): string {
 async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{ comparison: Comparison; code: number; json: unknown }> {
   const { compareWith, readOtherCopy, verifyOtherCopy } = await import('../../app/sync.js');
   // A server's copy is fetched and verified here like any other copy: the server is not trusted.
-  const text = await readOtherCopy(/^https?:\/\//.test(copy) ? copy : resolve(io.cwd, copy), '--against', { program: ws.state.program!, token: io.env.CUTOVER_TOKEN || undefined });
+  const remote = /^https?:\/\//.test(copy);
+  const text = await readOtherCopy(remote ? copy : resolve(io.cwd, copy), '--against', { program: ws.state.program!, token: remote ? await bearerFor(copy, io.env, io.now()) : undefined });
   const comparison = await compareWith(ws, await verifyOtherCopy(text), text.source);
   const code = comparison.relation === 'behind' ? EXIT.noGo : comparison.relation === 'forked' ? EXIT.ledger : EXIT.ok;
   const json =

@@ -13,12 +13,19 @@ export function declareServer({ cli, handlers, dir, where, run, opt, wanted }: C
       .option('--host <address>', 'the address to bind', '127.0.0.1')
       .option('--token <program=token>', 'reading <program> needs this bearer token (repeatable)', collect, [])
       .option('--create-token <token>', 'creating a program needs this bearer token (repeatable; else $CUTOVER_CREATE_TOKEN)', collect, [])
+      .option('--oidc-issuer <url>', 'trust bearer JWTs from this OpenID Connect issuer (repeatable; each paired with the --oidc-audience at the same position)', collect, [])
+      .option('--oidc-audience <aud>', 'the audience tokens of the --oidc-issuer at the same position must name (repeatable)', collect, [])
+      .option('--creator <claim=value,...>', 'creating a program needs a token whose claims all match (repeatable; iss among them when more than one issuer is trusted)', collect, [])
+      .option('--oidc-client-id <id>', 'dashboard sign-in: this server\'s client id at the first --oidc-issuer (authorization code flow with PKCE)')
+      .option('--oidc-client-secret <secret>', 'dashboard sign-in: the client secret, if the client has one (else $CUTOVER_OIDC_CLIENT_SECRET)')
+      .option('--public-url <url>', 'dashboard sign-in: the URL browsers reach this server at (its callback is <url>/auth/callback; https gives a Secure cookie)')
+      .option('--oidc-cli-client-id <id>', 'cutover login: the CLI\'s public client id at the first --oidc-issuer (device authorization grant), named to the CLI at /v1/auth/login')
       .option('--allow-anonymous-create', 'bound to an address other than loopback, let anyone create programs (refused otherwise without --create-token)', false)
       .option('--max-clock-skew <duration>', "how far ahead of this server's clock a posted line may be dated (default: $CUTOVER_MAX_CLOCK_SKEW, else 5m)")
       .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
       .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .action((o) =>
-        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, ...opt('maxClockSkew', o.maxClockSkew), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, oidcIssuer: o.oidcIssuer, oidcAudience: o.oidcAudience, creator: o.creator, ...opt('oidcClientId', o.oidcClientId), ...opt('oidcClientSecret', o.oidcClientSecret), ...opt('publicUrl', o.publicUrl), ...opt('oidcCliClientId', o.oidcCliClientId), ...opt('maxClockSkew', o.maxClockSkew), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
       );
   }
 

@@ -11,7 +11,17 @@ export interface EventPageModel {
   readonly event: LedgerEvent;
   readonly words: string;
   readonly roleTitle: string;
+  /** Who posted the line to this server, as kept beside the ledger (null: not known). */
+  readonly postedBy?: PostedBy | null;
   readonly evaluatedAt: string;
+}
+
+export interface PostedBy {
+  readonly issuer: string | null;
+  readonly subject: string | null;
+  /** bearer, session, token or anonymous */
+  readonly via: string;
+  readonly at: string | null;
 }
 
 export function eventPage(m: EventPageModel): string {
@@ -26,6 +36,7 @@ export function eventPage(m: EventPageModel): string {
 <dl class="facts">
 <dt>Time</dt><dd>${time(e.at)}</dd>
 <dt>Signed by</dt><dd>${m.roleTitle} <span class="muted">(${e.actor})</span></dd>
+<dt>Posted by</dt><dd>${postedBy(m.postedBy ?? null)}</dd>
 <dt>Signature</dt><dd><span aria-hidden="true">✔ </span>verified by the server on load (chain, hash, Ed25519 signature, key in force, authority, policy) with key <code class="sha">${e.sig.key}</code></dd>
 <dt>Hash</dt><dd><code class="sha">${e.hash}</code></dd>
 <dt>Previous</dt><dd><code class="sha">${e.prev ?? 'none (first event)'}</code></dd>
@@ -34,6 +45,13 @@ ${evidenceFacts(e)}
 <details><summary>The ledger line</summary><pre class="raw"><code>${JSON.stringify(e, null, 2)}</code></pre></details>
 <p><a href="/programs/${id}#event-${e.seq}">Back to the timeline</a></p>`,
   });
+}
+
+function postedBy(p: PostedBy | null): SafeHtml {
+  if (p === null) return html`<span class="muted">not known (kept only for lines posted to this server since it records who posts)</span>`;
+  const when = p.at === null ? html`` : html` <span class="muted">at ${time(p.at)}</span>`;
+  if (p.subject !== null) return html`<code>${p.subject}</code> of <code>${p.issuer ?? ''}</code>${p.via === 'session' ? ' (signed in)' : ''}${when} <span class="muted">(kept by the server beside the line, not signed)</span>`;
+  return html`${p.via === 'token' ? 'a static bearer token' : 'no identity (anonymous)'}${when}`;
 }
 
 function evidenceFacts(e: LedgerEvent): SafeHtml {

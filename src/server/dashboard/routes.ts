@@ -16,7 +16,7 @@ import { readinessMatrix, runtimeDecisionOf } from '../../domain/readiness.js';
 import type { ProgramDefinition } from '../../program/schema.js';
 import type { LedgerStore } from '../../store/ledger-store.js';
 import type { CachedProgram, ProgramCache } from '../program-cache.js';
-import { eventPage } from './event-page.js';
+import { eventPage, type PostedBy } from './event-page.js';
 import { html } from './html.js';
 import { page } from './format.js';
 import { overviewPage, type FailingProgram, type OverviewRow } from './overview-page.js';
@@ -29,7 +29,12 @@ export interface DashboardDeps {
   readonly store: LedgerStore;
   readonly cache: ProgramCache;
   readonly now: () => Date;
-  readonly mayRead: (request: FastifyRequest, program: string) => boolean;
+  /** `definition` given: the program's own identities are judged too (a signed-in person's session among them). */
+  readonly mayRead: (request: FastifyRequest, program: string, definition?: ProgramDefinition | null) => boolean;
+  /** Who posted a line, as the store kept it beside the ledger (JSON text), when it keeps any. */
+  readonly posterOf?: (program: string, seq: number) => Promise<string | null>;
+  /** Who is signed in (name null: no one), and whether this server offers sign-in. */
+  readonly account?: (request: FastifyRequest) => { readonly name: string | null; readonly signIn: boolean };
 }
 
 /** How many events the timeline shows at once; older ones are a link away. */
@@ -46,8 +51,10 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): void {
   const assets = loadAssets();
-  const sendPage = (reply: FastifyReply, status: number, text: string) =>
-    reply.code(status).header('content-security-policy', CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(Buffer.from(text, 'utf8'));
+  const sendPage = (reply: FastifyReply, status: number, rendered: string) => {
+    const text = withAccount(rendered, deps.account?.(reply.request));
+    return reply.code(status).header('content-security-policy', CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(Buffer.from(text, 'utf8'));
+  };
   const notice = (reply: FastifyReply, status: number, title: string, words: string) =>
     sendPage(reply, status, page({ title, evaluatedAt: deps.now().toISOString(), body: html`<h1>${title}</h1><p>${words}</p><p><a href="/">All programs</a></p>` }));
 
@@ -69,6 +76,8 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
       });
       if (entry === null) continue;
       const def = entry.state.definition!;
+      // Programs a person may not read are not listed.
+      if (!deps.mayRead(request, id, def)) continue;
       rows.push({ ev: deps.cache.evaluationOf(entry, deps.now()), partyNames: new Map(def.parties.map((p) => [p.id, p.name])) });
     }
     return sendPage(reply, 200, overviewPage(rows, deps.now().toISOString(), failing));
@@ -81,6 +90,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     const entry = await programOf(id);
     if (entry === null) return notice(reply, 404, 'No such program', `This server holds no program ${id}.`);
     const def = entry.state.definition!;
+    if (!deps.mayRead(request, id, def)) return notice(reply, 403, 'Not readable by you', `Program ${id} lists who may read it, and you are not among them (or are not signed in).`);
     const ev = deps.cache.evaluationOf(entry, deps.now());
     const report = statusReport(ev, new Date(ev.evaluatedAt), true);
     const decision = runtimeDecisionOf(def);
@@ -101,14 +111,16 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     if (!deps.mayRead(request, id)) return notice(reply, 401, 'Not readable here', `Program ${id} needs its bearer token.`);
     const entry = await programOf(id);
     if (entry === null) return notice(reply, 404, 'No such program', `This server holds no program ${id}.`);
+    const def = entry.state.definition!;
+    if (!deps.mayRead(request, id, def)) return notice(reply, 403, 'Not readable by you', `Program ${id} lists who may read it, and you are not among them (or are not signed in).`);
     if (seq > entry.state.seq) return notice(reply, 404, 'No such event', `Program ${id} has ${entry.state.seq} events.`);
     const line = (await deps.store.read(id, seq)).lines[0]!;
     const event = JSON.parse(line) as LedgerEvent;
-    const def = entry.state.definition!;
+    const posted = (await deps.posterOf?.(id, seq).catch(() => null)) ?? null;
     return sendPage(
       reply,
       200,
-      eventPage({ program: { id, title: def.program.title }, event, words: describeEvent(event), roleTitle: rolesOf(def).get(event.actor)?.title ?? event.actor, evaluatedAt: deps.now().toISOString() }),
+      eventPage({ program: { id, title: def.program.title }, event, words: describeEvent(event), roleTitle: rolesOf(def).get(event.actor)?.title ?? event.actor, postedBy: posterView(posted), evaluatedAt: deps.now().toISOString() }),
     );
   });
 
@@ -118,6 +130,27 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
       return reply.header('etag', asset.etag).header('cache-control', 'no-cache').type(asset.type).send(asset.bytes);
     });
   }
+}
+
+/** Who posted, as kept: an issuer and subject, a static token, or no one known (a line written before this was kept reads as unknown). */
+function posterView(record: string | null): PostedBy | null {
+  if (record === null) return null;
+  try {
+    const r = JSON.parse(record) as { issuer?: unknown; subject?: unknown; via?: unknown; at?: unknown };
+    return { issuer: typeof r.issuer === 'string' ? r.issuer : null, subject: typeof r.subject === 'string' ? r.subject : null, via: String(r.via), at: typeof r.at === 'string' ? r.at : null };
+  } catch {
+    return null;
+  }
+}
+
+/** The header's account line: who is signed in with a sign-out button, or a sign-in link back to this page. */
+function withAccount(text: string, account: { readonly name: string | null; readonly signIn: boolean } | undefined): string {
+  if (account === undefined || !account.signIn) return text;
+  const line =
+    account.name === null
+      ? html`<p class="account"><a href="/auth/sign-in">Sign in</a></p>`
+      : html`<form class="account" method="post" action="/auth/sign-out"><span>Signed in as <strong>${account.name}</strong></span> <button type="submit">Sign out</button></form>`;
+  return text.replace('<p class="live-state"', `${line.text}<p class="live-state"`);
 }
 
 function rolesOf(def: ProgramDefinition): Map<string, RoleView> {

@@ -4,11 +4,12 @@
  * exactly as `verify` would before the store takes it.
  */
 import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../../domain/clock-skew.js';
-import { invalidInput, StaleHeadError, UnauthorizedError, UnknownNameError } from '../../errors.js';
+import { invalidInput, StaleHeadError, UnknownNameError } from '../../errors.js';
+import { keepsPosters } from '../../store/ledger-store.js';
 import type { App, ServerContext } from '../context.js';
 import { AppendBody, errors, FromQuery, HeadBody, lastOf, MAX_SEQ, NDJSON, ProgramParams, sendText } from '../route-schemas.js';
 
-export function registerEventRoutes(app: App, { options, store, cache, metrics, now, appended, streams, guardRead, mayCreate }: ServerContext): void {
+export function registerEventRoutes(app: App, { options, store, cache, metrics, now, appended, streams, guardRead, access }: ServerContext): void {
   app.get('/v1/programs/:id/events', { schema: { params: ProgramParams, querystring: FromQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
     const { id } = request.params;
     const head = await store.head(id);
@@ -78,12 +79,19 @@ export function registerEventRoutes(app: App, { options, store, cache, metrics, 
       // Decided on a head this process has not seen yet (another replica took it)? Read it first.
       if (attempt === 1 && program.state.head !== expectedHead) await program.catchUp();
       if (program.state.head !== expectedHead) throw new StaleHeadError(expectedHead, program.state.head);
-      if (program.state.seq === 0 && !mayCreate(request, id)) throw new UnauthorizedError(`creating program ${id} on this server needs a creation token (or, for a protected id, its own token)`);
+      // Creating needs a creator; every line, an identity of the role that signed it (or a relay) when the program lists identities.
+      const refused = (program.state.seq === 0 ? access.createRefusal(request, id) : null) ?? access.postRefusal(request, id, program.state.definition, lines);
+      if (refused !== null) throw refused;
       return { appendLines: lines, source, notDatedAfter: { now: now(), maxSkewMs: options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS }, answer: (added) => ({ seq: program.state.seq, hash: program.state.head!, added: added.length }) };
     }, expectedHead);
     metrics.appends.inc();
     metrics.appendedEvents.inc({}, result.added);
     appended.emit('appended', id);
+    if (keepsPosters(store) && result.added > 0) {
+      // Who posted, kept beside the lines (not in the signed ledger); a failure here does not undo the append.
+      const record = JSON.stringify({ ...access.poster(request), at: now().toISOString() });
+      await store.keepPoster(id, result.seq - result.added + 1, result.seq, record).catch((error: unknown) => request.log.warn({ err: error }, 'who posted could not be kept'));
+    }
     return reply.code(201).send({ program: id, seq: result.seq, head: result.hash });
   });
 }

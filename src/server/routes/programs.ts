@@ -35,7 +35,7 @@ export function registerProgramRoutes(app: App, { store, cache, now, mayRead, gu
         failing.push({ id, line: error.line, seq: error.seq, fault: error.fault, message: error.message });
         return null;
       });
-      if (entry === null || entry.state.definition === null) continue;
+      if (entry === null || entry.state.definition === null || !mayRead(request, id, entry.state.definition)) continue;
       const ev = cache.evaluationOf(entry, now());
       programs.push({
         id,

@@ -57,6 +57,20 @@ export const MIGRATIONS: readonly Migration[] = [
         written_at timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  {
+    version: 3,
+    name: 'who posted',
+    // Kept beside the ledger, never in it: the identity that posted a range of lines to this server.
+    // Not part of what a checkpoint or verify checks; nothing signed depends on it.
+    sql: (s) => `
+      CREATE TABLE ${s}.posters (
+        program text NOT NULL REFERENCES ${s}.programs (program),
+        from_seq integer NOT NULL CHECK (from_seq >= 1),
+        to_seq integer NOT NULL CHECK (to_seq >= from_seq),
+        record text NOT NULL,
+        PRIMARY KEY (program, from_seq)
+      );`,
+  },
 ];
 
 /** The newest version this build knows: /readyz reports ready only when the database has it. */

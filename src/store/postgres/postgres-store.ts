@@ -8,7 +8,7 @@
 import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, StaleHeadError } from '../../errors.js';
 import { serialize } from '../../ledger/chain.js';
-import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore } from '../ledger-store.js';
+import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore, PosterShelf } from '../ledger-store.js';
 import { sqlState, type SqlPool } from './client.js';
 import { appliedVersion, migrate, SCHEMA_VERSION } from './migrations.js';
 import { NotifyBatches } from './notify-batch.js';
@@ -28,7 +28,7 @@ const UNIQUE_VIOLATION = '23505';
 const BATCH_LINES = 5000;
 const FOREIGN_KEY_VIOLATION = '23503';
 
-export class PostgresLedgerStore implements LedgerStore, CheckpointShelf {
+export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, PosterShelf {
   readonly schema: string;
   private readonly label: string;
   private readonly notifications: NotifyBatches;
@@ -110,6 +110,15 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf {
     // streams (they also poll); their status reads look the head up and are never stale.
     await this.notifications.send(`${program} ${last.seq} ${last.hash}`).catch(() => undefined);
     return { seq: last.seq, hash: last.hash };
+  }
+
+  async keepPoster(program: string, fromSeq: number, toSeq: number, record: string): Promise<void> {
+    await this.pool.query(`INSERT INTO ${this.schema}.posters (program, from_seq, to_seq, record) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [program, fromSeq, toSeq, record]);
+  }
+
+  async posterOf(program: string, seq: number): Promise<string | null> {
+    const { rows } = await this.pool.query<{ record: string }>(`SELECT record FROM ${this.schema}.posters WHERE program = $1 AND from_seq <= $2 AND to_seq >= $2 ORDER BY from_seq DESC LIMIT 1`, [program, seq]);
+    return rows[0]?.record ?? null;
   }
 
   async checkpointOf(program: string): Promise<string | null> {
