@@ -176,7 +176,10 @@ export async function verifyAttestation(ws: Workspace, envelope: DsseEnvelope, a
   const signedBy: SignedBy[] = [];
   const strangers: string[] = [];
   for (const signature of envelope.signatures) {
-    const holders = def.roles.flatMap((r) => r.keys.filter((k) => signature.keyid === '' || keyIdOf(k) === signature.keyid).map((key) => ({ role: r, key })));
+    // A keyid only narrows the keys to try (DSSE: never a security decision): one no role's key has, tries them all.
+    const every = def.roles.flatMap((r) => r.keys.map((key) => ({ role: r, key })));
+    const named = every.filter(({ key }) => keyIdOf(key) === signature.keyid);
+    const holders = named.length > 0 ? named : every;
     const good = holders.filter(({ key }) => signatureHolds(envelope, signature, key));
     for (const { role } of good) {
       if (mayAttest(def, role.id)) signedBy.push({ role: role.id, party: role.party, keyid: signature.keyid });
@@ -184,9 +187,9 @@ export async function verifyAttestation(ws: Workspace, envelope: DsseEnvelope, a
     }
     if (good.length === 0) {
       strangers.push(
-        holders.length === 0
-          ? `a signature with keyid ${signature.keyid || '(none)'}, not the key of any role at seq ${policy.seq}`
-          : `a signature with keyid ${signature.keyid} (${holders.map((h) => h.role.id).join(', ')}) that does not verify over this payload`,
+        named.length === 0
+          ? `a signature with keyid ${signature.keyid || '(none)'}, by no key of any role at seq ${policy.seq}`
+          : `a signature with keyid ${signature.keyid} (${named.map((h) => h.role.id).join(', ')}) that does not verify over this payload`,
       );
     }
   }

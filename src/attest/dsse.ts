@@ -34,13 +34,13 @@ export function keyIdOf(publicKey: string): string {
   return createHash('sha256').update(Buffer.from(publicKey.slice(publicKey.indexOf(':') + 1), 'base64')).digest('hex');
 }
 
-export function payloadBytes(envelope: DsseEnvelope): Buffer {
+export function payloadBytes(envelope: Pick<DsseEnvelope, 'payload'>): Buffer {
   return Buffer.from(envelope.payload, 'base64');
 }
 
 /** A signature by `signer` over the envelope's payload, with the keyid of its public key. */
 export function signEnvelope(envelope: Pick<DsseEnvelope, 'payload' | 'payloadType'>, signer: Signer): DsseSignature {
-  return { keyid: keyIdOf(signer.publicKey), sig: signer.sign(preAuthEncoding(envelope.payloadType, payloadBytes(envelope as DsseEnvelope))) };
+  return { keyid: keyIdOf(signer.publicKey), sig: signer.sign(preAuthEncoding(envelope.payloadType, payloadBytes(envelope))) };
 }
 
 /** Does `signature` verify with `publicKey` over this envelope's payload? */
@@ -48,7 +48,13 @@ export function signatureHolds(envelope: DsseEnvelope, signature: DsseSignature,
   return verifySignature(publicKey, preAuthEncoding(envelope.payloadType, payloadBytes(envelope)), signature.sig);
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Standard or URL-safe base64, as DSSE lets signers use either; read as standard base64 (padded). */
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+function standardBase64(text: string): string {
+  const plain = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  return plain + '='.repeat((4 - (plain.length % 4)) % 4);
+}
 
 /** Read a DSSE envelope from parsed JSON; `source` names the file in errors. */
 export function envelopeFrom(json: unknown, source: string): DsseEnvelope {
@@ -61,9 +67,9 @@ export function envelopeFrom(json: unknown, source: string): DsseEnvelope {
   if (!Array.isArray(e.signatures)) throw problem('signatures', 'an array of { keyid, sig }', e.signatures);
   const signatures = e.signatures.map((s: unknown, i) => {
     const sig = s as Record<string, unknown> | null;
-    if (typeof sig !== 'object' || sig === null || typeof sig.sig !== 'string') throw problem(`signatures[${i}].sig`, 'base64 text', sig?.sig);
+    if (typeof sig !== 'object' || sig === null || typeof sig.sig !== 'string' || !BASE64.test(sig.sig)) throw problem(`signatures[${i}].sig`, 'base64 text', sig?.sig);
     if (sig.keyid !== undefined && typeof sig.keyid !== 'string') throw problem(`signatures[${i}].keyid`, 'text', sig.keyid);
-    return { keyid: (sig.keyid as string | undefined) ?? '', sig: sig.sig };
+    return { keyid: (sig.keyid as string | undefined) ?? '', sig: standardBase64(sig.sig) };
   });
-  return { payload: e.payload, payloadType: e.payloadType, signatures };
+  return { payload: standardBase64(e.payload), payloadType: e.payloadType, signatures };
 }

@@ -95,6 +95,13 @@ describe('DSSE', () => {
     expect(keyIdOf(`ed25519:${Buffer.alloc(32).toString('base64')}`)).toBe('66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925');
   });
 
+  it('reads URL-safe base64 as standard base64, as DSSE asks verifiers to', () => {
+    const sig = Buffer.from([0xfb, 0xff, 0xfe, 0x01]);
+    const read = envelopeFrom({ payload: Buffer.from('>>?').toString('base64url'), payloadType: 't', signatures: [{ keyid: 'k', sig: sig.toString('base64url') }] }, 'go.json');
+    expect(read.payload).toBe(Buffer.from('>>?').toString('base64'));
+    expect(read.signatures[0]!.sig).toBe(sig.toString('base64'));
+  });
+
   it('refuses a file that is not an envelope, naming the field', () => {
     expect(() => envelopeFrom({ payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [{ keyid: 'k' }] }, 'go.json')).toThrow(InvalidInputError);
     expect(() => envelopeFrom({ payload: 'not base64!', payloadType: 'x', signatures: [] }, 'go.json')).toThrow(/go\.json: field payload: expected base64 text/);
