@@ -32,6 +32,8 @@ export function defaultHandlers(io: CliIo): Handlers {
     evidenceAdd: async (o) => (await recording()).evidenceAdd(o, io),
     evidenceRepin: async (o) => (await recording()).evidenceRepin(o, io),
     evidenceRun: async (o) => (await recording()).evidenceRun(o, io),
+    evidenceAnalyze: async (o) => (await recording()).evidenceAnalyze(o, io),
+    bridgeAlertmanager: async (o) => (await import('./commands/bridge.js')).bridgeAlertmanager(o, io),
     evidenceCheck: async (o) => (await import('./commands/evidence-check.js')).evidenceCheck(o, io),
     handoffGenerate: async (o) => (await import('./commands/handoff.js')).handoffGenerate(o, io),
     handoffVerify: async (o) => (await import('./commands/handoff.js')).handoffVerify(o, io),

@@ -130,7 +130,23 @@ export type EvidenceRunOptions = RecordingOptions & {
   /** Run in a temporary worktree at the commit where the run counts, made from the party's checkout. */
   readonly atTarget?: boolean;
 };
+export type EvidenceAnalyzeOptions = RecordingOptions & {
+  readonly party: string;
+  readonly prometheus: string;
+  readonly query: string;
+  readonly success: string;
+  readonly interval: string;
+  readonly count: number;
+  readonly failureLimit: number;
+  readonly summary?: string;
+};
 export type EvidenceCheckOptions = ReadOptions;
+export type BridgeOptions = DirOptions & {
+  readonly listen: string;
+  /** The automation role whose key signs what the bridge records. */
+  readonly as: string;
+  readonly key?: string;
+};
 export interface HandoffGenerateOptions extends DirOptions {
   readonly out?: string;
   readonly at?: string;

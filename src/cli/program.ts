@@ -9,6 +9,7 @@ import type { CompletionOptions } from './commands/completion.js';
 import type { CliContext } from './declare/context.js';
 import { declareAttest } from './declare/attest.js';
 import { declareCompletion } from './declare/completion.js';
+import { declareBridge } from './declare/bridge.js';
 import { declareHistory } from './declare/history.js';
 import { declareIncidents } from './declare/incidents.js';
 import { declareReading } from './declare/reading.js';
@@ -37,6 +38,8 @@ export interface Handlers {
   evidenceAdd(o: O.EvidenceAddOptions): Promise<number>;
   evidenceRepin(o: O.EvidenceRepinOptions): Promise<number>;
   evidenceRun(o: O.EvidenceRunOptions): Promise<number>;
+  evidenceAnalyze(o: O.EvidenceAnalyzeOptions): Promise<number>;
+  bridgeAlertmanager(o: O.BridgeOptions): Promise<number>;
   evidenceCheck(o: O.EvidenceCheckOptions): Promise<number>;
   handoffGenerate(o: O.HandoffGenerateOptions): Promise<number>;
   handoffVerify(o: O.HandoffVerifyOptions): Promise<number>;
@@ -77,7 +80,7 @@ export interface Output {
 /** The top-level commands, in the order help lists them. */
 export const COMMAND_NAMES = [
   'init', 'keys', 'program', 'status', 'gate', 'verdict', 'target', 'evidence', 'handoff', 'blocker', 'phase', 'review', 'notice',
-  'incident', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'login', 'attest', 'completion',
+  'incident', 'bridge', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'login', 'attest', 'completion',
 ] as const;
 
 /** Options of the CLI itself that take a value: that value is not a command name. */
@@ -145,6 +148,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
   declareReading(context);
   declareRecording(context);
   declareIncidents(context);
+  declareBridge(context);
   declareHistory(context);
   declareRecords(context);
   declareServer(context);

@@ -140,6 +140,13 @@ function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
       return { kind: d.kind, verdict: d.verdict, run: d.run, recorded: true };
     case 'artifact':
       return { kind: d.kind, file: d.file, sha256: d.sha256, bytes: d.bytes };
+    case 'metric-analysis':
+      return {
+        kind: d.kind,
+        ask: { prometheus: d.prometheus, query: d.query, success: d.success, interval: d.interval, count: d.count, failureLimit: d.failureLimit },
+        artifact: d.samples,
+        recorded: { observed: d.observed, verdict: d.verdict },
+      };
     default:
       return assertNever(d);
   }

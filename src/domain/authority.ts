@@ -99,12 +99,12 @@ export type IncidentEventType = Extract<EventDraft['type'], `incident.${string}`
 
 /** Who records each incident step: the party kind it must speak for, the duties that may, and what the step is called. */
 const INCIDENT_STEPS: Record<IncidentEventType, { readonly what: string; readonly kind?: PartyKindName; readonly duties: readonly DutyName[] }> = {
-  'incident.declared': { what: 'declare an incident', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.declared': { what: 'declare an incident', duties: ['incident-commander', 'rollback-owner', 'automation'] },
   'incident.notified': { what: 'send the initial notice of an incident', duties: ['incident-commander', 'rollback-owner'] },
   'incident.rollback-recommended': { what: 'recommend a rollback', kind: 'producer', duties: ['incident-commander', 'rollback-owner'] },
   'incident.rollback-executed': { what: 'record a rollback as executed', kind: 'producer', duties: ['incident-commander', 'rollback-owner'] },
   'incident.repin-confirmed': { what: 'confirm a repin', kind: 'consumer', duties: ['incident-commander', 'rollback-owner'] },
-  'incident.updated': { what: 'update an incident', duties: ['incident-commander', 'rollback-owner'] },
+  'incident.updated': { what: 'update an incident', duties: ['incident-commander', 'rollback-owner', 'automation'] },
   'incident.summarized': { what: 'record the incident summary', duties: ['incident-commander', 'rollback-owner'] },
   'incident.approved': { what: 'approve the incident summary', duties: ['rollback-owner'] },
   'incident.closed': { what: 'close an incident', duties: ['incident-commander', 'rollback-owner'] },
@@ -128,21 +128,36 @@ export function authorizeIncidentStep(def: ProgramDefinition, roleId: string, ty
   const role = findRole(def, roleId);
   const rule = INCIDENT_STEPS[type];
   const partyDef = def.parties.find((p) => p.id === party);
-  const who = rule.duties.map((d) => DUTY_TITLE[d]).join(' or ');
+  // Refusals name the people who may; automation (alerts) is described with the incident policy.
+  const people = rule.duties.filter((d) => d !== 'automation');
+  const who = people.map((d) => DUTY_TITLE[d]).join(' or ');
   if (rule.kind !== undefined && partyDef?.kind !== rule.kind) {
     const parties = def.parties.filter((p) => p.kind === rule.kind);
-    const roles = parties.flatMap((p) => rule.duties.flatMap((d) => rolesWith(def, d, p.id)));
+    const roles = parties.flatMap((p) => people.flatMap((d) => rolesWith(def, d, p.id)));
     return new NotAuthorizedError(
       roleId,
       `${rule.what} for ${party}`,
       needOneOf([...new Set(roles)], `it is recorded by the ${who} of a ${rule.kind} party (${parties.map((p) => p.id).join(', ')})`),
     );
   }
-  if (role === undefined || role.party !== party || !rule.duties.some((d) => role.duties.includes(d))) {
-    const roles = rule.duties.flatMap((d) => rolesWith(def, d, party));
+  // An automation role held jointly (one alert bridge for the program) acts for any party; people act for their own.
+  const speaksFor = role !== undefined && (role.party === party || (role.party === JOINT && actsAsAutomation(role, party)));
+  if (role === undefined || !speaksFor || !rule.duties.some((d) => role.duties.includes(d))) {
+    const roles = people.flatMap((d) => rolesWith(def, d, party));
     return new NotAuthorizedError(roleId, `${rule.what} for ${party}`, needOneOf([...new Set(roles)], `it needs the ${who} of ${party}`));
   }
   return null;
+}
+
+/**
+ * Does `role` record incident steps for `party` as automation rather than as a person: its duties
+ * give it no incident commander or rollback owner standing for that party, only `automation`? Such
+ * a role declares only the severities incidents.automation lists, and changes no severity.
+ */
+export function actsAsAutomation(role: RoleDefinition, party: string): boolean {
+  if (!role.duties.includes('automation')) return false;
+  const person = role.party === party && (role.duties.includes('incident-commander') || role.duties.includes('rollback-owner'));
+  return !person;
 }
 
 function assertNeverDraft(draft: never): never {

@@ -32,6 +32,8 @@ export function evidenceCommand(def: ProgramDefinition, kind: string, party: str
       // the party's usual checkout: --at-rollback-target checks it out from that checkout for the run.
       return `cutover evidence add --kind ${kind} --party ${party} --verdict ${kind === 'rollback-drill' ? 'READY' : 'PASS'}${suiteFlag(def, party)}${checkoutFlag(def, party, '--cwd')} --at-rollback-target`;
     }
+    case 'metric-analysis':
+      return `cutover evidence analyze --party ${party} --prometheus <url> --query '<PromQL>' --success 'result < <limit>' --interval 1m --count <samples>`;
     default:
       return `cutover evidence add --kind ${kind} --party ${party} --file <path>`;
   }

@@ -10,6 +10,7 @@ import {
   invalidInput,
   InvalidInputError,
   InvalidTransitionError,
+  NotAuthorizedError,
   PolicyRefusalError,
   RepinNotFoundError,
   SeverityBelowMinimumError,
@@ -18,10 +19,11 @@ import {
 } from '../errors.js';
 import { durationMs } from '../program/duration.js';
 import type { PartyDefinition, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
-import { authorize, authorizeIncidentStep, findRole, type IncidentEventType } from './authority.js';
+import { actsAsAutomation, authorize, authorizeIncidentStep, findRole, type IncidentEventType } from './authority.js';
 import { decisionBlockers, phaseBlockers, phaseStatusOf, type Blocker } from './evaluate.js';
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
 import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
+import { judgeAnalysis, verdictText, type AnalysisInput } from './metric-analysis.js';
 import { checkRecordedRepin, checkRepin, type RepinFacts, type SameAsProducer } from './pins.js';
 import { approvedPairs } from './evaluate.js';
 import { baselineOldEnoughAt, earliestCompletion } from './timing.js';
@@ -135,7 +137,8 @@ export type EvidenceInput =
   | { readonly kind: 'verification-run'; readonly run: RunData; readonly checkout?: CheckoutFacts; readonly recorded?: RecordedRunCheckout }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly checkout: CheckoutFacts }
   | { readonly kind: 'rollback-drill' | 'rollback-execution'; readonly verdict: 'READY' | 'PASS' | 'FAIL'; readonly run: RunData; readonly recorded: true }
-  | { readonly kind: 'artifact'; readonly file: string; readonly sha256: string; readonly bytes: number };
+  | { readonly kind: 'artifact'; readonly file: string; readonly sha256: string; readonly bytes: number }
+  | AnalysisInput;
 
 export type Decided = { readonly ok: true; readonly events: readonly EventDraft[] } | { readonly ok: false; readonly error: CutoverError };
 
@@ -257,7 +260,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
       // Against the candidate target or, once an incident rolled it back, the restored baseline.
       const target = evidenceTarget(state);
       if (target === null) return { error: noTargetError() };
-      const data = evidenceData(state, def, party, target, command.evidence, command.summary);
+      const data = evidenceData(state, def, party, target, command.evidence, command.summary, command.at);
       return 'error' in data ? data : { type: 'evidence.added', actor, data };
     }
     case 'raise-blocker': {
@@ -419,6 +422,9 @@ function incidentDraft(state: ProgramState, def: ProgramDefinition, command: Com
       return { type: 'incident.repin-confirmed', actor, data: { id, party, target: targetRef(rolledBack.to)!, evidence: repin.seq } };
     }
     case 'update-incident': {
+      if (command.severity !== undefined && actsAsAutomation(role, party)) {
+        return { error: new NotAuthorizedError(actor, `change the severity of incident ${id}`, 'an automation role adds notes; a person (incident commander or rollback owner) changes the severity') };
+      }
       if (command.severity !== undefined) {
         const refused = severityRefusal(def, incident.trigger, command.severity);
         if (refused !== null) return refused;
@@ -490,6 +496,20 @@ function declareIncident(state: ProgramState, def: ProgramDefinition, command: C
   if (denied !== null) return { error: denied };
   const refused = severityRefusal(def, trigger.id, command.severity);
   if (refused !== null) return refused;
+  if (actsAsAutomation(findRole(def, actor)!, party)) {
+    const allowed = policy.automation?.severities ?? [];
+    if (!allowed.includes(command.severity)) {
+      return {
+        error: new NotAuthorizedError(
+          actor,
+          `declare a ${command.severity} incident for ${party}`,
+          allowed.length === 0
+            ? 'an automation role declares only the severities listed in incidents.automation.severities, and the policy lists none'
+            : `an automation role declares only the severities listed in incidents.automation.severities (${allowed.join(', ')}); a person (incident commander or rollback owner) declares the others`,
+        ),
+      };
+    }
+  }
   const id = command.id ?? `INC-${state.seq + 1}`;
   const existing = state.incidents[id];
   if (existing !== undefined) return invalid(`incident ${id} was already declared (seq ${existing.seq}); pick another id`);
@@ -594,6 +614,7 @@ function evidenceData(
   target: TargetDefinition,
   input: EvidenceInput,
   summary: string | undefined,
+  at: string,
 ): EventDataOf<'evidence.added'> | { error: CutoverError } {
   const common = { party: party.id, target: { tag: target.tag, sha: target.sha } };
   const about = `${input.kind} evidence from ${party.id} for ${target.tag}`;
@@ -661,6 +682,25 @@ function evidenceData(
       const rollbackTarget = { tag: state.rollbackTarget!.tag, sha: state.rollbackTarget!.sha };
       const result = input.verdict !== 'FAIL' && input.run.passed ? 'pass' : 'fail';
       return { ...common, kind: input.kind, result, summary: summary ?? `${input.kind} to ${rollbackTarget.tag}: ${input.verdict}`, rollbackTarget, run: input.run, verdict: input.verdict };
+    }
+    case 'metric-analysis': {
+      if ('takenFor' in input && input.takenFor !== undefined && !sameTarget(input.takenFor, target)) {
+        return { error: new EvidenceRejectedError(`${about}: the target changed while the samples were taken; nothing was recorded`, [`sampling began against ${describeTarget(input.takenFor)}; the current target is ${describeTarget(target)}`]) };
+      }
+      const judged = judgeAnalysis(input, at);
+      if ('problems' in judged) return { error: new EvidenceRejectedError(`${about}: the analysis cannot be recorded`, judged.problems) };
+      const { observed, verdict } = judged;
+      const failing = observed.failing.map((f) => ({ ...f }));
+      return {
+        ...common,
+        kind: 'metric-analysis',
+        result: verdict === 'pass' ? 'pass' : 'fail',
+        summary: summary ?? verdictText(verdict, observed, input.ask),
+        ...input.ask,
+        verdict,
+        samples: { ...input.artifact },
+        observed: { ...observed, failing },
+      };
     }
     case 'artifact':
       return { party: common.party, target: common.target, kind: 'artifact', result: 'pass', summary: summary ?? `artifact ${input.file}`, file: input.file, sha256: input.sha256, bytes: input.bytes };

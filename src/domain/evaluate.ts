@@ -15,6 +15,7 @@ import type {
 import type { MissingStep } from '../errors.js';
 import type { TargetRef } from './events.js';
 import { periodEndIn } from './calendar.js';
+import { partiesOfSoak, soakStanding } from './soak-gate.js';
 import { closesAfterPhase, decisionLabel, decisionState, type DecisionState } from './decision-state.js';
 import { earliestCompletion, reviewDeadlines, windowRefusal, windowTime, type ReviewDeadline, type WindowTime } from './timing.js';
 import { governedByQuorum, partyQuorum, quorumDetails, type PartyQuorum } from './quorum.js';
@@ -236,7 +237,7 @@ export function phaseStatusOf(state: ProgramState, phase: string): PhaseStatusNa
 export function decisionBindsTarget(decision: DecisionDefinition, def: ProgramDefinition): boolean {
   return decision.gates.some((id) => {
     const kind = def.gates.find((g) => g.id === id)?.kind;
-    return kind === 'target-published' || kind === 'evidence' || kind === 'rollback-evidence';
+    return kind === 'target-published' || kind === 'evidence' || kind === 'rollback-evidence' || kind === 'metric-analysis';
   });
 }
 
@@ -350,6 +351,17 @@ export function evaluateGate(
         waitingOn.add(party.id);
         details.push(`${party.name}: ${problem}`);
         clear.push(`${evidenceCommand(def, gate.evidence, party.id)} --as ${asRole(def, party.id, 'rollback-owner', 'automation')}`);
+      }
+      break;
+    }
+    case 'metric-analysis': {
+      for (const party of partiesOfSoak(gate, def)) {
+        const standing = soakStanding(state, gate, party, current);
+        if (standing.met) continue;
+        waitingOn.add(party);
+        missing.push(`${gate.span} of metric analysis (${partyName(def, party)})`);
+        details.push(`${partyName(def, party)}: ${standing.detail}`);
+        clear.push(`${evidenceCommand(def, 'metric-analysis', party)} --as ${asRole(def, party, 'automation', 'approver')}`);
       }
       break;
     }

@@ -65,6 +65,34 @@ const Run = Type.Object(
   { additionalProperties: false },
 );
 
+/** A query sampled on a schedule and judged by a success condition (src/domain/metric-analysis.ts). */
+const MetricAnalysisFields = {
+  prometheus: Type.String({ minLength: 1, description: 'the Prometheus base URL sampled' }),
+  query: Type.String({ minLength: 1, description: 'the PromQL query' }),
+  success: Type.String({ minLength: 1, description: 'the success condition every series of a sample must meet, e.g. result < 0.01' }),
+  interval: Type.String({ minLength: 1, description: 'the time between samples, e.g. 1m' }),
+  count: Type.Integer({ minimum: 1, description: 'the samples asked for' }),
+  failureLimit: Type.Integer({ minimum: 0, description: 'how many samples may break the condition before the analysis fails' }),
+  verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('inconclusive')]),
+  /** Every sample, as a content-addressed file in the program folder (docs/production-evidence.md). */
+  samples: Type.Object({ file: RepoPath, sha256: Digest, bytes: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  observed: Type.Object(
+    {
+      samples: Type.Integer({ minimum: 0 }),
+      startedAt: IsoTime,
+      endedAt: IsoTime,
+      spanSeconds: Type.Number({ minimum: 0 }),
+      minimum: Type.Union([Type.Number(), Type.Null()]),
+      maximum: Type.Union([Type.Number(), Type.Null()]),
+      failed: Type.Integer({ minimum: 0 }),
+      inconclusive: Type.Integer({ minimum: 0 }),
+      failing: Type.Array(Type.Object({ at: IsoTime, series: Type.String(), value: Type.String() }, { additionalProperties: false }), { maxItems: 20 }),
+      firstProblem: Type.Union([Type.String(), Type.Null()]),
+    },
+    { additionalProperties: false },
+  ),
+};
+
 const evidenceCommon = {
   party: Party,
   /** The target the evidence was taken against; it counts for this target only. */
@@ -72,6 +100,8 @@ const evidenceCommon = {
   result: Type.Union([Type.Literal('pass'), Type.Literal('fail')]),
   summary: Type.String({ minLength: 1 }),
 };
+
+const MetricAnalysis = Type.Object({ ...evidenceCommon, kind: Type.Literal('metric-analysis'), ...MetricAnalysisFields }, { additionalProperties: false });
 
 /** Evidence, one shape per kind: what the tool checked for itself, with content hashes. */
 const Evidence = Type.Union([
@@ -132,6 +162,7 @@ const Evidence = Type.Union([
     { ...evidenceCommon, kind: Type.Literal('artifact'), file: RepoPath, sha256: Digest, bytes: Type.Integer({ minimum: 0 }) },
     { additionalProperties: false },
   ),
+  MetricAnalysis,
 ]);
 
 /** The data schema of every event type; the keys are the event types. */
@@ -307,6 +338,7 @@ export type EvidenceData = Static<typeof Evidence>;
 export type TagFacts = Static<typeof TagFacts>;
 export type CommandRun = Static<typeof CommandRun>;
 export type RunData = Static<typeof Run>;
+export type MetricAnalysisData = Static<typeof MetricAnalysis>;
 export type VerdictValue = Static<typeof Verdict>;
 
 /** What `decide` produces: an event not yet placed in the chain, dated or signed. */

@@ -17,6 +17,7 @@ import {
   type EvidenceStanding,
 } from './evaluate.js';
 import { governedByQuorum } from './quorum.js';
+import { partiesOfSoak, soakStanding } from './soak-gate.js';
 import { openIncidents, targetRef, type ProgramState } from './state.js';
 
 export type CellStatus = 'met' | 'missing' | 'failed' | 'stale' | 'not-required';
@@ -81,6 +82,21 @@ function columnsOf(gate: GateDefinition, state: ProgramState, def: ProgramDefini
       });
     case 'rollback-evidence':
       return [{ id: gate.id, gate: gate.id, label: gate.evidence, joint: false, cells: byParty((p) => evidenceCell(evidenceStanding(state, p, gate.evidence, current), gate.evidence, current)) }];
+    case 'metric-analysis': {
+      const owing = partiesOfSoak(gate, def);
+      return [
+        {
+          id: gate.id,
+          gate: gate.id,
+          label: `metric analysis over ${gate.span}`,
+          joint: false,
+          cells: byParty((p) => {
+            const s = soakStanding(state, gate, p, current);
+            return { status: s.status, detail: s.detail, seq: s.seq };
+          }, (p) => owing.includes(p)),
+        },
+      ];
+    }
     case 'no-open-incident':
       return [
         {

@@ -5,6 +5,7 @@
 import { nextTimeMarks, type TimeMark } from './clock-correction.js';
 import type { ApprovedPairDefinition, DeadlineName, EvidenceKindName, IncidentActionName, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
 import type { LedgerEvent, TagFacts, TargetRef, VerdictValue } from './events.js';
+import type { AnalysisPart } from './metric-analysis.js';
 
 export type PhaseStatusName = 'not-started' | 'active' | 'closed' | 'complete';
 
@@ -166,6 +167,8 @@ export interface ProgramState {
    * baseline or the rollback target is verified is looked up here, so a later failed check clears it.
    */
   readonly targetChecks: Readonly<Record<string, boolean>>;
+  /** Every metric analysis by `party|tag@sha`, in order: a soak gate sums their spans (metric-analysis.ts). */
+  readonly metricAnalyses: Readonly<Record<string, readonly AnalysisPart[]>>;
 }
 
 export function initialState(): ProgramState {
@@ -197,6 +200,7 @@ export function initialState(): ProgramState {
     repinCommits: {},
     acceptedRepins: {},
     targetChecks: {},
+    metricAnalyses: {},
   };
 }
 
@@ -269,6 +273,12 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
   const record: EvidenceRecord = { seq: event.seq, at: event.at, actor: event.actor, kind: d.kind, party: d.party, target: d.target, result: d.result, summary: d.summary };
   const evidence = { ...state.evidence };
   evidence[evidenceKey(d.party, d.kind, d.target)] = record;
+  let metricAnalyses = state.metricAnalyses;
+  if (d.kind === 'metric-analysis') {
+    const key = repinKey(d.party, d.target);
+    const part = { seq: event.seq, query: d.query, passed: d.verdict === 'pass', startedAt: d.observed.startedAt, endedAt: d.observed.endedAt };
+    metricAnalyses = { ...metricAnalyses, [key]: [...(metricAnalyses[key] ?? []), part] };
+  }
   let repinCommits = state.repinCommits;
   let acceptedRepins = state.acceptedRepins;
   if (d.kind === 'repin' && d.result === 'pass') {
@@ -303,6 +313,7 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
     repinCommits,
     acceptedRepins,
     targetChecks: state.targetChecks,
+    metricAnalyses,
   };
 }
 

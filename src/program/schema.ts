@@ -237,6 +237,7 @@ export const EvidenceKind = Type.Union([
   Type.Literal('rollback-drill'),
   Type.Literal('rollback-execution'),
   Type.Literal('artifact'),
+  Type.Literal('metric-analysis'),
 ]);
 
 export const EvidenceRequirement = Type.Union([
@@ -282,6 +283,19 @@ export const Gate = Type.Union([
   ),
   Type.Object({ ...gateCommon, kind: Type.Literal('no-manual-blockers') }, { additionalProperties: false }),
   Type.Object(
+    {
+      ...gateCommon,
+      kind: Type.Literal('metric-analysis'),
+      parties: Type.Optional(Type.Union([Type.Literal('consumers'), Type.Literal('producers'), Type.Literal('all')], { description: 'whose analyses are required (default: all)' })),
+      span: Duration('the passing analyses of each party, for the current target, must span at least this long, e.g. 14d'),
+      max_gap: Type.Optional(
+        Duration('consecutive analyses are summed when the gap between one and the next is at most this; without it, the latest analysis must span alone'),
+      ),
+      query: Type.Optional(Type.String({ minLength: 1, description: 'only analyses of exactly this query count' })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
     { ...gateCommon, kind: Type.Literal('notice'), period: Period('the notice (cutover notice give <gate>) must be given at least this long before the phase starts, e.g. 10bd') },
     { additionalProperties: false },
   ),
@@ -301,6 +315,18 @@ export const IncidentAction = Type.Union(
   },
 );
 
+/** An alert that declares an incident: every label listed must equal the alert's. */
+export const AlertMatch = Type.Object(
+  {
+    labels: Type.Record(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }), Type.String(), {
+      minProperties: 1,
+      description: 'label name → the value the alert must carry, e.g. { alertname: HighErrorRate }',
+    }),
+    party: Type.String({ minLength: 1, description: 'the party the incident is declared for' }),
+  },
+  { additionalProperties: false },
+);
+
 export const Trigger = Type.Object(
   {
     id: Id('trigger id, e.g. envelope-mismatch (cutover incident declare --trigger <id>)'),
@@ -309,6 +335,9 @@ export const Trigger = Type.Object(
       description: 'the minimum severity: an incident of this trigger is declared at this severity or above',
     }),
     action: IncidentAction,
+    alerts: Type.Optional(
+      Type.Array(AlertMatch, { minItems: 1, description: 'Alertmanager alerts that declare an incident of this trigger (cutover bridge alertmanager)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -332,6 +361,17 @@ export const IncidentPolicy = Type.Object(
     deadlines: IncidentDeadlines,
     update_interval: Type.Optional(
       Duration('the next update is due this long after a notice or an update, unless --next-update says otherwise'),
+    ),
+    automation: Type.Optional(
+      Type.Object(
+        {
+          severities: Type.Array(Severity, {
+            uniqueItems: true,
+            description: 'the severities a role with the automation duty may declare an incident at (cutover bridge alertmanager); none listed, none allowed',
+          }),
+        },
+        { additionalProperties: false, description: 'incidents declared by automation (alerts): what it may declare' },
+      ),
     ),
     rollback_phase: Type.Optional(
       Type.String({
@@ -499,6 +539,7 @@ export type HandoffDefinition = Static<typeof Handoff>;
 export type EnvelopePolicyName = Static<typeof EnvelopePolicy>;
 export type IncidentPolicyDefinition = Static<typeof IncidentPolicy>;
 export type TriggerDefinition = Static<typeof Trigger>;
+export type AlertMatchDefinition = Static<typeof AlertMatch>;
 export type IncidentActionName = Static<typeof IncidentAction>;
 export type FreezeDefinition = Static<typeof Freeze>;
 export type ApprovedPairDefinition = Static<typeof ApprovedPair>;

@@ -73,6 +73,9 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
       case 'phase-closed':
         if (!phases.has(g.phase)) problem(['gates', i, 'phase'], `a phase id: ${oneOf(phases)}`, g.phase);
         break;
+      case 'metric-analysis':
+        if (durationMs(g.span) === 0) problem(['gates', i, 'span'], 'a duration longer than zero', g.span);
+        break;
       default:
         break;
     }
@@ -104,6 +107,12 @@ export function checkReferences(def: ProgramDefinition): DefinitionProblem[] {
       if (triggers.has(t.id)) problem(['incidents', 'triggers', i, 'id'], 'an id not used by another trigger', t.id);
       triggers.add(t.id);
       if (!classes.has(t.severity)) problem(['incidents', 'triggers', i, 'severity'], `a severity class defined in incidents.severities: ${oneOf(classes)}`, t.severity);
+      t.alerts?.forEach((a, j) => {
+        if (!parties.has(a.party)) problem(['incidents', 'triggers', i, 'alerts', j, 'party'], `a party id: ${oneOf(parties)}`, a.party);
+      });
+    });
+    incidents.automation?.severities.forEach((sev, i) => {
+      if (!classes.has(sev)) problem(['incidents', 'automation', 'severities', i], `a severity class defined in incidents.severities: ${oneOf(classes)}`, sev);
     });
     for (const [name, value] of Object.entries(incidents.deadlines)) {
       if (durationMs(value) === 0) problem(['incidents', 'deadlines', name], 'a duration longer than zero', value);

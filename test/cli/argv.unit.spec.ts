@@ -54,6 +54,17 @@ describe('argv → options', () => {
     [['evidence', 'run', '--party', 'memorykernel', '--suite', 'contract', '--as', REC.as], 'evidenceRun', { ...REC, party: 'memorykernel', suite: 'contract' }],
     [['evidence', 'run', '--party', 'memorykernel', '--cwd', '../mk', '--at-target', '--as', REC.as], 'evidenceRun', { ...REC, party: 'memorykernel', cwd: '../mk', atTarget: true }],
     [['evidence', 'check', '--json'], 'evidenceCheck', { dir: '.', json: true }],
+    [
+      ['evidence', 'analyze', '--party', 'memorykernel', '--prometheus', 'http://127.0.0.1:9090', '--query', 'error_ratio', '--success', 'result < 0.01', '--count', '30', '--as', REC.as],
+      'evidenceAnalyze',
+      { ...REC, party: 'memorykernel', prometheus: 'http://127.0.0.1:9090', query: 'error_ratio', success: 'result < 0.01', interval: '1m', count: 30, failureLimit: 0 },
+    ],
+    [
+      ['evidence', 'analyze', '--party', 'p', '--prometheus', 'u', '--query', 'q', '--success', 's', '--interval', '5s', '--count', '3', '--failure-limit', '2', '--summary', 'soak', '--as', REC.as],
+      'evidenceAnalyze',
+      { ...REC, party: 'p', prometheus: 'u', query: 'q', success: 's', interval: '5s', count: 3, failureLimit: 2, summary: 'soak' },
+    ],
+    [['bridge', 'alertmanager', '--listen', '127.0.0.1:9095', '--as', 'alert-bridge', '--key', 'k.pem'], 'bridgeAlertmanager', { dir: '.', listen: '127.0.0.1:9095', as: 'alert-bridge', key: 'k.pem' }],
     [['target', 'publish', '--tag', 't', '--sha', 's', '--repo', '../mk', '--as', REC.as], 'targetPublish', { ...REC, tag: 't', sha: 's', contract: [], baseline: false, repo: '../mk' }],
     [['target', 'verify', '--repo', '../mk', '--as', REC.as], 'targetVerify', { ...REC, repo: '../mk' }],
     [['target', 'check', '--repo', '../mk', '--tag', 't', '--sha', 's'], 'targetCheck', { repo: '../mk', tag: 't', sha: 's', json: false }],

@@ -51,8 +51,8 @@ describe('cutover serve --data: restarts from its verified checkpoint', () => {
     expect(metricOf(text, 'cutover_checkpoint_resumed_events_total')).toBe(17);
     expect(metricOf(text, 'cutover_loaded_events_verified_total')).toBe(3);
     expect(server.log()).not.toMatch(/checkpoint/);
-    // Kept in the cache folder, never beside the ledgers.
-    expect(readdirSync(where.data)).toEqual([`${EXAMPLE_PROGRAM}.jsonl`]);
+    // Kept in the cache folder, never beside the ledgers (beside them: the ledger and who posted it).
+    expect(readdirSync(where.data).sort()).toEqual([`${EXAMPLE_PROGRAM}.jsonl`, `${EXAMPLE_PROGRAM}.jsonl.posted-by`]);
   });
 
   it('one edited byte before the checkpoint makes the load verify in full and name the line', async () => {

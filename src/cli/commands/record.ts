@@ -1,6 +1,10 @@
 /** The commands that record an event: options → domain command → signed, appended event. */
 import { evidenceToAdd, repinToRecord, runToRecord, targetToPublish, targetToVerify, type CollectionIo } from '../../app/evidence-collection.js';
+import { analysisToRecord } from '../../app/metric-analysis.js';
 import { record } from '../../app/record.js';
+import { seriesName } from '../../domain/metric-analysis.js';
+import { holds, parseCondition } from '../../domain/success-condition.js';
+import { formatDuration, parseDuration } from '../../program/duration.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import type { Command } from '../../domain/decide.js';
 import type { ProgramDefinition } from '../../program/schema.js';
@@ -215,5 +219,54 @@ export function incidentStep(o: O.IncidentStepOptions, io: CliIo): Promise<numbe
     const type = STEP_COMMAND[o.step];
     if (type === 'confirm-repin') return { type, id: o.id, ...party };
     return { type, id: o.id, ...party, ...optionalText('note', '--note', o.note) };
+  });
+}
+
+/**
+ * A metric analysis: samples printed as they come, with the time left; recorded once the last is
+ * taken (dated then, not at the start: the samples come before the record).
+ */
+export async function evidenceAnalyze(o: O.EvidenceAnalyzeOptions, io: CliIo): Promise<number> {
+  const ws = await openDefined(o, io);
+  const intervalMs = parseDuration(o.interval) ?? 0;
+  const condition = parseCondition(o.success, '--success');
+  if (!('op' in condition)) throw condition;
+  let failed = 0;
+  let unanswered = 0;
+  const body = await analysisToRecord(
+    ws,
+    {
+      now: io.now,
+      onSample: (sample, i) => {
+        const n = `${i + 1}/${o.count}`;
+        if ('error' in sample || sample.series.length === 0) {
+          unanswered++;
+          io.stdout(`sample ${n} ${sample.at}: NO ANSWER (${'error' in sample ? sample.error : 'no series'})\n`);
+        } else {
+          const broken = sample.series.filter((s) => !holds(condition, s.value));
+          if (broken.length > 0) failed++;
+          const shown = (broken.length > 0 ? broken : sample.series).slice(0, 3).map((s) => `${seriesName(s.labels)} = ${s.value}`).join(', ');
+          io.stdout(`sample ${n} ${sample.at}: ${broken.length > 0 ? `FAIL ${shown}` : `ok ${shown}`}${sample.series.length > 3 ? ` (${sample.series.length} series)` : ''}\n`);
+        }
+        const left = (o.count - 1 - i) * intervalMs;
+        io.stdout(`  ${i + 1} of ${o.count} samples, ${failed} failed (limit ${o.failureLimit}), ${unanswered} without answer; ${formatDuration(left)} left\n`);
+      },
+    },
+    {
+      party: o.party,
+      as: o.as,
+      prometheus: o.prometheus,
+      query: parseText('--query', o.query),
+      success: o.success,
+      interval: o.interval,
+      count: o.count,
+      failureLimit: o.failureLimit,
+      ...optionalText('summary', '--summary', o.summary),
+    },
+  );
+  return recordWith(ws, o, io, body, (events) => {
+    const e = events.find((x) => x.type === 'evidence.added');
+    if (e?.type === 'evidence.added' && e.data.kind === 'metric-analysis') io.stdout(`${e.data.summary}\n  samples ${e.data.samples.file}\n`);
+    return failedEvidenceExit(events);
   });
 }

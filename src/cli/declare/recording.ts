@@ -1,6 +1,13 @@
 /** The CLI's commands that record: verdicts, targets, evidence, handoff, blockers, phases, reviews, notices. */
 import { Option } from 'commander';
-import { collect, type CliContext } from './context.js';
+import { collect, positiveInt, type CliContext } from './context.js';
+import { InvalidArgumentError } from 'commander';
+
+const nonNegative = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a whole number of 0 or more.`);
+  return n;
+};
 
 export function declareRecording({ cli, handlers, dir, where, run, recording, rec, opt, wanted }: CliContext): void {
   if (wanted('verdict')) {
@@ -82,6 +89,30 @@ export function declareRecording({ cli, handlers, dir, where, run, recording, re
       .option('--summary <text>', 'what the evidence shows (default: derived from it)')
       .action((o) =>
         run(handlers.evidenceRun({ ...rec(o), party: o.party, ...opt('suite', o.suite), ...opt('cwd', o.cwd), ...opt('summary', o.summary), ...(o.atTarget === true ? { atTarget: true } : {}) })),
+      );
+    recording(evidence.command('analyze').description('sample a Prometheus query on a schedule, judge every series of every sample, and record the analysis (all samples in a content-addressed file)'))
+      .requiredOption('--party <party>', 'the party the analysis speaks for')
+      .requiredOption('--prometheus <url>', 'the Prometheus base URL, e.g. http://127.0.0.1:9090')
+      .requiredOption('--query <promql>', 'the PromQL query; every series it returns must meet --success')
+      .requiredOption('--success <condition>', "the success condition of one value, e.g. 'result < 0.01' (docs/production-evidence.md)")
+      .option('--interval <duration>', 'time between samples, e.g. 1m or 30s', '1m')
+      .requiredOption('--count <n>', 'how many samples to take (the first at once)', positiveInt('--count'))
+      .option('--failure-limit <n>', 'how many samples may break the condition before the analysis fails', nonNegative('--failure-limit'), 0)
+      .option('--summary <text>', 'what the evidence shows (default: derived from it)')
+      .action((o) =>
+        run(
+          handlers.evidenceAnalyze({
+            ...rec(o),
+            party: o.party,
+            prometheus: o.prometheus,
+            query: o.query,
+            success: o.success,
+            interval: o.interval,
+            count: o.count,
+            failureLimit: o.failureLimit,
+            ...opt('summary', o.summary),
+          }),
+        ),
       );
     evidence
       .command('check')
