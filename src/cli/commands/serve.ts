@@ -47,6 +47,8 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     ...signInOf(o, io, oidcIssuers),
     ...cliLoginOf(o, oidcIssuers),
     maxClockSkewMs: allowedSkew(o.maxClockSkew, io.env).ms,
+    ...(o.maxStreams === undefined ? {} : { maxStreams: o.maxStreams }),
+    ...(o.maxStreamsPerProgram === undefined ? {} : { maxStreamsPerProgram: o.maxStreamsPerProgram }),
     bodyLimit: o.bodyLimit,
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
     ...(opened.ready === undefined ? {} : { ready: opened.ready }),
