@@ -195,3 +195,17 @@ describe('postgres: an exhausted connection pool', () => {
     expect((await fetch(`${server.url}/v1/programs/${EXAMPLE_PROGRAM}/events`)).status).toBe(200);
   });
 });
+
+describe('file: two servers on one folder', () => {
+  it('a stream on one sees what the other appended (the folder is watched, not re-read per stream)', async () => {
+    const data = tempDir();
+    const [a, b] = [await serving(['--data', data]), await serving(['--data', data])];
+    const lines = exampleLines();
+    await postLines(a.url, EXAMPLE_PROGRAM, null, lines);
+    const onB = await follow(`${b.url}/v1/programs/${EXAMPLE_PROGRAM}/events/stream`);
+    const next = blockerAfter(lines, 1);
+    expect((await postLines(a.url, EXAMPLE_PROGRAM, headOf(lines), [next])).status).toBe(201);
+    expect(await onB.until('id: 8\n')).toContain(`id: 8\nevent: line\ndata: ${next}\n\n`);
+    onB.close();
+  });
+});
