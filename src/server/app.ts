@@ -19,6 +19,7 @@ import { registerDashboard } from './dashboard/routes.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProgramRoutes } from './routes/programs.js';
+import { registerStreamRoutes } from './routes/streams.js';
 import { httpErrorOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
 import { ProgramCache } from './program-cache.js';
@@ -180,6 +181,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   registerHealthRoutes(app, context);
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);
+  registerStreamRoutes(app, context);
 
   return {
     app,
