@@ -6,11 +6,12 @@
  * viewers that never read cannot grow the server's memory.
  */
 import type { ServerResponse } from 'node:http';
-import { keepsCheckpoints, type LedgerStore } from '../store/ledger-store.js';
+import { followsBytes, keepsCheckpoints, type LedgerStore } from '../store/ledger-store.js';
 import type { Broadcasts, StreamedLine, Subscriber } from './broadcast.js';
 
-/** Lines per page of a catch-up read from PostgreSQL (a file is read a chunk of whole lines at a time). */
-const PAGE_LINES = 200;
+/** Lines per page of a catch-up read by seq (PostgreSQL); a file is read this many bytes at a time. */
+const PAGE_LINES = 50;
+const PAGE_BYTES = 16 * 1024;
 
 export interface StreamLimits {
   /** Bytes a viewer may leave unread (beyond what the kernel holds) before it is closed. */
@@ -23,6 +24,15 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxUnreadBytes: 256 * 1024,
 
 /** Pages of `program`'s lines `from`..`to`: never the whole ledger at once where the store can page. */
 async function* pagesOf(store: LedgerStore, program: string, from: number, to: number): AsyncIterable<readonly string[]> {
+  if (followsBytes(store)) {
+    let seq = from;
+    for await (const page of store.linesAfter(program, from, PAGE_BYTES)) {
+      yield page.slice(0, to - seq + 1);
+      seq += page.length;
+      if (seq > to) return;
+    }
+    return;
+  }
   if (!keepsCheckpoints(store)) {
     yield (await store.read(program, from)).lines.slice(0, to - from + 1);
     return;

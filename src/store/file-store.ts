@@ -92,6 +92,16 @@ export class FileLedgerStore implements LedgerStore, ByteTail {
     return { lines, end };
   }
 
+  async *linesAfter(program: string, fromSeq: number, chunkBytes: number): AsyncIterable<readonly string[]> {
+    let seq = 0;
+    for await (const chunk of readLineChunks(this.pathOf(program), 0, undefined, chunkBytes)) {
+      const lines = linesOf(chunk.bytes);
+      const first = seq + 1;
+      seq += lines.length;
+      if (seq >= fromSeq) yield lines.slice(Math.max(0, fromSeq - first));
+    }
+  }
+
   /** Does the file end in a partial line right now? */
   async endsTorn(program: string): Promise<boolean> {
     const tail = await tailOf(this.pathOf(program));

@@ -88,9 +88,11 @@ export interface ByteTail {
   sizeOf(program: string): Promise<number>;
   /** The complete lines from byte `offset` on, and where they end. */
   linesFrom(program: string, offset: number): Promise<{ readonly lines: readonly string[]; readonly end: number }>;
+  /** The lines from seq `fromSeq` to the end, read `chunkBytes` at a time: a slow reader holds one small chunk. */
+  linesAfter(program: string, fromSeq: number, chunkBytes: number): AsyncIterable<readonly string[]>;
 }
 
 export function followsBytes(store: LedgerStore): store is LedgerStore & ByteTail {
   const tail = store as Partial<ByteTail>;
-  return typeof tail.endOf === 'function' && typeof tail.sizeOf === 'function' && typeof tail.linesFrom === 'function';
+  return typeof tail.endOf === 'function' && typeof tail.sizeOf === 'function' && typeof tail.linesFrom === 'function' && typeof tail.linesAfter === 'function';
 }
