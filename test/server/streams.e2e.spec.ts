@@ -135,6 +135,31 @@ for (const [backend, args] of backends) {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     });
 
+    it('GET /v1/streams/heads: every program\'s head when it opens, then each program that moves; a protected one needs its token', async () => {
+      const server = await serving([...(await args()), '--token', 'secret-program=s3cret']);
+      const lines = exampleLines();
+      await postLines(server.url, EXAMPLE_PROGRAM, null, lines);
+      const heads = await follow(`${server.url}/v1/streams/heads?programs=${EXAMPLE_PROGRAM},not-yet-created`);
+      await heads.until('"program":"not-yet-created"');
+      const events = () => [...heads.text().matchAll(/^event: head\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as { program: string; seq: number });
+      expect(events()).toEqual([{ program: EXAMPLE_PROGRAM, seq: 7 }, { program: 'not-yet-created', seq: 0 }]);
+      expect((await postLines(server.url, EXAMPLE_PROGRAM, headOf(lines), [blockerAfter(lines, 1)])).status).toBe(201);
+      await heads.until(`{"program":"${EXAMPLE_PROGRAM}","seq":8}`);
+      expect(events().slice(2)).toEqual([{ program: EXAMPLE_PROGRAM, seq: 8 }]);
+      heads.close();
+
+      const refused = await fetch(`${server.url}/v1/streams/heads?programs=${EXAMPLE_PROGRAM},secret-program`);
+      expect(refused.status).toBe(401);
+      const allowed = await fetch(`${server.url}/v1/streams/heads?programs=secret-program`, { headers: { authorization: 'Bearer s3cret' } });
+      expect(allowed.status).toBe(200);
+      await allowed.body!.cancel();
+      for (const bad of ['', 'UPPER', 'a,,b', Array.from({ length: 501 }, (_, i) => `p${i}`).join(',')]) {
+        const answer = await fetch(`${server.url}/v1/streams/heads?programs=${bad}`);
+        expect(answer.status).toBe(400);
+        expect(((await answer.json()) as { error: { kind: string } }).error.kind).toBe('input');
+      }
+    });
+
     it('past --max-streams-per-program and --max-streams: 503 with Retry-After in the documented shape; a closed stream frees its place', async () => {
       const server = await serving([...(await args()), '--max-streams', '3', '--max-streams-per-program', '2']);
       await postLines(server.url, EXAMPLE_PROGRAM, null, exampleLines());
