@@ -6,6 +6,7 @@ import { RecordModel } from './render/model-schema.js';
 import { EventData, LedgerLine } from './domain/events.js';
 import { HandoffPayload } from './domain/handoff.js';
 import { ProgramDefinition } from './program/schema.js';
+import { HeadEvent } from './server/heads-stream.js';
 
 export function schemaFiles(): Record<string, unknown> {
   return {
@@ -16,5 +17,6 @@ export function schemaFiles(): Record<string, unknown> {
     'ledger-bundle.schema.json': LedgerBundle,
     'record-model.schema.json': RecordModel,
     'incident-notice.schema.json': IncidentNotice,
+    'head-event.schema.json': HeadEvent,
   };
 }

@@ -27,6 +27,9 @@ export interface ServeOptions {
   readonly allowAnonymousCreate: boolean;
   /** How far ahead of the server's clock a posted line may be dated (else $CUTOVER_MAX_CLOCK_SKEW, else 5m). */
   readonly maxClockSkew?: string;
+  /** Event streams held open at most, in total and per program. */
+  readonly maxStreams?: number;
+  readonly maxStreamsPerProgram?: number;
   readonly bodyLimit: number;
   readonly logLevel: string;
 }

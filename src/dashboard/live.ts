@@ -1,8 +1,9 @@
 /**
  * The dashboard's only script. The server renders every page whole, readable without it; this
- * makes it live: it follows each program's event stream (server-sent events), fetches the page
- * again when a line lands and swaps in the sections that changed, ticks the deadline countdowns,
- * shows times in the viewer's zone (UTC stays on hover), and makes the copy buttons work.
+ * makes it live: it follows the heads of the programs on the page over one stream (server-sent
+ * events), fetches the page again when one moves and swaps in the sections that changed, ticks the
+ * deadline countdowns, shows times in the viewer's zone (UTC stays on hover), and makes the copy
+ * buttons work.
  */
 
 const zoned = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
@@ -82,7 +83,7 @@ async function refresh(): Promise<void> {
   const seq = fresh.body.dataset.seq;
   if (seq !== undefined) document.body.dataset.seq = seq;
   tick();
-  say(`Updated${seq === undefined ? '' : ` to seq ${seq}`} at ${zoned.format(new Date())}`);
+  say(`Live: updated${seq === undefined ? '' : ` to seq ${seq}`} at ${zoned.format(new Date())}`);
 }
 
 let pending: ReturnType<typeof setTimeout> | undefined;
@@ -91,12 +92,50 @@ function soon(): void {
   pending = setTimeout(() => void refresh().catch(() => say('Could not refresh; the next event will try again')), 100);
 }
 
-/** Follow one program's stream from the line after the one this page shows. */
-function follow(program: string, seq: number): void {
-  const stream = new EventSource(`/v1/programs/${encodeURIComponent(program)}/events/stream?from=${seq + 1}`);
-  stream.addEventListener('line', soon);
-  stream.addEventListener('open', () => say('Live: following the ledger'));
-  stream.addEventListener('error', () => say('Reconnecting to the event stream…'));
+/** The seq this page shows for `program` (its row on the overview, the page's own on a program page). */
+function shownSeq(program: string): number {
+  const row = document.querySelector<HTMLElement>(`tr[data-program="${CSS.escape(program)}"]`);
+  return Number(row?.dataset.seq ?? (document.body.dataset.program === program ? document.body.dataset.seq : 0) ?? 0);
+}
+
+/**
+ * Follow every program on the page over ONE stream of heads (a browser allows six connections per
+ * host), refresh when one moved past what the page shows, and say truthfully whether the page is
+ * live: not when the connection dropped, the endpoint is gone, or nothing (not even a keep-alive)
+ * came for 40 s. A stream that failed for good is opened again after 5 s.
+ */
+function follow(programs: readonly string[]): void {
+  let source: EventSource | undefined;
+  let silence: ReturnType<typeof setTimeout> | undefined;
+  const live = `Live: following ${programs.length === 1 ? 'the ledger' : `${programs.length} programs`}`;
+  const heard = () => {
+    clearTimeout(silence);
+    silence = setTimeout(() => down('Not live: no word from the server for 40 s; reconnecting…'), 40_000);
+  };
+  const down = (words: string) => {
+    say(words);
+    clearTimeout(silence);
+    source?.close();
+    setTimeout(open, 5_000);
+  };
+  const open = () => {
+    source = new EventSource(`/v1/streams/heads?programs=${programs.map(encodeURIComponent).join(',')}`);
+    source.addEventListener('open', () => {
+      say(live);
+      heard();
+    });
+    source.addEventListener('keep-alive', heard);
+    source.addEventListener('head', (event) => {
+      heard();
+      const { program, seq } = JSON.parse((event as MessageEvent<string>).data) as { program: string; seq: number };
+      if (seq > shownSeq(program)) soon();
+    });
+    source.addEventListener('error', () => {
+      if (source?.readyState === EventSource.CLOSED) down('Not live: the event stream is unavailable; trying again…');
+      else say('Not live: reconnecting to the server…');
+    });
+  };
+  open();
 }
 
 function start(): void {
@@ -105,8 +144,8 @@ function start(): void {
   tick();
   setInterval(tick, 1000);
   const body = document.body.dataset;
-  if (body.program !== undefined) follow(body.program, Number(body.seq ?? '0'));
-  for (const row of document.querySelectorAll<HTMLElement>('tr[data-program][data-seq]')) follow(row.dataset.program!, Number(row.dataset.seq));
+  const programs = body.program !== undefined ? [body.program] : [...document.querySelectorAll<HTMLElement>('tr[data-program]')].map((row) => row.dataset.program!);
+  if (programs.length > 0) follow(programs);
 }
 
 start();

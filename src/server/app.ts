@@ -19,9 +19,12 @@ import { registerDashboard } from './dashboard/routes.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProgramRoutes } from './routes/programs.js';
+import { registerStreamRoutes } from './routes/streams.js';
 import { httpErrorOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
 import { ProgramCache } from './program-cache.js';
+import { Broadcasts } from './broadcast.js';
+import { DEFAULT_MAX_STREAMS, DEFAULT_MAX_STREAMS_PER_PROGRAM, StreamBounds } from './stream-bounds.js';
 
 export interface ServerOptions {
   readonly store: LedgerStore;
@@ -52,6 +55,9 @@ export interface ServerOptions {
   /** Where the log goes (default stderr, so stdout holds only the URL). */
   readonly logStream?: NodeJS.WritableStream;
   readonly now?: () => Date;
+  /** Event streams held open at most, in total (default 10,000) and per program (default 5,000); past either, 503 with Retry-After. */
+  readonly maxStreams?: number;
+  readonly maxStreamsPerProgram?: number;
   /** With a store that keeps checkpoints: keep one when a program is this many events past its last (default 1,000). */
   readonly checkpointEvery?: number;
 }
@@ -69,6 +75,10 @@ export function buildServer(options: ServerOptions): CutoverServer {
   const metrics = new ServerMetrics();
   const appended = new EventEmitter().setMaxListeners(0);
   const streams = new Set<FastifyReply>();
+  // One fetch per append, shared by every viewer of the program (broadcast.ts).
+  const broadcasts = new Broadcasts(store, { warn: (message, error) => app.log.warn({ err: error }, message) });
+  appended.on('appended', (program: string) => broadcasts.notify(program));
+  const streamBounds = new StreamBounds(options.maxStreams ?? DEFAULT_MAX_STREAMS, options.maxStreamsPerProgram ?? DEFAULT_MAX_STREAMS_PER_PROGRAM);
   const maxDepth = options.maxJsonDepth ?? 64;
   const app = Fastify({
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', stream: options.logStream ?? process.stderr },
@@ -96,9 +106,10 @@ export function buildServer(options: ServerOptions): CutoverServer {
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const { status, body } = httpErrorOf(error);
+    const { status, body, retryAfterSeconds } = httpErrorOf(error);
     if (status >= 500) request.log.error({ err: error }, body.error.message);
     if (status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
     if (status === 409) body.head = await store.head((request.params as { id?: string }).id ?? '').catch(() => null);
     if (request.method === 'POST' && request.routeOptions.url === '/v1/programs/:id/events') {
       if (status === 409) metrics.conflicts.inc();
@@ -126,7 +137,10 @@ export function buildServer(options: ServerOptions): CutoverServer {
     streams.clear();
   });
   // After the requests in flight drained, before the store closes: a graceful restart resumes at the head.
-  app.addHook('onClose', async () => cache.keepCheckpoints());
+  app.addHook('onClose', async () => {
+    broadcasts.close();
+    await cache.keepCheckpoints();
+  });
 
   // Who is asking: static tokens (kept as digests), OpenID Connect tokens, browser sessions (auth/).
   const access = new Access({
@@ -163,10 +177,11 @@ export function buildServer(options: ServerOptions): CutoverServer {
   // The dashboard (`/`, `/programs/:id`): HTML drawn from this cache and the same status report.
   registerDashboard(app, { store, cache, now, mayRead, account: (request) => accountOf(access, signIn !== undefined, request), ...(keepsPosters(store) ? { posterOf: (program: string, seq: number) => store.posterOf(program, seq) } : {}) });
   // The API, one module per route group, each declaring its own routes.
-  const context: ServerContext = { options, store, cache, metrics, now, appended, streams, mayRead, guardRead, mayCreate, access };
+  const context: ServerContext = { options, store, cache, metrics, now, appended, streams, broadcasts, streamBounds, mayRead, guardRead, mayCreate, access };
   registerHealthRoutes(app, context);
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);
+  registerStreamRoutes(app, context);
 
   return {
     app,

@@ -8,6 +8,8 @@ import type { ProgramDefinition } from '../program/schema.js';
 import type { Access } from './auth/access.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ProgramCache } from './program-cache.js';
+import type { Broadcasts } from './broadcast.js';
+import type { StreamBounds } from './stream-bounds.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -22,6 +24,10 @@ export interface ServerContext {
   readonly appended: EventEmitter;
   /** The event streams open now (ended at a graceful stop). */
   readonly streams: Set<FastifyReply>;
+  /** Each followed program's one broadcast: new lines fetched once for all its viewers. */
+  readonly broadcasts: Broadcasts;
+  /** How many streams may be open, in total and per program. */
+  readonly streamBounds: StreamBounds;
   /** `definition` given (null: no such program): the program's own identities are judged too; else only static tokens. */
   mayRead(request: FastifyRequest, program: string, definition?: ProgramDefinition | null): boolean;
   /** Who the request's caller is, and what they may read, post and create. */

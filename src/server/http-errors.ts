@@ -4,6 +4,7 @@
  * the CLI maps to exit codes) or, for what only a server can say, `unavailable` or `internal`.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { TooManyStreamsError } from './stream-bounds.js';
 import { CutoverError, ForbiddenError, LedgerVerificationError, StaleHeadError, UnknownNameError, UnauthorizedError } from '../errors.js';
 
 export const ErrorBody = Type.Object({
@@ -21,6 +22,8 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export interface HttpError {
   readonly status: number;
   readonly body: ErrorBody;
+  /** 503: seconds after which the same request may succeed (the `Retry-After` header). */
+  readonly retryAfterSeconds?: number;
 }
 
 function body(kind: string, code: string, message: string, hints: readonly string[] = []): ErrorBody {
@@ -29,6 +32,12 @@ function body(kind: string, code: string, message: string, hints: readonly strin
 
 /** Connection-level failures of the database: the request may succeed later, unchanged. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+
+/** pg's pool gave up waiting for a free connection: every connection is busy, the database is up. */
+function poolExhausted(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /timeout exceeded when trying to connect/i.test(message);
+}
 
 function unreachable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
@@ -59,9 +68,24 @@ export function httpErrorOf(error: unknown): HttpError {
     return { status: 422, body: body(error.kind, error.code, error.message, error.hints) };
   }
   if (error instanceof CutoverError) return { status: error.kind === 'input' ? 400 : 422, body: body(error.kind, error.code, error.message, error.hints) };
+  if (error instanceof TooManyStreamsError) {
+    return {
+      status: 503,
+      retryAfterSeconds: error.retryAfterSeconds,
+      body: body('unavailable', 'too-many-streams', error.message, [`retry after ${error.retryAfterSeconds} seconds; an operator can raise ${error.bound === 'total' ? '--max-streams' : '--max-streams-per-program'}`]),
+    };
+  }
+  if (poolExhausted(error)) {
+    return {
+      status: 503,
+      retryAfterSeconds: 1,
+      body: body('unavailable', 'database-busy', `every database connection is busy (${(error as Error).message}); nothing was written`, ['retry the request in a moment']),
+    };
+  }
   if (unreachable(error)) {
     return {
       status: 503,
+      retryAfterSeconds: 1,
       body: body('unavailable', 'database-unreachable', `the database is unreachable (${(error as Error).message}); nothing was written`, ['retry the request: the server reconnects on its own']),
     };
   }

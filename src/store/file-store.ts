@@ -3,7 +3,7 @@
  * Appends take an exclusive lock, check the expected head (read from the end of the file), write,
  * and fsync before returning. Reads go in chunks of whole lines, never the whole file as one string.
  */
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LedgerEvent } from '../domain/events.js';
 import { LedgerVerificationError, StaleHeadError } from '../errors.js';
@@ -11,7 +11,7 @@ import { serialize } from '../ledger/line.js';
 import { tornLineError } from '../ledger/torn-line.js';
 import { stampOf, type FileStamp } from './checkpoint.js';
 import { linesOf, readLineChunks, readTail, type FileTail, type LineChunk, type TornTail } from './line-chunks.js';
-import type { LedgerHead, LedgerRead, LedgerStore } from './ledger-store.js';
+import type { ByteTail, LedgerHead, LedgerRead, LedgerStore } from './ledger-store.js';
 
 export interface FileStoreOptions {
   /** The folder holding the ledger files. */
@@ -34,7 +34,7 @@ export interface FileAppended {
   readonly offsetBefore: number;
 }
 
-export class FileLedgerStore implements LedgerStore {
+export class FileLedgerStore implements LedgerStore, ByteTail {
   constructor(private readonly options: FileStoreOptions) {}
 
   /** The store of a program directory: one program, `<dir>/.cutover/ledger.jsonl`. */
@@ -64,6 +64,42 @@ export class FileLedgerStore implements LedgerStore {
   /** Complete lines from byte `offset` on, in chunks; `onTorn` hears of a partial last line. */
   chunks(program: string, offset = 0, onTorn?: (tail: TornTail) => void): AsyncGenerator<LineChunk> {
     return readLineChunks(this.pathOf(program), offset, onTorn);
+  }
+
+  async endOf(program: string): Promise<{ head: LedgerHead | null; end: number }> {
+    const path = this.pathOf(program);
+    const tail = await tailOf(path);
+    return { head: await headOf(tail, path), end: tail.end };
+  }
+
+  async sizeOf(program: string): Promise<number> {
+    return stat(this.pathOf(program)).then(
+      (s) => s.size,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return 0;
+        throw e;
+      },
+    );
+  }
+
+  async linesFrom(program: string, offset: number): Promise<{ lines: string[]; end: number }> {
+    const lines: string[] = [];
+    let end = offset;
+    for await (const chunk of readLineChunks(this.pathOf(program), offset)) {
+      for (const line of linesOf(chunk.bytes)) lines.push(line);
+      end = chunk.offset + chunk.bytes.length;
+    }
+    return { lines, end };
+  }
+
+  async *linesAfter(program: string, fromSeq: number, chunkBytes: number): AsyncIterable<readonly string[]> {
+    let seq = 0;
+    for await (const chunk of readLineChunks(this.pathOf(program), 0, undefined, chunkBytes)) {
+      const lines = linesOf(chunk.bytes);
+      const first = seq + 1;
+      seq += lines.length;
+      if (seq >= fromSeq) yield lines.slice(Math.max(0, fromSeq - first));
+    }
   }
 
   /** Does the file end in a partial line right now? */

@@ -76,3 +76,23 @@ export function keepsPosters(store: LedgerStore): store is LedgerStore & PosterS
   const shelf = store as Partial<PosterShelf>;
   return typeof shelf.keepPoster === 'function' && typeof shelf.posterOf === 'function';
 }
+
+/**
+ * A store whose lines can be followed by byte offset (a file): the lines appended after a known
+ * offset are read without reading the ones before them, and "anything new?" is a size check.
+ */
+export interface ByteTail {
+  /** The head and where the complete lines end, read together from the end of the ledger. */
+  endOf(program: string): Promise<{ readonly head: LedgerHead | null; readonly end: number }>;
+  /** The ledger's size in bytes now (0: none), a partial last line included. */
+  sizeOf(program: string): Promise<number>;
+  /** The complete lines from byte `offset` on, and where they end. */
+  linesFrom(program: string, offset: number): Promise<{ readonly lines: readonly string[]; readonly end: number }>;
+  /** The lines from seq `fromSeq` to the end, read `chunkBytes` at a time: a slow reader holds one small chunk. */
+  linesAfter(program: string, fromSeq: number, chunkBytes: number): AsyncIterable<readonly string[]>;
+}
+
+export function followsBytes(store: LedgerStore): store is LedgerStore & ByteTail {
+  const tail = store as Partial<ByteTail>;
+  return typeof tail.endOf === 'function' && typeof tail.sizeOf === 'function' && typeof tail.linesFrom === 'function' && typeof tail.linesAfter === 'function';
+}

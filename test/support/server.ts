@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach } from 'vitest';
 import { decide, type Command } from '../../src/domain/decide.js';
+import { evolve } from '../../src/domain/state.js';
 import type { LedgerEvent } from '../../src/domain/events.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
 import { signerFromPem } from '../../src/ledger/keys.js';
@@ -35,6 +36,28 @@ export function recordedAfter(lines: readonly string[], command: Command): strin
 export function blockerAfter(lines: readonly string[], n: number): string {
   const at = new Date(Date.parse('2026-02-09T00:00:00Z') + n * 1000).toISOString();
   return recordedAfter(lines, { type: 'raise-blocker', actor: 'integration-program-owner', at, id: `T-${n}`, text: `blocker ${n}`, owner: 'integration-program-owner', due: '2026-03-01' });
+}
+
+/**
+ * Signs blockers after `lines` one after another without verifying the ledger again for each (the
+ * state is evolved as each line is made): for tests that need many lines, `textChars` long each.
+ */
+export function blockerWriter(lines: readonly string[], textChars = 20): { next(): string } {
+  let state = verifyLedger({ source: 'test', lines }).state;
+  const signer = signerFromPem(readFileSync(join(DEMO_KEYS, 'integration-program-owner.pem'), 'utf8'));
+  let n = 0;
+  return {
+    next() {
+      n++;
+      const at = new Date(Date.parse('2026-02-09T00:00:00Z') + n * 1000).toISOString();
+      const text = `blocker ${n} `.padEnd(textChars, 'x');
+      const decided = decide(state, { type: 'raise-blocker', actor: 'integration-program-owner', at, id: `W-${n}`, text, owner: 'integration-program-owner', due: '2026-03-01' });
+      if (!decided.ok) throw decided.error;
+      const event = seal(decided.events[0]!, { program: state.program!, seq: state.seq + 1, at, prev: state.head }, signer);
+      state = evolve(state, event);
+      return serialize(event);
+    },
+  };
 }
 
 export interface RunningServer {

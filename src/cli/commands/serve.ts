@@ -3,6 +3,7 @@
  * of file ledgers (--data, the default). The first line on stdout is the URL it listens on. SIGTERM
  * (or SIGINT) drains the requests in flight, closes the database pool, and ends the command.
  */
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { resolve } from 'node:path';
 import { invalidInput } from '../../errors.js';
 import { allowedSkew } from '../clock.js';
@@ -47,6 +48,8 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     ...signInOf(o, io, oidcIssuers),
     ...cliLoginOf(o, oidcIssuers),
     maxClockSkewMs: allowedSkew(o.maxClockSkew, io.env).ms,
+    ...(o.maxStreams === undefined ? {} : { maxStreams: o.maxStreams }),
+    ...(o.maxStreamsPerProgram === undefined ? {} : { maxStreamsPerProgram: o.maxStreamsPerProgram }),
     bodyLimit: o.bodyLimit,
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
     ...(opened.ready === undefined ? {} : { ready: opened.ready }),
@@ -132,7 +135,20 @@ function parseTokens(specs: readonly string[]): Map<string, string[]> {
 }
 
 function openFolder(dir: string, io: CliIo): OpenedStore {
-  return { store: new ServedFileStore({ dir }, defaultCacheDir(io.env)), close: async () => {} };
+  let watcher: FSWatcher | undefined;
+  return {
+    store: new ServedFileStore({ dir }, defaultCacheDir(io.env)),
+    // Appends by another process (a second server on the folder) are noticed by watching the folder:
+    // one watch for every program; each followed program then checks its file's size, once.
+    async follow(server) {
+      mkdirSync(dir, { recursive: true });
+      watcher = watch(dir, (_event, name) => {
+        if (typeof name === 'string' && name.endsWith('.jsonl')) server.notifyAppended(name.slice(0, -'.jsonl'.length));
+      });
+      watcher.on('error', (error) => io.stderr(`cutover serve: no longer watching ${dir} (${error.message}); streams still check every 15 s\n`));
+    },
+    close: async () => watcher?.close(),
+  };
 }
 
 async function openPostgres(url: string, io: CliIo): Promise<OpenedStore> {

@@ -22,10 +22,12 @@ export function declareServer({ cli, handlers, dir, where, run, opt, wanted }: C
       .option('--oidc-cli-client-id <id>', 'cutover login: the CLI\'s public client id at the first --oidc-issuer (device authorization grant), named to the CLI at /v1/auth/login')
       .option('--allow-anonymous-create', 'bound to an address other than loopback, let anyone create programs (refused otherwise without --create-token)', false)
       .option('--max-clock-skew <duration>', "how far ahead of this server's clock a posted line may be dated (default: $CUTOVER_MAX_CLOCK_SKEW, else 5m)")
+      .option('--max-streams <n>', 'event streams held open at most, in total (default 10000; past it: 503 with Retry-After)', positiveInt('--max-streams'))
+      .option('--max-streams-per-program <n>', 'event streams held open at most on one program (default 5000)', positiveInt('--max-streams-per-program'))
       .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
       .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .action((o) =>
-        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, oidcIssuer: o.oidcIssuer, oidcAudience: o.oidcAudience, creator: o.creator, ...opt('oidcClientId', o.oidcClientId), ...opt('oidcClientSecret', o.oidcClientSecret), ...opt('publicUrl', o.publicUrl), ...opt('oidcCliClientId', o.oidcCliClientId), ...opt('maxClockSkew', o.maxClockSkew), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, oidcIssuer: o.oidcIssuer, oidcAudience: o.oidcAudience, creator: o.creator, ...opt('oidcClientId', o.oidcClientId), ...opt('oidcClientSecret', o.oidcClientSecret), ...opt('publicUrl', o.publicUrl), ...opt('oidcCliClientId', o.oidcCliClientId), ...opt('maxClockSkew', o.maxClockSkew), ...opt('maxStreams', o.maxStreams), ...opt('maxStreamsPerProgram', o.maxStreamsPerProgram), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
       );
   }
 

@@ -7,9 +7,10 @@ import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../../domain/clock-skew.js';
 import { invalidInput, StaleHeadError, UnknownNameError } from '../../errors.js';
 import { keepsPosters } from '../../store/ledger-store.js';
 import type { App, ServerContext } from '../context.js';
+import { DEFAULT_STREAM_LIMITS, EventStream } from '../event-stream.js';
 import { AppendBody, errors, FromQuery, HeadBody, lastOf, MAX_SEQ, NDJSON, ProgramParams, sendText } from '../route-schemas.js';
 
-export function registerEventRoutes(app: App, { options, store, cache, metrics, now, appended, streams, guardRead, access }: ServerContext): void {
+export function registerEventRoutes(app: App, { options, store, cache, metrics, now, appended, streams, broadcasts, streamBounds, guardRead, access }: ServerContext): void {
   app.get('/v1/programs/:id/events', { schema: { params: ProgramParams, querystring: FromQuery, response: errors }, preHandler: guardRead }, async (request, reply) => {
     const { id } = request.params;
     const head = await store.head(id);
@@ -27,48 +28,21 @@ export function registerEventRoutes(app: App, { options, store, cache, metrics, 
     if (lastEventId !== undefined && !(Number.isInteger(lastId) && lastId >= 0 && lastId < MAX_SEQ)) {
       throw invalidInput({ source: 'Last-Event-ID', field: '', expected: `the seq of the last event received, 0 to ${MAX_SEQ - 1}`, found: JSON.stringify(lastEventId) });
     }
-    let next = lastEventId !== undefined ? lastId + 1 : (request.query.from ?? 1);
+    // Without `from` or Last-Event-ID: from the end, only lines that land from now on.
+    const from = lastEventId !== undefined ? lastId + 1 : (request.query.from ?? null);
+    const release = streamBounds.admit([id]);
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
-    reply.raw.write(': cutover event stream\n\n');
     streams.add(reply);
-    let busy = false;
-    let again = false;
-    const flush = async (): Promise<void> => {
-      if (busy) {
-        again = true;
-        return;
-      }
-      busy = true;
-      try {
-        do {
-          again = false;
-          const read = await store.read(id, next);
-          for (const line of read.lines) {
-            reply.raw.write(`id: ${next}\nevent: line\ndata: ${line}\n\n`);
-            next++;
-          }
-        } while (again);
-      } catch (error) {
-        request.log.warn({ err: error }, 'event stream could not read the ledger');
-      } finally {
-        busy = false;
-      }
-    };
-    const listener = (program: string) => {
-      if (program === id) void flush();
-    };
-    appended.on('appended', listener);
-    const keepAlive = setInterval(() => {
-      reply.raw.write(': keep-alive\n\n');
-      void flush(); // catches up even when a replica's notification was lost (a crash right after its commit)
-    }, 15_000);
+    const stream = new EventStream(reply.raw, id, store, broadcasts, DEFAULT_STREAM_LIMITS, from, (message, error) => request.log.warn({ err: error }, message));
     reply.raw.on('close', () => {
-      clearInterval(keepAlive);
-      appended.off('appended', listener);
+      release();
       streams.delete(reply);
     });
-    await flush();
+    await stream.start(from === null).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'event stream could not read the ledger');
+      stream.close();
+    });
   });
 
   app.post('/v1/programs/:id/events', { schema: { params: ProgramParams, body: AppendBody, response: { 201: HeadBody, ...errors } }, preHandler: guardRead }, async (request, reply) => {

@@ -1,0 +1,252 @@
+#!/usr/bin/env node
+// Soak of event streams (issue 21 item 2, issue 26 item 3): `npm run bench:server` calls
+// `streamSoak`; alone: `npm run build && nice -n 10 node bench/server-streams.js` (PostgreSQL: a
+// throwaway cluster, or BENCH_PG_URL=postgres://…/postgres, a server where it may create a database).
+//
+// On a program of BENCH_STREAM_EVENTS events (default 28,000: about 25 MB), on `--data` and on
+// PostgreSQL, one `cutover serve` each:
+// 1. RSS of the server with the program loaded, then with BENCH_STREAMS (default 1,000) viewers that
+//    never read: following the end (the default), and replaying from seq 1 (`?from=1`, what every
+//    stream did before). /healthz p99 over 300 requests while they are held.
+// 2. BENCH_STREAMS viewers that read: BENCH_APPENDS (default 20) appends, one line each; the time from
+//    the POST's start to each viewer's receipt of the line (p50, p99 over every viewer and append).
+// The viewers run in a process of their own (this file with --viewers). Figures are printed with the
+// load average; nothing is asserted.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { Agent, request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 1_000);
+const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 28_000);
+const APPENDS = Number(process.env.BENCH_APPENDS ?? 20);
+const log = (text) => process.stderr.write(`  … ${text}\n`);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const clock = () => performance.timeOrigin + performance.now();
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- the viewers' process: `node server-streams.js --viewers URL N MODE` (stalled | reading)
+async function viewers(url, n, mode) {
+  const { hostname, port, pathname, search } = new URL(url);
+  const arrivals = new Map(); // seq → receipt times
+  const open = async () => {
+    const socket = connect(Number(port), hostname);
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+    await new Promise((r) => socket.once('data', r));
+    if (mode === 'stalled') return socket.pause();
+    let carry = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (text) => {
+      const now = clock();
+      carry += text;
+      for (const m of carry.matchAll(/^id: (\d+)$/gm)) {
+        const seq = Number(m[1]);
+        if (!arrivals.has(seq)) arrivals.set(seq, []);
+        arrivals.get(seq).push(now);
+      }
+      carry = carry.slice(carry.lastIndexOf('\n') + 1);
+    });
+  };
+  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, open));
+  process.stdout.write('ready\n');
+  createInterface({ input: process.stdin }).once('line', () => {
+    process.stdout.write(JSON.stringify(Object.fromEntries(arrivals)) + '\n', () => process.exit(0));
+  });
+}
+
+function startViewers(url, n, mode) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--viewers', url, String(n), mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const next = () => new Promise((r) => lines.once('line', r));
+  return {
+    ready: next(),
+    async report() {
+      const answer = next();
+      child.stdin.write('report\n');
+      return JSON.parse(await answer);
+    },
+    stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGKILL')))),
+  };
+}
+
+// ---- the measuring process
+async function startServe(args) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'cutover.js'), 'serve', '--port', '0', '--log-level', 'warn', '--body-limit', '4000000', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((r) => createInterface({ input: child.stdout }).once('line', r));
+  return { url, pid: child.pid, stop: () => new Promise((r) => (child.kill('SIGTERM'), child.once('exit', r))) };
+}
+
+/** Resident and peak memory of a process, MiB. */
+function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)[1]);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function healthzP99(url, count = 300) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await new Promise((res, rej) => request(`${url}/healthz`, { agent }, (r) => (r.resume(), r.on('end', res))).on('error', rej).end());
+    times.push(performance.now() - t);
+  }
+  agent.destroy();
+  return { p50: pct(times, 50), p99: pct(times, 99) };
+}
+
+/** A writer that continues `lines` (verified once) with blockers dated now. */
+async function continuing(lines) {
+  const { verifyLedger } = await import('../dist/ledger/verify.js');
+  const { decide } = await import('../dist/domain/decide.js');
+  const { evolve } = await import('../dist/domain/state.js');
+  const { seal, serialize } = await import('../dist/ledger/chain.js');
+  const { signerFromPem } = await import('../dist/ledger/keys.js');
+  const owner = 'integration-program-owner';
+  const signer = signerFromPem(readFileSync(join(ROOT, 'examples', 'memorykernel-service-v3', 'demo-keys', `${owner}.pem`), 'utf8'));
+  let state = verifyLedger({ source: 'bench', lines }).state;
+  let n = 0;
+  return {
+    head: () => state.head,
+    next() {
+      n++;
+      const at = new Date().toISOString();
+      const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const decided = decide(state, { type: 'raise-blocker', actor: owner, at, id: `S-${n}-${Date.now()}`, text: `stream soak ${n}`, owner, due });
+      if (!decided.ok) throw decided.error;
+      const event = seal(decided.events[0], { program: state.program, seq: state.seq + 1, at, prev: state.head }, signer);
+      state = evolve(state, event);
+      return serialize(event);
+    },
+  };
+}
+
+async function post(url, program, expectedHead, lines) {
+  const r = await fetch(`${url}/v1/programs/${program}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expectedHead, lines }) });
+  if (r.status !== 201) throw new Error(`POST ${program}: ${r.status} ${await r.text()}`);
+}
+
+async function soak(name, server, program, writer) {
+  const stream = `${server.url}/v1/programs/${program}/events/stream`;
+  const t = performance.now();
+  await (await fetch(`${server.url}/v1/programs/${program}/status`)).arrayBuffer(); // loads (verifies) the program
+  log(`${name}: program loaded in ${(performance.now() - t).toFixed(0)} ms`);
+  const out = { loaded: memoryOf(server.pid), loadBefore: load() };
+
+  for (const [key, url] of [['tail', stream], ['replay', `${stream}?from=1`]]) {
+    const stalled = startViewers(url, STREAMS, 'stalled');
+    await stalled.ready;
+    await sleep(5_000); // let replays fill what the kernel holds
+    out[key] = { ...memoryOf(server.pid), healthz: await healthzP99(server.url), load: load() };
+    await stalled.stop();
+    log(`${name}: ${STREAMS} non-reading streams (${key}): RSS ${out[key].rss.toFixed(0)} MiB, /healthz p99 ${out[key].healthz.p99.toFixed(1)} ms (load ${out[key].load})`);
+    await sleep(1_000);
+  }
+
+  const reading = startViewers(stream, STREAMS, 'reading');
+  await reading.ready;
+  const started = new Map();
+  for (let i = 0; i < APPENDS; i++) {
+    const head = writer.head();
+    const line = writer.next();
+    const seq = JSON.parse(line).seq;
+    started.set(seq, clock());
+    await post(server.url, program, head, [line]);
+    await sleep(200);
+  }
+  await sleep(2_000);
+  const arrivals = await reading.report();
+  await reading.stop();
+  const latencies = [];
+  let missing = 0;
+  for (const [seq, t0] of started) {
+    const got = arrivals[seq] ?? [];
+    missing += STREAMS - got.length;
+    for (const t1 of got) latencies.push(t1 - t0);
+  }
+  out.append = { p50: pct(latencies, 50), p99: pct(latencies, 99), missing, load: load() };
+  out.end = memoryOf(server.pid);
+  log(`${name}: an append reaching ${STREAMS} streams: p50 ${out.append.p50.toFixed(0)} ms, p99 ${out.append.p99.toFixed(0)} ms, ${missing} not received (load ${out.append.load})`);
+  return out;
+}
+
+/** The soak on a folder, and on PostgreSQL when `clusterUrl` (a server where a database may be created) is given. */
+export async function streamSoak({ clusterUrl } = {}) {
+  const { generate } = await import('./generate.js');
+  const work = mkdtempSync(join(tmpdir(), 'cutover-bench-streams-'));
+  const results = { streams: STREAMS, events: EVENTS, appends: APPENDS };
+  try {
+    const generated = await generate(work, EVENTS);
+    const lines = readFileSync(generated.file, 'utf8').trimEnd().split('\n');
+    const program = JSON.parse(lines[0]).program;
+    results.mb = generated.bytes / 1e6;
+    log(`stream soak: a ${EVENTS}-event program of ${results.mb.toFixed(1)} MB`);
+
+    const data = join(work, 'data');
+    (await import('node:fs')).mkdirSync(data);
+    copyFileSync(generated.file, join(data, `${program}.jsonl`));
+    const onFolder = await startServe(['--data', data]);
+    try {
+      results.file = await soak('--data', onFolder, program, await continuing(lines));
+    } finally {
+      await onFolder.stop();
+    }
+
+    if (clusterUrl) {
+      const { default: pg } = await import('pg');
+      const { PostgresLedgerStore } = await import('../dist/store/postgres/postgres-store.js');
+      const name = `bench_streams_${process.pid}`;
+      const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
+      await admin.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
+      await admin.end();
+      const u = new URL(clusterUrl);
+      u.pathname = `/${name}`;
+      const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+      const store = await PostgresLedgerStore.open(pool);
+      const events = lines.map((l) => JSON.parse(l));
+      for (let i = 0; i < events.length; i += 2000) await store.append(program, i === 0 ? null : events[i - 1].hash, events.slice(i, i + 2000));
+      await pool.end();
+      const onPostgres = await startServe(['--database', u.toString()]);
+      try {
+        results.postgres = await soak('PostgreSQL', onPostgres, program, await continuing(lines));
+      } finally {
+        await onPostgres.stop();
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  printSoak(results);
+  return results;
+}
+
+function printSoak(r) {
+  console.log(`event streams: ${r.streams} viewers on a ${r.events}-event program (${r.mb.toFixed(1)} MB), load average printed beside each figure:`);
+  for (const [store, s] of [['--data', r.file], ['PostgreSQL', r.postgres]]) {
+    if (s === undefined) continue;
+    console.log(`  ${store}: RSS ${s.loaded.rss.toFixed(0)} MiB with the program loaded (load ${s.loadBefore})`);
+    console.log(`    ${r.streams} non-reading streams from the end: RSS ${s.tail.rss.toFixed(0)} MiB, /healthz p50 ${s.tail.healthz.p50.toFixed(1)} ms p99 ${s.tail.healthz.p99.toFixed(1)} ms (load ${s.tail.load})`);
+    console.log(`    ${r.streams} non-reading streams replaying from seq 1: RSS ${s.replay.rss.toFixed(0)} MiB, /healthz p50 ${s.replay.healthz.p50.toFixed(1)} ms p99 ${s.replay.healthz.p99.toFixed(1)} ms (load ${s.replay.load})`);
+    console.log(`    an append reaching ${r.streams} reading streams: p50 ${s.append.p50.toFixed(0)} ms, p99 ${s.append.p99.toFixed(0)} ms over ${r.appends} appends, ${s.append.missing} deliveries missing (load ${s.append.load}); peak RSS of the run ${s.end.peak.toFixed(0)} MiB`);
+  }
+}
+
+if (process.argv[2] === '--viewers') await viewers(process.argv[3], Number(process.argv[4]), process.argv[5]);
+else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Alone: PostgreSQL at BENCH_PG_URL, else a throwaway cluster of its own.
+  const { startCluster } = await import('../dist/store/postgres/throwaway-cluster.js');
+  const cluster = process.env.BENCH_PG_URL ? null : await startCluster();
+  try {
+    await streamSoak({ clusterUrl: process.env.BENCH_PG_URL ?? cluster.url });
+  } finally {
+    cluster?.stop();
+  }
+}
