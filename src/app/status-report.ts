@@ -14,7 +14,7 @@ import type { BlockerView, DeadlineReport, IncidentReport, ReviewReport, StatusR
 
 export const STATUS_VERSION = 1;
 
-export type { BlockerView, DeadlineReport, StatusReport } from './status-schema.js';
+export type { BlockerView, DeadlineReport, NowItemReport, NowReport, StatusReport } from './status-schema.js';
 
 export function blockerView(b: EvaluatedBlocker): BlockerView {
   return { gate: b.gate, kind: b.kind, text: b.text, owner: { ...b.owner }, details: [...b.details], missing: [...b.missing], waitingOn: [...b.waitingOn], clear: [...b.clear] };

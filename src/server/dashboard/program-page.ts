@@ -9,6 +9,7 @@ import type { ReadinessMatrix } from '../../domain/readiness.js';
 import { html, type SafeHtml } from './html.js';
 import { decisionBadge, outcomeBadge, page, plural, shortHash, statusBadge, time } from './format.js';
 import type { RecordView } from './records.js';
+import { nowStrip } from './now-strip.js';
 
 export interface RoleView {
   readonly title: string;
@@ -56,8 +57,9 @@ export function programPage(m: ProgramPageModel): string {
     evaluatedAt: r.evaluatedAt,
     body: html`
 <h1>${r.program.title} <span class="muted">${id}</span></h1>
-<p class="head">Ledger seq <strong id="seq">${r.seq}</strong>, head <code title="${r.head ?? ''}">${shortHash(r.head)}</code>, last event ${time(r.at)}</p>
+${nowStrip(r, { partyName: (p) => partyName(m, p), roleTitle: (role) => roleTitle(m, role) })}
 ${summary(m)}
+<p class="head">Ledger seq <strong id="seq">${r.seq}</strong>, head <code title="${r.head ?? ''}">${shortHash(r.head)}</code>, last event ${time(r.at)}</p>
 ${decisions(m)}
 ${matrixSection(m)}
 ${blockers(m)}
@@ -78,7 +80,8 @@ function roleTitle(m: ProgramPageModel, role: string): string {
 
 function summary(m: ProgramPageModel): SafeHtml {
   const r = m.report;
-  const waiting = [...new Set(r.blockers.flatMap((b) => b.waitingOn))].map((p) => partyName(m, p));
+  // Whose move is the now list's (src/domain/now.ts): one definition, on every screen.
+  const waiting = (r.now?.whoseMove ?? []).map((move) => partyName(m, move.party));
   return html`<section id="summary" data-live aria-labelledby="summary-h"><h2 id="summary-h" class="visually-hidden">At a glance</h2>
 <ul class="glance">
 ${r.decisions.map((d) => html`<li><span class="label">${d.title}</span> ${decisionBadge(d)}</li>`)}
