@@ -6,11 +6,12 @@
  * owner waits on the owner's party; the strip reads the same with JavaScript off.
  */
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cli.js';
-import { launchChromium } from '../support/browser.js';
+import { axeViolations, launchChromium } from '../support/browser.js';
 import { EXAMPLE_PROGRAM, exampleLines, recordedAfter, startServer, type RunningServer } from '../support/server.js';
 
 const running: RunningServer[] = [];
@@ -93,6 +94,9 @@ describe('the now strip: the most urgent thing first', () => {
         const keys = await page.locator('#now li.now-item').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.key));
         expect(keys.slice(0, 3)).toEqual(['incident:INC-1:initial-notice', 'incident:INC-1:rollback-recommendation', 'incident:INC-1']);
         await expect(page.locator('#now .whose-move span[data-party]').first().getAttribute('data-party')).resolves.toBe('memorykernel');
+        // The API's status carries the same list, in the same order.
+        const api = (await (await fetch(`${server.url}/v1/programs/${EXAMPLE_PROGRAM}/status`)).json()) as { now: { items: { key: string }[] } };
+        expect(api.now.items.map((i) => i.key)).toEqual(keys);
         await page.context().close();
       }
     });
@@ -112,6 +116,20 @@ describe('the now strip: the most urgent thing first', () => {
   });
 });
 
+describe('accessibility', () => {
+  it('the page with an overdue notice, its strip and its charts: no serious or critical axe-core violations, light and dark, wide and narrow', async () => {
+    const server = await serverWith(overdueNotice());
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const width of [1280, 390]) {
+        const page = await pageOf(`${server.url}${PAGE}`, { viewport: { width, height: 844 }, colorScheme, bypassCSP: true });
+        const serious = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect({ colorScheme, width, serious }).toEqual({ colorScheme, width, serious: [] });
+        await page.context().close();
+      }
+    }
+  });
+});
+
 describe('phones', () => {
   it('at 390 px the overview intro spans the width, and the waiting mark is drawn (inline SVG, not a glyph Debian has no font for)', async () => {
     const server = await serverWith(overdueNotice());
@@ -124,6 +142,42 @@ describe('phones', () => {
     const mark = await waiting.locator('svg.mark').evaluate((svg) => ({ width: Math.round(svg.getBoundingClientRect().width), hidden: svg.getAttribute('aria-hidden') }));
     expect(mark.width).toBeGreaterThan(5);
     expect(mark.hidden).toBe('true');
+  });
+});
+
+describe('charts: server-side SVG, readable with JavaScript off', () => {
+  it('the timeline draws phases as bands, verdicts, the incident and its deadlines as marks, and now; each readiness cell its evidence age', async () => {
+    const server = await serverWith(overdueNotice());
+    const page = await pageOf(`${server.url}${PAGE}`, { viewport: { width: 1280, height: 800 }, javaScriptEnabled: false });
+    const chart = page.locator('#phases figure.timeline-chart svg');
+    await expect(chart.getAttribute('role')).resolves.toBe('img');
+    await expect(chart.locator('rect.band').evaluateAll((rs) => rs.map((r) => `${(r as HTMLElement).dataset.phase} ${r.getAttribute('class')}`))).resolves.toEqual(['7 band b-closed']);
+    // Phase 7 ran from its start to its close, left of the verdicts cast before it closed.
+    const x = (selector: string) => chart.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().x + e.getBoundingClientRect().width / 2));
+    const [band] = await chart.locator('rect.band').evaluateAll((rs) => rs.map((r) => ({ left: r.getBoundingClientRect().left, right: r.getBoundingClientRect().right })));
+    const verdicts = [...(await x('circle.mark-go')), ...(await x('rect.mark-nogo'))];
+    expect(verdicts.length).toBe(4);
+    for (const v of verdicts) expect(v).toBeGreaterThan(band!.left);
+    await expect(chart.locator('rect.mark-nogo title').first().textContent()).resolves.toMatch(/^MemoryKernel NO-GO on runtime-cutover by memorykernel-release-owner, 2026-02-08 10:00 UTC \(seq 5\)$/);
+    await expect(chart.locator('path.mark-incident title').textContent()).resolves.toMatch(/^INC-1 SEV-1 declared /);
+    await expect(chart.locator('path.mark-deadline.s-overdue title').first().textContent()).resolves.toMatch(/^INC-1 initial notice due .*: overdue by 5m/);
+    // Now is right of every mark in the past and left of the deadline still to come.
+    const [now] = await x('line.now-line');
+    for (const past of [...verdicts, ...(await x('path.mark-incident')), ...(await x('path.mark-deadline.s-overdue'))]) expect(past).toBeLessThanOrEqual(now!);
+    for (const soon of await x('path.mark-deadline.s-pending')) expect(soon).toBeGreaterThan(now!);
+    // Each cell that rests on an event says how old it is.
+    const age = async (party: string, gate: string) => (await page.locator(`#matrix tr[data-party="${party}"] td[data-gate="${gate}"] .age`).innerText()).trim();
+    await expect(age('memorykernel', 'bilateral-go')).resolves.toMatch(/^\d+d old$/);
+    await expect(age('memorykernel', 'no-blocking-incident')).resolves.toMatch(/^(19|20)m old$/);
+    await expect(page.locator('#matrix tr[data-party="assistsupport"] td[data-gate="no-blocking-incident"] .age').count()).resolves.toBe(0);
+  });
+
+  it('the page script stays under 5 kB gzipped', async () => {
+    const server = await serverWith(exampleLines());
+    const script = Buffer.from(await (await fetch(`${server.url}/dashboard/app.js`)).arrayBuffer());
+    const gzipped = gzipSync(script, { level: 9 }).length;
+    console.log(`dashboard: app.js ${script.length} bytes, ${gzipped} bytes gzipped`);
+    expect(gzipped).toBeLessThan(5 * 1024);
   });
 });
 
