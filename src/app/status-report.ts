@@ -3,6 +3,8 @@
  * status-schema.ts). Add fields freely; rename or remove only with a new version.
  */
 import { currentPhase, urgencyOf } from '../domain/urgency.js';
+import { nowOf } from '../domain/now.js';
+import { nowReport } from './now-report.js';
 import { decisionReason, pendingParties } from '../domain/decision-reason.js';
 import type { Blocker as EvaluatedBlocker, Evaluation, IncidentView } from '../domain/evaluate.js';
 import type { Deadline } from '../domain/incidents.js';
@@ -12,7 +14,7 @@ import type { BlockerView, DeadlineReport, IncidentReport, ReviewReport, StatusR
 
 export const STATUS_VERSION = 1;
 
-export type { BlockerView, DeadlineReport, StatusReport } from './status-schema.js';
+export type { BlockerView, DeadlineReport, NowItemReport, NowReport, StatusReport } from './status-schema.js';
 
 export function blockerView(b: EvaluatedBlocker): BlockerView {
   return { gate: b.gate, kind: b.kind, text: b.text, owner: { ...b.owner }, details: [...b.details], missing: [...b.missing], waitingOn: [...b.waitingOn], clear: [...b.clear] };
@@ -81,6 +83,7 @@ export function statusReport(ev: Evaluation, now: Date, fileMatches: boolean): S
     evidenceCount: ev.evidenceCount,
     reviews: ev.reviews.map(reviewReport),
     approvedPairs: ev.approvedPairs.map((p) => ({ tag: p.tag, sha: p.sha, contracts: { ...p.contracts }, repins: { ...p.repins }, seq: p.seq, at: p.at })),
+    now: nowReport(nowOf(ev)),
   };
 }
 

@@ -145,6 +145,75 @@ const ApprovedPairView = Type.Object({
 });
 const PhaseStatus = Type.Union([Type.Literal('not-started'), Type.Literal('active'), Type.Literal('closed'), Type.Literal('complete')]);
 
+const Owed = Type.Object(
+  { party: Type.String({ description: 'a party id' }), role: Type.Union([Type.String(), Type.Null()], { description: 'the role of that party that should act, when one is named' }) },
+  { additionalProperties: false },
+);
+const Commands = Type.Array(Type.String(), { description: 'the commands that meet it' });
+const Headline = Type.String({ description: 'the item in words, as status prints it: "INC-1 initial notice: overdue by 5m"' });
+const NowDeadline = Type.Object(
+  {
+    kind: Type.Literal('deadline'),
+    key: Type.String({ description: 'the same deadline has the same key at every evaluation' }),
+    headline: Headline,
+    deadline: Type.Union([Type.Literal('incident-deadline'), Type.Literal('incident-update'), Type.Literal('review'), Type.Literal('blocker-due'), Type.Literal('window-closes')]),
+    what: Type.String({ description: 'what is due: "INC-1 initial notice"' }),
+    due: Type.String(),
+    state: Type.Union([Type.Literal('overdue'), Type.Literal('due-soon')], { description: 'due-soon: within the hour' }),
+    overdueBy: Text,
+    overdueBySeconds: Seconds,
+    dueIn: Text,
+    dueInSeconds: Seconds,
+    owedBy: Type.Array(Owed, { description: 'the parties, and roles, that owe it' }),
+    commands: Commands,
+    incident: Text,
+    blocker: Text,
+    phase: Text,
+  },
+  { additionalProperties: false },
+);
+const NowIncident = Type.Object(
+  {
+    kind: Type.Literal('incident'),
+    key: Type.String(),
+    headline: Headline,
+    incident: Type.String(),
+    severity: Type.String(),
+    summary: Type.String(),
+    party: Type.String(),
+    commander: Owed,
+    commands: Type.Array(Type.String(), { description: 'what it still needs before it can close, in protocol order' }),
+  },
+  { additionalProperties: false },
+);
+const NowBlocker = Type.Object(
+  {
+    kind: Type.Literal('blocker'),
+    key: Type.String(),
+    headline: Headline,
+    blocker: Type.String({ description: "the gate id, or the manual blocker's id" }),
+    manual: Type.Boolean(),
+    what: Type.String(),
+    details: Type.Array(Type.String()),
+    owner: Owed,
+    waitingOn: Type.Array(Owed, { description: "the parties it waits on: those the gate names, else the owner's party" }),
+    due: Text,
+    commands: Commands,
+  },
+  { additionalProperties: false },
+);
+export const NowItemReport = Type.Union([NowDeadline, NowIncident, NowBlocker]);
+export const NowReport = Type.Object(
+  {
+    at: Type.String({ description: 'the evaluation time the list holds at' }),
+    items: Type.Array(NowItemReport, { description: 'most urgent first: deadlines overdue or due within the hour (the one due earliest first), then open incidents, then blockers' }),
+    whoseMove: Type.Array(Type.Object({ party: Type.String(), roles: Type.Array(Type.String()) }, { additionalProperties: false }), {
+      description: 'the parties that must act next, each with the roles named, in the order of the items',
+    }),
+    nextChangeAt: Type.Union([Type.String(), Type.Null()], { description: 'the first instant the list changes with time alone, or null' }),
+  },
+  { additionalProperties: false, description: 'what must happen next, most urgent first, and whose move it is (src/domain/now.ts): the list the program page shows first' },
+);
 export const StatusReport = Type.Object(
   {
     version: Type.Literal(STATUS_VERSION),
@@ -232,6 +301,7 @@ export const StatusReport = Type.Object(
     evidenceCount: Type.Integer(),
     reviews: Type.Optional(Type.Array(Review, { description: 'the reviews active phases owe (review_every)' })),
     approvedPairs: Type.Optional(Type.Array(ApprovedPairView, { description: 'the compatibility matrix: approved producer/consumer pairs' })),
+    now: Type.Optional(NowReport),
   },
   { additionalProperties: false, $id: 'https://cutover.dev/schemas/status.schema.json', title: 'cutover status --json (version 1)' },
 );
@@ -241,3 +311,5 @@ export type BlockerView = Static<typeof Blocker>;
 export type DeadlineReport = Static<typeof DeadlineReport>;
 export type ReviewReport = Static<typeof Review>;
 export type IncidentReport = Static<typeof Incident>;
+export type NowReport = Static<typeof NowReport>;
+export type NowItemReport = Static<typeof NowItemReport>;

@@ -3,6 +3,9 @@
  * terminal, see colour.ts) and only ever adds to words that already say the same thing.
  */
 import { deadlineReport } from '../app/status-report.js';
+import { nowReport } from '../app/now-report.js';
+import { nowOf } from '../domain/now.js';
+import { formatNow } from './now-format.js';
 import { decisionReason } from '../domain/decision-reason.js';
 import type { Blocker, Evaluation, IncidentView } from '../domain/evaluate.js';
 import { deadlineText } from '../render/deadline.js';
@@ -55,6 +58,8 @@ export function formatGate(decision: Evaluation['decisions'][number], ev: Evalua
 export function formatStatus(ev: Evaluation, paint: Palette = PLAIN): string {
   const out: string[] = [];
   out.push(...wrapText('', `${ev.program.id} — ${ev.program.title}`, '  '));
+  // What must happen next comes first: at 2 a.m. nobody should have to scroll for it.
+  out.push(...formatNow(nowReport(nowOf(ev)), paint), '');
   out.push(`ledger: seq ${ev.seq}, head ${shortHead(ev.head)}, last event ${ev.at}`);
   out.push('', paint.heading('Decisions'));
   const dWidth = Math.max(...ev.decisions.map((d) => d.id.length)) + 2;

@@ -24,10 +24,17 @@ export function decisionBadge(d: { readonly state?: 'pending' | 'decided' | 'clo
   return outcomeBadge(d.outcome);
 }
 
-const CELL_MARKS: Record<string, string> = { met: '✔', missing: '○', failed: '✖', stale: '⟲', 'not-required': '—', pending: '…', overdue: '!', waiting: '⏸' };
+const CELL_MARKS: Record<string, string> = { met: '✔', missing: '○', failed: '✖', stale: '⟲', 'not-required': '—', pending: '…', overdue: '!' };
+
+// Marks no font every system has would draw (⏸ is an empty box in Debian's Chromium): inline SVG.
+const SVG_MARKS: Record<string, SafeHtml> = {
+  waiting: html`<svg class="mark" viewBox="0 0 10 10" aria-hidden="true" focusable="false"><rect x="1.5" y="1" width="2.5" height="8"/><rect x="6" y="1" width="2.5" height="8"/></svg>`,
+};
 
 /** A status in words with its mark; the class colours it, the words and the mark carry it alone. */
 export function statusBadge(status: string, words: string = status): SafeHtml {
+  const svg = SVG_MARKS[status];
+  if (svg !== undefined) return html`<span class="badge s-${status}">${svg} ${words}</span>`;
   return html`<span class="badge s-${status}"><span aria-hidden="true">${CELL_MARKS[status] ?? '•'} </span>${words}</span>`;
 }
 

@@ -9,6 +9,9 @@ import type { ReadinessMatrix } from '../../domain/readiness.js';
 import { html, type SafeHtml } from './html.js';
 import { decisionBadge, outcomeBadge, page, plural, shortHash, statusBadge, time } from './format.js';
 import type { RecordView } from './records.js';
+import { nowStrip } from './now-strip.js';
+import type { ChartEvent } from './chart-events.js';
+import { evidenceAge, programTimeline } from './charts.js';
 
 export interface RoleView {
   readonly title: string;
@@ -44,6 +47,8 @@ export interface ProgramPageModel {
   readonly matrix: ReadinessMatrix | null;
   readonly timeline: TimelineView;
   readonly records: readonly RecordView[];
+  /** What the charts are drawn from: phase and verdict events, and each event's time by seq. */
+  readonly chart: { readonly events: readonly ChartEvent[]; readonly times: readonly string[] };
 }
 
 export function programPage(m: ProgramPageModel): string {
@@ -56,8 +61,9 @@ export function programPage(m: ProgramPageModel): string {
     evaluatedAt: r.evaluatedAt,
     body: html`
 <h1>${r.program.title} <span class="muted">${id}</span></h1>
-<p class="head">Ledger seq <strong id="seq">${r.seq}</strong>, head <code title="${r.head ?? ''}">${shortHash(r.head)}</code>, last event ${time(r.at)}</p>
+${nowStrip(r, { partyName: (p) => partyName(m, p), roleTitle: (role) => roleTitle(m, role) })}
 ${summary(m)}
+<p class="head">Ledger seq <strong id="seq">${r.seq}</strong>, head <code title="${r.head ?? ''}">${shortHash(r.head)}</code>, last event ${time(r.at)}</p>
 ${decisions(m)}
 ${matrixSection(m)}
 ${blockers(m)}
@@ -78,7 +84,8 @@ function roleTitle(m: ProgramPageModel, role: string): string {
 
 function summary(m: ProgramPageModel): SafeHtml {
   const r = m.report;
-  const waiting = [...new Set(r.blockers.flatMap((b) => b.waitingOn))].map((p) => partyName(m, p));
+  // Whose move is the now list's (src/domain/now.ts): one definition, on every screen.
+  const waiting = (r.now?.whoseMove ?? []).map((move) => partyName(m, move.party));
   return html`<section id="summary" data-live aria-labelledby="summary-h"><h2 id="summary-h" class="visually-hidden">At a glance</h2>
 <ul class="glance">
 ${r.decisions.map((d) => html`<li><span class="label">${d.title}</span> ${decisionBadge(d)}</li>`)}
@@ -116,7 +123,7 @@ function matrixSection(m: ProgramPageModel): SafeHtml {
   const id = m.report.program.id;
   const blocked = new Set(m.report.blockers.map((b) => b.gate));
   return html`<section id="matrix" data-live aria-labelledby="matrix-h"><h2 id="matrix-h">Readiness for ${m.report.decisions.find((d) => d.id === x.decision)?.title ?? x.decision}</h2>
-<table class="matrix stack"><caption>One row per party, one column per requirement of the ${x.decision} gates. A met cell links to the event that satisfies it.</caption>
+<table class="matrix stack"><caption>One row per party, one column per requirement of the ${x.decision} gates. A met cell links to the event that satisfies it; the bar under a cell is the age of that event (an hour, a day, a week, a quarter: longer is older).</caption>
 <thead><tr><th scope="col">Party</th>${x.columns.map((c) => html`<th scope="col" data-gate="${c.gate}">${c.label}</th>`)}</tr></thead>
 <tbody>${x.parties.map(
     (p) => html`<tr data-party="${p.id}"><th scope="row" data-label="Party">${p.name}</th>${x.columns.map((c) => {
@@ -128,7 +135,8 @@ function matrixSection(m: ProgramPageModel): SafeHtml {
           : cell.status !== 'met' && cell.status !== 'not-required' && blocked.has(c.gate)
             ? html`<a href="#blocker-${c.gate}" title="${cell.detail}">${badge}</a>`
             : html`<span title="${cell.detail}">${badge}</span>`;
-      return html`<td class="cell c-${cell.status}" data-gate="${c.gate}" data-column="${c.id}" data-status="${cell.status}" data-label="${c.label}">${link}<span class="cell-detail">${cell.detail}</span></td>`;
+      const at = cell.seq === null ? undefined : m.chart.times[cell.seq - 1];
+      return html`<td class="cell c-${cell.status}" data-gate="${c.gate}" data-column="${c.id}" data-status="${cell.status}" data-label="${c.label}">${link}<span class="cell-detail">${cell.detail}</span>${at === undefined ? '' : evidenceAge(at, m.report.evaluatedAt)}</td>`;
     })}</tr>`,
   )}</tbody></table></section>`;
 }
@@ -150,7 +158,9 @@ ${b.clear.length === 0 ? '' : html`<p class="label">Clears it:</p><ul class="com
 }
 
 function phases(m: ProgramPageModel): SafeHtml {
+  const chart = programTimeline({ report: m.report, events: m.chart.events, now: m.report.evaluatedAt, partyName: (p) => partyName(m, p) });
   return html`<section id="phases" data-live aria-labelledby="phases-h"><h2 id="phases-h">Phases</h2>
+${chart}
 <ol class="timeline">${m.report.phases.map((p) => {
     const at = m.phaseEvents[p.id];
     return html`<li class="phase p-${p.status}"><span class="phase-id">Phase ${p.id}</span> <strong>${p.title}</strong> ${statusBadge(p.status === 'complete' || p.status === 'closed' ? 'met' : p.status === 'active' ? 'pending' : 'missing', p.status)}

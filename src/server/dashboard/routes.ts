@@ -23,6 +23,7 @@ import { overviewPage, type FailingProgram, type OverviewRow } from './overview-
 import { LedgerVerificationError } from '../../errors.js';
 import { programPage, type RoleView, type TimelineEvent, type TimelineView } from './program-page.js';
 import { recordViews } from './records.js';
+import { chartHistory } from './chart-events.js';
 import { ProgramId } from '../route-schemas.js';
 
 export interface DashboardDeps {
@@ -102,6 +103,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
       matrix: decision === null ? null : readinessMatrix(entry.state, decision, new Date(ev.evaluatedAt)),
       timeline: await timelineOf(deps.store, id, entry.state.seq, def, { party: query.party || null, type: query.type || null, before: query.before ?? null }),
       records: recordViews(ev, def),
+      chart: await chartHistory(deps.store, id, entry.state.seq),
     });
     return sendPage(reply, 200, text);
   });
