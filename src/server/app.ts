@@ -22,6 +22,7 @@ import { registerProgramRoutes } from './routes/programs.js';
 import { httpErrorOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
 import { ProgramCache } from './program-cache.js';
+import { startNotifications, type NotifyOptions } from './notify/server-notify.js';
 
 export interface ServerOptions {
   readonly store: LedgerStore;
@@ -54,6 +55,8 @@ export interface ServerOptions {
   readonly now?: () => Date;
   /** With a store that keeps checkpoints: keep one when a program is this many events past its last (default 1,000). */
   readonly checkpointEvery?: number;
+  /** Sinks that get what happens and what falls due (`--notify`, `--notify-config`); none: nothing is sent. */
+  readonly notify?: NotifyOptions;
 }
 
 export interface CutoverServer {
@@ -167,6 +170,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   registerHealthRoutes(app, context);
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);
+  startNotifications(app, context, options.notify);
 
   return {
     app,
