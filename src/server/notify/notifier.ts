@@ -267,7 +267,7 @@ export class Notifier {
   /** Full jitter over half the doubling window: attempt n waits between half and all of base·2^(n-1), capped. */
   private pause(attempts: number): number {
     const window = Math.min(this.o.maxBackoffMs ?? 5 * 60_000, (this.o.backoffMs ?? 1000) * 2 ** (attempts - 1));
-    return window / 2 + Math.random() * (window / 2);
+    return Math.round(window / 2 + Math.random() * (window / 2));
   }
 
   /** The notifications of line `seq`, folding the state forward as needed. */
