@@ -143,11 +143,20 @@ export class PostgresDeliveryState implements DeliveryState {
     private readonly schema: string,
   ) {}
 
+  /** A sink's first sighting never changes once kept: asked of the database once per process. */
+  private readonly since = new Map<string, number>();
+  /** The cursors known to exist (no INSERT before claiming them). */
+  private readonly known = new Set<string>();
+
   async sinceOf(sink: string, now: number): Promise<number> {
+    const cached = this.since.get(sink);
+    if (cached !== undefined) return cached;
     const s = this.schema;
     await this.pool.query(`INSERT INTO ${s}.notify_sinks (sink, since) VALUES ($1, $2) ON CONFLICT (sink) DO NOTHING`, [sink, now]);
     const r = await this.pool.query<{ since: string }>(`SELECT since FROM ${s}.notify_sinks WHERE sink = $1`, [sink]);
-    return Number(r.rows[0]!.since);
+    const since = Number(r.rows[0]!.since);
+    this.since.set(sink, since);
+    return since;
   }
 
   async peek(sink: string, program: string): Promise<Cursor | null> {
@@ -158,10 +167,12 @@ export class PostgresDeliveryState implements DeliveryState {
   async claim(sink: string, program: string, initial: Cursor, work: (cursor: Cursor) => Promise<Cursor>): Promise<boolean> {
     const s = this.schema;
     // Created outside the claim: a row another replica is creating is waited for here, not inside it.
-    await this.pool.query(
+    const key = `${sink}\n${program}`;
+    if (!this.known.has(key)) await this.pool.query(
       `INSERT INTO ${s}.notify_cursors (sink, program, seq, time_from, done, attempts, next_at, error) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) ON CONFLICT (sink, program) DO NOTHING`,
       [sink, program, initial.seq, initial.timeFrom, JSON.stringify(initial.done), initial.attempts, initial.nextAt, initial.error],
     );
+    this.known.add(key);
     const connection = await this.pool.connect();
     let broken: Error | undefined;
     try {

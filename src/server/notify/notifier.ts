@@ -70,6 +70,7 @@ const PER_CLAIM = 200;
 export class Notifier {
   private readonly feeds = new Map<string, Promise<Feed>>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
   private readonly inFlight = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly hints = new Map<string, Cursor>();
@@ -130,10 +131,18 @@ export class Notifier {
 
   /** Look at `program` for every sink of it, unless a look is already running. */
   private kick(program: string): void {
-    if (this.stopped || this.running.has(program)) return;
+    if (this.stopped) return;
+    // A look already running may have read the program before this news: look once more after it.
+    if (this.running.has(program)) {
+      this.again.add(program);
+      return;
+    }
     const run = this.look(program)
       .catch((error: Error) => this.o.log?.warn(`notifications of ${program}: ${error.message}`))
-      .finally(() => this.running.delete(program));
+      .finally(() => {
+        this.running.delete(program);
+        if (this.again.delete(program)) this.kick(program);
+      });
     this.running.set(program, run);
   }
 
