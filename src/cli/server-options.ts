@@ -32,6 +32,15 @@ export interface ServeOptions {
   readonly maxStreamsPerProgram?: number;
   readonly bodyLimit: number;
   readonly logLevel: string;
+  /** `--notify URL` sinks (CloudEvents, every type). */
+  readonly notify?: readonly string[];
+  /** `--notify-config FILE`: named sinks. */
+  readonly notifyConfig?: string;
+  /** The delivery key's file (v1a signatures). */
+  readonly deliveryKey?: string;
+  readonly notifyAttempts?: number;
+  readonly notifyBackoff?: string;
+  readonly notifyTimeout?: string;
 }
 
 export interface LoginOptions extends DirOptions {

@@ -41,7 +41,7 @@ return function check(value) {
 })(undefined, undefined, hash) };
 
 export const DATA_CHECKS: Readonly<Record<string, PrecompiledCheck>> = {
-  "program.defined": { sha256: '1f07a93e88ec24d456d5b91fa1c5354092e048eda02a404becc6aa681a82d70a', make: (hash) => (function (kind, format, hash) {
+  "program.defined": { sha256: 'f876c7a8145be26dfeaa4f578806c9bc57a5b4b95a6e5bd2a9afe538b13c4537', make: (hash) => (function (kind, format, hash) {
 const local_0 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_1 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_2 = /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/;
@@ -120,10 +120,11 @@ const local_74 = /^[0-9a-f]{40}$/;
 const local_75 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_76 = /^https?:\/\/[^\s]+$/;
 const local_77 = /^(.*)$/
-const local_78 = /^https?:\/\/[^\s]+$/;
-const local_79 = /^(.*)$/
-const local_80 = /^sha256:[0-9a-f]{64}$/;
+const local_78 = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const local_79 = /^https?:\/\/[^\s]+$/;
+const local_80 = /^(.*)$/
 const local_81 = /^sha256:[0-9a-f]{64}$/;
+const local_82 = /^sha256:[0-9a-f]{64}$/;
 function check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_json(value) {
   return (
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -157,8 +158,9 @@ function check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_
     Array.isArray(value['records']) &&
     ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['id'] === 'string') && value['id'].length <= 80 && value['id'].length >= 1 && local_75.test(value['id']) && (((value['kind'] === 'decision-record')) || ((value['kind'] === 'decision-checkpoint')) || ((value['kind'] === 'joint-status-addendum')) || ((value['kind'] === 'rollback-readiness')) || ((value['kind'] === 'closure')) || ((value['kind'] === 'compatibility-matrix'))) && (typeof value['party'] === 'string') && value['party'].length >= 1 && (typeof value['title'] === 'string') && value['title'].length >= 1 && (value['label'] !== undefined ? ((typeof value['label'] === 'string') && value['label'].length >= 1) : true) && (typeof value['path'] === 'string') && value['path'].length >= 1 && (value['scope'] !== undefined ? ((typeof value['scope'] === 'string') && value['scope'].length >= 1) : true) && (value['inputs'] !== undefined ? (Array.isArray(value['inputs']) && ((array) => { for(const value of array) if(!(((typeof value === 'string')))) { return false }; return true; })(value['inputs'])) : true) && (value['template'] !== undefined ? ((typeof value['template'] === 'string') && value['template'].length >= 1) : true) && Object.getOwnPropertyNames(value).every(key => ['id', 'kind', 'party', 'title', 'label', 'path', 'scope', 'inputs', 'template'].includes(key))))) { return false }; return true; })(value['records']) &&
     (value['readers'] !== undefined ? (Array.isArray(value['readers']) && ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['issuer'] === 'string') && local_76.test(value['issuer']) && (typeof value['claims'] === 'object' && value['claims'] !== null && !Array.isArray(value['claims']) && !(value['claims'] instanceof Date) && !(value['claims'] instanceof Uint8Array)) && Object.getOwnPropertyNames(value['claims']).length >= 1 && (Object.entries(value['claims']).every(([key, value]) => (local_77.test(key) ? ((typeof value === 'string') && value.length >= 1) : true))) && Object.getOwnPropertyNames(value).length === 2))) { return false }; return true; })(value['readers'])) : true) &&
-    (value['relays'] !== undefined ? (Array.isArray(value['relays']) && ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['issuer'] === 'string') && local_78.test(value['issuer']) && (typeof value['claims'] === 'object' && value['claims'] !== null && !Array.isArray(value['claims']) && !(value['claims'] instanceof Date) && !(value['claims'] instanceof Uint8Array)) && Object.getOwnPropertyNames(value['claims']).length >= 1 && (Object.entries(value['claims']).every(([key, value]) => (local_79.test(key) ? ((typeof value === 'string') && value.length >= 1) : true))) && Object.getOwnPropertyNames(value).length === 2))) { return false }; return true; })(value['relays'])) : true) &&
-    Object.getOwnPropertyNames(value).every(key => ['version', 'program', 'parties', 'roles', 'decisions', 'gates', 'phases', 'window', 'baseline', 'incidents', 'targets', 'calendar', 'compatibility', 'records', 'readers', 'relays'].includes(key))
+    (value['notify'] !== undefined ? (Array.isArray(value['notify']) && ((array) => { for(const value of array) if(!(((typeof value === 'string') && value.length <= 100 && local_78.test(value)))) { return false }; return true; })(value['notify']) && ((value) => { const set = new Set(); for(const element of value) { const hashed = hash(element); if(set.has(hashed)) { return false } else { set.add(hashed) } } return true } )(value['notify'])) : true) &&
+    (value['relays'] !== undefined ? (Array.isArray(value['relays']) && ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['issuer'] === 'string') && local_79.test(value['issuer']) && (typeof value['claims'] === 'object' && value['claims'] !== null && !Array.isArray(value['claims']) && !(value['claims'] instanceof Date) && !(value['claims'] instanceof Uint8Array)) && Object.getOwnPropertyNames(value['claims']).length >= 1 && (Object.entries(value['claims']).every(([key, value]) => (local_80.test(key) ? ((typeof value === 'string') && value.length >= 1) : true))) && Object.getOwnPropertyNames(value).length === 2))) { return false }; return true; })(value['relays'])) : true) &&
+    Object.getOwnPropertyNames(value).every(key => ['version', 'program', 'parties', 'roles', 'decisions', 'gates', 'phases', 'window', 'baseline', 'incidents', 'targets', 'calendar', 'compatibility', 'records', 'readers', 'notify', 'relays'].includes(key))
   )
 }
 return function check(value) {
@@ -166,14 +168,14 @@ return function check(value) {
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
     check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_json(value['definition']) &&
     (typeof value['digest'] === 'string') &&
-    local_80.test(value['digest']) &&
+    local_81.test(value['digest']) &&
     (typeof value['file'] === 'string') &&
-    local_81.test(value['file']) &&
+    local_82.test(value['file']) &&
     Object.getOwnPropertyNames(value).length === 3
   )
 }
 })(undefined, undefined, hash) },
-  "program.amended": { sha256: 'b7ce52e6081d99c0fe814aef2f5be311a56bbca1818f7b09eee59d416c85f7f6', make: (hash) => (function (kind, format, hash) {
+  "program.amended": { sha256: 'f95d71fabda9a1efd38abc9f98d92b2bb57218e2737f6805cf5bf6f2cb2f065e', make: (hash) => (function (kind, format, hash) {
 const local_0 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_1 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_2 = /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/;
@@ -252,10 +254,11 @@ const local_74 = /^[0-9a-f]{40}$/;
 const local_75 = /^[a-z0-9][a-z0-9._-]*$/;
 const local_76 = /^https?:\/\/[^\s]+$/;
 const local_77 = /^(.*)$/
-const local_78 = /^https?:\/\/[^\s]+$/;
-const local_79 = /^(.*)$/
-const local_80 = /^sha256:[0-9a-f]{64}$/;
+const local_78 = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const local_79 = /^https?:\/\/[^\s]+$/;
+const local_80 = /^(.*)$/
 const local_81 = /^sha256:[0-9a-f]{64}$/;
+const local_82 = /^sha256:[0-9a-f]{64}$/;
 function check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_json(value) {
   return (
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -289,8 +292,9 @@ function check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_
     Array.isArray(value['records']) &&
     ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['id'] === 'string') && value['id'].length <= 80 && value['id'].length >= 1 && local_75.test(value['id']) && (((value['kind'] === 'decision-record')) || ((value['kind'] === 'decision-checkpoint')) || ((value['kind'] === 'joint-status-addendum')) || ((value['kind'] === 'rollback-readiness')) || ((value['kind'] === 'closure')) || ((value['kind'] === 'compatibility-matrix'))) && (typeof value['party'] === 'string') && value['party'].length >= 1 && (typeof value['title'] === 'string') && value['title'].length >= 1 && (value['label'] !== undefined ? ((typeof value['label'] === 'string') && value['label'].length >= 1) : true) && (typeof value['path'] === 'string') && value['path'].length >= 1 && (value['scope'] !== undefined ? ((typeof value['scope'] === 'string') && value['scope'].length >= 1) : true) && (value['inputs'] !== undefined ? (Array.isArray(value['inputs']) && ((array) => { for(const value of array) if(!(((typeof value === 'string')))) { return false }; return true; })(value['inputs'])) : true) && (value['template'] !== undefined ? ((typeof value['template'] === 'string') && value['template'].length >= 1) : true) && Object.getOwnPropertyNames(value).every(key => ['id', 'kind', 'party', 'title', 'label', 'path', 'scope', 'inputs', 'template'].includes(key))))) { return false }; return true; })(value['records']) &&
     (value['readers'] !== undefined ? (Array.isArray(value['readers']) && ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['issuer'] === 'string') && local_76.test(value['issuer']) && (typeof value['claims'] === 'object' && value['claims'] !== null && !Array.isArray(value['claims']) && !(value['claims'] instanceof Date) && !(value['claims'] instanceof Uint8Array)) && Object.getOwnPropertyNames(value['claims']).length >= 1 && (Object.entries(value['claims']).every(([key, value]) => (local_77.test(key) ? ((typeof value === 'string') && value.length >= 1) : true))) && Object.getOwnPropertyNames(value).length === 2))) { return false }; return true; })(value['readers'])) : true) &&
-    (value['relays'] !== undefined ? (Array.isArray(value['relays']) && ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['issuer'] === 'string') && local_78.test(value['issuer']) && (typeof value['claims'] === 'object' && value['claims'] !== null && !Array.isArray(value['claims']) && !(value['claims'] instanceof Date) && !(value['claims'] instanceof Uint8Array)) && Object.getOwnPropertyNames(value['claims']).length >= 1 && (Object.entries(value['claims']).every(([key, value]) => (local_79.test(key) ? ((typeof value === 'string') && value.length >= 1) : true))) && Object.getOwnPropertyNames(value).length === 2))) { return false }; return true; })(value['relays'])) : true) &&
-    Object.getOwnPropertyNames(value).every(key => ['version', 'program', 'parties', 'roles', 'decisions', 'gates', 'phases', 'window', 'baseline', 'incidents', 'targets', 'calendar', 'compatibility', 'records', 'readers', 'relays'].includes(key))
+    (value['notify'] !== undefined ? (Array.isArray(value['notify']) && ((array) => { for(const value of array) if(!(((typeof value === 'string') && value.length <= 100 && local_78.test(value)))) { return false }; return true; })(value['notify']) && ((value) => { const set = new Set(); for(const element of value) { const hashed = hash(element); if(set.has(hashed)) { return false } else { set.add(hashed) } } return true } )(value['notify'])) : true) &&
+    (value['relays'] !== undefined ? (Array.isArray(value['relays']) && ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['issuer'] === 'string') && local_79.test(value['issuer']) && (typeof value['claims'] === 'object' && value['claims'] !== null && !Array.isArray(value['claims']) && !(value['claims'] instanceof Date) && !(value['claims'] instanceof Uint8Array)) && Object.getOwnPropertyNames(value['claims']).length >= 1 && (Object.entries(value['claims']).every(([key, value]) => (local_80.test(key) ? ((typeof value === 'string') && value.length >= 1) : true))) && Object.getOwnPropertyNames(value).length === 2))) { return false }; return true; })(value['relays'])) : true) &&
+    Object.getOwnPropertyNames(value).every(key => ['version', 'program', 'parties', 'roles', 'decisions', 'gates', 'phases', 'window', 'baseline', 'incidents', 'targets', 'calendar', 'compatibility', 'records', 'readers', 'notify', 'relays'].includes(key))
   )
 }
 return function check(value) {
@@ -298,9 +302,9 @@ return function check(value) {
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
     check_https_58_47_47_cutover_46_dev_47_schemas_47_cutover_46_schema_46_json(value['definition']) &&
     (typeof value['digest'] === 'string') &&
-    local_80.test(value['digest']) &&
+    local_81.test(value['digest']) &&
     (typeof value['file'] === 'string') &&
-    local_81.test(value['file']) &&
+    local_82.test(value['file']) &&
     (typeof value['reason'] === 'string') &&
     value['reason'].length >= 1 &&
     Object.getOwnPropertyNames(value).length === 4

@@ -510,6 +510,12 @@ export const ProgramDefinition = Type.Object(
     compatibility: Type.Optional(Compatibility),
     records: Type.Array(RecordDefinition),
     readers: Type.Optional(Identities('OpenID Connect identities that may read the program on a server (a role\'s identities may too)')),
+    notify: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', maxLength: 100 }), {
+        uniqueItems: true,
+        description: "the server's named sinks (serve --notify-config) that get this program's notifications; names only, never URLs or secrets. None named: the server's --notify sinks",
+      }),
+    ),
     relays: Type.Optional(Identities('OpenID Connect identities (such as a CI job) that may post lines signed by any role: a push or sync of a history many roles signed')),
   },
   {

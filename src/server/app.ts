@@ -25,6 +25,7 @@ import { ServerMetrics } from './metrics.js';
 import { ProgramCache } from './program-cache.js';
 import { Broadcasts } from './broadcast.js';
 import { DEFAULT_MAX_STREAMS, DEFAULT_MAX_STREAMS_PER_PROGRAM, StreamBounds } from './stream-bounds.js';
+import { startNotifications, type NotifyOptions } from './notify/server-notify.js';
 
 export interface ServerOptions {
   readonly store: LedgerStore;
@@ -60,6 +61,8 @@ export interface ServerOptions {
   readonly maxStreamsPerProgram?: number;
   /** With a store that keeps checkpoints: keep one when a program is this many events past its last (default 1,000). */
   readonly checkpointEvery?: number;
+  /** Sinks that get what happens and what falls due (`--notify`, `--notify-config`); none: nothing is sent. */
+  readonly notify?: NotifyOptions;
 }
 
 export interface CutoverServer {
@@ -182,6 +185,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);
   registerStreamRoutes(app, context);
+  startNotifications(app, context, options.notify);
 
   return {
     app,

@@ -69,10 +69,13 @@ export class ServerMetrics {
   readonly checkpointsIgnored = new Counter('cutover_checkpoints_ignored_total', 'checkpoints set aside (the log says why): the program was verified in full');
   readonly storeRewound = new Counter('cutover_store_rewound_total', 'programs found behind, or with another line at a verified seq, in the store (a restored backup, a lagging standby): the cached state was dropped and the store verified again');
   readonly authRefusals = new Counter('cutover_auth_refusals_total', 'requests refused 401 (no, a bad or an expired credential) or 403 (an identity not allowed), by route, status and reason');
+  readonly notifyDelivered = new Counter('cutover_notify_delivered_total', 'notifications a receiver took (2xx), by sink');
+  readonly notifyFailures = new Counter('cutover_notify_failed_attempts_total', 'delivery attempts that failed (not 2xx, no answer in time, unreachable), by sink');
+  readonly notifyDeadLetters = new Counter('cutover_notify_dead_letters_total', 'notifications given up after every retry and kept as dead letters (GET /notify/dead-letters), by sink');
   readonly failedLoads = new Counter('cutover_program_loads_failed_total', 'program loads that failed verification (remembered until the program\'s head in the store changes)');
 
   text(): string {
-    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads, this.authRefusals]
+    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads, this.authRefusals, this.notifyDelivered, this.notifyFailures, this.notifyDeadLetters]
       .map((m) => m.text())
       .join('\n') + '\n';
   }

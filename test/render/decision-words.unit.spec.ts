@@ -18,6 +18,7 @@ function pages(ev: Evaluation): { overview: string; program: string } {
     phaseEvents: {},
     matrix: null,
     timeline: { events: [], party: null, type: null, types: [], older: null, limit: 50 },
+    chart: { events: [], times: [] },
     records: [],
   });
   expect(program).toContain(def.title);

@@ -3,8 +3,8 @@
  * of file ledgers (--data, the default). The first line on stdout is the URL it listens on. SIGTERM
  * (or SIGINT) drains the requests in flight, closes the database pool, and ends the command.
  */
-import { mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { invalidInput } from '../../errors.js';
 import { allowedSkew } from '../clock.js';
 import { buildServer, type CutoverServer } from '../../server/app.js';
@@ -16,6 +16,11 @@ import { ServedFileStore } from '../../store/served-file-store.js';
 import type { LedgerStore } from '../../store/ledger-store.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { ServeOptions } from '../server-options.js';
+import { parseDuration } from '../../program/duration.js';
+import type { NotifyOptions } from '../../server/notify/server-notify.js';
+import { FolderDeliveryState, PostgresDeliveryState, type DeliveryState } from '../../server/notify/delivery-state.js';
+import { DeliveryKey } from '../../server/notify/signing.js';
+import { parseSinkConfig, urlSink, type Sink } from '../../server/notify/sinks.js';
 
 interface OpenedStore {
   readonly store: LedgerStore;
@@ -23,6 +28,10 @@ interface OpenedStore {
   /** Start following appends made by other processes (replicas); returns how to stop. */
   follow?(server: CutoverServer): Promise<void>;
   close(): Promise<void>;
+  /** Where notification cursors and dead letters are kept. */
+  deliveryState(): DeliveryState;
+  /** The folder of a folder store (the delivery key's default home). */
+  readonly dir?: string;
 }
 
 export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
@@ -54,6 +63,7 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
     ...(opened.ready === undefined ? {} : { ready: opened.ready }),
     now: io.now,
+    ...notifyOf(o, io, opened),
   });
   try {
     await server.app.listen({ port: o.port, host: o.host });
@@ -148,6 +158,45 @@ function openFolder(dir: string, io: CliIo): OpenedStore {
       watcher.on('error', (error) => io.stderr(`cutover serve: no longer watching ${dir} (${error.message}); streams still check every 15 s\n`));
     },
     close: async () => watcher?.close(),
+    deliveryState: () => new FolderDeliveryState(join(dir, '.notify')),
+    dir,
+  };
+}
+
+/** The sinks (`--notify`, `--notify-config`), the delivery key and where cursors are kept; none without sinks. */
+function notifyOf(o: ServeOptions, io: CliIo, opened: OpenedStore): { notify?: NotifyOptions } {
+  const sinks: Sink[] = (o.notify ?? []).map((url) => urlSink(url));
+  if (o.notifyConfig !== undefined) {
+    const file = resolve(io.cwd, o.notifyConfig);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw invalidInput({ source: '--notify-config', field: '', expected: 'a readable sink configuration file', found: `${file} (${(e as Error).message})` });
+    }
+    sinks.push(...parseSinkConfig(text, file, io.env));
+  }
+  if (sinks.length === 0) return {};
+  const keyFile = o.deliveryKey ?? (opened.dir === undefined ? undefined : join(opened.dir, '.notify', 'delivery-key.pem'));
+  if (keyFile === undefined) io.stderr('cutover serve: no --delivery-key: deliveries are signed (v1a) with a key of this process only; give every replica the same --delivery-key FILE\n');
+  const duration = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = /^\d+ms$/.test(text) ? Number(text.slice(0, -2)) : parseDuration(text);
+    if (ms === null || ms <= 0) throw invalidInput({ source: flag, field: '', expected: 'a duration such as 500ms, 10s or 1m', found: JSON.stringify(text) });
+    return ms;
+  };
+  const backoffMs = duration('--notify-backoff', o.notifyBackoff);
+  const timeoutMs = duration('--notify-timeout', o.notifyTimeout);
+  return {
+    notify: {
+      sinks,
+      state: opened.deliveryState(),
+      key: keyFile === undefined ? DeliveryKey.ephemeral() : DeliveryKey.atFile(resolve(io.cwd, keyFile)),
+      ...(o.publicUrl === undefined ? {} : { publicUrl: o.publicUrl }),
+      ...(o.notifyAttempts === undefined ? {} : { attempts: o.notifyAttempts }),
+      ...(backoffMs === undefined ? {} : { backoffMs }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    },
   };
 }
 
@@ -194,6 +243,7 @@ async function openPostgres(url: string, io: CliIo): Promise<OpenedStore> {
     store,
     ready: () => store.ready(),
     follow: listen,
+    deliveryState: () => new PostgresDeliveryState(pool, store.schema),
     async close() {
       closing = true;
       clearTimeout(retry);

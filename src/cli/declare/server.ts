@@ -25,9 +25,15 @@ export function declareServer({ cli, handlers, dir, where, run, opt, wanted }: C
       .option('--max-streams <n>', 'event streams held open at most, in total (default 10000; past it: 503 with Retry-After)', positiveInt('--max-streams'))
       .option('--max-streams-per-program <n>', 'event streams held open at most on one program (default 5000)', positiveInt('--max-streams-per-program'))
       .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
+      .option('--notify <url>', 'send every notification, as CloudEvents, to this URL, for programs whose cutover.yaml names no sink (repeatable)', collect, [])
+      .option('--notify-config <file>', 'named sinks (url, format cloudevents|slack|pagerduty, types, secret_env): docs/notifications.md')
+      .option('--delivery-key <file>', 'the Ed25519 key that signs deliveries (v1a), generated there if missing (default: <data>/.notify/delivery-key.pem; with a database, give one to every replica)')
+      .option('--notify-attempts <n>', 'attempts per notification before it is a dead letter (default 8)', positiveInt('--notify-attempts'))
+      .option('--notify-backoff <duration>', 'the pause after a first failed delivery, doubled each attempt with jitter (default 1s)')
+      .option('--notify-timeout <duration>', 'how long one delivery may take (default 10s)')
       .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .action((o) =>
-        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, oidcIssuer: o.oidcIssuer, oidcAudience: o.oidcAudience, creator: o.creator, ...opt('oidcClientId', o.oidcClientId), ...opt('oidcClientSecret', o.oidcClientSecret), ...opt('publicUrl', o.publicUrl), ...opt('oidcCliClientId', o.oidcCliClientId), ...opt('maxClockSkew', o.maxClockSkew), ...opt('maxStreams', o.maxStreams), ...opt('maxStreamsPerProgram', o.maxStreamsPerProgram), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, oidcIssuer: o.oidcIssuer, oidcAudience: o.oidcAudience, creator: o.creator, ...opt('oidcClientId', o.oidcClientId), ...opt('oidcClientSecret', o.oidcClientSecret), ...opt('publicUrl', o.publicUrl), ...opt('oidcCliClientId', o.oidcCliClientId), ...opt('maxClockSkew', o.maxClockSkew), ...opt('maxStreams', o.maxStreams), ...opt('maxStreamsPerProgram', o.maxStreamsPerProgram), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data), ...(o.notify.length > 0 ? { notify: o.notify } : {}), ...opt('notifyConfig', o.notifyConfig), ...opt('deliveryKey', o.deliveryKey), ...opt('notifyAttempts', o.notifyAttempts), ...opt('notifyBackoff', o.notifyBackoff), ...opt('notifyTimeout', o.notifyTimeout) })),
       );
   }
 

@@ -75,7 +75,7 @@ export function page(frame: Frame): string {
 <main id="main">
 ${frame.body}
 </main>
-<footer><p id="evaluated">Evaluated at ${time(frame.evaluatedAt)} from the ledger the API serves (<a href="/v1/programs">/v1/programs</a>).</p></footer>
+<footer><p id="evaluated">Evaluated at ${time(frame.evaluatedAt)} from the ledger the API serves (<a href="/v1/programs">/v1/programs</a>). <a href="/notify/dead-letters">Undelivered notifications</a></p></footer>
 </body>
 </html>
 `.text;

@@ -71,6 +71,42 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (program, from_seq)
       );`,
   },
+  {
+    version: 5,
+    name: 'notification cursors and dead letters',
+    // Kept beside the ledger, never in it (server/notify/delivery-state.ts): what each sink was sent.
+    // Instants are milliseconds since the epoch, as the notifier computes them. Version 4 is another
+    // branch's (several programs); the versions only need to be applied in order where both exist.
+    sql: (s) => `
+      CREATE TABLE ${s}.notify_sinks (
+        sink text PRIMARY KEY,
+        since bigint NOT NULL
+      );
+      CREATE TABLE ${s}.notify_cursors (
+        sink text NOT NULL,
+        program text NOT NULL REFERENCES ${s}.programs (program),
+        seq integer NOT NULL CHECK (seq >= 0),
+        time_from bigint NOT NULL,
+        done jsonb NOT NULL DEFAULT '[]',
+        attempts integer NOT NULL DEFAULT 0,
+        next_at bigint NOT NULL DEFAULT 0,
+        error text,
+        PRIMARY KEY (sink, program)
+      );
+      CREATE TABLE ${s}.notify_dead_letters (
+        id bigserial PRIMARY KEY,
+        sink text NOT NULL,
+        program text NOT NULL,
+        notification text NOT NULL,
+        type text NOT NULL,
+        url text NOT NULL,
+        content_type text NOT NULL,
+        body text NOT NULL,
+        error text NOT NULL,
+        attempts integer NOT NULL,
+        dead_at timestamptz NOT NULL
+      );`,
+  },
 ];
 
 /** The newest version this build knows: /readyz reports ready only when the database has it. */

@@ -1,0 +1,328 @@
+/**
+ * Sends what happens, and what falls due, to the sinks, at least once. What to send is derived from
+ * the ledger (`domain/notifications.ts`) each time, never queued: a cursor per sink and program
+ * (`delivery-state.ts`) says how far it was delivered, so a crash resends from the cursor and nothing
+ * is lost. A failed delivery is tried again with exponential back-off and jitter, up to a limit, then
+ * kept as a dead letter and skipped, so the sink's later news still flows. Each sink has its own bound
+ * on deliveries in flight and each delivery its own timeout: a slow receiver delays only itself.
+ *
+ * Each program is read through the one verified program (`app/verified-program.ts`) over the store.
+ */
+import type { EventEmitter } from 'node:events';
+import { StoredLedger, type StoredPosition } from '../../app/stored-ledger.js';
+import { VerifiedProgram } from '../../app/verified-program.js';
+import { evaluate, type Evaluation } from '../../domain/evaluate.js';
+import type { LedgerEvent } from '../../domain/events.js';
+import { lineNotifications, nextNotificationAt, timeNotifications, type Notification } from '../../domain/notifications.js';
+import { evolve, initialState, type ProgramState } from '../../domain/state.js';
+import type { LedgerStore } from '../../store/ledger-store.js';
+import { bodyOf, type Body } from './bodies.js';
+import type { Cursor, DeadLetter, DeliveryState } from './delivery-state.js';
+import { signedHeaders, type DeliveryKey } from './signing.js';
+import { sinksOf, type Sink } from './sinks.js';
+
+export interface NotifierOptions {
+  readonly store: LedgerStore;
+  readonly sinks: readonly Sink[];
+  readonly state: DeliveryState;
+  readonly key: DeliveryKey;
+  readonly now: () => Date;
+  /** Emits `appended` with a program's id when it gained events (here or on another replica). */
+  readonly appended: EventEmitter;
+  readonly publicUrl?: string;
+  /** Attempts per notification before it is a dead letter (default 8). */
+  readonly attempts?: number;
+  /** The first pause after a failure, ms; it doubles each attempt, with jitter, up to `maxBackoffMs` (default 1 s). */
+  readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** How long one delivery may take, ms (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Deliveries in flight per sink (default 4). */
+  readonly perSink?: number;
+  /** How often time is looked at, ms (default 1 s). */
+  readonly tickMs?: number;
+  readonly observer?: NotifierObserver;
+  readonly log?: { warn(message: string): void };
+}
+
+export interface NotifierObserver {
+  delivered?(sink: string, type: string, committedAt: string | null): void;
+  failed?(sink: string): void;
+  dead?(sink: string): void;
+}
+
+/** A program as the notifier follows it: its verified events, and the notifications of each line once computed. */
+interface Feed {
+  readonly program: VerifiedProgram<StoredPosition>;
+  events: LedgerEvent[];
+  /** The notifications of line seq (index seq - 1), computed on demand. */
+  readonly notes: (Notification[] | undefined)[];
+  /** The state folded up to `foldedSeq` (to compute the notes of the next lines). */
+  folded: { seq: number; state: ProgramState };
+  dirty: boolean;
+  /** The evaluation at the last look at the clock, and when time could next tell something. */
+  timeAt: { evaluation: Evaluation; next: number | null } | null;
+}
+
+/** The most a claim sends before letting another (sink, program) have its turn. */
+const PER_CLAIM = 200;
+
+export class Notifier {
+  private readonly feeds = new Map<string, Promise<Feed>>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+  private readonly hints = new Map<string, Cursor>();
+  private timer: NodeJS.Timeout | undefined;
+  private resync: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly onAppended = (program: string) => {
+    void this.feedOf(program).then((f) => {
+      f.dirty = true;
+      this.kick(program);
+    }, () => undefined);
+  };
+
+  constructor(private readonly o: NotifierOptions) {}
+
+  async start(): Promise<void> {
+    for (const sink of this.o.sinks) await this.o.state.sinceOf(sink.name, this.o.now().getTime());
+    this.o.appended.on('appended', this.onAppended);
+    await this.discover();
+    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+    // Programs created on another replica while this one's listener was down are found again.
+    this.resync = setInterval(() => void this.discover().catch(() => undefined), 30_000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearInterval(this.resync);
+    this.o.appended.off('appended', this.onAppended);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async discover(): Promise<void> {
+    for (const program of await this.o.store.listPrograms()) {
+      const feed = await this.feedOf(program).catch(() => null);
+      if (feed !== null) feed.dirty = true;
+    }
+    this.tick();
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    for (const program of this.feeds.keys()) this.kick(program);
+  }
+
+  private feedOf(program: string): Promise<Feed> {
+    let feed = this.feeds.get(program);
+    if (feed === undefined) {
+      feed = (async () => {
+        const verified = await VerifiedProgram.open(new StoredLedger(this.o.store, program, { keepEvents: true }));
+        return { program: verified, events: await verified.events(), notes: [], folded: { seq: 0, state: initialState() }, dirty: false, timeAt: null };
+      })();
+      this.feeds.set(program, feed);
+      feed.catch(() => this.feeds.delete(program));
+    }
+    return feed;
+  }
+
+  /** Look at `program` for every sink of it, unless a look is already running. */
+  private kick(program: string): void {
+    if (this.stopped) return;
+    // A look already running may have read the program before this news: look once more after it.
+    if (this.running.has(program)) {
+      this.again.add(program);
+      return;
+    }
+    const run = this.look(program)
+      .catch((error: Error) => this.o.log?.warn(`notifications of ${program}: ${error.message}`))
+      .finally(() => {
+        this.running.delete(program);
+        if (this.again.delete(program)) this.kick(program);
+      });
+    this.running.set(program, run);
+  }
+
+  private async look(program: string): Promise<void> {
+    const feed = await this.feedOf(program);
+    if (feed.dirty) {
+      feed.dirty = false;
+      if ((await feed.program.catchUp()) > 0) {
+        feed.events = await feed.program.events();
+        feed.timeAt = null;
+      }
+    }
+    const definition = feed.program.state.definition;
+    if (definition === null) return;
+    const sinks = sinksOf(definition, this.o.sinks);
+    const now = this.o.now();
+    const head = feed.program.state.seq;
+    // Time is looked at again only when it could tell something (or the program moved).
+    if (feed.timeAt === null || (feed.timeAt.next !== null && now.getTime() >= feed.timeAt.next)) {
+      const evaluation = evaluate(feed.program.state, now);
+      const repeat = Math.min(...sinks.map((s) => s.repeatOverdueMs), Number.MAX_SAFE_INTEGER);
+      feed.timeAt = { evaluation, next: nextNotificationAt(evaluation, repeat) };
+    }
+    const timeAt = feed.timeAt;
+    await Promise.all(
+      sinks.map(async (sink) => {
+        const hint = this.hints.get(`${sink.name}\n${program}`);
+        const due = hint === undefined || hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt) || (hint.attempts > 0 && hint.nextAt <= now.getTime());
+        if (!due) return;
+        await this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation));
+      }),
+    );
+  }
+
+  /** Run `work` when fewer than the sink's bound are in flight. */
+  private async withinSink<T>(sink: Sink, work: () => Promise<T>): Promise<T> {
+    const limit = this.o.perSink ?? 4;
+    while ((this.inFlight.get(sink.name) ?? 0) >= limit) await new Promise<void>((resolve) => this.waiting.set(sink.name, [...(this.waiting.get(sink.name) ?? []), resolve]));
+    this.inFlight.set(sink.name, (this.inFlight.get(sink.name) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      this.inFlight.set(sink.name, this.inFlight.get(sink.name)! - 1);
+      this.waiting.get(sink.name)?.shift()?.();
+    }
+  }
+
+  /** Claim the sink's cursor of the program, send what is pending in order, keep how far it got. */
+  private async deliverFor(sink: Sink, program: string, feed: Feed, at: Evaluation): Promise<void> {
+    const since = await this.o.state.sinceOf(sink.name, this.o.now().getTime());
+    // History before the sink existed is not replayed to it: its first cursor is past the lines dated before.
+    const initial: Cursor = { seq: feed.events.filter((e) => Date.parse(e.at) < since).length, timeFrom: since, done: [], attempts: 0, nextAt: 0, error: null };
+    const claimed = await this.o.state.claim(sink.name, program, initial, async (cursor) => {
+      const next = await this.send(sink, program, feed, at, cursor);
+      this.hints.set(`${sink.name}\n${program}`, next);
+      return next;
+    });
+    if (!claimed) this.hints.delete(`${sink.name}\n${program}`);
+  }
+
+  private async send(sink: Sink, program: string, feed: Feed, at: Evaluation, cursor: Cursor): Promise<Cursor> {
+    const now = this.o.now().getTime();
+    if (cursor.attempts > 0 && cursor.nextAt > now) return cursor;
+    const head = feed.events.length;
+    if (head < cursor.seq) {
+      // Another replica delivered lines this one has not read yet: read them before the next look.
+      feed.dirty = true;
+      return cursor;
+    }
+    const to = Date.parse(at.evaluatedAt);
+    const done = new Set(cursor.done);
+    const lines: { seq: number; notes: Notification[] }[] = [];
+    for (let seq = cursor.seq + 1; seq <= head; seq++) lines.push({ seq, notes: this.notesOf(feed, seq).filter((n) => sink.types.includes(n.type)) });
+    const timed = to > cursor.timeFrom ? timeNotifications(at, cursor.timeFrom, sink.repeatOverdueMs).filter((n) => sink.types.includes(n.type)) : [];
+    const pending = [...lines.flatMap((l) => l.notes), ...timed].filter((n) => !done.has(n.id));
+    let attempts = cursor.attempts;
+    let error: string | null = cursor.error;
+    let blocked = false;
+    let sent = 0;
+    for (const n of pending) {
+      if (sent >= PER_CLAIM) {
+        blocked = true;
+        break;
+      }
+      const body = bodyOf(sink.format, n, { sinkUrl: sink.url, ...(this.o.publicUrl === undefined ? {} : { publicUrl: this.o.publicUrl }), ...(sink.routingKey === undefined ? {} : { routingKey: sink.routingKey }), ...(sink.changeUrl === undefined ? {} : { changeUrl: sink.changeUrl }) });
+      if (body === null) {
+        done.add(n.id);
+        continue;
+      }
+      sent++;
+      const failure = await this.post(sink, n.id, body);
+      if (failure === null) {
+        done.add(n.id);
+        attempts = 0;
+        error = null;
+        this.o.observer?.delivered?.(sink.name, n.type, n.seq === null ? null : n.time);
+        continue;
+      }
+      attempts++;
+      error = failure;
+      this.o.observer?.failed?.(sink.name);
+      if (attempts >= (this.o.attempts ?? 8)) {
+        await this.o.state.addDeadLetter({ sink: sink.name, program, notification: n.id, type: n.type, url: body.url ?? sink.url, contentType: body.contentType, body: body.text, error: failure, attempts }, new Date(now));
+        this.o.observer?.dead?.(sink.name);
+        this.o.log?.warn(`notification ${n.id} to sink ${sink.name}: a dead letter after ${attempts} attempts (${failure})`);
+        done.add(n.id);
+        attempts = 0;
+        continue;
+      }
+      blocked = true;
+      break;
+    }
+    // How far every line's notifications are done: the cursor moves there, and forgets the ids behind it.
+    let seq = cursor.seq;
+    for (const l of lines) {
+      if (!l.notes.every((n) => done.has(n.id))) break;
+      seq = l.seq;
+    }
+    const timeDone = !blocked && timed.every((n) => done.has(n.id));
+    const keep = (n: Notification) => done.has(n.id) && ((n.seq !== null && n.seq > seq) || (n.seq === null && !timeDone));
+    return {
+      seq,
+      timeFrom: timeDone ? Math.max(cursor.timeFrom, to) : cursor.timeFrom,
+      done: [...lines.flatMap((l) => l.notes), ...timed].filter(keep).map((n) => n.id),
+      attempts,
+      nextAt: attempts === 0 ? 0 : now + this.pause(attempts),
+      error,
+    };
+  }
+
+  /** Full jitter over half the doubling window: attempt n waits between half and all of base·2^(n-1), capped. */
+  private pause(attempts: number): number {
+    const window = Math.min(this.o.maxBackoffMs ?? 5 * 60_000, (this.o.backoffMs ?? 1000) * 2 ** (attempts - 1));
+    return Math.round(window / 2 + Math.random() * (window / 2));
+  }
+
+  /** The notifications of line `seq`, folding the state forward as needed. */
+  private notesOf(feed: Feed, seq: number): Notification[] {
+    const known = feed.notes[seq - 1];
+    if (known !== undefined) return known;
+    if (feed.folded.seq >= seq) feed.folded = { seq: 0, state: initialState() };
+    while (feed.folded.seq < seq - 1) feed.folded = { seq: feed.folded.seq + 1, state: evolve(feed.folded.state, feed.events[feed.folded.seq]!) };
+    const event = feed.events[seq - 1]!;
+    const before = feed.folded.state;
+    const after = evolve(before, event);
+    const when = new Date(event.at);
+    const notes = lineNotifications(event, before.definition === null ? null : evaluate(before, when), evaluate(after, when));
+    feed.folded = { seq, state: after };
+    feed.notes[seq - 1] = notes;
+    return notes;
+  }
+
+  /** POST one body; null when the receiver took it (2xx), else why not. */
+  private async post(sink: Sink, id: string, body: Body): Promise<string | null> {
+    const headers = signedHeaders(id, this.o.now(), body.text, this.o.key, sink.secret);
+    try {
+      const response = await fetch(body.url ?? sink.url, {
+        method: 'POST',
+        headers: { 'content-type': body.contentType, 'user-agent': 'cutover-notify', ...headers },
+        body: body.text,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
+    } catch (e) {
+      const error = e as Error & { cause?: Error };
+      return error.name === 'TimeoutError' ? `no answer within ${this.o.timeoutMs ?? 10_000} ms` : (error.cause?.message ?? error.message);
+    }
+  }
+
+  /** Send a dead letter again, now, as it was; it leaves the list when the receiver takes it. */
+  async redeliver(letter: DeadLetter): Promise<string | null> {
+    const sink = this.o.sinks.find((s) => s.name === letter.sink);
+    const failure = await this.post(sink ?? { name: letter.sink, named: true, url: letter.url, format: 'cloudevents', types: [], repeatOverdueMs: 0 }, letter.notification, { text: letter.body, contentType: letter.contentType, url: letter.url });
+    if (failure === null) await this.o.state.removeDeadLetter(letter.id);
+    return failure;
+  }
+
+  deadLetters(): Promise<DeadLetter[]> {
+    return this.o.state.deadLetters();
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Notifications from a real `cutover serve` to receivers on loopback, on both stores: signed so a
+ * receiver can verify them (v1 with the standardwebhooks package, v1a with node:crypto), retried
+ * with the same webhook-id until taken, dead-lettered when never taken (other sinks unaffected) and
+ * redelivered by hand, delivered after a kill -9, and sent when a deadline passes with no POST at all.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { NOTIFICATION_TYPES as T } from '../../src/domain/notifications.js';
+import { serialize } from '../../src/ledger/chain.js';
+import { at, decider, type Given } from '../support/decider-spec.js';
+import { freshDatabase } from '../support/postgres.js';
+import { programFixture, ROLE } from '../support/program.js';
+import { receiversPerTest, type Received } from '../support/receiver.js';
+import { headOf, metricOf, postLines, serversPerTest, startServer, type RunningServer } from '../support/server.js';
+import { tempDir } from '../support/temp.js';
+
+const SECRET = `whsec_${Buffer.from('the hooks sink secret, 32 bytes!').toString('base64')}`;
+
+/** A program of the standard template (fresh keys) naming `sinks` in its notify:, defined now. */
+class Program {
+  private g: Given;
+  private posted: string[] = [];
+  constructor(sinks?: readonly string[]) {
+    const fixture = programFixture((d) => (sinks === undefined ? d : { ...d, notify: [...sinks] }));
+    this.g = decider({ fixture, start: new Date().toISOString() }).given();
+  }
+  get id(): string {
+    return this.g.state.program!;
+  }
+  /** Record `command` now, after what is recorded. */
+  record(command: Parameters<typeof at>[1]): this {
+    this.g = this.g.and(at(new Date(Math.max(Date.now(), Date.parse(this.g.state.lastAt!) + 1)).toISOString(), command));
+    return this;
+  }
+  /** Post every line not posted yet to `server`. */
+  async post(server: RunningServer): Promise<void> {
+    const lines = this.g.events.map(serialize);
+    const fresh = lines.slice(this.posted.length);
+    const answer = await postLines(server.url, this.id, headOf(this.posted), fresh);
+    if (answer.status !== 201) throw new Error(`posting answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    this.posted = lines;
+  }
+}
+
+let blockers = 0;
+const raiseBlocker = () => ({ type: 'raise-blocker', actor: ROLE.logOwner, text: `blocker ${++blockers}`, owner: ROLE.logOwner, due: '2099-01-01' }) as const;
+
+const typeOf = (r: Received) => (JSON.parse(r.body) as { type: string }).type;
+const ofType = (type: string) => (accepted: Received[]) => accepted.find((r) => typeOf(r) === type);
+
+interface StoreCase {
+  readonly name: string;
+  args(): Promise<string[]>;
+}
+
+const STORES: readonly StoreCase[] = [
+  { name: 'folder', args: async () => ['--data', tempDir()] },
+  { name: 'postgres', args: async () => ['--database', await freshDatabase()] },
+];
+
+describe.each(STORES)('$name: notifications', (store) => {
+  const serving = serversPerTest();
+  const receiving = receiversPerTest();
+
+  function config(sinks: readonly Record<string, unknown>[]): string {
+    const file = join(tempDir(), 'sinks.json');
+    writeFileSync(file, JSON.stringify({ sinks }));
+    return file;
+  }
+
+  it('a receiver verifies v1 with the standardwebhooks package and v1a with node:crypto and the published key', async () => {
+    const hooks = await receiving();
+    const everything = await receiving();
+    const server = await startServer([...(await store.args()), '--notify-config', config([{ name: 'hooks', url: hooks.url, secret_env: 'HOOKS_SECRET' }]), '--notify', everything.url], { HOOKS_SECRET: SECRET });
+    try {
+      const program = new Program(['hooks']).record(raiseBlocker());
+      await program.post(server);
+      const got = await hooks.waitFor(ofType(T.blockerAppeared));
+      expect(got.headers['content-type']).toBe('application/cloudevents+json; charset=utf-8');
+      const event = new Webhook(SECRET).verify(got.body, got.headers) as { id: string; type: string; data: { summary: string; commands: string[] } };
+      expect(event).toMatchObject({ id: got.headers['webhook-id'], type: T.blockerAppeared, data: { summary: expect.stringContaining('blocker') } });
+      expect(event.data.commands[0]).toContain('cutover blocker resolve');
+      const published = (await (await fetch(`${server.url}/.well-known/cutover-delivery-key`)).json()) as { keys: object[] };
+      const v1a = got.headers['webhook-signature']!.split(' ').find((s) => s.startsWith('v1a,'))!.slice(4);
+      const signed = Buffer.from(`${got.headers['webhook-id']}.${got.headers['webhook-timestamp']}.${got.body}`);
+      expect(verify(null, signed, createPublicKey({ key: published.keys[0] as never, format: 'jwk' }), Buffer.from(v1a, 'base64'))).toBe(true);
+      // The program names its sink: the --notify sink, for programs that name none, got nothing of it.
+      expect(everything.received).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a receiver down for a while: retried with the same webhook-id, then delivered', async () => {
+    const hooks = await receiving((_r, i) => (i < 3 ? 503 : 200));
+    const server = await serving([...(await store.args()), '--notify', hooks.url, '--notify-backoff', '100ms']);
+    const program = new Program().record(raiseBlocker());
+    await program.post(server);
+    const got = await hooks.waitFor(ofType(T.blockerAppeared));
+    const tries = hooks.received.filter((r) => r.headers['webhook-id'] === got.headers['webhook-id']);
+    expect(tries.map((r) => r.status)).toEqual([503, 503, 503, 200]);
+    expect(hooks.accepted().filter((r) => r.headers['webhook-id'] === got.headers['webhook-id'])).toHaveLength(1);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metricOf(metrics, `cutover_notify_failed_attempts_total{sink="url:${hooks.url}"}`)).toBe(3);
+  });
+
+  it('a receiver that never answers: a dead letter, shown and counted, redelivered by hand; the other sink is unaffected', async () => {
+    const silent = await receiving(() => 'hang');
+    const good = await receiving();
+    const server = await serving([...(await store.args()), '--notify', silent.url, '--notify', good.url, '--notify-timeout', '300ms', '--notify-attempts', '2', '--notify-backoff', '100ms']);
+    const program = new Program().record(raiseBlocker());
+    await program.post(server);
+    const delivered = await good.waitFor(ofType(T.blockerAppeared));
+    const dead = await waitUntil(async () => {
+      const list = (await (await fetch(`${server.url}/v1/notify/dead-letters`)).json()) as { deadLetters: { id: string; sink: string; notification: string; attempts: number }[] };
+      return list.deadLetters.find((d) => d.sink === `url:${silent.url}`);
+    });
+    expect(dead).toMatchObject({ notification: delivered.headers['webhook-id'], attempts: 2 });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metricOf(metrics, `cutover_notify_dead_letters_total{sink="url:${silent.url}"}`)).toBe(1);
+    const pageText = await (await fetch(`${server.url}/notify/dead-letters`)).text();
+    expect(pageText).toContain(delivered.headers['webhook-id']);
+    expect(await (await fetch(`${server.url}/`)).text()).toContain('href="/notify/dead-letters"');
+    // The receiver answers again: redelivered by hand, with the same webhook-id, and the list is empty.
+    silent.answer = () => 200;
+    const redelivered = await fetch(`${server.url}/v1/notify/dead-letters/${dead.id}/redeliver`, { method: 'POST' });
+    expect(redelivered.status).toBe(200);
+    expect(silent.accepted().map((r) => r.headers['webhook-id'])).toEqual([delivered.headers['webhook-id']]);
+    expect(((await (await fetch(`${server.url}/v1/notify/dead-letters`)).json()) as { deadLetters: unknown[] }).deadLetters).toEqual([]);
+  });
+
+  it('kill -9 between an append committed and its delivery: delivered after the restart', async () => {
+    const hooks = await receiving(() => 'hang');
+    const args = [...(await store.args()), '--notify', hooks.url, '--notify-timeout', '60s'];
+    const first = await serving(args);
+    const program = new Program().record(raiseBlocker());
+    await program.post(first);
+    // The delivery is on its way (the receiver holds it): the server dies before it is answered.
+    await waitUntil(async () => hooks.received.find((r) => typeOf(r) === T.blockerAppeared));
+    const sentBefore = hooks.received.find((r) => typeOf(r) === T.blockerAppeared)!.headers['webhook-id'];
+    await first.stop('SIGKILL');
+    hooks.answer = () => 200;
+    await serving(args);
+    const got = await hooks.waitFor(ofType(T.blockerAppeared));
+    expect(got.headers['webhook-id']).toBe(sentBefore);
+  });
+
+  it('a deadline passing while nothing is posted: the overdue notice arrives by itself', async () => {
+    const hooks = await receiving();
+    const server = await serving([...(await store.args()), '--notify', hooks.url]);
+    // A SEV-1 identified 14 minutes 57 seconds ago: its 15-minute initial notice falls due in 3 seconds.
+    const identified = new Date(Date.now() - (15 * 60_000 - 3000)).toISOString();
+    const program = new Program().record({ type: 'declare-incident', actor: ROLE.producerIc, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 'non-2xx responses lack the error envelope', identifiedAt: identified, id: 'INC-1' });
+    await program.post(server);
+    const reported = await hooks.waitFor(ofType(T.incidentReported));
+    const overdue = await hooks.waitFor((accepted) => accepted.find((r) => typeOf(r) === T.deadlineOverdue && r.body.includes('incident:INC-1:initial-notice')), 30_000);
+    expect(overdue.at).toBeGreaterThan(reported.at);
+    expect(JSON.parse(overdue.body).data).toMatchObject({ owedBy: [{ role: ROLE.producerIc }], commands: [`cutover incident notify INC-1 --as ${ROLE.producerIc}`] });
+  });
+});
+
+describe('postgres: two replicas', () => {
+  const serving = serversPerTest();
+  const receiving = receiversPerTest();
+
+  it('each notification is taken once, whichever replica sends it; a retry keeps its webhook-id', async () => {
+    // Every third request fails: both replicas retry, each retry with the id it had.
+    const hooks = await receiving((_r, i) => (i % 3 === 1 ? 503 : 200));
+    const database = await freshDatabase();
+    const key = join(tempDir(), 'delivery-key.pem');
+    const args = ['--database', database, '--notify', hooks.url, '--notify-backoff', '100ms', '--delivery-key', key];
+    const a = await serving(args);
+    const b = await serving(args);
+    const program = new Program();
+    for (let i = 0; i < 6; i++) await program.record(raiseBlocker()).post(i % 2 === 0 ? a : b);
+    const appeared = await hooks.waitFor((accepted) => {
+      const ids = accepted.filter((r) => typeOf(r) === T.blockerAppeared).map((r) => r.headers['webhook-id']);
+      return ids.length >= 6 ? ids : undefined;
+    });
+    // Let any duplicate arrive, then count: every id taken once, every failed id taken later.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const taken = hooks.accepted().map((r) => r.headers['webhook-id']!);
+    expect(new Set(taken).size).toBe(taken.length);
+    expect(new Set(appeared).size).toBe(6);
+    const failed = hooks.received.filter((r) => r.status === 503).map((r) => r.headers['webhook-id']!);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const id of failed) expect(taken).toContain(id);
+    // Both replicas sign with the one key: the receiver checks every delivery against the one published.
+    const published = (await (await fetch(`${b.url}/.well-known/cutover-delivery-key`)).json()) as { pem: string };
+    for (const r of hooks.accepted()) {
+      const v1a = r.headers['webhook-signature']!.split(' ').find((s) => s.startsWith('v1a,'))!.slice(4);
+      expect(verify(null, Buffer.from(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`), createPublicKey(published.pem), Buffer.from(v1a, 'base64'))).toBe(true);
+    }
+  });
+});
+
+async function waitUntil<T>(test: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await test();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
