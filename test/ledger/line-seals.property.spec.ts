@@ -137,3 +137,34 @@ describe('verify, faster path against the reference', () => {
     );
   });
 });
+
+describe('verify on threads (the built modules: workers and this thread share the chunks), against the reference', () => {
+  // Workers run the built check-worker.js, so this compares the built pool; errors are compared by what they say.
+  const built = import(new URL('../../dist/ledger/check-pool.js', import.meta.url).href) as Promise<typeof import('../../src/ledger/check-pool.js')>;
+
+  async function threaded(lines: readonly string[], perChunk: number): Promise<Outcome> {
+    const { verifyChunks: verifyOnThreads } = await built;
+    async function* chunks() {
+      for (let i = 0; i < lines.length; i += perChunk) yield { bytes: Buffer.from(lines.slice(i, i + perChunk).map((l) => l + '\n').join(''), 'utf8'), offset: -1 };
+    }
+    try {
+      const events: LedgerEvent[] = [];
+      const head = await verifyOnThreads('ledger.jsonl', chunks(), { state: initialState(), last: null }, { threads: 2 }, (e) => events.push(...e));
+      return { ok: true, state: head.state, events };
+    } catch (e) {
+      const error = e as LedgerVerificationError;
+      if (error.name !== 'LedgerVerificationError') throw e;
+      return { ok: false, line: error.line, fault: error.fault, message: error.message, hints: error.hints };
+    }
+  }
+
+  it('on a randomly edited line: the same line fails with the same message, or the same state', async () => {
+    await fc.assert(
+      fc.asyncProperty(edit, fc.integer({ min: 1, max: 3 }), async (e, perChunk) => {
+        const lines = edited(LINES, e);
+        expect(await threaded(lines, perChunk)).toEqual(reference(lines));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
