@@ -3,15 +3,18 @@
 //
 //   node bench/scale.js                         # 1k, 10k, 100k, 1M events (npm run bench runs it)
 //   BENCH_SIZES=1000,10000000 node bench/scale.js   # any sizes; 10M is about 9 GB on disk, deleted after
+//   BENCH_COMMANDS=verify,verify1 node bench/scale.js  # only some columns (coldStatus, warmStatus, append, verify, verify1, tail)
 //
 // For each size: status without a checkpoint (an empty cache) and with one, one append, verify on
 // all threads and on one, and `log --json | tail -1`; each with its peak RSS (measured inside the
 // process by a preloaded hook), the growth per 10× beside it, and ratios to `node -e 0` and to
-// `openssl speed -multi <cores> ed25519` measured in the same run (median of interleaved runs).
-// Figures are printed, never asserted.
+// openssl measured in the same run: verify on every thread against `openssl speed -multi <cores>
+// ed25519`, verify --threads 1 against `openssl speed ed25519` on one core, each sampled right after
+// the run it is compared with (medians of interleaved samples), printed side by side with the load
+// average. Figures are printed, never asserted.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +28,10 @@ const KEY = join(EXAMPLE, 'demo-keys', 'integration-program-owner.pem');
 const PEAK_HOOK = pathToFileURL(join(ROOT, 'bench', 'peak-rss.mjs')).href;
 const CORES = availableParallelism();
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
+const ALL_COMMANDS = ['coldStatus', 'warmStatus', 'append', 'verify', 'verify1', 'tail'];
+const COMMANDS = new Set(process.env.BENCH_COMMANDS?.split(',') ?? ALL_COMMANDS);
 const log = (text) => process.stderr.write(`  … ${text}\n`);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -61,6 +67,7 @@ async function main() {
   const rows = [];
   let appendAt = Date.parse('2026-10-01T00:00:00Z'); // after the last event of a 10M ledger, before now
   const openssl = [];
+  const openssl1 = [];
   for (const size of SIZES) {
     const dir = mkdtempSync(join(tmpdir(), `cutover-scale-${size}-`));
     const cache = mkdtempSync(join(tmpdir(), 'cutover-scale-cache-'));
@@ -72,48 +79,62 @@ async function main() {
       const cli = (args) => `${q(process.execPath)} ${q(CLI)} -C ${q(dir)} ${args}`;
       const figures = { coldStatus: [], warmStatus: [], append: [], verify: [], verify1: [], tail: [] };
       const osslRuns = [];
+      const osslRuns1 = [];
+      const loads = [load()];
       for (let run = 0; run < runs; run++) {
-        log(`${size} events: round ${run + 1} of ${runs}`);
+        log(`${size} events: round ${run + 1} of ${runs} (load average ${load()})`);
         const empty = mkdtempSync(join(tmpdir(), 'cutover-scale-nocache-'));
-        figures.coldStatus.push(measure(cli('status'), { CUTOVER_CACHE: empty }));
+        if (COMMANDS.has('coldStatus')) figures.coldStatus.push(measure(cli('status'), { CUTOVER_CACHE: empty }));
         rmSync(empty, { recursive: true, force: true });
-        measure(cli('status'), { CUTOVER_CACHE: cache }); // makes the checkpoint
-        figures.warmStatus.push(measure(cli('status'), { CUTOVER_CACHE: cache }));
+        if (COMMANDS.has('warmStatus') || COMMANDS.has('append')) measure(cli('status'), { CUTOVER_CACHE: cache }); // makes the checkpoint
+        if (COMMANDS.has('warmStatus')) figures.warmStatus.push(measure(cli('status'), { CUTOVER_CACHE: cache }));
         appendAt += 60_000;
         const at = new Date(appendAt).toISOString();
-        figures.append.push(
-          measure(cli(`blocker raise --id BENCH-${size}-${run} --text 'bench append' --owner integration-program-owner --due 2026-12-31 --as integration-program-owner --key ${q(KEY)} --at ${at}`), { CUTOVER_CACHE: cache }),
-        );
-        figures.verify.push(measure(cli('verify'), { CUTOVER_CACHE: cache }));
-        osslRuns.push(opensslVerifySample(CORES)); // interleaved: the limit as the machine was for this verify
-        figures.verify1.push(measure(cli('verify --threads 1'), { CUTOVER_CACHE: cache }));
-        figures.tail.push(measure(`${cli('log --json')} | tail -1`, { CUTOVER_CACHE: cache }));
+        if (COMMANDS.has('append')) {
+          figures.append.push(
+            measure(cli(`blocker raise --id BENCH-${size}-${run} --text 'bench append' --owner integration-program-owner --due 2026-12-31 --as integration-program-owner --key ${q(KEY)} --at ${at}`), { CUTOVER_CACHE: cache }),
+          );
+        }
+        if (COMMANDS.has('verify')) {
+          figures.verify.push(measure(cli('verify'), { CUTOVER_CACHE: cache }));
+          osslRuns.push(opensslVerifySample(CORES)); // interleaved: the limit as the machine was for this verify
+        }
+        if (COMMANDS.has('verify1')) {
+          figures.verify1.push(measure(cli('verify --threads 1'), { CUTOVER_CACHE: cache }));
+          osslRuns1.push(opensslVerifySample(1)); // and one core, right after verify on one thread
+        }
+        if (COMMANDS.has('tail')) figures.tail.push(measure(`${cli('log --json')} | tail -1`, { CUTOVER_CACHE: cache }));
       }
       // At least three samples for a size, however few its runs: one sample moves by a few per cent.
       while (osslRuns.length < 3) osslRuns.push(opensslVerifySample(CORES));
+      while (osslRuns1.length < 3) osslRuns1.push(opensslVerifySample(1));
+      loads.push(load());
       const rates = osslRuns.filter((x) => x !== null);
+      const rates1 = osslRuns1.filter((x) => x !== null);
       const ossl = rates.length === 0 ? null : { perSecond: median(rates), runs: rates };
+      const ossl1 = rates1.length === 0 ? null : { perSecond: median(rates1), runs: rates1 };
       if (ossl !== null) openssl.push(...ossl.runs);
-      const pick = (xs) => ({ ms: median(xs.map((x) => x.ms)), mib: Math.max(...xs.map((x) => x.mib ?? 0)) });
-      rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, runs });
+      if (ossl1 !== null) openssl1.push(...ossl1.runs);
+      const pick = (xs) => (xs.length === 0 ? null : { ms: median(xs.map((x) => x.ms)), mib: Math.max(...xs.map((x) => x.mib ?? 0)) });
+      rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, openssl1PerSecond: ossl1?.perSecond ?? null, loads, runs });
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
     }
   }
-  report(rows, nodeMs, openssl.length === 0 ? null : median(openssl));
+  report(rows, nodeMs, openssl.length === 0 ? null : median(openssl), openssl1.length === 0 ? null : median(openssl1));
 }
 
-function report(rows, nodeMs, opensslPerSecond) {
+function report(rows, nodeMs, opensslPerSecond, openssl1PerSecond) {
   const cpu = cpus()[0]?.model?.trim() ?? 'unknown cpu';
-  const cols = [
+  const cols = ([
     ['coldStatus', 'status, no checkpoint'],
     ['warmStatus', 'status, checkpoint'],
     ['append', 'one append'],
     ['verify', `verify (${CORES} threads)`],
     ['verify1', 'verify (1 thread)'],
     ['tail', 'log --json | tail -1'],
-  ];
+  ]).filter(([key]) => COMMANDS.has(key));
   const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
   console.log(`cutover scale bench (node ${process.version}, ${CORES} cores, ${cpu}); node -e 0: ${nodeMs.toFixed(0)} ms; openssl ed25519 verify on ${CORES} cores: ${opensslPerSecond === null ? 'n/a' : `${Math.round(opensslPerSecond)}/s`}`);
   console.log(['events', 'MB', ...cols.map(([, name]) => name)].join(' | '));
@@ -123,16 +144,20 @@ function report(rows, nodeMs, opensslPerSecond) {
     const cells = cols.map(([key]) => `${fmt(row[key].ms)} (${(row[key].ms / nodeMs).toFixed(1)}× node) ${row[key].mib.toFixed(0)} MiB${growth(key)}`);
     console.log([row.size, (row.bytes / 1e6).toFixed(1), ...cells].join(' | '));
   });
+  // Against openssl sampled right after this size's runs: this machine's load changes by the minute.
+  const ratio = (rate, limit) => (limit === null ? 'n/a' : `${(rate / limit).toFixed(2)} of openssl (${Math.round(limit)}/s)`);
+  console.log(`verify against openssl, side by side (aim ≥ 0.90 each), with peak RSS: ${CORES} threads vs \`openssl speed -multi ${CORES} ed25519\` | 1 thread vs \`openssl speed ed25519\` | load average during the size`);
   for (const row of rows) {
-    const rate = row.size / (row.verify.ms / 1000);
-    const rate1 = row.size / (row.verify1.ms / 1000);
-    // Against openssl measured right after this size's runs: this machine's load changes by the minute.
-    const limit = row.opensslPerSecond ?? opensslPerSecond;
-    if (limit !== null) {
-      console.log(`${row.size} events: verify ${Math.round(rate)}/s = ${(rate / limit).toFixed(2)} of openssl on ${CORES} cores (${Math.round(limit)}/s); 1 thread ${Math.round(rate1)}/s = ${(rate1 / (limit / CORES)).toFixed(2)} of openssl on 1 core (runs: ${row.runs})`);
-    }
+    const side = (key, limit, label) => {
+      if (row[key] === null) return `${label} not measured`;
+      const rate = row.size / (row[key].ms / 1000);
+      return `${label} ${Math.round(rate)}/s = ${ratio(rate, limit)}, ${row[key].mib.toFixed(0)} MiB`;
+    };
+    console.log(
+      `${row.size} events: ${side('verify', row.opensslPerSecond ?? opensslPerSecond, `${CORES} threads`)} | ${side('verify1', row.openssl1PerSecond ?? openssl1PerSecond, '1 thread')} | load ${row.loads.join(' → ')} (runs: ${row.runs})`,
+    );
   }
-  console.log(JSON.stringify({ bench: 'cutover-scale', node: process.version, cores: CORES, cpu, nodeMs, opensslPerSecond, rows }));
+  console.log(JSON.stringify({ bench: 'cutover-scale', node: process.version, cores: CORES, cpu, nodeMs, opensslPerSecond, openssl1PerSecond, rows }));
 }
 
 main().catch((e) => {

@@ -6,6 +6,7 @@ import type { LedgerFault } from '../errors.js';
 import { EventData, LEDGER_LINE_VERSION, LedgerLine, type EventDraft, type LedgerEvent } from '../domain/events.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { verifySignature, type Signer } from './keys.js';
+import { sealFormsOf } from './line-seals.js';
 import { isEventDataShape, isLedgerLineShape, shapeError } from './shape-checks.js';
 
 /** Signatures are made over this prefix + the canonical event without `sig` and `hash`, so a
@@ -64,11 +65,19 @@ export { serialize } from './line.js';
 /**
  * The hashed and signed forms of a line, cut from the line's own text when it is canonical, or
  * null when it is not. Verifying a long ledger spends its time here and in signature checks, so
- * the common case avoids re-serializing: a line equal to JSON.stringify of its parse, with every
- * object's keys in code-unit order, is already RFC 8785 (same number and string forms, no space).
- * Anything else (integer-like keys, which JSON.parse reorders) is compared with canonicalize.
+ * the common case is one pass over the text (`line-seals.ts`); what that pass cannot tell (a \u
+ * escape, an unusual number) is decided by `formsByReserializing`, the reference.
  */
 export function formsFromCanonicalLine(text: string, event: LedgerEvent): { hashed: string; signed: string } | null {
+  return sealFormsOf(text, SIGNING_CONTEXT) ?? formsByReserializing(text, event);
+}
+
+/**
+ * The reference: a line equal to JSON.stringify of its parse, with every object's keys in code-unit
+ * order, is already RFC 8785 (same number and string forms, no space). Anything else (integer-like
+ * keys, which JSON.parse reorders) is compared with canonicalize.
+ */
+export function formsByReserializing(text: string, event: LedgerEvent): { hashed: string; signed: string } | null {
   if (JSON.stringify(event) !== text || !keysInOrder(event)) {
     const forms = canonicalForms(event);
     return forms.line === text ? forms : null;
@@ -107,8 +116,9 @@ export type LineCheck =
 /**
  * Check one line on its own: well-formed, canonical, its hash and its signature. What needs the
  * lines around it (seq, prev, time, keys in force, authority) is checked by `verifyLedger`.
+ * `formsOf` is how the canonical forms are found: the tests pass the reference to compare.
  */
-export function checkLine(text: string): LineCheck {
+export function checkLine(text: string, formsOf: typeof formsFromCanonicalLine = formsFromCanonicalLine): LineCheck {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -123,7 +133,7 @@ export function checkLine(text: string): LineCheck {
   if (!isEventDataShape(event.type, event.data)) {
     return { ok: false, fault: 'malformed', detail: `${event.type} data: ${shapeError(EventData[event.type], event.data)}`, seq: event.seq };
   }
-  const forms = formsFromCanonicalLine(text, event);
+  const forms = formsOf(text, event);
   if (forms === null) {
     return { ok: false, fault: 'not-canonical', detail: 'the line is not in canonical JSON form (RFC 8785): it was rewritten by hand or by another tool', seq: event.seq };
   }

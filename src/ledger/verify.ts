@@ -52,7 +52,7 @@ export interface VerifiedHead {
  * first line of the whole ledger.
  */
 export function verifyContinuation(before: VerifiedHead, text: LedgerText, precomputed?: readonly LineCheck[]): Verified {
-  const checks: readonly LineCheck[] = precomputed ?? text.lines.map(checkLine);
+  const checks: readonly LineCheck[] = precomputed ?? text.lines.map((line) => checkLine(line));
   const offset = before.state.seq;
   const fail = (index: number, seq: number | null, fault: LedgerFault, detail: string, hints = [RESTORE_HINT]): never => {
     throw new LedgerVerificationError(text.source, offset + index + 1, seq, fault, detail, hints);

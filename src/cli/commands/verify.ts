@@ -6,7 +6,6 @@ import { bearerFor } from '../../app/server-tokens.js';
 import { DefinitionDriftError, invalidInput } from '../../errors.js';
 import type { ClaimFinding } from '../../evidence/recheck-claims.js';
 import type { Workspace } from '../../app/workspace.js';
-import { describeComparison, type Comparison } from '../../app/sync.js';
 import { resolve } from 'node:path';
 import { datedTooFarAhead } from '../../domain/clock-skew.js';
 import { allowedSkew } from '../clock.js';
@@ -29,7 +28,7 @@ export async function verify(o: VerifyOptions, io: CliIo): Promise<number> {
     );
   } else {
     io.stdout(`ok: ${state.seq} event${state.seq === 1 ? '' : 's'}, chain, signatures and policy verify; head ${state.head}\n`);
-    if (against !== undefined) io.stdout(`against ${o.against}: ${describeComparison(against.comparison)}\n`);
+    if (against !== undefined) io.stdout(`against ${o.against}: ${against.described}\n`);
     if (claims !== undefined) io.stdout(describeClaims(claims));
   }
   if (against !== undefined && against.code !== EXIT.ok) return against.code;
@@ -66,9 +65,12 @@ function describeClaims(claims: readonly ClaimFinding[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** Same 0, ahead 0 (the other side needs to sync from here), behind 1 (sync from it), forked 3. */
-async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{ comparison: Comparison; code: number; json: unknown }> {
-  const { compareWith, readOtherCopy, verifyOtherCopy } = await import('../../app/sync.js');
+/**
+ * Same 0, ahead 0 (the other side needs to sync from here), behind 1 (sync from it), forked 3.
+ * Sync (and the definition parser and YAML it loads) is imported only here: a plain verify starts without it.
+ */
+async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{ described: string; code: number; json: unknown }> {
+  const { compareWith, describeComparison, readOtherCopy, verifyOtherCopy } = await import('../../app/sync.js');
   // A server's copy is fetched and verified here like any other copy: the server is not trusted.
   const remote = /^https?:\/\//.test(copy);
   const text = await readOtherCopy(remote ? copy : resolve(io.cwd, copy), '--against', { program: ws.state.program!, token: remote ? await bearerFor(copy, io.env, io.now()) : undefined });
@@ -80,7 +82,7 @@ async function compareAgainst(ws: Workspace, copy: string, io: CliIo): Promise<{
       : comparison.relation === 'same'
         ? { relation: 'same', seq: comparison.seq }
         : { relation: comparison.relation, by: comparison.by };
-  return { comparison, code, json };
+  return { described: describeComparison(comparison), code, json };
 }
 
 function pick(e: { seq: number; type: string; actor: string; at: string; hash: string }) {

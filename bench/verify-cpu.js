@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// What `verify` spends per event beside the signature, against the signature itself, on this CPU.
+//
+//   node bench/verify-cpu.js                    # 20,000 events of the bench's ledger, 7 rounds
+//   VERIFY_CPU_EVENTS=50000 VERIFY_CPU_ROUNDS=9 node bench/verify-cpu.js
+//
+// In one thread, over the same lines, interleaved rounds of:
+//   - signature: Node's crypto.verify of each line's signed form with a cached KeyObject, the
+//     single check OpenSSL makes (what `openssl speed ed25519` times);
+//   - verify:    the path `verify --threads 1` runs (verifyChunks over the file's chunks: lines,
+//     checks, seal, hash, signature, fold), with the built modules in dist/;
+//   - each piece of the rest alone, to say where it goes.
+// Figures are CPU µs per event (process.cpuUsage), medians of the rounds; the work beside the
+// signature is verify − signature, printed as a share of the signature (issue 30's aim: ≤ 10%).
+// The machine's load average is printed: CPU time per event grows on a loaded machine too.
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { generate } from './generate.js';
+import { verifyChunks } from '../dist/ledger/check-pool.js';
+import { checkLine, formsFromCanonicalLine } from '../dist/ledger/chain.js';
+import { sha256Hex } from '../dist/ledger/canonical.js';
+import { isEventDataShape, isLedgerLineShape } from '../dist/ledger/shape-checks.js';
+import { linesOf } from '../dist/ledger/line-chunk.js';
+import { verifyLedger } from '../dist/ledger/verify.js';
+import { initialState } from '../dist/domain/state.js';
+
+const EVENTS = Number(process.env.VERIFY_CPU_EVENTS ?? 20_000);
+const ROUNDS = Number(process.env.VERIFY_CPU_ROUNDS ?? 7);
+const CHUNK = 1 << 20;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** CPU µs per event of `run` (which handles all `n` events once). */
+async function perEvent(n, run) {
+  const start = process.cpuUsage();
+  await run();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / n;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-verify-cpu-'));
+  try {
+    process.stderr.write(`  … generating ${EVENTS} events\n`);
+    const { file } = await generate(dir, EVENTS);
+    const bytes = readFileSync(file);
+    const lines = linesOf(bytes);
+    const n = lines.length;
+    const events = lines.map((l) => JSON.parse(l));
+    const forms = lines.map((l, i) => formsFromCanonicalLine(l, events[i]));
+    const signed = forms.map((f) => Buffer.from(f.signed, 'utf8'));
+    const sigs = events.map((e) => Buffer.from(e.sig.value, 'base64'));
+    const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+    const keyObjects = new Map();
+    const keyOf = (k) => {
+      let o = keyObjects.get(k);
+      if (o === undefined) keyObjects.set(k, (o = createPublicKey({ key: Buffer.concat([SPKI, Buffer.from(k.slice(8), 'base64')]), format: 'der', type: 'spki' })));
+      return o;
+    };
+    const keys = events.map((e) => keyOf(e.sig.key));
+    const checks = events.map((event) => ({ ok: true, event }));
+    const chunks = [];
+    for (let at = 0; at < bytes.length; ) {
+      let end = Math.min(bytes.length, at + CHUNK);
+      if (end < bytes.length) end = bytes.lastIndexOf(0x0a, end - 1) + 1;
+      chunks.push(bytes.subarray(at, end));
+      at = end;
+    }
+    async function* chunked() {
+      for (const c of chunks) yield { bytes: c, offset: -1 };
+    }
+
+    const figures = {
+      signature: () => {
+        for (let i = 0; i < n; i++) if (!cryptoVerify(null, signed[i], keys[i], sigs[i])) throw new Error(`line ${i + 1} does not verify`);
+      },
+      verify: async () => {
+        const head = await verifyChunks(file, chunked(), { state: initialState(), last: null }, { threads: 1 });
+        if (head.lines !== n) throw new Error('verify did not see every line');
+      },
+      'lines (split)': () => {
+        for (const c of chunks) linesOf(c);
+      },
+      'JSON.parse': () => {
+        for (const l of lines) JSON.parse(l);
+      },
+      'shape checks': () => {
+        for (const e of events) if (!isLedgerLineShape(e) || !isEventDataShape(e.type, e.data)) throw new Error('shape');
+      },
+      'seal (canonical, forms)': () => {
+        for (let i = 0; i < n; i++) formsFromCanonicalLine(lines[i], events[i]);
+      },
+      sha256: () => {
+        for (const f of forms) sha256Hex(f.hashed);
+      },
+      'signed bytes': () => {
+        for (const f of forms) Buffer.from(f.signed, 'utf8');
+      },
+      'checkLine (with signature)': () => {
+        for (const l of lines) checkLine(l);
+      },
+      fold: () => {
+        verifyLedger({ source: file, lines }, checks);
+      },
+    };
+    const runs = Object.fromEntries(Object.keys(figures).map((k) => [k, []]));
+    const loads = [load()];
+    for (let r = 0; r < ROUNDS; r++) {
+      process.stderr.write(`  … round ${r + 1} of ${ROUNDS} (load ${load()})\n`);
+      for (const [name, run] of Object.entries(figures)) runs[name].push(await perEvent(n, run));
+    }
+    loads.push(load());
+    const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
+    const beside = m.verify - m.signature;
+    const cpu = cpus()[0]?.model?.trim() ?? 'unknown cpu';
+    console.log(`verify CPU per event (node ${process.version}, ${cpu}; ${n} events, medians of ${ROUNDS} rounds; load average ${loads.join(' → ')})`);
+    for (const [name, us] of Object.entries(m)) console.log(`${name.padEnd(28)}${us.toFixed(2).padStart(8)} µs${name === 'signature' || name === 'verify' ? '' : `  ${((100 * us) / m.signature).toFixed(1)}% of the signature`}`);
+    console.log(`${'beside the signature'.padEnd(28)}${beside.toFixed(2).padStart(8)} µs  ${((100 * beside) / m.signature).toFixed(1)}% of the signature (verify − signature; aim ≤ 10%)`);
+    console.log(JSON.stringify({ bench: 'cutover-verify-cpu', node: process.version, cpu, events: n, rounds: ROUNDS, load: loads, microsPerEvent: m, besideSignature: beside, besideShare: beside / m.signature, runs }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
