@@ -80,6 +80,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   }).withTypeProvider<TypeBoxTypeProvider>();
   const cache = new ProgramCache(store, {
     metrics,
+    now,
     log: { info: (message) => app.log.info(message), warn: (message) => app.log.warn(message) },
     ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
   });

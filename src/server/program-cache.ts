@@ -23,7 +23,7 @@ import { VerifiedProgram, type Attempt, type RetryPolicy } from '../app/verified
 import { evaluate, type Evaluation } from '../domain/evaluate.js';
 import { initialState, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { keepsCheckpoints, type LedgerHead, type LedgerStore } from '../store/ledger-store.js';
+import { keepsCheckpoints, keepsSummaries, type LedgerHead, type LedgerStore } from '../store/ledger-store.js';
 import { LedgerVerificationError } from '../errors.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -44,6 +44,8 @@ export interface ProgramCacheOptions {
   readonly checkpointEvery?: number;
   /** The identity of the code that folds (default: this build's). */
   readonly fold?: string;
+  /** The clock summaries are made with (default: the system's). */
+  readonly now?: () => Date;
 }
 
 const CHECKPOINT_EVERY = 1000;
@@ -168,6 +170,25 @@ export class ProgramCache {
   }
 
   /**
+   * Make `program`'s summary again, now (its summary is missing, of another build, or its next
+   * change has come), with the program verified up to the store's head; false when the store keeps
+   * no summaries or has no such program.
+   */
+  async refreshSummary(program: string): Promise<boolean> {
+    if (!keepsSummaries(this.store)) return false;
+    await this.current(program);
+    return this.exclusive(program, async () => {
+      const entry = this.programs.get(program);
+      if (entry === undefined) return false;
+      await entry.program.tend(async (at) => {
+        await entry.access.keepSummary(at);
+        return { position: at, ok: true };
+      });
+      return true;
+    });
+  }
+
+  /**
    * Keep a checkpoint at the verified head of every program past its kept one (a graceful stop).
    * The first write that fails ends it: with the database gone, each would wait for a connection.
    */
@@ -186,6 +207,7 @@ export class ProgramCache {
     const shelf = keepsCheckpoints(this.store) ? this.store : undefined;
     const access = new StoredLedger(this.store, program, {
       ...(shelf === undefined ? {} : { checkpoints: { shelf, every: this.options.checkpointEvery ?? CHECKPOINT_EVERY, ...(this.options.fold === undefined ? {} : { fold: this.options.fold }) } }),
+      ...(keepsSummaries(this.store) ? { summaries: { shelf: this.store, now: this.options.now ?? (() => new Date()) } } : {}),
       observer: {
         loaded: (from, resumed) => {
           metrics?.loads.inc({ from });
@@ -199,6 +221,7 @@ export class ProgramCache {
         },
         checkpointKept: () => metrics?.checkpointsWritten.inc(),
         checkpointFailed: (seq, error) => log?.warn(`program ${program}: its checkpoint at seq ${seq} could not be kept (${error.message}); a restart verifies more`),
+        summaryFailed: (seq, error) => log?.warn(`program ${program}: its summary at seq ${seq} could not be kept (${error.message}); lists show the one before until it is read again`),
       },
     });
     const verified = await VerifiedProgram.open(access);

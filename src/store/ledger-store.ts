@@ -6,6 +6,7 @@
  */
 import type { LedgerEvent } from '../domain/events.js';
 import type { TornLine } from '../ledger/torn-line.js';
+import type { RankedAt } from '../domain/summary.js';
 
 export type { TornLine } from '../ledger/torn-line.js';
 
@@ -76,3 +77,53 @@ export function keepsPosters(store: LedgerStore): store is LedgerStore & PosterS
   const shelf = store as Partial<PosterShelf>;
   return typeof shelf.keepPoster === 'function' && typeof shelf.posterOf === 'function';
 }
+
+/**
+ * A program's summary as a store keeps it beside the ledger (`domain/summary.ts`), with what a list
+ * is filtered, sorted and paged by in columns of its own. Never part of the signed ledger: it is
+ * derived, and recomputed whenever it is missing, from another build, or behind the ledger.
+ */
+export interface SummaryRecord extends RankedAt {
+  readonly program: string;
+  readonly seq: number;
+  readonly head: string | null;
+  /** The build that made it (its fold identity) and the definition digest it was made under. */
+  readonly build: string;
+  readonly definition: string | null;
+  /** The parties whose move it is. */
+  readonly waitingOn: readonly string[];
+  /** The summary itself, as JSON text. */
+  readonly body: string;
+}
+
+/** Which summaries a list asks for: sorted by urgency at `at`, then program id; `after` is where the last page ended. */
+export interface SummaryQuery {
+  readonly at: Date;
+  readonly limit: number;
+  readonly after?: { readonly rank: number; readonly program: string };
+  /** Only programs waiting on this party. */
+  readonly party?: string;
+  /** Only programs of this urgency rank at `at`. */
+  readonly rank?: number;
+}
+
+export interface SummaryPage {
+  /** Each with its urgency rank at the query's time. */
+  readonly rows: readonly { readonly program: string; readonly rank: number; readonly body: string }[];
+  /** More rows may follow. */
+  readonly more: boolean;
+}
+
+export interface SummaryShelf {
+  /** Keep `record`, unless one at a later seq is kept already. */
+  keepSummary(record: SummaryRecord): Promise<void>;
+  summaries(query: SummaryQuery): Promise<SummaryPage>;
+  /** Programs whose summary is missing, of another build, or whose next change has come by `at`: up to `limit`. */
+  summariesDue(build: string, at: Date, limit: number): Promise<string[]>;
+}
+
+export function keepsSummaries(store: LedgerStore): store is LedgerStore & SummaryShelf {
+  const shelf = store as Partial<SummaryShelf>;
+  return typeof shelf.keepSummary === 'function' && typeof shelf.summaries === 'function' && typeof shelf.summariesDue === 'function';
+}
+
