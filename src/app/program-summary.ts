@@ -6,6 +6,7 @@
  * or past its next change.
  */
 import { evaluate } from '../domain/evaluate.js';
+import { readAccessOf } from '../domain/identity.js';
 import type { ProgramState } from '../domain/state.js';
 import { summaryOf, urgencyRank, type ProgramSummary } from '../domain/summary.js';
 import type { SummaryRecord, SummaryShelf } from '../store/ledger-store.js';
@@ -19,7 +20,7 @@ export function summaryBuild(): string {
 /** The summary of `state` at `now`; null for a program not defined yet. */
 export function summaryAt(state: ProgramState, now: Date): ProgramSummary | null {
   if (state.definition === null || state.program === null) return null;
-  return summaryOf(evaluate(state, now), (at) => evaluate(state, at));
+  return summaryOf(evaluate(state, now), readAccessOf(state.definition), (at) => evaluate(state, at));
 }
 
 export function summaryRecordOf(state: ProgramState, now: Date, build = summaryBuild()): SummaryRecord | null {
@@ -32,7 +33,8 @@ export function summaryRecordOf(state: ProgramState, now: Date, build = summaryB
     build,
     definition: summary.definitionDigest,
     rank: urgencyRank(summary.urgency),
-    rankAtNextChange: summary.urgencyAtNextChange === null ? null : urgencyRank(summary.urgencyAtNextChange),
+    rankChangesAt: summary.urgencyChangesAt,
+    rankThen: summary.urgencyThen === null ? null : urgencyRank(summary.urgencyThen),
     nextChangeAt: summary.nextChangeAt,
     waitingOn: summary.whoseMove.map((m) => m.party),
     body: JSON.stringify(summary),
@@ -46,10 +48,9 @@ export interface SummaryKeeping {
   readonly build?: string;
 }
 
-/** Keep the summary of `state` now; false when there is none to keep. */
-export async function keepSummaryOf(keeping: SummaryKeeping, state: ProgramState): Promise<boolean> {
+/** Keep the summary of `state` now, and return it; null when there is none to keep. */
+export async function keepSummaryOf(keeping: SummaryKeeping, state: ProgramState): Promise<SummaryRecord | null> {
   const record = summaryRecordOf(state, keeping.now(), keeping.build ?? summaryBuild());
-  if (record === null) return false;
-  await keeping.shelf.keepSummary(record);
-  return true;
+  if (record !== null) await keeping.shelf.keepSummary(record);
+  return record;
 }

@@ -31,7 +31,7 @@ import { serialize } from '../ledger/line.js';
 import { tornLineError } from '../ledger/torn-line.js';
 import { verifyContinuation, type VerifiedHead } from '../ledger/verify.js';
 import { BlockHasher, CHECKPOINT_VERSION, openCheckpoint, sealCheckpoint, type VerifiedPrefix } from '../store/checkpoint.js';
-import type { CheckpointShelf, LedgerRead, LedgerStore } from '../store/ledger-store.js';
+import type { CheckpointShelf, LedgerRead, LedgerStore, SummaryRecord } from '../store/ledger-store.js';
 import { foldOf } from './folder-ledger.js';
 import { keepSummaryOf, type SummaryKeeping } from './program-summary.js';
 import { EMPTY_HEAD, type LedgerAccess, type Opened, type OpenOptions } from './verified-program.js';
@@ -236,10 +236,13 @@ export class StoredLedger implements LedgerAccess<StoredPosition> {
    * Keep the summary of `at` now. A failure costs a list a stale row until the program is read or
    * appended to again, nothing else: it is reported, not thrown (the lines are stored already).
    */
-  async keepSummary(at: VerifiedHead): Promise<void> {
+  async keepSummary(at: VerifiedHead): Promise<SummaryRecord | null> {
     const keeping = this.options.summaries;
-    if (keeping === undefined) return;
-    await keepSummaryOf(keeping, at.state).catch((error: Error) => this.options.observer?.summaryFailed?.(at.state.seq, error));
+    if (keeping === undefined) return null;
+    return keepSummaryOf(keeping, at.state).catch((error: Error) => {
+      this.options.observer?.summaryFailed?.(at.state.seq, error);
+      return null;
+    });
   }
 
   /**

@@ -23,7 +23,7 @@ import { VerifiedProgram, type Attempt, type RetryPolicy } from '../app/verified
 import { evaluate, type Evaluation } from '../domain/evaluate.js';
 import { initialState, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { keepsCheckpoints, keepsSummaries, type LedgerHead, type LedgerStore } from '../store/ledger-store.js';
+import { keepsCheckpoints, keepsSummaries, type LedgerHead, type LedgerStore, type SummaryRecord, type SummaryShelf } from '../store/ledger-store.js';
 import { LedgerVerificationError } from '../errors.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -46,6 +46,8 @@ export interface ProgramCacheOptions {
   readonly fold?: string;
   /** The clock summaries are made with (default: the system's). */
   readonly now?: () => Date;
+  /** Where each program's summary is kept as it moves (default: the store, when it keeps them). */
+  readonly summaries?: SummaryShelf;
 }
 
 const CHECKPOINT_EVERY = 1000;
@@ -92,6 +94,11 @@ export class ProgramCache {
     if (failed !== undefined && failed.head === (head?.hash ?? null)) throw failed.error;
     if (cached === undefined && head === null) return EMPTY_PROGRAM;
     return this.exclusive(program, () => this.caughtUp(program, head));
+  }
+
+  /** The programs whose load failed verification here, at the store's head they failed at (until it changes). */
+  failedLoads(): { readonly program: string; readonly error: LedgerVerificationError }[] {
+    return [...this.failures].map(([program, f]) => ({ program, error: f.error }));
   }
 
   /** The program as last verified here, without asking the store (undefined: not loaded): who may read it is judged on it without a second head lookup per request. */
@@ -171,21 +178,31 @@ export class ProgramCache {
 
   /**
    * Make `program`'s summary again, now (its summary is missing, of another build, or its next
-   * change has come), with the program verified up to the store's head; false when the store keeps
-   * no summaries or has no such program.
+   * change has come), with the program verified up to the store's head; null when there is no
+   * shelf or no such program. A program loaded only for this leaves memory again, its checkpoint
+   * kept first (the next load verifies nothing twice).
    */
-  async refreshSummary(program: string): Promise<boolean> {
-    if (!keepsSummaries(this.store)) return false;
+  async refreshSummary(program: string): Promise<SummaryRecord | null> {
+    if (this.summaryShelf() === undefined) return null;
+    const wasLoaded = this.programs.has(program);
     await this.current(program);
     return this.exclusive(program, async () => {
       const entry = this.programs.get(program);
-      if (entry === undefined) return false;
+      if (entry === undefined) return null;
+      let record: SummaryRecord | null = null;
       await entry.program.tend(async (at) => {
-        await entry.access.keepSummary(at);
+        record = await entry.access.keepSummary(at);
         return { position: at, ok: true };
       });
-      return true;
+      if (!wasLoaded) await this.unload(program, entry);
+      return record;
     });
+  }
+
+  /** Let a program leave memory, its checkpoint kept at its head first; a later read loads it again. */
+  private async unload(program: string, entry: Entry): Promise<void> {
+    await entry.program.tend((at) => entry.access.keepCheckpoint(at));
+    if (this.programs.get(program) === entry) this.programs.delete(program);
   }
 
   /**
@@ -207,7 +224,7 @@ export class ProgramCache {
     const shelf = keepsCheckpoints(this.store) ? this.store : undefined;
     const access = new StoredLedger(this.store, program, {
       ...(shelf === undefined ? {} : { checkpoints: { shelf, every: this.options.checkpointEvery ?? CHECKPOINT_EVERY, ...(this.options.fold === undefined ? {} : { fold: this.options.fold }) } }),
-      ...(keepsSummaries(this.store) ? { summaries: { shelf: this.store, now: this.options.now ?? (() => new Date()) } } : {}),
+      ...((summaries) => (summaries === undefined ? {} : { summaries: { shelf: summaries, now: this.options.now ?? (() => new Date()) } }))(this.summaryShelf()),
       observer: {
         loaded: (from, resumed) => {
           metrics?.loads.inc({ from });
@@ -228,6 +245,10 @@ export class ProgramCache {
     const entry: Entry = { program: verified, access, snapshot: EMPTY_PROGRAM };
     if (verified.state.seq > 0) this.programs.set(program, entry);
     return entry;
+  }
+
+  private summaryShelf(): SummaryShelf | undefined {
+    return this.options.summaries ?? (keepsSummaries(this.store) ? this.store : undefined);
   }
 
   private snapshotOf(entry: Entry): CachedProgram {

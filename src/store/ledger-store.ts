@@ -90,6 +90,8 @@ export interface SummaryRecord extends RankedAt {
   /** The build that made it (its fold identity) and the definition digest it was made under. */
   readonly build: string;
   readonly definition: string | null;
+  /** When time alone changes what it says (it is made again from then on). */
+  readonly nextChangeAt: string | null;
   /** The parties whose move it is. */
   readonly waitingOn: readonly string[];
   /** The summary itself, as JSON text. */
@@ -118,8 +120,11 @@ export interface SummaryShelf {
   /** Keep `record`, unless one at a later seq is kept already. */
   keepSummary(record: SummaryRecord): Promise<void>;
   summaries(query: SummaryQuery): Promise<SummaryPage>;
-  /** Programs whose summary is missing, of another build, or whose next change has come by `at`: up to `limit`. */
-  summariesDue(build: string, at: Date, limit: number): Promise<string[]>;
+  /**
+   * Up to `limit` programs whose summary is missing; with `stale`, also those whose summary is of
+   * another build or whose `nextChangeAt` has come by `stale.at`.
+   */
+  summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]>;
 }
 
 export function keepsSummaries(store: LedgerStore): store is LedgerStore & SummaryShelf {

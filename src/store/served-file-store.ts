@@ -74,8 +74,8 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
     return (await this.summaryIndex()).query(query);
   }
 
-  async summariesDue(build: string, at: Date, limit: number): Promise<string[]> {
-    return (await this.summaryIndex()).due(await this.listPrograms(), build, at, limit);
+  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
+    return (await this.summaryIndex()).due(await this.listPrograms(), limit, stale);
   }
 
   private summaryIndex(): Promise<SummaryIndex> {

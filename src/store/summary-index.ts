@@ -4,7 +4,7 @@
  * The files are read once, on the first query; every summary kept after that is kept here too.
  */
 import { rankAt } from '../domain/summary.js';
-import type { SummaryPage, SummaryQuery, SummaryRecord } from './ledger-store.js';
+import type { SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
 
 export class SummaryIndex {
   private readonly records = new Map<string, SummaryRecord>();
@@ -35,14 +35,33 @@ export class SummaryIndex {
     return { rows: ranked.slice(0, query.limit), more: ranked.length > query.limit };
   }
 
-  /** Of `programs`, those with no summary, one of another build, or one whose next change has come by `at`. */
-  due(programs: readonly string[], build: string, at: Date, limit: number): string[] {
+  /** Of `programs`, those with no summary; with `stale`, those of another build or whose next change has come. */
+  due(programs: readonly string[], limit: number, stale?: { readonly build: string; readonly at: Date }): string[] {
     const due: string[] = [];
     for (const program of programs) {
       if (due.length >= limit) break;
       const r = this.records.get(program);
-      if (r === undefined || r.build !== build || (r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= at.getTime())) due.push(program);
+      if (r === undefined || (stale !== undefined && (r.build !== stale.build || (r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= stale.at.getTime())))) due.push(program);
     }
     return due;
+  }
+}
+
+/** Summaries kept in memory only, for a store that keeps none beside its lines: made again after each start. */
+export class MemorySummaryShelf implements SummaryShelf {
+  private readonly index = new SummaryIndex();
+
+  constructor(private readonly listPrograms: () => Promise<string[]>) {}
+
+  async keepSummary(record: SummaryRecord): Promise<void> {
+    this.index.keep(record);
+  }
+
+  async summaries(query: SummaryQuery): Promise<SummaryPage> {
+    return this.index.query(query);
+  }
+
+  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
+    return this.index.due(await this.listPrograms(), limit, stale);
   }
 }

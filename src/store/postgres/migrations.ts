@@ -76,7 +76,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'program summaries',
     // Derived, never signed: what a list of programs reads instead of the ledgers (domain/summary.ts),
     // with what it is sorted, filtered and paged by in columns. The rank a list sorts by is `rank`
-    // until `next_change_at`, `rank_then` from then on; the second index finds those whose time came.
+    // until `rank_changes_at`, `rank_then` from then on; the second index finds those that time
+    // changed (`next_change_at`), to be made again.
     sql: (s) => `
       CREATE TABLE ${s}.summaries (
         program text PRIMARY KEY REFERENCES ${s}.programs (program),
@@ -85,6 +86,7 @@ export const MIGRATIONS: readonly Migration[] = [
         build text NOT NULL,
         definition text,
         rank smallint NOT NULL,
+        rank_changes_at timestamptz,
         rank_then smallint,
         next_change_at timestamptz,
         waiting_on text[] NOT NULL DEFAULT '{}',

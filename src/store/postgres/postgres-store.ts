@@ -158,13 +158,13 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
     await this.pool.query(
       {
         name: `cutover-keep-summary-${this.schema}`,
-        text: `INSERT INTO ${this.schema}.summaries (program, seq, head, build, definition, rank, rank_then, next_change_at, waiting_on, body)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        text: `INSERT INTO ${this.schema}.summaries (program, seq, head, build, definition, rank, rank_then, next_change_at, waiting_on, body, rank_changes_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         ON CONFLICT (program) DO UPDATE SET seq = EXCLUDED.seq, head = EXCLUDED.head, build = EXCLUDED.build, definition = EXCLUDED.definition, rank = EXCLUDED.rank,
-          rank_then = EXCLUDED.rank_then, next_change_at = EXCLUDED.next_change_at, waiting_on = EXCLUDED.waiting_on, body = EXCLUDED.body, written_at = now()
+          rank_then = EXCLUDED.rank_then, rank_changes_at = EXCLUDED.rank_changes_at, next_change_at = EXCLUDED.next_change_at, waiting_on = EXCLUDED.waiting_on, body = EXCLUDED.body, written_at = now()
         WHERE ${this.schema}.summaries.seq <= EXCLUDED.seq`,
       },
-      [r.program, r.seq, r.head, r.build, r.definition, r.rank, r.rankAtNextChange, r.nextChangeAt, r.waitingOn, r.body],
+      [r.program, r.seq, r.head, r.build, r.definition, r.rank, r.rankThen, r.nextChangeAt, r.waitingOn, r.body, r.rankChangesAt],
     );
   }
 
@@ -174,7 +174,7 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
       {
         name: `cutover-summaries-${this.schema}`,
         text: `SELECT program, rank, body FROM (
-          SELECT program, body, waiting_on, CASE WHEN next_change_at <= $1 AND rank_then IS NOT NULL THEN rank_then ELSE rank END AS rank FROM ${this.schema}.summaries) s
+          SELECT program, body, waiting_on, CASE WHEN rank_changes_at <= $1 AND rank_then IS NOT NULL THEN rank_then ELSE rank END AS rank FROM ${this.schema}.summaries) s
         WHERE ($2::integer IS NULL OR (rank, program COLLATE "C") > ($2::integer, $3::text COLLATE "C"))
           AND ($4::text IS NULL OR $4::text = ANY (waiting_on)) AND ($5::integer IS NULL OR rank = $5::integer)
         ORDER BY rank, program COLLATE "C" LIMIT $6`,
@@ -184,11 +184,11 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
     return { rows: rows.slice(0, q.limit).map((r) => ({ program: r.program, rank: Number(r.rank), body: r.body })), more: rows.length > q.limit };
   }
 
-  async summariesDue(build: string, at: Date, limit: number): Promise<string[]> {
+  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
     const { rows } = await this.pool.query<{ program: string }>(
       `SELECT p.program FROM ${this.schema}.programs p LEFT JOIN ${this.schema}.summaries s ON s.program = p.program
-       WHERE s.program IS NULL OR s.build <> $1 OR s.next_change_at <= $2 ORDER BY p.program COLLATE "C" LIMIT $3`,
-      [build, at, limit],
+       WHERE s.program IS NULL OR ($1::text IS NOT NULL AND (s.build <> $1::text OR s.next_change_at <= $2)) ORDER BY p.program COLLATE "C" LIMIT $3`,
+      [stale?.build ?? null, stale?.at ?? null, limit],
     );
     return rows.map((r) => r.program);
   }
