@@ -28,6 +28,8 @@ export interface ServeOptions {
   /** How far ahead of the server's clock a posted line may be dated (else $CUTOVER_MAX_CLOCK_SKEW, else 5m). */
   readonly maxClockSkew?: string;
   readonly bodyLimit: number;
+  /** MiB the loaded programs are estimated to take before the least recently read leave memory. */
+  readonly memoryBudget?: number;
   readonly logLevel: string;
 }
 

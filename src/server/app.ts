@@ -57,6 +57,8 @@ export interface ServerOptions {
   readonly now?: () => Date;
   /** With a store that keeps checkpoints: keep one when a program is this many events past its last (default 1,000). */
   readonly checkpointEvery?: number;
+  /** Bytes the loaded programs are estimated to take before the least recently read leave memory (default: no bound). */
+  readonly programMemoryBudget?: number;
   /** How often summaries of another build, or past their next change, are looked for (default 30 s). */
   readonly summarySweepMs?: number;
 }
@@ -89,6 +91,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
     metrics,
     now,
     summaries,
+    ...(options.programMemoryBudget === undefined ? {} : { memoryBudget: options.programMemoryBudget }),
     log: { info: (message) => app.log.info(message), warn: (message) => app.log.warn(message) },
     ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
   });

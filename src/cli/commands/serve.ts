@@ -48,6 +48,7 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     ...cliLoginOf(o, oidcIssuers),
     maxClockSkewMs: allowedSkew(o.maxClockSkew, io.env).ms,
     bodyLimit: o.bodyLimit,
+    ...(o.memoryBudget === undefined ? {} : { programMemoryBudget: o.memoryBudget * 1024 * 1024 }),
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
     ...(opened.ready === undefined ? {} : { ready: opened.ready }),
     now: io.now,

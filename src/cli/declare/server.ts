@@ -23,9 +23,10 @@ export function declareServer({ cli, handlers, dir, where, run, opt, wanted }: C
       .option('--allow-anonymous-create', 'bound to an address other than loopback, let anyone create programs (refused otherwise without --create-token)', false)
       .option('--max-clock-skew <duration>', "how far ahead of this server's clock a posted line may be dated (default: $CUTOVER_MAX_CLOCK_SKEW, else 5m)")
       .option('--body-limit <bytes>', 'the largest request body accepted', positiveInt('--body-limit'), 1024 * 1024)
+      .option('--memory-budget <MiB>', 'programs not read for longest leave memory once those loaded are estimated to take more than this (default 512; loaded again on the next read)', positiveInt('--memory-budget'), 512)
       .addOption(new Option('--log-level <level>', "Fastify's log level (on stderr)").choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .action((o) =>
-        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, oidcIssuer: o.oidcIssuer, oidcAudience: o.oidcAudience, creator: o.creator, ...opt('oidcClientId', o.oidcClientId), ...opt('oidcClientSecret', o.oidcClientSecret), ...opt('publicUrl', o.publicUrl), ...opt('oidcCliClientId', o.oidcCliClientId), ...opt('maxClockSkew', o.maxClockSkew), bodyLimit: o.bodyLimit, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
+        run(handlers.serve({ port: o.port, host: o.host, token: o.token, createToken: o.createToken, allowAnonymousCreate: o.allowAnonymousCreate, oidcIssuer: o.oidcIssuer, oidcAudience: o.oidcAudience, creator: o.creator, ...opt('oidcClientId', o.oidcClientId), ...opt('oidcClientSecret', o.oidcClientSecret), ...opt('publicUrl', o.publicUrl), ...opt('oidcCliClientId', o.oidcCliClientId), ...opt('maxClockSkew', o.maxClockSkew), bodyLimit: o.bodyLimit, memoryBudget: o.memoryBudget, logLevel: o.logLevel, ...opt('database', o.database), ...opt('data', o.data) })),
       );
   }
 
