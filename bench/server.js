@@ -306,6 +306,7 @@ try {
   results.page = { events: PAGE_EVENTS, ms: await timePage('/programs/bench-page'), filteredMs: await timePage('/programs/bench-page?type=blocker.raised') };
   log(`dashboard page of ${fmt(PAGE_EVENTS)} events: ${fmt(results.page.ms, 1)} ms, filtered timeline ${fmt(results.page.filteredMs, 1)} ms`);
   await pageServer.stop();
+  results.programs = await (await import('./server-programs.js')).benchPrograms({ cluster, log }); // many programs: bench/server-programs.js
 } finally {
   cluster.stop();
   rmSync(work, { recursive: true, force: true });
