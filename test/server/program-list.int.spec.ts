@@ -4,7 +4,9 @@
  * urgency and by whose move it is, urgency moved by time alone without evaluating anything, the
  * HTTP client following cursors, 304 for a page the browser holds, and the same list after a restart.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Ajv } from 'ajv';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +17,10 @@ import type { LedgerStore } from '../../src/store/ledger-store.js';
 import { ServedFileStore } from '../../src/store/served-file-store.js';
 import { freshPostgresStore } from '../support/postgres.js';
 import { chain } from '../store/conformance.js';
+import { ROOT } from '../support/cli.js';
+
+/** Every answer of GET /v1/programs follows its published schema. */
+const followsSchema = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/program-list.schema.json'), 'utf8')));
 
 interface Listed {
   id: string;
@@ -59,7 +65,11 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
           const response = await fetch(`${url}/v1/programs/${id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expectedHead: null, lines: chain(id, count).map(serialize) }) });
           expect(response.status).toBe(201);
         }
-        const all = async (query = ''): Promise<{ programs: Listed[]; next: string | null }> => (await fetch(`${url}/v1/programs${query}`)).json() as never;
+        const all = async (query = ''): Promise<{ programs: Listed[]; next: string | null }> => {
+          const body = await (await fetch(`${url}/v1/programs${query}`)).json();
+          expect(followsSchema(body), JSON.stringify(followsSchema.errors)).toBe(true);
+          return body as never;
+        };
 
         // Every program by default; those with a blocker wait on its owner's party, the others on no one.
         const everything = (await all()).programs;
