@@ -308,6 +308,7 @@ try {
   await pageServer.stop();
   results.streams = await (await import('./server-streams.js')).streamSoak({ clusterUrl: cluster.url });
   results.notify = await (await import('./server-notify.js')).benchNotify({ clusterUrl: cluster.url, log, runs: RUNS });
+  results.programs = await (await import('./server-programs.js')).benchPrograms({ cluster, log }); // many programs: bench/server-programs.js
 } finally {
   cluster.stop();
   rmSync(work, { recursive: true, force: true });

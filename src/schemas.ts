@@ -1,5 +1,6 @@
 /** The formats Cutover publishes, each from its one TypeBox source. */
 import { IncidentNotice } from './app/incident-notice.js';
+import { ProgramList } from './app/program-list-schema.js';
 import { StatusReport } from './app/status-schema.js';
 import { LedgerBundle } from './app/sync.js';
 import { RecordModel } from './render/model-schema.js';
@@ -18,5 +19,6 @@ export function schemaFiles(): Record<string, unknown> {
     'record-model.schema.json': RecordModel,
     'incident-notice.schema.json': IncidentNotice,
     'head-event.schema.json': HeadEvent,
+    'program-list.schema.json': ProgramList,
   };
 }

@@ -31,8 +31,9 @@ import { serialize } from '../ledger/line.js';
 import { tornLineError } from '../ledger/torn-line.js';
 import { verifyContinuation, type VerifiedHead } from '../ledger/verify.js';
 import { BlockHasher, CHECKPOINT_VERSION, openCheckpoint, sealCheckpoint, type VerifiedPrefix } from '../store/checkpoint.js';
-import type { CheckpointShelf, LedgerRead, LedgerStore } from '../store/ledger-store.js';
+import type { CheckpointShelf, LedgerRead, LedgerStore, SummaryRecord } from '../store/ledger-store.js';
 import { foldOf } from './folder-ledger.js';
+import { keepSummaryOf, type SummaryKeeping } from './program-summary.js';
 import { EMPTY_HEAD, type LedgerAccess, type Opened, type OpenOptions } from './verified-program.js';
 
 type VerifiedProgram = VerifiedHead;
@@ -121,6 +122,7 @@ export interface StoredLedgerObserver {
   resumed?(seq: number): void;
   checkpointKept?(seq: number): void;
   checkpointFailed?(seq: number, error: Error): void;
+  summaryFailed?(seq: number, error: Error): void;
 }
 
 export interface StoredLedgerOptions {
@@ -128,6 +130,8 @@ export interface StoredLedgerOptions {
   readonly keepEvents?: boolean;
   /** Resume at, and keep, checkpoints on this shelf: a new one when the head is `every` events past the kept one. */
   readonly checkpoints?: { readonly shelf: CheckpointShelf; readonly every: number; readonly fold?: string };
+  /** Keep the program's summary beside its lines whenever it moves (an append, a catch-up). */
+  readonly summaries?: SummaryKeeping;
   readonly observer?: StoredLedgerObserver;
 }
 
@@ -223,7 +227,22 @@ export class StoredLedger implements LedgerAccess<StoredPosition> {
     at.digest?.add(lines);
     const { torn: _torn, ...rest } = at;
     const next: StoredPosition = { ...rest, ...head, read, ...(at.history === undefined ? {} : { history: [...at.history, ...events] as LedgerEvent[] }) };
-    return (await this.keepIfDue(next)).position;
+    const kept = (await this.keepIfDue(next)).position;
+    await this.keepSummary(kept);
+    return kept;
+  }
+
+  /**
+   * Keep the summary of `at` now. A failure costs a list a stale row until the program is read or
+   * appended to again, nothing else: it is reported, not thrown (the lines are stored already).
+   */
+  async keepSummary(at: VerifiedHead): Promise<SummaryRecord | null> {
+    const keeping = this.options.summaries;
+    if (keeping === undefined) return null;
+    return keepSummaryOf(keeping, at.state).catch((error: Error) => {
+      this.options.observer?.summaryFailed?.(at.state.seq, error);
+      return null;
+    });
   }
 
   /**

@@ -31,6 +31,8 @@ export interface ServeOptions {
   readonly maxStreams?: number;
   readonly maxStreamsPerProgram?: number;
   readonly bodyLimit: number;
+  /** MiB the loaded programs are estimated to take before the least recently read leave memory. */
+  readonly memoryBudget?: number;
   readonly logLevel: string;
   /** `--notify URL` sinks (CloudEvents, every type). */
   readonly notify?: readonly string[];

@@ -5,6 +5,17 @@
  */
 import type { IdentityDefinition, ProgramDefinition } from '../program/schema.js';
 
+/** The parts of a definition who may read a program is judged on (a program's summary carries them too). */
+export interface ReadAccess {
+  readonly readers?: readonly IdentityDefinition[];
+  readonly relays?: readonly IdentityDefinition[];
+  readonly roles: readonly { readonly id: string; readonly identities?: readonly IdentityDefinition[] }[];
+}
+
+export function readAccessOf(def: ProgramDefinition): ReadAccess {
+  return { readers: def.readers ?? [], relays: def.relays ?? [], roles: def.roles.map((r) => ({ id: r.id, identities: r.identities ?? [] })) };
+}
+
 /** A verified token's claims (`iss`, `sub`, and whatever else the issuer put in it). */
 export type Claims = Readonly<Record<string, unknown>>;
 
@@ -31,21 +42,21 @@ export function identityMatches(identity: IdentityDefinition, claims: Claims): b
 const anyMatches = (identities: readonly IdentityDefinition[] | undefined, claims: Claims) => (identities ?? []).some((i) => identityMatches(i, claims));
 
 /** Does the program list any identity? One that lists none keeps a server's behaviour without identities. */
-export function usesIdentities(def: ProgramDefinition): boolean {
+export function usesIdentities(def: ReadAccess): boolean {
   return (def.readers ?? []).length > 0 || (def.relays ?? []).length > 0 || def.roles.some((r) => (r.identities ?? []).length > 0);
 }
 
 /** The roles whose identities these claims match. */
-export function rolesOf(def: ProgramDefinition, claims: Claims): string[] {
+export function rolesOf(def: ReadAccess, claims: Claims): string[] {
   return def.roles.filter((r) => anyMatches(r.identities, claims)).map((r) => r.id);
 }
 
-export function isRelay(def: ProgramDefinition, claims: Claims): boolean {
+export function isRelay(def: ReadAccess, claims: Claims): boolean {
   return anyMatches(def.relays, claims);
 }
 
 /** May these claims read the program: a role's identity, a reader, or a relay (which reads the head it pushes onto). */
-export function mayReadWith(def: ProgramDefinition, claims: Claims): boolean {
+export function mayReadWith(def: ReadAccess, claims: Claims): boolean {
   return anyMatches(def.readers, claims) || isRelay(def, claims) || rolesOf(def, claims).length > 0;
 }
 

@@ -5,10 +5,13 @@
  * `verify` would check it. This module sets the server up (body parsing, errors, metrics, who may
  * read); the routes are one module per group in `routes/` and `dashboard/`. No domain logic here.
  */
+import type { ReadAccess } from '../domain/identity.js';
 import { EventEmitter } from 'node:events';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { keepsPosters, type LedgerStore } from '../store/ledger-store.js';
+import { keepsPosters, keepsSummaries, type LedgerStore } from '../store/ledger-store.js';
+import { MemorySummaryShelf } from '../store/summary-index.js';
+import { ProgramList } from './program-list.js';
 import type { ProgramDefinition } from '../program/schema.js';
 import { Access } from './auth/access.js';
 import { BrowserSignIn, type BrowserSignInOptions } from './auth/browser-sign-in.js';
@@ -63,6 +66,10 @@ export interface ServerOptions {
   readonly checkpointEvery?: number;
   /** Sinks that get what happens and what falls due (`--notify`, `--notify-config`); none: nothing is sent. */
   readonly notify?: NotifyOptions;
+  /** Bytes the loaded programs are estimated to take before the least recently read leave memory (default: no bound). */
+  readonly programMemoryBudget?: number;
+  /** How often summaries of another build, or past their next change, are looked for (default 30 s). */
+  readonly summarySweepMs?: number;
 }
 
 export interface CutoverServer {
@@ -91,8 +98,13 @@ export function buildServer(options: ServerOptions): CutoverServer {
     maxParamLength: 1000,
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Summaries beside the ledgers when the store keeps them; else in memory, made again after a start.
+  const summaries = keepsSummaries(store) ? store : new MemorySummaryShelf(() => store.listPrograms());
   const cache = new ProgramCache(store, {
     metrics,
+    now,
+    summaries,
+    ...(options.programMemoryBudget === undefined ? {} : { memoryBudget: options.programMemoryBudget }),
     log: { info: (message) => app.log.info(message), warn: (message) => app.log.warn(message) },
     ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
   });
@@ -139,9 +151,14 @@ export function buildServer(options: ServerOptions): CutoverServer {
     for (const reply of streams) reply.raw.end();
     streams.clear();
   });
+  const list = new ProgramList(summaries, cache, now, { warn: (message) => app.log.warn(message) });
+  // Summaries of another build, or past their next change, are made again in the background.
+  const sweeps = setInterval(() => void list.sweep().catch((error: Error) => app.log.warn(`summaries: a sweep failed (${error.message}); tried again later`)), options.summarySweepMs ?? 30_000);
+  sweeps.unref();
   // After the requests in flight drained, before the store closes: a graceful restart resumes at the head.
   app.addHook('onClose', async () => {
     broadcasts.close();
+    clearInterval(sweeps);
     await cache.keepCheckpoints();
   });
 
@@ -163,7 +180,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
     return { issuer: options.cliLogin.issuer, clientId: options.cliLogin.clientId };
   });
   /** `definition` undefined: judged on static tokens only (the program not loaded yet). */
-  const mayRead = (request: FastifyRequest, program: string, definition?: ProgramDefinition | null) => access.readRefusal(request, program, definition) === null;
+  const mayRead = (request: FastifyRequest, program: string, definition?: ReadAccess | null) => access.readRefusal(request, program, definition) === null;
   const guardRead = async (request: FastifyRequest) => {
     const { id } = request.params as { id: string };
     // Refused on static tokens alone before anything is loaded: an unauthenticated request costs no verification.
@@ -178,9 +195,9 @@ export function buildServer(options: ServerOptions): CutoverServer {
   const mayCreate = (request: FastifyRequest, program: string) => access.createRefusal(request, program) === null;
 
   // The dashboard (`/`, `/programs/:id`): HTML drawn from this cache and the same status report.
-  registerDashboard(app, { store, cache, now, mayRead, account: (request) => accountOf(access, signIn !== undefined, request), ...(keepsPosters(store) ? { posterOf: (program: string, seq: number) => store.posterOf(program, seq) } : {}) });
+  registerDashboard(app, { store, cache, list, now, mayRead, account: (request) => accountOf(access, signIn !== undefined, request), ...(keepsPosters(store) ? { posterOf: (program: string, seq: number) => store.posterOf(program, seq) } : {}) });
   // The API, one module per route group, each declaring its own routes.
-  const context: ServerContext = { options, store, cache, metrics, now, appended, streams, broadcasts, streamBounds, mayRead, guardRead, mayCreate, access };
+  const context: ServerContext = { options, store, cache, list, metrics, now, appended, streams, broadcasts, streamBounds, mayRead, guardRead, mayCreate, access };
   registerHealthRoutes(app, context);
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);

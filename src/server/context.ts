@@ -1,4 +1,5 @@
 /** What every route group of `cutover serve` is given: the store, the verified programs, the clock, who may read. */
+import type { ReadAccess } from '../domain/identity.js';
 import type { EventEmitter } from 'node:events';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
@@ -10,6 +11,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { ProgramCache } from './program-cache.js';
 import type { Broadcasts } from './broadcast.js';
 import type { StreamBounds } from './stream-bounds.js';
+import type { ProgramList } from './program-list.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -18,6 +20,8 @@ export interface ServerContext {
   readonly store: LedgerStore;
   /** Each program as the one verified program over the store, kept per head. */
   readonly cache: ProgramCache;
+  /** The programs as listed: from their summaries, most urgent first, a page at a time. */
+  readonly list: ProgramList;
   readonly metrics: ServerMetrics;
   readonly now: () => Date;
   /** Emits `appended` with a program's id when it gained events (here or on another replica). */
@@ -29,7 +33,7 @@ export interface ServerContext {
   /** How many streams may be open, in total and per program. */
   readonly streamBounds: StreamBounds;
   /** `definition` given (null: no such program): the program's own identities are judged too; else only static tokens. */
-  mayRead(request: FastifyRequest, program: string, definition?: ProgramDefinition | null): boolean;
+  mayRead(request: FastifyRequest, program: string, definition?: ReadAccess | null): boolean;
   /** Who the request's caller is, and what they may read, post and create. */
   readonly access: Access;
   /** May this request create `program` (post its first line)? */

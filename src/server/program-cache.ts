@@ -23,7 +23,7 @@ import { VerifiedProgram, type Attempt, type RetryPolicy } from '../app/verified
 import { evaluate, type Evaluation } from '../domain/evaluate.js';
 import { initialState, type ProgramState } from '../domain/state.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { keepsCheckpoints, type LedgerHead, type LedgerStore } from '../store/ledger-store.js';
+import { keepsCheckpoints, keepsSummaries, type LedgerHead, type LedgerStore, type SummaryRecord, type SummaryShelf } from '../store/ledger-store.js';
 import { LedgerVerificationError } from '../errors.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -44,6 +44,21 @@ export interface ProgramCacheOptions {
   readonly checkpointEvery?: number;
   /** The identity of the code that folds (default: this build's). */
   readonly fold?: string;
+  /** The clock summaries are made with (default: the system's). */
+  readonly now?: () => Date;
+  /** Where each program's summary is kept as it moves (default: the store, when it keeps them). */
+  readonly summaries?: SummaryShelf;
+  /**
+   * Let programs not read for the longest leave memory once the loaded ones are estimated to take
+   * more than this many bytes (default: no bound). Each is estimated at a fixed base and a
+   * kibibyte per event (34 KiB a 30-event program was measured, issue 26).
+   */
+  readonly memoryBudget?: number;
+}
+
+/** The estimate of what a loaded program holds in memory: a base, and a kibibyte per event. */
+export function estimatedBytes(seq: number): number {
+  return 16 * 1024 + seq * 1024;
 }
 
 const CHECKPOINT_EVERY = 1000;
@@ -59,12 +74,17 @@ const ONE_RETRY: RetryPolicy = { attempts: 2, pause: () => 0, sleep: async () =>
 interface Entry {
   readonly program: VerifiedProgram<StoredPosition>;
   readonly access: StoredLedger;
+  /** Its estimated bytes, as counted in the cache's total. */
+  bytes?: number;
   /** The snapshot at the program's current head (evaluations are reused on it). */
   snapshot: CachedProgram;
 }
 
 export class ProgramCache {
+  /** The loaded programs, the least recently read first. */
   private readonly programs = new Map<string, Entry>();
+  /** Their estimated bytes in all. */
+  private bytes = 0;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly lookups = new Map<string, HeadLookups>();
   /** Loads that failed verification, with the store's head they failed at. */
@@ -85,11 +105,19 @@ export class ProgramCache {
   async current(program: string): Promise<CachedProgram> {
     const head = await this.headSinceNow(program);
     const cached = this.programs.get(program);
-    if (cached !== undefined && cached.snapshot.state.head === (head?.hash ?? null)) return cached.snapshot;
+    if (cached !== undefined && cached.snapshot.state.head === (head?.hash ?? null)) {
+      this.touch(program, cached);
+      return cached.snapshot;
+    }
     const failed = this.failures.get(program);
     if (failed !== undefined && failed.head === (head?.hash ?? null)) throw failed.error;
     if (cached === undefined && head === null) return EMPTY_PROGRAM;
     return this.exclusive(program, () => this.caughtUp(program, head));
+  }
+
+  /** The programs whose load failed verification here, at the store's head they failed at (until it changes). */
+  failedLoads(): { readonly program: string; readonly error: LedgerVerificationError }[] {
+    return [...this.failures].map(([program, f]) => ({ program, error: f.error }));
   }
 
   /** The program as last verified here, without asking the store (undefined: not loaded): who may read it is judged on it without a second head lookup per request. */
@@ -110,7 +138,7 @@ export class ProgramCache {
       this.failures.delete(program);
       return this.snapshotOf(entry);
     } catch (error) {
-      this.programs.delete(program);
+      this.forget(program);
       if (error instanceof LedgerVerificationError) {
         this.failures.set(program, { head: head?.hash ?? null, error });
         this.options.metrics?.failedLoads.inc();
@@ -126,7 +154,7 @@ export class ProgramCache {
   }
 
   private drop(program: string, entry: Entry, head: LedgerHead | null): void {
-    this.programs.delete(program);
+    this.forget(program);
     this.options.metrics?.storeRewound.inc();
     this.options.log?.warn(
       `program ${program}: the store holds ${head === null ? 'no such program' : `seq ${head.seq} (${head.hash})`}, behind or beside the verified seq ${entry.program.state.seq} (${entry.program.state.head}): a restored backup or a lagging standby? Serving what the store holds, once it verifies`,
@@ -168,6 +196,38 @@ export class ProgramCache {
   }
 
   /**
+   * Make `program`'s summary again, now (its summary is missing, of another build, or its next
+   * change has come), with the program verified up to the store's head; null when there is no
+   * shelf or no such program. A program loaded only for this leaves memory again, its checkpoint
+   * kept first (the next load verifies nothing twice).
+   */
+  async refreshSummary(program: string): Promise<SummaryRecord | null> {
+    if (this.summaryShelf() === undefined) return null;
+    const wasLoaded = this.programs.has(program);
+    await this.current(program);
+    return this.exclusive(program, async () => {
+      const entry = this.programs.get(program);
+      if (entry === undefined) return null;
+      let record: SummaryRecord | null = null;
+      await entry.program.tend(async (at) => {
+        record = await entry.access.keepSummary(at);
+        return { position: at, ok: true };
+      });
+      if (!wasLoaded) await this.unload(program, entry);
+      return record;
+    });
+  }
+
+  /** Let a program leave memory, its checkpoint kept at its head first; a later read loads it again. */
+  private async unload(program: string, entry: Entry): Promise<void> {
+    await entry.program.tend((at) => entry.access.keepCheckpoint(at));
+    if (this.programs.get(program) === entry) {
+      this.programs.delete(program);
+      this.bytes -= entry.bytes ?? 0;
+    }
+  }
+
+  /**
    * Keep a checkpoint at the verified head of every program past its kept one (a graceful stop).
    * The first write that fails ends it: with the database gone, each would wait for a connection.
    */
@@ -186,6 +246,7 @@ export class ProgramCache {
     const shelf = keepsCheckpoints(this.store) ? this.store : undefined;
     const access = new StoredLedger(this.store, program, {
       ...(shelf === undefined ? {} : { checkpoints: { shelf, every: this.options.checkpointEvery ?? CHECKPOINT_EVERY, ...(this.options.fold === undefined ? {} : { fold: this.options.fold }) } }),
+      ...((summaries) => (summaries === undefined ? {} : { summaries: { shelf: summaries, now: this.options.now ?? (() => new Date()) } }))(this.summaryShelf()),
       observer: {
         loaded: (from, resumed) => {
           metrics?.loads.inc({ from });
@@ -199,19 +260,57 @@ export class ProgramCache {
         },
         checkpointKept: () => metrics?.checkpointsWritten.inc(),
         checkpointFailed: (seq, error) => log?.warn(`program ${program}: its checkpoint at seq ${seq} could not be kept (${error.message}); a restart verifies more`),
+        summaryFailed: (seq, error) => log?.warn(`program ${program}: its summary at seq ${seq} could not be kept (${error.message}); lists show the one before until it is read again`),
       },
     });
     const verified = await VerifiedProgram.open(access);
+    // A checkpoint as soon as lines were verified: a graceful stop then writes only for programs
+    // appended to since, and a program let go of loads again without verifying anything twice.
+    if (verified.read !== 'checkpoint' && verified.state.seq > 0) await verified.tend((at) => access.keepCheckpoint(at));
     const entry: Entry = { program: verified, access, snapshot: EMPTY_PROGRAM };
     if (verified.state.seq > 0) this.programs.set(program, entry);
     return entry;
   }
 
+  private summaryShelf(): SummaryShelf | undefined {
+    return this.options.summaries ?? (keepsSummaries(this.store) ? this.store : undefined);
+  }
+
   private snapshotOf(entry: Entry): CachedProgram {
     const { state, last } = entry.program;
     if (entry.snapshot.state !== state) entry.snapshot = { state, last };
-    if (state.seq > 0) this.programs.set(state.program!, entry);
+    if (state.seq > 0) this.touch(state.program!, entry);
     return entry.snapshot;
+  }
+
+  /** Count `program` as read now (the last to leave memory), and let the longest unread go while over the budget. */
+  private touch(program: string, entry: Entry): void {
+    const held = this.programs.get(program);
+    if (held !== undefined) this.bytes -= held.bytes ?? 0;
+    this.programs.delete(program);
+    entry.bytes = estimatedBytes(entry.program.state.seq);
+    this.bytes += entry.bytes;
+    this.programs.set(program, entry);
+    const budget = this.options.memoryBudget;
+    if (budget === undefined || this.bytes <= budget) return;
+    for (const [id, other] of this.programs) {
+      if (this.bytes <= budget) break;
+      // One being read or written stays; the one just read stays.
+      if (id === program || this.locks.has(id)) continue;
+      this.bytes -= other.bytes ?? 0;
+      this.programs.delete(id);
+      void this.exclusive(id, () => this.unload(id, other)).catch(() => undefined);
+    }
+  }
+
+  private forget(program: string): void {
+    this.bytes -= this.programs.get(program)?.bytes ?? 0;
+    this.programs.delete(program);
+  }
+
+  /** How many programs are loaded now, and their estimated bytes. */
+  loaded(): { readonly programs: number; readonly bytes: number } {
+    return { programs: this.programs.size, bytes: this.bytes };
   }
 
   /** The store's head, from a lookup that starts no earlier than this call. */

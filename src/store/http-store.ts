@@ -68,10 +68,17 @@ export class HttpLedgerStore implements LedgerStore {
     return { seq: answer.seq, hash: answer.head };
   }
 
+  /** Every program, a page at a time: the server says where the next page starts (`next`), until it says none. */
   async listPrograms(): Promise<string[]> {
-    const response = await this.request(`${this.base}/v1/programs`);
-    const body = JSON.parse(await this.ok(response)) as { programs: { id: string }[] };
-    return body.programs.map((p) => p.id).sort();
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '?limit=1000' : `?limit=1000&cursor=${encodeURIComponent(cursor)}`;
+      const body = JSON.parse(await this.ok(await this.request(`${this.base}/v1/programs${query}`))) as { programs: { id: string }[]; next?: string | null };
+      ids.push(...body.programs.map((p) => p.id));
+      cursor = body.next ?? null;
+    } while (cursor !== null);
+    return ids.sort();
   }
 
   private async request(url: string, init: RequestInit = {}): Promise<Response> {

@@ -6,6 +6,7 @@
  */
 import type { LedgerEvent } from '../domain/events.js';
 import type { TornLine } from '../ledger/torn-line.js';
+import type { RankedAt } from '../domain/summary.js';
 
 export type { TornLine } from '../ledger/torn-line.js';
 
@@ -96,3 +97,58 @@ export function followsBytes(store: LedgerStore): store is LedgerStore & ByteTai
   const tail = store as Partial<ByteTail>;
   return typeof tail.endOf === 'function' && typeof tail.sizeOf === 'function' && typeof tail.linesFrom === 'function' && typeof tail.linesAfter === 'function';
 }
+
+/**
+ * A program's summary as a store keeps it beside the ledger (`domain/summary.ts`), with what a list
+ * is filtered, sorted and paged by in columns of its own. Never part of the signed ledger: it is
+ * derived, and recomputed whenever it is missing, from another build, or behind the ledger.
+ */
+export interface SummaryRecord extends RankedAt {
+  readonly program: string;
+  readonly seq: number;
+  readonly head: string | null;
+  /** The build that made it (its fold identity) and the definition digest it was made under. */
+  readonly build: string;
+  readonly definition: string | null;
+  /** When time alone changes what it says (it is made again from then on). */
+  readonly nextChangeAt: string | null;
+  /** The parties whose move it is. */
+  readonly waitingOn: readonly string[];
+  /** The summary itself, as JSON text. */
+  readonly body: string;
+}
+
+/** Which summaries a list asks for: sorted by urgency at `at`, then program id; `after` is where the last page ended. */
+export interface SummaryQuery {
+  readonly at: Date;
+  readonly limit: number;
+  readonly after?: { readonly rank: number; readonly program: string };
+  /** Only programs waiting on this party. */
+  readonly party?: string;
+  /** Only programs of this urgency rank at `at`. */
+  readonly rank?: number;
+}
+
+export interface SummaryPage {
+  /** Each with its urgency rank at the query's time. */
+  readonly rows: readonly { readonly program: string; readonly rank: number; readonly body: string }[];
+  /** More rows may follow. */
+  readonly more: boolean;
+}
+
+export interface SummaryShelf {
+  /** Keep `record`, unless one at a later seq is kept already. */
+  keepSummary(record: SummaryRecord): Promise<void>;
+  summaries(query: SummaryQuery): Promise<SummaryPage>;
+  /**
+   * Up to `limit` programs whose summary is missing; with `stale`, also those whose summary is of
+   * another build or whose `nextChangeAt` has come by `stale.at`.
+   */
+  summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]>;
+}
+
+export function keepsSummaries(store: LedgerStore): store is LedgerStore & SummaryShelf {
+  const shelf = store as Partial<SummaryShelf>;
+  return typeof shelf.keepSummary === 'function' && typeof shelf.summaries === 'function' && typeof shelf.summariesDue === 'function';
+}
+

@@ -5,14 +5,18 @@
  * (`server/program-checkpoint.ts`): trusted only after the lines before it hash to its digests again.
  * It is kept apart from the CLI's checkpoint of the same file, which carries the file's stat.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { checkpointPath, keepCheckpointText } from './checkpoint.js';
 import { FileLedgerStore, type FileStoreOptions } from './file-store.js';
-import type { CheckpointShelf, PosterShelf } from './ledger-store.js';
+import type { CheckpointShelf, PosterShelf, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
+import { SummaryIndex } from './summary-index.js';
 import { linesOf, readLineChunks } from './line-chunks.js';
 
-export class ServedFileStore extends FileLedgerStore implements CheckpointShelf, PosterShelf {
+export class ServedFileStore extends FileLedgerStore implements CheckpointShelf, PosterShelf, SummaryShelf {
+  /** Every program's summary, read from the cache folder on the first list (undefined until then). */
+  private index: Promise<SummaryIndex> | undefined;
+
   constructor(
     options: FileStoreOptions,
     private readonly cacheDir: string,
@@ -47,6 +51,50 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
       }
     }
     return found;
+  }
+
+  /** A program's summary: a file in the cache folder beside its checkpoint, never beside the ledger. */
+  private summaryPath(program: string): string {
+    const cli = checkpointPath(this.cacheDir, this.pathOf(program));
+    return join(dirname(dirname(cli)), 'summaries', basename(cli));
+  }
+
+  async keepSummary(record: SummaryRecord): Promise<void> {
+    const index = await this.summaryIndex();
+    if (!index.keep(record)) return;
+    const path = this.summaryPath(record.program);
+    await mkdir(dirname(path), { recursive: true });
+    // Written aside and renamed: a reader never sees half a summary.
+    const aside = `${path}.${process.pid}.tmp`;
+    await writeFile(aside, JSON.stringify(record), 'utf8');
+    await rename(aside, path);
+  }
+
+  async summaries(query: SummaryQuery): Promise<SummaryPage> {
+    return (await this.summaryIndex()).query(query);
+  }
+
+  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
+    return (await this.summaryIndex()).due(await this.listPrograms(), limit, stale);
+  }
+
+  private summaryIndex(): Promise<SummaryIndex> {
+    this.index ??= (async () => {
+      const index = new SummaryIndex();
+      for (const program of await this.listPrograms()) {
+        const text = await readFile(this.summaryPath(program), 'utf8').catch(() => null);
+        if (text === null) continue;
+        try {
+          const record = JSON.parse(text) as SummaryRecord;
+          // Only a cache: one for another program's path, or unreadable, is as good as none.
+          if (record.program === program) index.keep(record);
+        } catch {
+          // recomputed as missing
+        }
+      }
+      return index;
+    })();
+    return this.index;
   }
 
   async checkpointOf(program: string): Promise<string | null> {

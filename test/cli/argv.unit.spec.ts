@@ -78,7 +78,7 @@ describe('argv → options', () => {
       ['serve', '--oidc-issuer', 'https://a', '--oidc-audience', 'x', '--oidc-issuer', 'https://b', '--oidc-audience', 'y', '--creator', 'iss=https://a,repository=acme/platform', '--oidc-client-id', 'dash', '--public-url', 'https://cutover.acme.example', '--oidc-cli-client-id', 'cli'],
       'serve',
       {
-        port: 8080, host: '127.0.0.1', token: [], createToken: [], allowAnonymousCreate: false, bodyLimit: 1048576, logLevel: 'info',
+        port: 8080, host: '127.0.0.1', token: [], createToken: [], allowAnonymousCreate: false, bodyLimit: 1048576, memoryBudget: 512, logLevel: 'info',
         oidcIssuer: ['https://a', 'https://b'], oidcAudience: ['x', 'y'], creator: ['iss=https://a,repository=acme/platform'], oidcClientId: 'dash', publicUrl: 'https://cutover.acme.example', oidcCliClientId: 'cli',
       },
     ],

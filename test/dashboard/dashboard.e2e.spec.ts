@@ -60,7 +60,9 @@ describe('dashboard: cutover serve in a browser', () => {
     const row = overview.locator(`tr[data-program="${EXAMPLE_PROGRAM}"]`);
     await expect(row.locator('td[data-label="Blockers"]').textContent()).resolves.toBe('4');
     await expect(row.locator('td[data-label="Decisions"]').innerText()).resolves.toMatch(/Runtime cutover execution: ✖ NO-GO/);
-    await expect(row.locator('td[data-label="Whose move"]').textContent()).resolves.toBe('MemoryKernel, AssistSupport');
+    // Whose move is the now list's (issue 25): each party with the roles that must act, most urgent first.
+    await expect(row.locator('td[data-label="Whose move"]').textContent()).resolves.toMatch(/^MemoryKernel \([a-z-]+(, [a-z-]+)*\); AssistSupport( \([a-z-]+(, [a-z-]+)*\))?$/);
+    await expect(row.locator('td[data-label="Most urgent"]').textContent()).resolves.toMatch(/waiting on|owed by|incident commander/);
     await overview.screenshot({ path: screenshotPath('dashboard-overview.png'), fullPage: true });
 
     const page = await pageOf(`${server.url}${PROGRAM_PAGE}`);

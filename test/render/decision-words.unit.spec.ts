@@ -5,12 +5,14 @@ import { overviewPage, urgencyOf } from '../../src/server/dashboard/overview-pag
 import { programPage } from '../../src/server/dashboard/program-page.js';
 import { afterGo, C, P, Scenario } from '../support/program.js';
 import type { Evaluation } from '../../src/domain/evaluate.js';
+import { summaryOf } from '../../src/domain/summary.js';
 import { renderRecord } from '../../src/render/records.js';
 
 function pages(ev: Evaluation): { overview: string; program: string } {
   const def = ev.program;
   const parties = [{ id: P, name: 'MemoryKernel' }, { id: C, name: 'AssistSupport' }];
-  const overview = overviewPage([{ ev, partyNames: new Map(parties.map((p) => [p.id, p.name])) }], ev.evaluatedAt);
+  const summary = summaryOf(ev, { roles: [] }, () => ev);
+  const overview = overviewPage([{ summary, urgency: urgencyOf(ev) }], ev.evaluatedAt);
   const program = programPage({
     report: statusReport(ev, new Date(ev.evaluatedAt), true),
     parties,

@@ -67,8 +67,10 @@ describe('postgres: one damaged program among others', () => {
     expect((await postLines(server.url, 'other-program', null, other.map(serialize))).status).toBe(201);
     await behindTheGuard(database, `UPDATE cutover.events SET line = replace(line, 'service.v3', 'service.v9') WHERE program = '${EXAMPLE_PROGRAM}' AND seq = 1`);
 
-    // A fresh replica loads both programs from the store.
+    // A fresh replica lists programs from their summaries (made from verified lines); a read loads
+    // the program, finds the edited line, and from then on the list names it as failing.
     const replica = await serving(database);
+    expect((await fetch(`${replica.url}/v1/programs/${EXAMPLE_PROGRAM}/status`)).status).toBe(422);
     const listed = await fetch(`${replica.url}/v1/programs`);
     expect(listed.status).toBe(200);
     const body = (await listed.json()) as { programs: { id: string }[]; failing: { id: string; line: number; message: string }[] };

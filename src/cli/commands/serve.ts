@@ -60,6 +60,7 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     ...(o.maxStreams === undefined ? {} : { maxStreams: o.maxStreams }),
     ...(o.maxStreamsPerProgram === undefined ? {} : { maxStreamsPerProgram: o.maxStreamsPerProgram }),
     bodyLimit: o.bodyLimit,
+    ...(o.memoryBudget === undefined ? {} : { programMemoryBudget: o.memoryBudget * 1024 * 1024 }),
     logLevel: o.logLevel === 'silent' ? false : o.logLevel,
     ...(opened.ready === undefined ? {} : { ready: opened.ready }),
     now: io.now,

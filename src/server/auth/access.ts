@@ -4,6 +4,7 @@
  * against the server's static tokens and creators and the program's own identities. The rules of
  * who acts for a program live in the domain (`domain/identity.ts`); this module only applies them.
  */
+import type { ReadAccess } from '../../domain/identity.js';
 import type { FastifyRequest } from 'fastify';
 import { claimsMatch, linesNotFor, mayReadWith, rolesOf, usesIdentities, type Claims, type PostedLine } from '../../domain/identity.js';
 import { ForbiddenError, UnauthorizedError } from '../../errors.js';
@@ -90,7 +91,7 @@ export class Access {
    * loaded yet, so only static tokens are judged and an identity passes (to be judged on the
    * definition once loaded); null: the program does not exist or could not be verified.
    */
-  readRefusal(request: FastifyRequest, program: string, definition: ProgramDefinition | null | undefined): UnauthorizedError | ForbiddenError | null {
+  readRefusal(request: FastifyRequest, program: string, definition: ReadAccess | null | undefined): UnauthorizedError | ForbiddenError | null {
     const caller = this.callerOf(request);
     if (caller.kind === 'token' && this.o.tokens.opens(program, caller.token)) return null;
     // Not loaded yet: an identity may still be one the definition lists; it is judged again on it.

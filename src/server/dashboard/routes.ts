@@ -3,6 +3,7 @@
  * and styles. Pages are drawn from the server's own verified, cached state and the very
  * `statusReport` the API serves: there is no second source of truth, and no domain rule here.
  */
+import type { ReadAccess } from '../../domain/identity.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +20,10 @@ import type { CachedProgram, ProgramCache } from '../program-cache.js';
 import { eventPage, type PostedBy } from './event-page.js';
 import { html } from './html.js';
 import { page } from './format.js';
-import { overviewPage, type FailingProgram, type OverviewRow } from './overview-page.js';
-import { LedgerVerificationError } from '../../errors.js';
+import { overviewPage, type FailingProgram } from './overview-page.js';
+import type { ProgramList } from '../program-list.js';
+import type { ProgramSummary } from '../../domain/summary.js';
+import type { Urgency } from '../../domain/urgency.js';
 import { programPage, type RoleView, type TimelineEvent, type TimelineView } from './program-page.js';
 import { recordViews } from './records.js';
 import { chartHistory } from './chart-events.js';
@@ -29,13 +32,57 @@ import { ProgramId } from '../route-schemas.js';
 export interface DashboardDeps {
   readonly store: LedgerStore;
   readonly cache: ProgramCache;
+  /** The programs as listed, from their summaries. */
+  readonly list: ProgramList;
   readonly now: () => Date;
   /** `definition` given: the program's own identities are judged too (a signed-in person's session among them). */
-  readonly mayRead: (request: FastifyRequest, program: string, definition?: ProgramDefinition | null) => boolean;
+  readonly mayRead: (request: FastifyRequest, program: string, definition?: ReadAccess | null) => boolean;
   /** Who posted a line, as the store kept it beside the ledger (JSON text), when it keeps any. */
   readonly posterOf?: (program: string, seq: number) => Promise<string | null>;
   /** Who is signed in (name null: no one), and whether this server offers sign-in. */
   readonly account?: (request: FastifyRequest) => { readonly name: string | null; readonly signIn: boolean };
+}
+
+/** Programs per page of the overview. */
+export const OVERVIEW_PAGE = 100;
+
+/** How long a rendering holds: deadlines' "how late" moves on at most this far behind the clock. */
+export const PAGE_BUCKET_MS = 5_000;
+
+const OverviewQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  party: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  state: Type.Optional(Type.Union([Type.Literal('overdue'), Type.Literal('incident'), Type.Literal('blocked'), Type.Literal('calm')])),
+});
+
+function bucketOf(now: Date): number {
+  return Math.floor(now.getTime() / PAGE_BUCKET_MS) * PAGE_BUCKET_MS;
+}
+
+/** Who the page is drawn for, as far as it shows (the account line). */
+function accountKey(deps: DashboardDeps, request: FastifyRequest): string | null {
+  return deps.account?.(request).name ?? null;
+}
+
+/** Renderings by ETag, the most recent few hundred kept; one in progress is shared by the requests that want it. */
+class RenderedPages {
+  private readonly pages = new Map<string, Promise<Buffer>>();
+
+  etagOf(key: string): string {
+    return `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+  }
+
+  get(etag: string, render: () => Promise<Buffer>): Promise<Buffer> {
+    let page = this.pages.get(etag);
+    if (page === undefined) {
+      page = render();
+      this.pages.set(etag, page);
+      page.catch(() => this.pages.delete(etag));
+      // Oldest first out: a bounded cache, whatever the number of programs.
+      if (this.pages.size > 500) this.pages.delete(this.pages.keys().next().value!);
+    }
+    return page;
+  }
 }
 
 /** How many events the timeline shows at once; older ones are a link away. */
@@ -56,6 +103,12 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     const text = withAccount(rendered, deps.account?.(reply.request));
     return reply.code(status).header('content-security-policy', CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(Buffer.from(text, 'utf8'));
   };
+  /** A page by its ETag: 304 when the browser holds it, else the rendering kept for it (made once). */
+  const sendCached = async (request: FastifyRequest, reply: FastifyReply, etag: string, render: () => string | Promise<string>) => {
+    if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).header('cache-control', 'no-cache').send();
+    const text = await rendered.get(etag, async () => Buffer.from(withAccount(await render(), deps.account?.(request)), 'utf8'));
+    return reply.code(200).header('content-security-policy', CSP).header('cache-control', 'no-cache').header('etag', etag).type('text/html; charset=utf-8').send(text);
+  };
   const notice = (reply: FastifyReply, status: number, title: string, words: string) =>
     sendPage(reply, status, page({ title, evaluatedAt: deps.now().toISOString(), body: html`<h1>${title}</h1><p>${words}</p><p><a href="/">All programs</a></p>` }));
 
@@ -65,23 +118,27 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     return entry.state.definition === null ? null : entry;
   };
 
-  app.get('/', async (request, reply) => {
-    const rows: OverviewRow[] = [];
-    const failing: FailingProgram[] = [];
-    for (const id of (await deps.store.listPrograms()).filter((p) => deps.mayRead(request, p))) {
-      // One program that fails verification is listed as such; it does not take the others down.
-      const entry = await programOf(id).catch((error: unknown) => {
-        if (!(error instanceof LedgerVerificationError)) throw error;
-        failing.push({ id, message: error.message });
-        return null;
-      });
-      if (entry === null) continue;
-      const def = entry.state.definition!;
-      // Programs a person may not read are not listed.
-      if (!deps.mayRead(request, id, def)) continue;
-      rows.push({ ev: deps.cache.evaluationOf(entry, deps.now()), partyNames: new Map(def.parties.map((p) => [p.id, p.name])) });
-    }
-    return sendPage(reply, 200, overviewPage(rows, deps.now().toISOString(), failing));
+  // Pages are rendered once per head (the overview: per page of summaries) and time bucket, and
+  // answered 304 when the browser holds that rendering: how late a deadline is moves with the bucket.
+  const rendered = new RenderedPages();
+
+  app.get('/', { schema: { querystring: OverviewQuery } }, async (request, reply) => {
+    const query = request.query as { cursor?: string; party?: string; state?: Urgency };
+    const now = deps.now();
+    const readable = (summary: ProgramSummary) => deps.mayRead(request, summary.program) && deps.mayRead(request, summary.program, summary.readAccess);
+    const listed = await deps.list.freshPage({ limit: OVERVIEW_PAGE, ...query }, readable, now);
+    const failing: FailingProgram[] = query.cursor === undefined ? deps.list.failing().filter((f) => deps.mayRead(request, f.id)) : [];
+    const next = listed.next === null ? null : `/?${new URLSearchParams({ ...query, cursor: listed.next }).toString()}`;
+    const bucket = bucketOf(now);
+    const key = JSON.stringify([bucket, listed.programs.map((p) => [p.summary.program, p.summary.head, p.urgency]), failing.map((f) => f.id), next, query, accountKey(deps, request)]);
+    return sendCached(request, reply, rendered.etagOf(key), () =>
+      overviewPage(
+        listed.programs.map((p) => ({ summary: p.summary, urgency: p.urgency })),
+        new Date(bucket).toISOString(),
+        failing,
+        { next, filtered: query.party !== undefined || query.state !== undefined },
+      ),
+    );
   });
 
   app.get('/programs/:id', { schema: { params: Type.Object({ id: ProgramId }), querystring: PageQuery } }, async (request, reply) => {
@@ -92,20 +149,22 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     if (entry === null) return notice(reply, 404, 'No such program', `This server holds no program ${id}.`);
     const def = entry.state.definition!;
     if (!deps.mayRead(request, id, def)) return notice(reply, 403, 'Not readable by you', `Program ${id} lists who may read it, and you are not among them (or are not signed in).`);
-    const ev = deps.cache.evaluationOf(entry, deps.now());
-    const report = statusReport(ev, new Date(ev.evaluatedAt), true);
-    const decision = runtimeDecisionOf(def);
-    const text = programPage({
-      report,
-      parties: def.parties.map((p) => ({ id: p.id, name: p.name })),
-      roles: rolesOf(def),
-      phaseEvents: Object.fromEntries(Object.entries(entry.state.phases).map(([phase, r]) => [phase, { seq: r.seq, at: r.at }])),
-      matrix: decision === null ? null : readinessMatrix(entry.state, decision, new Date(ev.evaluatedAt)),
-      timeline: await timelineOf(deps.store, id, entry.state.seq, def, { party: query.party || null, type: query.type || null, before: query.before ?? null }),
-      records: recordViews(ev, def),
-      chart: await chartHistory(deps.store, id, entry.state.seq),
+    const key = JSON.stringify([id, entry.state.head, bucketOf(deps.now()), query, accountKey(deps, request)]);
+    return sendCached(request, reply, rendered.etagOf(key), async () => {
+      const ev = deps.cache.evaluationOf(entry, deps.now());
+      const report = statusReport(ev, new Date(ev.evaluatedAt), true);
+      const decision = runtimeDecisionOf(def);
+      return programPage({
+        report,
+        parties: def.parties.map((p) => ({ id: p.id, name: p.name })),
+        roles: rolesOf(def),
+        phaseEvents: Object.fromEntries(Object.entries(entry.state.phases).map(([phase, r]) => [phase, { seq: r.seq, at: r.at }])),
+        matrix: decision === null ? null : readinessMatrix(entry.state, decision, new Date(ev.evaluatedAt)),
+        timeline: await timelineOf(deps.store, id, entry.state.seq, def, { party: query.party || null, type: query.type || null, before: query.before ?? null }),
+        records: recordViews(ev, def),
+        chart: await chartHistory(deps.store, id, entry.state.seq),
+      });
     });
-    return sendPage(reply, 200, text);
   });
 
   app.get('/programs/:id/events/:seq', { schema: { params: Type.Object({ id: ProgramId, seq: Type.Integer({ minimum: 1 }) }) } }, async (request, reply) => {

@@ -72,6 +72,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
   },
   {
+    version: 4,
+    name: 'program summaries',
+    // Derived, never signed: what a list of programs reads instead of the ledgers (domain/summary.ts),
+    // with what it is sorted, filtered and paged by in columns. The rank a list sorts by is `rank`
+    // until `rank_changes_at`, `rank_then` from then on; the second index finds those that time
+    // changed (`next_change_at`), to be made again.
+    sql: (s) => `
+      CREATE TABLE ${s}.summaries (
+        program text PRIMARY KEY REFERENCES ${s}.programs (program),
+        seq integer NOT NULL CHECK (seq >= 1),
+        head text,
+        build text NOT NULL,
+        definition text,
+        rank smallint NOT NULL,
+        rank_changes_at timestamptz,
+        rank_then smallint,
+        next_change_at timestamptz,
+        waiting_on text[] NOT NULL DEFAULT '{}',
+        body text NOT NULL,
+        written_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX summaries_by_rank ON ${s}.summaries (rank, program COLLATE "C");
+      CREATE INDEX summaries_next_change ON ${s}.summaries (next_change_at) WHERE next_change_at IS NOT NULL;`,
+  },
+  {
     version: 5,
     name: 'notification cursors and dead letters',
     // Kept beside the ledger, never in it (server/notify/delivery-state.ts): what each sink was sent.

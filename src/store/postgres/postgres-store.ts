@@ -8,7 +8,7 @@
 import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, StaleHeadError } from '../../errors.js';
 import { serialize } from '../../ledger/chain.js';
-import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore, PosterShelf } from '../ledger-store.js';
+import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore, PosterShelf, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from '../ledger-store.js';
 import { sqlState, type SqlPool } from './client.js';
 import { appliedVersion, migrate, SCHEMA_VERSION } from './migrations.js';
 import { NotifyBatches } from './notify-batch.js';
@@ -28,7 +28,7 @@ const UNIQUE_VIOLATION = '23505';
 const BATCH_LINES = 5000;
 const FOREIGN_KEY_VIOLATION = '23503';
 
-export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, PosterShelf {
+export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, PosterShelf, SummaryShelf {
   readonly schema: string;
   private readonly label: string;
   private readonly notifications: NotifyBatches;
@@ -151,6 +151,46 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
       pending?.catch(() => undefined); // seen by the next await; never unhandled if the caller stops early
       if (rows.length > 0) yield rows.map((r) => r.line);
     }
+  }
+
+  async keepSummary(r: SummaryRecord): Promise<void> {
+    // Forward only: a replica that verified less never replaces a summary of a later head.
+    await this.pool.query(
+      {
+        name: `cutover-keep-summary-${this.schema}`,
+        text: `INSERT INTO ${this.schema}.summaries (program, seq, head, build, definition, rank, rank_then, next_change_at, waiting_on, body, rank_changes_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        ON CONFLICT (program) DO UPDATE SET seq = EXCLUDED.seq, head = EXCLUDED.head, build = EXCLUDED.build, definition = EXCLUDED.definition, rank = EXCLUDED.rank,
+          rank_then = EXCLUDED.rank_then, rank_changes_at = EXCLUDED.rank_changes_at, next_change_at = EXCLUDED.next_change_at, waiting_on = EXCLUDED.waiting_on, body = EXCLUDED.body, written_at = now()
+        WHERE ${this.schema}.summaries.seq <= EXCLUDED.seq`,
+      },
+      [r.program, r.seq, r.head, r.build, r.definition, r.rank, r.rankThen, r.nextChangeAt, r.waitingOn, r.body, r.rankChangesAt],
+    );
+  }
+
+  async summaries(q: SummaryQuery): Promise<SummaryPage> {
+    // The rank at $1 is one of two columns: sorting needs no evaluation, only the clock.
+    const { rows } = await this.pool.query<{ program: string; rank: number; body: string }>(
+      {
+        name: `cutover-summaries-${this.schema}`,
+        text: `SELECT program, rank, body FROM (
+          SELECT program, body, waiting_on, CASE WHEN rank_changes_at <= $1 AND rank_then IS NOT NULL THEN rank_then ELSE rank END AS rank FROM ${this.schema}.summaries) s
+        WHERE ($2::integer IS NULL OR (rank, program COLLATE "C") > ($2::integer, $3::text COLLATE "C"))
+          AND ($4::text IS NULL OR $4::text = ANY (waiting_on)) AND ($5::integer IS NULL OR rank = $5::integer)
+        ORDER BY rank, program COLLATE "C" LIMIT $6`,
+      },
+      [q.at, q.after?.rank ?? null, q.after?.program ?? null, q.party ?? null, q.rank ?? null, q.limit + 1],
+    );
+    return { rows: rows.slice(0, q.limit).map((r) => ({ program: r.program, rank: Number(r.rank), body: r.body })), more: rows.length > q.limit };
+  }
+
+  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
+    const { rows } = await this.pool.query<{ program: string }>(
+      `SELECT p.program FROM ${this.schema}.programs p LEFT JOIN ${this.schema}.summaries s ON s.program = p.program
+       WHERE s.program IS NULL OR ($1::text IS NOT NULL AND (s.build <> $1::text OR s.next_change_at <= $2)) ORDER BY p.program COLLATE "C" LIMIT $3`,
+      [stale?.build ?? null, stale?.at ?? null, limit],
+    );
+    return rows.map((r) => r.program);
   }
 
   async listPrograms(): Promise<string[]> {
