@@ -135,13 +135,9 @@ async function post(url, program, expectedHead, lines) {
   if (r.status !== 201) throw new Error(`POST ${program}: ${r.status} ${await r.text()}`);
 }
 
-async function soak(name, server, program, writer) {
+/** BENCH_APPENDS appends, one line each, to STREAMS reading viewers: the time from each POST's start to each receipt. */
+async function fanOut(name, server, program, writer) {
   const stream = `${server.url}/v1/programs/${program}/events/stream`;
-  const t = performance.now();
-  await (await fetch(`${server.url}/v1/programs/${program}/status`)).arrayBuffer(); // loads (verifies) the program
-  log(`${name}: program loaded in ${(performance.now() - t).toFixed(0)} ms`);
-  const out = { loaded: memoryOf(server.pid), loadBefore: load() };
-
   const reading = startViewers(stream, STREAMS, 'reading');
   await reading.ready;
   const started = new Map();
@@ -165,8 +161,19 @@ async function soak(name, server, program, writer) {
     missing += STREAMS - got.length;
     for (const t1 of got) latencies.push(t1 - t0);
   }
-  out.append = { p50: pct(latencies, 50), p99: pct(latencies, 99), postP50: pct(posts, 50), missing, load: load() };
-  log(`${name}: an append reaching ${STREAMS} streams: p50 ${out.append.p50.toFixed(0)} ms, p99 ${out.append.p99.toFixed(0)} ms (the POST itself: p50 ${out.append.postP50.toFixed(0)} ms), ${missing} not received (load ${out.append.load})`);
+  const out = { p50: pct(latencies, 50), p99: pct(latencies, 99), postP50: pct(posts, 50), missing, load: load() };
+  log(`${name}: an append reaching ${STREAMS} streams: p50 ${out.p50.toFixed(0)} ms, p99 ${out.p99.toFixed(0)} ms (the POST itself: p50 ${out.postP50.toFixed(0)} ms), ${missing} not received (load ${out.load})`);
+  return out;
+}
+
+async function soak(name, server, program, writer) {
+  const stream = `${server.url}/v1/programs/${program}/events/stream`;
+  const t = performance.now();
+  await (await fetch(`${server.url}/v1/programs/${program}/status`)).arrayBuffer(); // loads (verifies) the program
+  log(`${name}: program loaded in ${(performance.now() - t).toFixed(0)} ms`);
+  const out = { loaded: memoryOf(server.pid), loadBefore: load() };
+
+  out.append = await fanOut(name, server, program, writer);
   for (const [key, url] of [['tail', stream], ['replay', `${stream}?from=1`]]) {
     const stalled = startViewers(url, STREAMS, 'stalled');
     await stalled.ready;
@@ -177,6 +184,8 @@ async function soak(name, server, program, writer) {
     await sleep(1_000);
   }
 
+  // The same again once the non-reading viewers have gone: nothing they left behind slows the rest.
+  out.after = await fanOut(`${name}, after they left`, server, program, writer);
   out.end = memoryOf(server.pid);
   return out;
 }
@@ -238,7 +247,8 @@ function printSoak(r) {
     console.log(`  ${store}: RSS ${s.loaded.rss.toFixed(0)} MiB with the program loaded (load ${s.loadBefore})`);
     console.log(`    ${r.streams} non-reading streams from the end: RSS ${s.tail.rss.toFixed(0)} MiB, /healthz p50 ${s.tail.healthz.p50.toFixed(1)} ms p99 ${s.tail.healthz.p99.toFixed(1)} ms (load ${s.tail.load})`);
     console.log(`    ${r.streams} non-reading streams replaying from seq 1: RSS ${s.replay.rss.toFixed(0)} MiB, /healthz p50 ${s.replay.healthz.p50.toFixed(1)} ms p99 ${s.replay.healthz.p99.toFixed(1)} ms (load ${s.replay.load})`);
-    console.log(`    an append reaching ${r.streams} reading streams: p50 ${s.append.p50.toFixed(0)} ms, p99 ${s.append.p99.toFixed(0)} ms over ${r.appends} appends (the POST alone: p50 ${s.append.postP50.toFixed(0)} ms), ${s.append.missing} deliveries missing (load ${s.append.load}); peak RSS of the run ${s.end.peak.toFixed(0)} MiB`);
+    console.log(`    an append reaching ${r.streams} reading streams: p50 ${s.append.p50.toFixed(0)} ms, p99 ${s.append.p99.toFixed(0)} ms over ${r.appends} appends (the POST alone: p50 ${s.append.postP50.toFixed(0)} ms), ${s.append.missing} deliveries missing (load ${s.append.load})`);
+    console.log(`    the same after the non-reading viewers left: p50 ${s.after.p50.toFixed(0)} ms, p99 ${s.after.p99.toFixed(0)} ms, ${s.after.missing} missing (load ${s.after.load}); peak RSS of the run ${s.end.peak.toFixed(0)} MiB`);
   }
 }
 
