@@ -28,7 +28,8 @@ const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 28_000);
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 20);
 const log = (text) => process.stderr.write(`  … ${text}\n`);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-const clock = () => performance.timeOrigin + performance.now();
+// Wall-clock time: the same clock in both processes (a long-lived process's timeOrigin + now() can drift from another's).
+const clock = () => Date.now();
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -134,32 +135,20 @@ async function post(url, program, expectedHead, lines) {
   if (r.status !== 201) throw new Error(`POST ${program}: ${r.status} ${await r.text()}`);
 }
 
-async function soak(name, server, program, writer) {
+/** BENCH_APPENDS appends, one line each, to STREAMS reading viewers: the time from each POST's start to each receipt. */
+async function fanOut(name, server, program, writer) {
   const stream = `${server.url}/v1/programs/${program}/events/stream`;
-  const t = performance.now();
-  await (await fetch(`${server.url}/v1/programs/${program}/status`)).arrayBuffer(); // loads (verifies) the program
-  log(`${name}: program loaded in ${(performance.now() - t).toFixed(0)} ms`);
-  const out = { loaded: memoryOf(server.pid), loadBefore: load() };
-
-  for (const [key, url] of [['tail', stream], ['replay', `${stream}?from=1`]]) {
-    const stalled = startViewers(url, STREAMS, 'stalled');
-    await stalled.ready;
-    await sleep(5_000); // let replays fill what the kernel holds
-    out[key] = { ...memoryOf(server.pid), healthz: await healthzP99(server.url), load: load() };
-    await stalled.stop();
-    log(`${name}: ${STREAMS} non-reading streams (${key}): RSS ${out[key].rss.toFixed(0)} MiB, /healthz p99 ${out[key].healthz.p99.toFixed(1)} ms (load ${out[key].load})`);
-    await sleep(1_000);
-  }
-
   const reading = startViewers(stream, STREAMS, 'reading');
   await reading.ready;
   const started = new Map();
+  const posts = [];
   for (let i = 0; i < APPENDS; i++) {
     const head = writer.head();
     const line = writer.next();
     const seq = JSON.parse(line).seq;
     started.set(seq, clock());
     await post(server.url, program, head, [line]);
+    posts.push(clock() - started.get(seq));
     await sleep(200);
   }
   await sleep(2_000);
@@ -172,9 +161,32 @@ async function soak(name, server, program, writer) {
     missing += STREAMS - got.length;
     for (const t1 of got) latencies.push(t1 - t0);
   }
-  out.append = { p50: pct(latencies, 50), p99: pct(latencies, 99), missing, load: load() };
+  const out = { p50: pct(latencies, 50), p99: pct(latencies, 99), postP50: pct(posts, 50), missing, load: load() };
+  log(`${name}: an append reaching ${STREAMS} streams: p50 ${out.p50.toFixed(0)} ms, p99 ${out.p99.toFixed(0)} ms (the POST itself: p50 ${out.postP50.toFixed(0)} ms), ${missing} not received (load ${out.load})`);
+  return out;
+}
+
+async function soak(name, server, program, writer) {
+  const stream = `${server.url}/v1/programs/${program}/events/stream`;
+  const t = performance.now();
+  await (await fetch(`${server.url}/v1/programs/${program}/status`)).arrayBuffer(); // loads (verifies) the program
+  log(`${name}: program loaded in ${(performance.now() - t).toFixed(0)} ms`);
+  const out = { loaded: memoryOf(server.pid), loadBefore: load() };
+
+  out.append = await fanOut(name, server, program, writer);
+  for (const [key, url] of [['tail', stream], ['replay', `${stream}?from=1`]]) {
+    const stalled = startViewers(url, STREAMS, 'stalled');
+    await stalled.ready;
+    await sleep(5_000); // let replays fill what the kernel holds
+    out[key] = { ...memoryOf(server.pid), healthz: await healthzP99(server.url), load: load() };
+    await stalled.stop();
+    log(`${name}: ${STREAMS} non-reading streams (${key}): RSS ${out[key].rss.toFixed(0)} MiB, /healthz p99 ${out[key].healthz.p99.toFixed(1)} ms (load ${out[key].load})`);
+    await sleep(1_000);
+  }
+
+  // The same again once the non-reading viewers have gone: nothing they left behind slows the rest.
+  out.after = await fanOut(`${name}, after they left`, server, program, writer);
   out.end = memoryOf(server.pid);
-  log(`${name}: an append reaching ${STREAMS} streams: p50 ${out.append.p50.toFixed(0)} ms, p99 ${out.append.p99.toFixed(0)} ms, ${missing} not received (load ${out.append.load})`);
   return out;
 }
 
@@ -235,12 +247,13 @@ function printSoak(r) {
     console.log(`  ${store}: RSS ${s.loaded.rss.toFixed(0)} MiB with the program loaded (load ${s.loadBefore})`);
     console.log(`    ${r.streams} non-reading streams from the end: RSS ${s.tail.rss.toFixed(0)} MiB, /healthz p50 ${s.tail.healthz.p50.toFixed(1)} ms p99 ${s.tail.healthz.p99.toFixed(1)} ms (load ${s.tail.load})`);
     console.log(`    ${r.streams} non-reading streams replaying from seq 1: RSS ${s.replay.rss.toFixed(0)} MiB, /healthz p50 ${s.replay.healthz.p50.toFixed(1)} ms p99 ${s.replay.healthz.p99.toFixed(1)} ms (load ${s.replay.load})`);
-    console.log(`    an append reaching ${r.streams} reading streams: p50 ${s.append.p50.toFixed(0)} ms, p99 ${s.append.p99.toFixed(0)} ms over ${r.appends} appends, ${s.append.missing} deliveries missing (load ${s.append.load}); peak RSS of the run ${s.end.peak.toFixed(0)} MiB`);
+    console.log(`    an append reaching ${r.streams} reading streams: p50 ${s.append.p50.toFixed(0)} ms, p99 ${s.append.p99.toFixed(0)} ms over ${r.appends} appends (the POST alone: p50 ${s.append.postP50.toFixed(0)} ms), ${s.append.missing} deliveries missing (load ${s.append.load})`);
+    console.log(`    the same after the non-reading viewers left: p50 ${s.after.p50.toFixed(0)} ms, p99 ${s.after.p99.toFixed(0)} ms, ${s.after.missing} missing (load ${s.after.load}); peak RSS of the run ${s.end.peak.toFixed(0)} MiB`);
   }
 }
 
 if (process.argv[2] === '--viewers') await viewers(process.argv[3], Number(process.argv[4]), process.argv[5]);
-else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Alone: PostgreSQL at BENCH_PG_URL, else a throwaway cluster of its own.
   const { startCluster } = await import('../dist/store/postgres/throwaway-cluster.js');
   const cluster = process.env.BENCH_PG_URL ? null : await startCluster();

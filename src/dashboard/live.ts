@@ -104,10 +104,18 @@ function shownSeq(program: string): number {
  * live: not when the connection dropped, the endpoint is gone, or nothing (not even a keep-alive)
  * came for 40 s. A stream that failed for good is opened again after 5 s.
  */
-function follow(programs: readonly string[]): void {
+function follow(all: readonly string[]): void {
+  // The first programs whose ids fit one request line (the server takes up to 500); the words say how many.
+  const programs: string[] = [];
+  let length = 0;
+  for (const id of all) {
+    length += id.length + 1;
+    if (programs.length === 500 || length > 8000) break;
+    programs.push(id);
+  }
   let source: EventSource | undefined;
   let silence: ReturnType<typeof setTimeout> | undefined;
-  const live = `Live: following ${programs.length === 1 ? 'the ledger' : `${programs.length} programs`}`;
+  const live = `Live: following ${all.length === 1 ? 'the ledger' : programs.length === all.length ? `${all.length} programs` : `the first ${programs.length} of ${all.length} programs`}`;
   const heard = () => {
     clearTimeout(silence);
     silence = setTimeout(() => down('Not live: no word from the server for 40 s; reconnecting…'), 40_000);

@@ -42,6 +42,29 @@ async function* pagesOf(store: LedgerStore, program: string, from: number, to: n
   }
 }
 
+/** At most `limit` tasks at a time; the others wait their turn, in order. */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next in line, so no newcomer slips in between.
+      const next = this.waiting.shift();
+      if (next === undefined) this.running--;
+      else next();
+    }
+  }
+}
+
+/** Replay pages read from the store at once, across every stream of this process. */
+const replayReads = new Slots(4);
+
 /** Resolves when `raw` drained or closed. */
 function drained(raw: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -112,13 +135,20 @@ export class EventStream implements Subscriber {
         const end = this.broadcasts.seqOf(this.program);
         if (this.closed || this.next > end) break;
         const before = this.next;
-        for await (const page of pagesOf(this.store, this.program, this.next, end)) {
-          for (const line of page) {
-            if (this.closed) return;
-            if (!this.raw.write(`id: ${this.next}\nevent: line\ndata: ${line}\n\n`)) await drained(this.raw);
-            this.next++;
+        const pages = pagesOf(this.store, this.program, this.next, end)[Symbol.asyncIterator]();
+        try {
+          for (;;) {
+            // A page is read only once the last one drained, and only a few replays read at once: replays never take every database connection.
+            const page = await replayReads.run(() => pages.next());
+            if (page.done === true || this.closed) break;
+            const text = page.value.map((line, i) => `id: ${this.next + i}\nevent: line\ndata: ${line}\n\n`).join('');
+            this.next += page.value.length;
+            if (!this.raw.write(text)) await drained(this.raw);
           }
+        } finally {
+          await pages.return?.();
         }
+        if (this.closed) return;
         if (this.next === before) break; // the store holds less than was announced: follow from here
       }
       this.live = !this.closed;
