@@ -5,10 +5,12 @@
  * redelivered by hand, delivered after a kill -9, and sent when a deadline passes with no POST at all.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { NOTIFICATION_TYPES as T } from '../../src/domain/notifications.js';
 import { serialize } from '../../src/ledger/chain.js';
 import { at, decider, type Given } from '../support/decider-spec.js';
@@ -17,6 +19,12 @@ import { programFixture, ROLE } from '../support/program.js';
 import { receiversPerTest, type Received } from '../support/receiver.js';
 import { headOf, metricOf, postLines, serversPerTest, startServer, type RunningServer } from '../support/server.js';
 import { tempDir } from '../support/temp.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+const schemaOf = (name: string) => ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '../../schemas/notify', name), 'utf8')) as object);
+const slackSchema = schemaOf('slack-incoming-webhook.schema.json');
+const pagerDutySchema = schemaOf('pagerduty-events-v2.schema.json');
 
 const SECRET = `whsec_${Buffer.from('the hooks sink secret, 32 bytes!').toString('base64')}`;
 
@@ -64,6 +72,11 @@ const STORES: readonly StoreCase[] = [
 
 describe.each(STORES)('$name: notifications', (store) => {
   const serving = serversPerTest();
+  const started: RunningServer[] = [];
+  const stopAfter = (server: RunningServer) => started.push(server);
+  afterEach(async () => {
+    for (const s of started.splice(0)) await s.stop('SIGKILL');
+  });
   const receiving = receiversPerTest();
 
   function config(sinks: readonly Record<string, unknown>[]): string {
@@ -93,6 +106,27 @@ describe.each(STORES)('$name: notifications', (store) => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('each sink gets its own format: Slack Block Kit and a PagerDuty trigger keyed by the incident, valid by their schemas', async () => {
+    const slack = await receiving();
+    const pagerduty = await receiving();
+    const sinks = config([
+      { name: 'team', url: slack.url, format: 'slack', types: [T.incidentReported, T.deadlineDueSoon] },
+      { name: 'oncall', url: pagerduty.url, format: 'pagerduty', routing_key_env: 'PD_KEY' },
+    ]);
+    const server = await startServer([...(await store.args()), '--notify-config', sinks, '--public-url', 'https://cutover.example'], { PD_KEY: 'pd-routing-key' });
+    stopAfter(server);
+    const program = new Program(['team', 'oncall', 'not-on-this-server']).record({ type: 'declare-incident', actor: ROLE.producerIc, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 'non-2xx responses lack the error envelope', identifiedAt: new Date(Date.now() - 60_000).toISOString(), id: 'INC-1' });
+    await program.post(server);
+    const messages = await slack.waitFor((accepted) => (accepted.length >= 2 ? accepted : undefined));
+    for (const m of messages) expect(slackSchema(JSON.parse(m.body)), JSON.stringify(slackSchema.errors)).toBe(true);
+    const notice = messages.find((m) => m.body.includes('initial notice'))!;
+    expect(notice.body).toContain(`cutover incident notify INC-1 --as ${ROLE.producerIc}`);
+    expect(notice.body).toContain('https://cutover.example/programs/');
+    const trigger = await pagerduty.waitFor((accepted) => accepted[0]);
+    expect(pagerDutySchema(JSON.parse(trigger.body)), JSON.stringify(pagerDutySchema.errors)).toBe(true);
+    expect(JSON.parse(trigger.body)).toMatchObject({ routing_key: 'pd-routing-key', event_action: 'trigger', dedup_key: `${program.id}/INC-1`, payload: { severity: 'critical' } });
   });
 
   it('a receiver down for a while: retried with the same webhook-id, then delivered', async () => {

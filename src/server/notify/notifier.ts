@@ -39,6 +39,8 @@ export interface NotifierOptions {
   readonly timeoutMs?: number;
   /** Deliveries in flight per sink (default 4). */
   readonly perSink?: number;
+  /** Claims in flight in all, each holding a database connection (default 8). */
+  readonly claims?: number;
   /** How often time is looked at, ms (default 1 s). */
   readonly tickMs?: number;
   readonly observer?: NotifierObserver;
@@ -172,21 +174,31 @@ export class Notifier {
         const hint = this.hints.get(`${sink.name}\n${program}`);
         const due = hint === undefined || hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt) || (hint.attempts > 0 && hint.nextAt <= now.getTime());
         if (!due) return;
-        await this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation));
+        await this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation)).catch((error: Error) => {
+          // The cursor was not kept (the database?): the next tick tries again from it.
+          this.hints.delete(`${sink.name}\n${program}`);
+          this.o.log?.warn(`notifications of ${program} to sink ${sink.name}: ${error.message}`);
+        });
       }),
     );
   }
 
-  /** Run `work` when fewer than the sink's bound are in flight. */
-  private async withinSink<T>(sink: Sink, work: () => Promise<T>): Promise<T> {
-    const limit = this.o.perSink ?? 4;
-    while ((this.inFlight.get(sink.name) ?? 0) >= limit) await new Promise<void>((resolve) => this.waiting.set(sink.name, [...(this.waiting.get(sink.name) ?? []), resolve]));
-    this.inFlight.set(sink.name, (this.inFlight.get(sink.name) ?? 0) + 1);
+  /**
+   * Run `work` when fewer than the sink's bound are in flight for it, and fewer than `claims` in all
+   * (each claim holds a database connection while it delivers: the pool serves the API too).
+   */
+  private withinSink<T>(sink: Sink, work: () => Promise<T>): Promise<T> {
+    return this.within(`sink:${sink.name}`, this.o.perSink ?? 4, () => this.within('all', this.o.claims ?? 8, work));
+  }
+
+  private async within<T>(key: string, limit: number, work: () => Promise<T>): Promise<T> {
+    while ((this.inFlight.get(key) ?? 0) >= limit) await new Promise<void>((resolve) => this.waiting.set(key, [...(this.waiting.get(key) ?? []), resolve]));
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     try {
       return await work();
     } finally {
-      this.inFlight.set(sink.name, this.inFlight.get(sink.name)! - 1);
-      this.waiting.get(sink.name)?.shift()?.();
+      this.inFlight.set(key, this.inFlight.get(key)! - 1);
+      this.waiting.get(key)?.shift()?.();
     }
   }
 
