@@ -123,7 +123,7 @@ export class Notifier {
     if (feed === undefined) {
       feed = (async () => {
         const verified = await VerifiedProgram.open(new StoredLedger(this.o.store, program, { keepEvents: true }));
-        return { program: verified, events: await verified.events(), notes: [], folded: { seq: 0, state: initialState() }, dirty: false, timeAt: null };
+        return { program: verified, events: await verified.eventsAfter(0), notes: [], folded: { seq: 0, state: initialState() }, dirty: false, timeAt: null };
       })();
       this.feeds.set(program, feed);
       feed.catch(() => this.feeds.delete(program));
@@ -153,7 +153,7 @@ export class Notifier {
     if (feed.dirty) {
       feed.dirty = false;
       if ((await feed.program.catchUp()) > 0) {
-        feed.events = await feed.program.events();
+        feed.events.push(...(await feed.program.eventsAfter(feed.events.length)));
         feed.timeAt = null;
       }
     }
