@@ -45,11 +45,14 @@ class Program {
     return this;
   }
   /** Post every line not posted yet to `server`. */
-  async post(server: RunningServer): Promise<void> {
+  async post(server: RunningServer, token?: string): Promise<void> {
     const lines = this.g.events.map(serialize);
     const fresh = lines.slice(this.posted.length);
-    const answer = await postLines(server.url, this.id, headOf(this.posted), fresh);
-    if (answer.status !== 201) throw new Error(`posting answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer =
+      token === undefined
+        ? await postLines(server.url, this.id, headOf(this.posted), fresh)
+        : await fetch(`${server.url}/v1/programs/${this.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ expectedHead: headOf(this.posted), lines: fresh }) });
+    if (answer.status !== 201) throw new Error(`posting answered ${answer.status}`);
     this.posted = lines;
   }
 }
@@ -145,9 +148,9 @@ describe.each(STORES)('$name: notifications', (store) => {
   it('a receiver that never answers: a dead letter, shown and counted, redelivered by hand; the other sink is unaffected', async () => {
     const silent = await receiving(() => 'hang');
     const good = await receiving();
-    const server = await serving([...(await store.args()), '--notify', silent.url, '--notify', good.url, '--notify-timeout', '300ms', '--notify-attempts', '2', '--notify-backoff', '100ms']);
+    const server = await serving([...(await store.args()), '--notify', silent.url, '--notify', good.url, '--notify-timeout', '300ms', '--notify-attempts', '2', '--notify-backoff', '100ms', '--create-token', 'admin-token']);
     const program = new Program().record(raiseBlocker());
-    await program.post(server);
+    await program.post(server, 'admin-token');
     const delivered = await good.waitFor(ofType(T.blockerAppeared));
     const dead = await waitUntil(async () => {
       const list = (await (await fetch(`${server.url}/v1/notify/dead-letters`)).json()) as { deadLetters: { id: string; sink: string; notification: string; attempts: number }[] };
@@ -161,7 +164,10 @@ describe.each(STORES)('$name: notifications', (store) => {
     expect(await (await fetch(`${server.url}/`)).text()).toContain('href="/notify/dead-letters"');
     // The receiver answers again: redelivered by hand, with the same webhook-id, and the list is empty.
     silent.answer = () => 200;
-    const redelivered = await fetch(`${server.url}/v1/notify/dead-letters/${dead.id}/redeliver`, { method: 'POST' });
+    // Redelivery is an authenticated POST: here, by a holder of the creation token.
+    expect((await fetch(`${server.url}/v1/notify/dead-letters/${dead.id}/redeliver`, { method: 'POST' })).status).toBe(401);
+    expect(silent.accepted()).toEqual([]);
+    const redelivered = await fetch(`${server.url}/v1/notify/dead-letters/${dead.id}/redeliver`, { method: 'POST', headers: { authorization: 'Bearer admin-token' } });
     expect(redelivered.status).toBe(200);
     expect(silent.accepted().map((r) => r.headers['webhook-id'])).toEqual([delivered.headers['webhook-id']]);
     expect(((await (await fetch(`${server.url}/v1/notify/dead-letters`)).json()) as { deadLetters: unknown[] }).deadLetters).toEqual([]);
