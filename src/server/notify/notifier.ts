@@ -79,6 +79,8 @@ export class Notifier {
   private timer: NodeJS.Timeout | undefined;
   private resync: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Aborts the deliveries in flight when the server stops: a graceful stop does not wait for a slow receiver. */
+  private readonly stopping = new AbortController();
   private readonly onAppended = (program: string) => {
     void this.feedOf(program).then((f) => {
       f.dirty = true;
@@ -99,6 +101,7 @@ export class Notifier {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearInterval(this.timer);
     clearInterval(this.resync);
     this.o.appended.off('appended', this.onAppended);
@@ -172,7 +175,8 @@ export class Notifier {
     await Promise.all(
       sinks.map(async (sink) => {
         const hint = this.hints.get(`${sink.name}\n${program}`);
-        const due = hint === undefined || hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt) || (hint.attempts > 0 && hint.nextAt <= now.getTime());
+        // In back-off, nothing is due before its time (later news waits behind it, in order).
+        const due = hint === undefined || (hint.attempts > 0 ? hint.nextAt <= now.getTime() : hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt));
         if (!due) return;
         await this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation)).catch((error: Error) => {
           // The cursor was not kept (the database?): the next tick tries again from it.
@@ -246,6 +250,8 @@ export class Notifier {
       }
       sent++;
       const failure = await this.post(sink, n.id, body);
+      // Stopping: keep the cursor as it was (nothing is counted against the receiver); the next start sends it.
+      if (failure !== null && this.stopped) throw new Error('the server is stopping');
       if (failure === null) {
         done.add(n.id);
         attempts = 0;
@@ -316,7 +322,7 @@ export class Notifier {
         headers: { 'content-type': body.contentType, 'user-agent': 'cutover-notify', ...headers },
         body: body.text,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs ?? 10_000), this.stopping.signal]),
       });
       await response.arrayBuffer().catch(() => undefined);
       return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
