@@ -76,6 +76,7 @@ export class Notifier {
   private readonly inFlight = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly hints = new Map<string, Cursor>();
+  private readonly warned = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private resync: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -163,6 +164,11 @@ export class Notifier {
     const definition = feed.program.state.definition;
     if (definition === null) return;
     const sinks = sinksOf(definition, this.o.sinks);
+    for (const name of definition.notify ?? []) {
+      if (this.o.sinks.some((s) => s.named && s.name === name) || this.warned.has(`${program}\n${name}`)) continue;
+      this.warned.add(`${program}\n${name}`);
+      this.o.log?.warn(`program ${program} names sink ${name} in its notify:, which this server does not have (--notify-config): nothing is sent there`);
+    }
     const now = this.o.now();
     const head = feed.program.state.seq;
     // Time is looked at again only when it could tell something (or the program moved).
