@@ -175,6 +175,19 @@ describe.each(STORES)('$name: notifications', (store) => {
     expect(((await (await fetch(`${server.url}/v1/notify/dead-letters`)).json()) as { deadLetters: unknown[] }).deadLetters).toEqual([]);
   });
 
+  it('a slow receiver delays only itself: the other sink gets each append while the slow one still holds the first', async () => {
+    const slow = await receiving(() => 'hang');
+    const good = await receiving();
+    const server = await serving([...(await store.args()), '--notify', slow.url, '--notify', good.url, '--notify-timeout', '60s']);
+    const program = new Program();
+    for (let i = 1; i <= 3; i++) {
+      await program.record(raiseBlocker()).post(server);
+      await good.waitFor((accepted) => (accepted.filter((r) => typeOf(r) === T.blockerAppeared).length >= i ? true : undefined));
+    }
+    // The slow receiver has the first delivery still open, unanswered, and nothing after it (in order, behind it).
+    expect(slow.received.map((r) => r.status)).toEqual([null]);
+  });
+
   it('kill -9 between an append committed and its delivery: delivered after the restart', async () => {
     const hooks = await receiving(() => 'hang');
     const args = [...(await store.args()), '--notify', hooks.url, '--notify-timeout', '60s'];

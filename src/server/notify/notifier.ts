@@ -73,6 +73,9 @@ export class Notifier {
   private readonly feeds = new Map<string, Promise<Feed>>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** The deliveries running, per sink and program, and those asked for again while one ran. */
+  private readonly delivering = new Map<string, Promise<void>>();
+  private readonly deliverAgain = new Set<string>();
   private readonly inFlight = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly hints = new Map<string, Cursor>();
@@ -107,6 +110,7 @@ export class Notifier {
     clearInterval(this.resync);
     this.o.appended.off('appended', this.onAppended);
     await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled([...this.delivering.values()]);
   }
 
   private async discover(): Promise<void> {
@@ -178,19 +182,29 @@ export class Notifier {
       feed.timeAt = { evaluation, next: nextNotificationAt(evaluation, repeat) };
     }
     const timeAt = feed.timeAt;
-    await Promise.all(
-      sinks.map(async (sink) => {
-        const hint = this.hints.get(`${sink.name}\n${program}`);
-        // In back-off, nothing is due before its time (later news waits behind it, in order).
-        const due = hint === undefined || (hint.attempts > 0 ? hint.nextAt <= now.getTime() : hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt));
-        if (!due) return;
-        await this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation)).catch((error: Error) => {
+    // Each sink on its own: the look does not wait for deliveries, so a slow receiver delays only itself.
+    for (const sink of sinks) {
+      const key = `${sink.name}\n${program}`;
+      const hint = this.hints.get(key);
+      // In back-off, nothing is due before its time (later news waits behind it, in order).
+      const due = hint === undefined || (hint.attempts > 0 ? hint.nextAt <= now.getTime() : hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt));
+      if (!due) continue;
+      if (this.delivering.has(key)) {
+        this.deliverAgain.add(key);
+        continue;
+      }
+      const run = this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation))
+        .catch((error: Error) => {
           // The cursor was not kept (the database?): the next tick tries again from it.
-          this.hints.delete(`${sink.name}\n${program}`);
+          this.hints.delete(key);
           this.o.log?.warn(`notifications of ${program} to sink ${sink.name}: ${error.message}`);
+        })
+        .finally(() => {
+          this.delivering.delete(key);
+          if (this.deliverAgain.delete(key)) this.kick(program);
         });
-      }),
-    );
+      this.delivering.set(key, run);
+    }
   }
 
   /**
