@@ -143,6 +143,15 @@ export class VerifiedProgram<P extends Opened = Opened> {
     return events;
   }
 
+  /**
+   * The verified events after `seq`: from memory when the access keeps the history (a follower
+   * reading each append as it lands pays for the new events only), else read and verified again.
+   */
+  async eventsAfter(seq: number): Promise<LedgerEvent[]> {
+    const history = (this.at as Opened & { readonly history?: readonly LedgerEvent[] }).history;
+    return history !== undefined ? history.slice(seq) : (await this.events()).slice(seq);
+  }
+
   /** The verified lines exactly as stored, a batch at a time (memory stays flat on a folder). */
   lines(): AsyncIterable<readonly string[]> {
     return this.access.lines(this.at);

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/domain/evaluate.js';
 import { lineNotifications, nextNotificationAt, NOTIFICATION_TYPES as T, timeNotifications, type Notification } from '../../src/domain/notifications.js';
 import { replay } from '../../src/domain/state.js';
-import { AFTER_GO, at, declareIncident, given, READY_FOR_GO, verdict, type Given } from '../support/decider-spec.js';
-import { C, P, ROLE } from '../support/program.js';
+import { AFTER_GO, at, decider, declareIncident, evidence, given, READY_FOR_GO, verdict, type Given } from '../support/decider-spec.js';
+import { C, P, programFixture, ROLE } from '../support/program.js';
 
 /** The notifications the last line of `g` caused. */
 function ofLastLine(g: Given): Notification[] {
@@ -98,5 +98,48 @@ describe('notifications of time alone', () => {
   it('the next instant to look again is the next crossing', () => {
     expect(nextNotificationAt(sev1.evaluate('2026-03-10T14:50:00Z'))).toBe(ms('2026-03-10T15:00:00.001Z'));
     expect(nextNotificationAt(sev1.evaluate('2026-03-10T15:10:00Z'), 30 * 60_000)).toBe(Math.min(ms('2026-03-10T15:15:00.001Z'), ms('2026-03-10T15:30:00.001Z')));
+  });
+});
+
+describe('a rollback, and the incident resolved', () => {
+  const IC = { actor: ROLE.producerIc, id: 'INC-1' } as const;
+  const rolledBack = given(...AFTER_GO, declareIncident()).and(
+    at('2026-03-10T14:55:00Z', { type: 'notify-incident', ...IC }),
+    at('2026-03-10T15:05:00Z', { type: 'recommend-rollback', ...IC }),
+    at('2026-03-10T15:10:00Z', { type: 'execute-rollback', actor: ROLE.producerApprover, id: 'INC-1' }),
+  );
+
+  it('the rollback executed is a service rolled back, to the release it restored', () => {
+    expect(ofLastLine(rolledBack).find((n) => n.type === T.serviceRolledBack)).toMatchObject({ subject: 'incident:INC-1', release: { tag: 'v2.9.0' } });
+  });
+
+  it('the incident closed is resolved, with the same incident PagerDuty keyed the trigger by', () => {
+    const closed = rolledBack.and(
+      at('2026-03-10T15:20:00Z', evidence(C, 'repin')),
+      at('2026-03-10T15:25:00Z', { type: 'confirm-repin', actor: ROLE.consumerApprover, id: 'INC-1' }),
+      at('2026-03-10T15:30:00Z', evidence(P, 'verification-run'), evidence(C, 'verification-run')),
+      at('2026-03-11T09:00:00Z', { type: 'summarize-incident', actor: ROLE.consumerIc, id: 'INC-1', summary: 'rolled back to v2.9.0', residualRisk: 'low' }),
+      at('2026-03-11T09:10:00Z', { type: 'approve-incident', actor: ROLE.producerApprover, id: 'INC-1' }),
+      at('2026-03-11T09:20:00Z', { type: 'approve-incident', actor: ROLE.consumerApprover, id: 'INC-1' }),
+      at('2026-03-11T09:30:00Z', { type: 'close-incident', actor: ROLE.producerIc, id: 'INC-1', note: 'closed at the joint review' }),
+    );
+    expect(ofLastLine(closed).find((n) => n.type === T.incidentResolved)).toMatchObject({ incident: { id: 'INC-1', severity: 'SEV-1', open: false } });
+  });
+});
+
+describe('the cutover window in time', () => {
+  // The window of runtime-cutover opens at 18:00 and closes at 20:00; Phase 8 has not started.
+  const fixture = programFixture((d) => ({ ...d, window: { decision: 'runtime-cutover', opens: '2026-03-10T18:00:00Z', closes: '2026-03-10T20:00:00Z' } }));
+  const g = decider({ fixture }).given(...READY_FOR_GO);
+  const ms = (iso: string) => Date.parse(iso);
+
+  it('is about to open an hour before it opens, once', () => {
+    expect(timeNotifications(g.evaluate('2026-03-10T17:00:30Z'), ms('2026-03-10T16:59:00Z')).map((n) => n.type)).toEqual([T.windowOpening]);
+    expect(timeNotifications(g.evaluate('2026-03-10T17:02:00Z'), ms('2026-03-10T17:00:30Z'))).toEqual([]);
+  });
+
+  it('is about to close when its closing becomes due soon, with the command that starts the phase in it', () => {
+    const closing = timeNotifications(g.evaluate('2026-03-10T19:00:30Z'), ms('2026-03-10T18:59:00Z'));
+    expect(closing).toMatchObject([{ type: T.windowClosing, subject: 'window:closes', commands: [expect.stringContaining('cutover phase start 8')] }]);
   });
 });

@@ -5,10 +5,12 @@
  * redelivered by hand, delivered after a kill -9, and sent when a deadline passes with no POST at all.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { NOTIFICATION_TYPES as T } from '../../src/domain/notifications.js';
 import { serialize } from '../../src/ledger/chain.js';
 import { at, decider, type Given } from '../support/decider-spec.js';
@@ -17,6 +19,12 @@ import { programFixture, ROLE } from '../support/program.js';
 import { receiversPerTest, type Received } from '../support/receiver.js';
 import { headOf, metricOf, postLines, serversPerTest, startServer, type RunningServer } from '../support/server.js';
 import { tempDir } from '../support/temp.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+const schemaOf = (name: string) => ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '../../schemas/notify', name), 'utf8')) as object);
+const slackSchema = schemaOf('slack-incoming-webhook.schema.json');
+const pagerDutySchema = schemaOf('pagerduty-events-v2.schema.json');
 
 const SECRET = `whsec_${Buffer.from('the hooks sink secret, 32 bytes!').toString('base64')}`;
 
@@ -37,11 +45,14 @@ class Program {
     return this;
   }
   /** Post every line not posted yet to `server`. */
-  async post(server: RunningServer): Promise<void> {
+  async post(server: RunningServer, token?: string): Promise<void> {
     const lines = this.g.events.map(serialize);
     const fresh = lines.slice(this.posted.length);
-    const answer = await postLines(server.url, this.id, headOf(this.posted), fresh);
-    if (answer.status !== 201) throw new Error(`posting answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer =
+      token === undefined
+        ? await postLines(server.url, this.id, headOf(this.posted), fresh)
+        : await fetch(`${server.url}/v1/programs/${this.id}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ expectedHead: headOf(this.posted), lines: fresh }) });
+    if (answer.status !== 201) throw new Error(`posting answered ${answer.status}`);
     this.posted = lines;
   }
 }
@@ -64,6 +75,11 @@ const STORES: readonly StoreCase[] = [
 
 describe.each(STORES)('$name: notifications', (store) => {
   const serving = serversPerTest();
+  const started: RunningServer[] = [];
+  const stopAfter = (server: RunningServer) => started.push(server);
+  afterEach(async () => {
+    for (const s of started.splice(0)) await s.stop('SIGKILL');
+  });
   const receiving = receiversPerTest();
 
   function config(sinks: readonly Record<string, unknown>[]): string {
@@ -95,6 +111,29 @@ describe.each(STORES)('$name: notifications', (store) => {
     }
   });
 
+  it('each sink gets its own format: Slack Block Kit and a PagerDuty trigger keyed by the incident, valid by their schemas', async () => {
+    const slack = await receiving();
+    const pagerduty = await receiving();
+    const sinks = config([
+      { name: 'team', url: slack.url, format: 'slack', types: [T.incidentReported, T.deadlineDueSoon] },
+      { name: 'oncall', url: pagerduty.url, format: 'pagerduty', routing_key_env: 'PD_KEY' },
+    ]);
+    const server = await startServer([...(await store.args()), '--notify-config', sinks, '--public-url', 'https://cutover.example'], { PD_KEY: 'pd-routing-key' });
+    stopAfter(server);
+    const program = new Program(['team', 'oncall', 'not-on-this-server']).record({ type: 'declare-incident', actor: ROLE.producerIc, trigger: 'envelope-mismatch', severity: 'SEV-1', summary: 'non-2xx responses lack the error envelope', identifiedAt: new Date(Date.now() - 60_000).toISOString(), id: 'INC-1' });
+    await program.post(server);
+    const messages = await slack.waitFor((accepted) => (accepted.length >= 2 ? accepted : undefined));
+    for (const m of messages) expect(slackSchema(JSON.parse(m.body)), JSON.stringify(slackSchema.errors)).toBe(true);
+    const notice = messages.find((m) => m.body.includes('initial notice'))!;
+    expect(notice.body).toContain(`cutover incident notify INC-1 --as ${ROLE.producerIc}`);
+    expect(notice.body).toContain('https://cutover.example/programs/');
+    const trigger = await pagerduty.waitFor((accepted) => accepted[0]);
+    expect(pagerDutySchema(JSON.parse(trigger.body)), JSON.stringify(pagerDutySchema.errors)).toBe(true);
+    expect(JSON.parse(trigger.body)).toMatchObject({ routing_key: 'pd-routing-key', event_action: 'trigger', dedup_key: `${program.id}/INC-1`, payload: { severity: 'critical' } });
+    // A sink the program names but the server does not have: nothing sent, and the log says so.
+    await waitUntil(() => (server.log().includes('names sink not-on-this-server') ? true : undefined));
+  });
+
   it('a receiver down for a while: retried with the same webhook-id, then delivered', async () => {
     const hooks = await receiving((_r, i) => (i < 3 ? 503 : 200));
     const server = await serving([...(await store.args()), '--notify', hooks.url, '--notify-backoff', '100ms']);
@@ -111,9 +150,9 @@ describe.each(STORES)('$name: notifications', (store) => {
   it('a receiver that never answers: a dead letter, shown and counted, redelivered by hand; the other sink is unaffected', async () => {
     const silent = await receiving(() => 'hang');
     const good = await receiving();
-    const server = await serving([...(await store.args()), '--notify', silent.url, '--notify', good.url, '--notify-timeout', '300ms', '--notify-attempts', '2', '--notify-backoff', '100ms']);
+    const server = await serving([...(await store.args()), '--notify', silent.url, '--notify', good.url, '--notify-timeout', '300ms', '--notify-attempts', '2', '--notify-backoff', '100ms', '--create-token', 'admin-token']);
     const program = new Program().record(raiseBlocker());
-    await program.post(server);
+    await program.post(server, 'admin-token');
     const delivered = await good.waitFor(ofType(T.blockerAppeared));
     const dead = await waitUntil(async () => {
       const list = (await (await fetch(`${server.url}/v1/notify/dead-letters`)).json()) as { deadLetters: { id: string; sink: string; notification: string; attempts: number }[] };
@@ -127,10 +166,26 @@ describe.each(STORES)('$name: notifications', (store) => {
     expect(await (await fetch(`${server.url}/`)).text()).toContain('href="/notify/dead-letters"');
     // The receiver answers again: redelivered by hand, with the same webhook-id, and the list is empty.
     silent.answer = () => 200;
-    const redelivered = await fetch(`${server.url}/v1/notify/dead-letters/${dead.id}/redeliver`, { method: 'POST' });
+    // Redelivery is an authenticated POST: here, by a holder of the creation token.
+    expect((await fetch(`${server.url}/v1/notify/dead-letters/${dead.id}/redeliver`, { method: 'POST' })).status).toBe(401);
+    expect(silent.accepted()).toEqual([]);
+    const redelivered = await fetch(`${server.url}/v1/notify/dead-letters/${dead.id}/redeliver`, { method: 'POST', headers: { authorization: 'Bearer admin-token' } });
     expect(redelivered.status).toBe(200);
     expect(silent.accepted().map((r) => r.headers['webhook-id'])).toEqual([delivered.headers['webhook-id']]);
     expect(((await (await fetch(`${server.url}/v1/notify/dead-letters`)).json()) as { deadLetters: unknown[] }).deadLetters).toEqual([]);
+  });
+
+  it('a slow receiver delays only itself: the other sink gets each append while the slow one still holds the first', async () => {
+    const slow = await receiving(() => 'hang');
+    const good = await receiving();
+    const server = await serving([...(await store.args()), '--notify', slow.url, '--notify', good.url, '--notify-timeout', '60s']);
+    const program = new Program();
+    for (let i = 1; i <= 3; i++) {
+      await program.record(raiseBlocker()).post(server);
+      await good.waitFor((accepted) => (accepted.filter((r) => typeOf(r) === T.blockerAppeared).length >= i ? true : undefined));
+    }
+    // The slow receiver has the first delivery still open, unanswered, and nothing after it (in order, behind it).
+    expect(slow.received.map((r) => r.status)).toEqual([null]);
   });
 
   it('kill -9 between an append committed and its delivery: delivered after the restart', async () => {

@@ -39,6 +39,8 @@ export interface NotifierOptions {
   readonly timeoutMs?: number;
   /** Deliveries in flight per sink (default 4). */
   readonly perSink?: number;
+  /** Claims in flight in all, each holding a database connection (default 8). */
+  readonly claims?: number;
   /** How often time is looked at, ms (default 1 s). */
   readonly tickMs?: number;
   readonly observer?: NotifierObserver;
@@ -71,12 +73,18 @@ export class Notifier {
   private readonly feeds = new Map<string, Promise<Feed>>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** The deliveries running, per sink and program, and those asked for again while one ran. */
+  private readonly delivering = new Map<string, Promise<void>>();
+  private readonly deliverAgain = new Set<string>();
   private readonly inFlight = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly hints = new Map<string, Cursor>();
+  private readonly warned = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private resync: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Aborts the deliveries in flight when the server stops: a graceful stop does not wait for a slow receiver. */
+  private readonly stopping = new AbortController();
   private readonly onAppended = (program: string) => {
     void this.feedOf(program).then((f) => {
       f.dirty = true;
@@ -97,10 +105,12 @@ export class Notifier {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearInterval(this.timer);
     clearInterval(this.resync);
     this.o.appended.off('appended', this.onAppended);
     await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled([...this.delivering.values()]);
   }
 
   private async discover(): Promise<void> {
@@ -121,7 +131,7 @@ export class Notifier {
     if (feed === undefined) {
       feed = (async () => {
         const verified = await VerifiedProgram.open(new StoredLedger(this.o.store, program, { keepEvents: true }));
-        return { program: verified, events: await verified.events(), notes: [], folded: { seq: 0, state: initialState() }, dirty: false, timeAt: null };
+        return { program: verified, events: await verified.eventsAfter(0), notes: [], folded: { seq: 0, state: initialState() }, dirty: false, timeAt: null };
       })();
       this.feeds.set(program, feed);
       feed.catch(() => this.feeds.delete(program));
@@ -151,13 +161,18 @@ export class Notifier {
     if (feed.dirty) {
       feed.dirty = false;
       if ((await feed.program.catchUp()) > 0) {
-        feed.events = await feed.program.events();
+        feed.events.push(...(await feed.program.eventsAfter(feed.events.length)));
         feed.timeAt = null;
       }
     }
     const definition = feed.program.state.definition;
     if (definition === null) return;
     const sinks = sinksOf(definition, this.o.sinks);
+    for (const name of definition.notify ?? []) {
+      if (this.o.sinks.some((s) => s.named && s.name === name) || this.warned.has(`${program}\n${name}`)) continue;
+      this.warned.add(`${program}\n${name}`);
+      this.o.log?.warn(`program ${program} names sink ${name} in its notify:, which this server does not have (--notify-config): nothing is sent there`);
+    }
     const now = this.o.now();
     const head = feed.program.state.seq;
     // Time is looked at again only when it could tell something (or the program moved).
@@ -167,26 +182,47 @@ export class Notifier {
       feed.timeAt = { evaluation, next: nextNotificationAt(evaluation, repeat) };
     }
     const timeAt = feed.timeAt;
-    await Promise.all(
-      sinks.map(async (sink) => {
-        const hint = this.hints.get(`${sink.name}\n${program}`);
-        const due = hint === undefined || hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt) || (hint.attempts > 0 && hint.nextAt <= now.getTime());
-        if (!due) return;
-        await this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation));
-      }),
-    );
+    // Each sink on its own: the look does not wait for deliveries, so a slow receiver delays only itself.
+    for (const sink of sinks) {
+      const key = `${sink.name}\n${program}`;
+      const hint = this.hints.get(key);
+      // In back-off, nothing is due before its time (later news waits behind it, in order).
+      const due = hint === undefined || (hint.attempts > 0 ? hint.nextAt <= now.getTime() : hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt));
+      if (!due) continue;
+      if (this.delivering.has(key)) {
+        this.deliverAgain.add(key);
+        continue;
+      }
+      const run = this.withinSink(sink, () => this.deliverFor(sink, program, feed, timeAt.evaluation))
+        .catch((error: Error) => {
+          // The cursor was not kept (the database?): the next tick tries again from it.
+          this.hints.delete(key);
+          this.o.log?.warn(`notifications of ${program} to sink ${sink.name}: ${error.message}`);
+        })
+        .finally(() => {
+          this.delivering.delete(key);
+          if (this.deliverAgain.delete(key)) this.kick(program);
+        });
+      this.delivering.set(key, run);
+    }
   }
 
-  /** Run `work` when fewer than the sink's bound are in flight. */
-  private async withinSink<T>(sink: Sink, work: () => Promise<T>): Promise<T> {
-    const limit = this.o.perSink ?? 4;
-    while ((this.inFlight.get(sink.name) ?? 0) >= limit) await new Promise<void>((resolve) => this.waiting.set(sink.name, [...(this.waiting.get(sink.name) ?? []), resolve]));
-    this.inFlight.set(sink.name, (this.inFlight.get(sink.name) ?? 0) + 1);
+  /**
+   * Run `work` when fewer than the sink's bound are in flight for it, and fewer than `claims` in all
+   * (each claim holds a database connection while it delivers: the pool serves the API too).
+   */
+  private withinSink<T>(sink: Sink, work: () => Promise<T>): Promise<T> {
+    return this.within(`sink:${sink.name}`, this.o.perSink ?? 4, () => this.within('all', this.o.claims ?? 8, work));
+  }
+
+  private async within<T>(key: string, limit: number, work: () => Promise<T>): Promise<T> {
+    while ((this.inFlight.get(key) ?? 0) >= limit) await new Promise<void>((resolve) => this.waiting.set(key, [...(this.waiting.get(key) ?? []), resolve]));
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     try {
       return await work();
     } finally {
-      this.inFlight.set(sink.name, this.inFlight.get(sink.name)! - 1);
-      this.waiting.get(sink.name)?.shift()?.();
+      this.inFlight.set(key, this.inFlight.get(key)! - 1);
+      this.waiting.get(key)?.shift()?.();
     }
   }
 
@@ -234,6 +270,8 @@ export class Notifier {
       }
       sent++;
       const failure = await this.post(sink, n.id, body);
+      // Stopping: keep the cursor as it was (nothing is counted against the receiver); the next start sends it.
+      if (failure !== null && this.stopped) throw new Error('the server is stopping');
       if (failure === null) {
         done.add(n.id);
         attempts = 0;
@@ -304,7 +342,7 @@ export class Notifier {
         headers: { 'content-type': body.contentType, 'user-agent': 'cutover-notify', ...headers },
         body: body.text,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs ?? 10_000), this.stopping.signal]),
       });
       await response.arrayBuffer().catch(() => undefined);
       return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
