@@ -19,6 +19,7 @@ function pages(ev: Evaluation): { overview: string; program: string } {
     matrix: null,
     timeline: { events: [], party: null, type: null, types: [], older: null, limit: 50 },
     records: [],
+    chart: { events: [], times: [] },
   });
   expect(program).toContain(def.title);
   return { overview, program };
