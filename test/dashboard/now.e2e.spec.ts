@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/cli.js';
+import { ROOT, tempDir } from '../support/cli.js';
 import { axeViolations, launchChromium } from '../support/browser.js';
 import { EXAMPLE_PROGRAM, exampleLines, recordedAfter, startServer, type RunningServer } from '../support/server.js';
 
@@ -27,6 +27,8 @@ afterEach(async () => {
 });
 
 const PAGE = `/programs/${EXAMPLE_PROGRAM}`;
+/** Screenshots go to a temporary folder, or to docs/ with CUTOVER_SCREENSHOTS=docs (docs/dashboard.md shows those). */
+const screenshotPath = (name: string) => join(process.env.CUTOVER_SCREENSHOTS === 'docs' ? join(ROOT, 'docs') : tempDir(), name);
 const IC = 'memorykernel-incident-commander';
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
@@ -94,6 +96,7 @@ describe('the now strip: the most urgent thing first', () => {
         const keys = await page.locator('#now li.now-item').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.key));
         expect(keys.slice(0, 3)).toEqual(['incident:INC-1:initial-notice', 'incident:INC-1:rollback-recommendation', 'incident:INC-1']);
         await expect(page.locator('#now .whose-move span[data-party]').first().getAttribute('data-party')).resolves.toBe('memorykernel');
+        if (javaScriptEnabled) await page.screenshot({ path: screenshotPath(`dashboard-now-${width}.png`) });
         // The API's status carries the same list, in the same order.
         const api = (await (await fetch(`${server.url}/v1/programs/${EXAMPLE_PROGRAM}/status`)).json()) as { now: { items: { key: string }[] } };
         expect(api.now.items.map((i) => i.key)).toEqual(keys);

@@ -22,26 +22,28 @@ export interface ChartHistory {
 
 const kept = new Map<string, ChartHistory>();
 
-/** The history up to `seq` (lines the server has verified), from what was kept and the lines since. */
-export async function chartHistory(store: LedgerStore, program: string, seq: number): Promise<ChartHistory> {
+/** The history up to `seq` (lines the server has verified, ending in `head`), from what was kept and the lines since. */
+export async function chartHistory(store: LedgerStore, program: string, seq: number, head: string | null): Promise<ChartHistory> {
   let history = kept.get(program) ?? null;
+  // Nothing new: no read at all (a store may read a whole file to return its last lines).
+  if (history !== null && history.seq === seq && history.head === head) return history;
   if (history !== null && history.seq > seq) history = null;
   const from = history === null ? 1 : history.seq;
   const lines = seq < from ? [] : (await store.read(program, from)).lines.slice(0, seq - from + 1);
   if (history !== null && (JSON.parse(lines[0]!) as LedgerEvent).hash !== history.head) {
     kept.delete(program);
-    return chartHistory(store, program, seq);
+    return chartHistory(store, program, seq, head);
   }
   const times = history === null ? [] : [...history.times];
   const events = history === null ? [] : [...history.events];
-  let head = history?.head ?? null;
+  let last = history?.head ?? null;
   for (const line of history === null ? lines : lines.slice(1)) {
     const e = JSON.parse(line) as LedgerEvent;
     times[e.seq - 1] = e.at;
-    head = e.hash;
+    last = e.hash;
     events.push(...chartEventsOf(e));
   }
-  const next: ChartHistory = { seq: Math.max(seq, history?.seq ?? 0), head, times, events };
+  const next: ChartHistory = { seq: Math.max(seq, history?.seq ?? 0), head: last, times, events };
   if (lines.length > 0 || history === null) kept.set(program, next);
   return next;
 }

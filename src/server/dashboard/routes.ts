@@ -162,7 +162,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
         matrix: decision === null ? null : readinessMatrix(entry.state, decision, new Date(ev.evaluatedAt)),
         timeline: await timelineOf(deps.store, id, entry.state.seq, def, { party: query.party || null, type: query.type || null, before: query.before ?? null }),
         records: recordViews(ev, def),
-        chart: await chartHistory(deps.store, id, entry.state.seq),
+        chart: await chartHistory(deps.store, id, entry.state.seq, entry.state.head),
       });
     });
   });
