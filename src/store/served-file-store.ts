@@ -81,15 +81,19 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
   private summaryIndex(): Promise<SummaryIndex> {
     this.index ??= (async () => {
       const index = new SummaryIndex();
-      for (const program of await this.listPrograms()) {
-        const text = await readFile(this.summaryPath(program), 'utf8').catch(() => null);
-        if (text === null) continue;
-        try {
-          const record = JSON.parse(text) as SummaryRecord;
-          // Only a cache: one for another program's path, or unreadable, is as good as none.
-          if (record.program === program) index.keep(record);
-        } catch {
-          // recomputed as missing
+      const programs = await this.listPrograms();
+      // Read 64 at a time: the files are small, and a restart's first list waits for all of them.
+      for (let i = 0; i < programs.length; i += 64) {
+        const texts = await Promise.all(programs.slice(i, i + 64).map(async (program) => ({ program, text: await readFile(this.summaryPath(program), 'utf8').catch(() => null) })));
+        for (const { program, text } of texts) {
+          if (text === null) continue;
+          try {
+            const record = JSON.parse(text) as SummaryRecord;
+            // Only a cache: one for another program's path, or unreadable, is as good as none.
+            if (record.program === program) index.keep(record);
+          } catch {
+            // made again as missing
+          }
         }
       }
       return index;
