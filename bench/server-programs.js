@@ -19,8 +19,9 @@
 // 5. The program page vs `/status` of one program, 32 connections (autocannon), medians of BENCH_RUNS.
 // 6. `--data` with BENCH_DATA_PROGRAMS programs (files written straight into the folder): overview
 //    first page warm.
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -44,6 +45,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE = join(ROOT, 'examples', 'memorykernel-service-v3');
 const OWNER = 'integration-program-owner';
 const BUDGET = { firstPageWarmP99Ms: 50, firstPageRestartMs: 1000, rssMiB: 1024, stopMs: 5000, pageVsStatus: 0.5, dataFirstPageMs: 200 };
+
+/** The build `cutover serve` runs as (bin/cutover.js, the bundle): its fold, as scripts/bundle.js computes it from src/domain. */
+function serverBuild() {
+  const domain = join(ROOT, 'src', 'domain');
+  const fold = createHash('sha256');
+  for (const name of readdirSync(domain).sort()) fold.update(name).update(readFileSync(join(domain, name)));
+  return fold.digest('hex').slice(0, 16);
+}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
@@ -76,7 +85,7 @@ function* programs(count, events) {
       lines.push({ seq: event.seq, hash: event.hash, line: serialize(event) });
     }
     // The summary the server would have kept, had the lines been appended through it (the same code).
-    yield { id, lines, summary: summaryRecordOf(state, new Date()) };
+    yield { id, lines, summary: summaryRecordOf(state, new Date(), programs.build) };
   }
 }
 
@@ -126,6 +135,7 @@ export async function benchPrograms({ cluster: given, log = (t) => process.stder
   const RUNS = Number(process.env.BENCH_RUNS ?? 3);
   const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
   programs.loaded = await loadDefinition(join(EXAMPLE, 'cutover.yaml'));
+  programs.build = serverBuild();
   const cluster = given ?? (await startCluster());
   const work = mkdtempSync(join(tmpdir(), 'cutover-bench-programs-'));
   const out = { programs: COUNT, events: EVENTS };

@@ -12,7 +12,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { keepsPosters, keepsSummaries, type LedgerStore } from '../store/ledger-store.js';
 import { MemorySummaryShelf } from '../store/summary-index.js';
 import { ProgramList } from './program-list.js';
-import type { ProgramDefinition } from '../program/schema.js';
 import { Access } from './auth/access.js';
 import { BrowserSignIn, type BrowserSignInOptions } from './auth/browser-sign-in.js';
 import { OidcTokens, type TrustedIssuer } from './auth/oidc-tokens.js';
@@ -159,6 +158,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   app.addHook('onClose', async () => {
     broadcasts.close();
     clearInterval(sweeps);
+    await list.stop();
     await cache.keepCheckpoints();
   });
 

@@ -5,7 +5,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { LedgerStore } from '../store/ledger-store.js';
 import type { ServerOptions } from './app.js';
-import type { ProgramDefinition } from '../program/schema.js';
 import type { Access } from './auth/access.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ProgramCache } from './program-cache.js';

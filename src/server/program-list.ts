@@ -9,7 +9,7 @@
  * afterwards unless a reader had loaded them.
  */
 import { summaryBuild } from '../app/program-summary.js';
-import type { ProgramSummary } from '../domain/summary.js';
+import { summaryStaleAt, type ProgramSummary } from '../domain/summary.js';
 import { URGENCY_ORDER, type Urgency } from '../domain/urgency.js';
 import { invalidInput, LedgerVerificationError } from '../errors.js';
 import type { SummaryShelf } from '../store/ledger-store.js';
@@ -50,6 +50,7 @@ const SWEEP_BATCH = 100;
 export class ProgramList {
   private missing: Promise<void> | undefined;
   private sweeping: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly shelf: SummaryShelf,
@@ -67,8 +68,7 @@ export class ProgramList {
     const page = await this.page(query, readable, at);
     const programs = await Promise.all(
       page.programs.map(async (listed) => {
-        const changeAt = listed.summary.nextChangeAt;
-        if (changeAt === null || Date.parse(changeAt) > at.getTime()) return listed;
+        if (!summaryStaleAt(listed.summary, at)) return listed;
         const record = await this.cache.refreshSummary(listed.summary.program).catch(() => null);
         return record === null ? listed : { summary: JSON.parse(record.body) as ProgramSummary, urgency: listed.urgency };
       }),
@@ -143,6 +143,12 @@ export class ProgramList {
     return this.sweeping;
   }
 
+  /** Stop sweeping (a graceful stop): the sweep in flight ends after the program it is on. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.sweeping?.catch(() => undefined);
+  }
+
   private async summariseDue(stale: { readonly build: string; readonly at: Date } | undefined): Promise<void> {
     // Each program is tried once per run: one that cannot be summarised (no lines yet) does not hold it up.
     const tried = new Set<string>();
@@ -150,6 +156,7 @@ export class ProgramList {
       const due = (await this.shelf.summariesDue(SWEEP_BATCH + tried.size, stale)).filter((id) => !tried.has(id));
       if (due.length === 0) return;
       for (const id of due) {
+        if (this.stopped && stale !== undefined) return;
         tried.add(id);
         try {
           await this.cache.refreshSummary(id);

@@ -160,10 +160,15 @@ export class FileLedgerStore implements LedgerStore, ByteTail {
       throw e;
     }
     const programs = new Set<string>();
-    for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
-      const { lines } = await this.readFile(join(this.options.dir, name));
-      const program = programOf(lines[0]);
-      if (program !== null) programs.add(program);
+    // Only the first line names the program: a folder of big ledgers is listed without reading them,
+    // 32 files at a time.
+    const files = names.filter((n) => n.endsWith('.jsonl'));
+    for (let i = 0; i < files.length; i += 32) {
+      const firsts = await Promise.all(files.slice(i, i + 32).map((name) => firstLineOf(join(this.options.dir, name))));
+      for (const line of firsts) {
+        const program = programOf(line);
+        if (program !== null) programs.add(program);
+      }
     }
     return [...programs].sort();
   }
@@ -195,6 +200,26 @@ async function headOf(tail: FileTail, source: string): Promise<LedgerHead | null
   let lines = 0;
   for await (const chunk of readLineChunks(source)) lines += chunk.bytes.reduce((n, byte) => (byte === 10 ? n + 1 : n), 0);
   throw new LedgerVerificationError(source, lines, null, 'malformed', 'the last line is not a ledger event; nothing was appended');
+}
+
+/** The first complete line of a file (without its newline), read a chunk at a time; undefined when it has none. */
+async function firstLineOf(path: string): Promise<string | undefined> {
+  const file = await open(path, 'r').catch(() => null);
+  if (file === null) return undefined;
+  try {
+    const chunks: Buffer[] = [];
+    for (let position = 0; ; ) {
+      const buffer = Buffer.allocUnsafe(16 * 1024);
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return undefined;
+      const end = buffer.subarray(0, bytesRead).indexOf(10);
+      if (end >= 0) return Buffer.concat([...chunks, buffer.subarray(0, end)]).toString('utf8');
+      chunks.push(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 function programOf(line: string | undefined): string | null {

@@ -6,7 +6,8 @@
  * It is kept apart from the CLI's checkpoint of the same file, which carries the file's stat.
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
 import { checkpointPath, keepCheckpointText } from './checkpoint.js';
 import { FileLedgerStore, type FileStoreOptions } from './file-store.js';
 import type { CheckpointShelf, PosterShelf, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
@@ -53,21 +54,21 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
     return found;
   }
 
-  /** A program's summary: a file in the cache folder beside its checkpoint, never beside the ledger. */
-  private summaryPath(program: string): string {
-    const cli = checkpointPath(this.cacheDir, this.pathOf(program));
-    return join(dirname(dirname(cli)), 'summaries', basename(cli));
+  /**
+   * Every program's summary: one append-only file in the cache folder (never beside the ledgers),
+   * a record per line, the last for a program winning; rewritten with one line per program when a
+   * start finds it more than twice that long. One read at a restart, whatever the number of programs.
+   */
+  private summariesPath(): string {
+    // Named by the folder's absolute path, as checkpoints are by the ledger's: folders sharing a cache stay apart.
+    const folder = createHash('sha256').update(resolve(dirname(this.pathOf('x')))).digest('hex').slice(0, 40);
+    return join(this.cacheDir, 'served', `summaries-${folder}.jsonl`);
   }
 
   async keepSummary(record: SummaryRecord): Promise<void> {
     const index = await this.summaryIndex();
     if (!index.keep(record)) return;
-    const path = this.summaryPath(record.program);
-    await mkdir(dirname(path), { recursive: true });
-    // Written aside and renamed: a reader never sees half a summary.
-    const aside = `${path}.${process.pid}.tmp`;
-    await writeFile(aside, JSON.stringify(record), 'utf8');
-    await rename(aside, path);
+    await appendFile(this.summariesPath(), JSON.stringify(record) + '\n', 'utf8');
   }
 
   async summaries(query: SummaryQuery): Promise<SummaryPage> {
@@ -81,16 +82,26 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
   private summaryIndex(): Promise<SummaryIndex> {
     this.index ??= (async () => {
       const index = new SummaryIndex();
-      for (const program of await this.listPrograms()) {
-        const text = await readFile(this.summaryPath(program), 'utf8').catch(() => null);
-        if (text === null) continue;
+      const path = this.summariesPath();
+      await mkdir(dirname(path), { recursive: true });
+      const text = await readFile(path, 'utf8').catch(() => '');
+      const programs = new Set(await this.listPrograms());
+      let lines = 0;
+      for (const line of text.split('\n')) {
+        if (line === '') continue;
+        lines++;
         try {
-          const record = JSON.parse(text) as SummaryRecord;
-          // Only a cache: one for another program's path, or unreadable, is as good as none.
-          if (record.program === program) index.keep(record);
+          const record = JSON.parse(line) as SummaryRecord;
+          // Only a cache: a program no longer in the folder, or a torn last line, is as good as none.
+          if (programs.has(record.program)) index.keep(record);
         } catch {
-          // recomputed as missing
+          // made again as missing
         }
+      }
+      if (lines > 2 * index.size + 100) {
+        const aside = `${path}.${process.pid}.tmp`;
+        await writeFile(aside, index.records().map((r) => JSON.stringify(r) + '\n').join(''), 'utf8');
+        await rename(aside, path);
       }
       return index;
     })();

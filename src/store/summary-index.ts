@@ -1,29 +1,33 @@
 /**
  * Summaries held in memory and queried as the PostgreSQL store's SQL does (the same order, filters
  * and cursor): how `serve --data` lists 10,000 programs without opening 10,000 files per request.
- * The files are read once, on the first query; every summary kept after that is kept here too.
+ * What the store keeps is read once, on the first query; every summary kept after that is kept here too.
  */
 import { rankAt } from '../domain/summary.js';
 import type { SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
 
 export class SummaryIndex {
-  private readonly records = new Map<string, SummaryRecord>();
+  private readonly held = new Map<string, SummaryRecord>();
 
   /** Keep `record` unless one at a later seq is held (forward only, as the stores keep them). */
   keep(record: SummaryRecord): boolean {
-    const held = this.records.get(record.program);
+    const held = this.held.get(record.program);
     if (held !== undefined && held.seq > record.seq) return false;
-    this.records.set(record.program, record);
+    this.held.set(record.program, record);
     return true;
   }
 
-  get(program: string): SummaryRecord | undefined {
-    return this.records.get(program);
+  get size(): number {
+    return this.held.size;
+  }
+
+  records(): SummaryRecord[] {
+    return [...this.held.values()];
   }
 
   query(query: SummaryQuery): SummaryPage {
     const ranked: { program: string; rank: number; body: string }[] = [];
-    for (const r of this.records.values()) {
+    for (const r of this.held.values()) {
       const rank = rankAt(r, query.at);
       if (query.rank !== undefined && rank !== query.rank) continue;
       if (query.party !== undefined && !r.waitingOn.includes(query.party)) continue;
@@ -40,7 +44,7 @@ export class SummaryIndex {
     const due: string[] = [];
     for (const program of programs) {
       if (due.length >= limit) break;
-      const r = this.records.get(program);
+      const r = this.held.get(program);
       if (r === undefined || (stale !== undefined && (r.build !== stale.build || (r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= stale.at.getTime())))) due.push(program);
     }
     return due;

@@ -94,6 +94,7 @@ export const MIGRATIONS: readonly Migration[] = [
         written_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX summaries_by_rank ON ${s}.summaries (rank, program COLLATE "C");
+      CREATE INDEX summaries_by_rank_then ON ${s}.summaries (rank_then, program COLLATE "C") WHERE rank_then IS NOT NULL;
       CREATE INDEX summaries_next_change ON ${s}.summaries (next_change_at) WHERE next_change_at IS NOT NULL;`,
   },
   {

@@ -169,14 +169,21 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
   }
 
   async summaries(q: SummaryQuery): Promise<SummaryPage> {
-    // The rank at $1 is one of two columns: sorting needs no evaluation, only the clock.
+    // The rank at $1 is one of two columns: sorting needs no evaluation, only the clock. Each half
+    // reads its own index in order (rank, or the rank from its change on), and the two are merged:
+    // the first page costs the same at any number of programs.
+    const s = this.schema;
+    const half = (rank: string, when: string) => `(SELECT program, ${rank} AS rank, body FROM ${s}.summaries
+          WHERE ${when} AND ($2::integer IS NULL OR (${rank}, program COLLATE "C") > ($2::integer, $3::text COLLATE "C"))
+            AND ($4::text IS NULL OR $4::text = ANY (waiting_on)) AND ($5::integer IS NULL OR ${rank} = $5::integer)
+          ORDER BY ${rank}, program COLLATE "C" LIMIT $6)`;
     const { rows } = await this.pool.query<{ program: string; rank: number; body: string }>(
       {
-        name: `cutover-summaries-${this.schema}`,
+        name: `cutover-summaries-${s}`,
         text: `SELECT program, rank, body FROM (
-          SELECT program, body, waiting_on, CASE WHEN rank_changes_at <= $1 AND rank_then IS NOT NULL THEN rank_then ELSE rank END AS rank FROM ${this.schema}.summaries) s
-        WHERE ($2::integer IS NULL OR (rank, program COLLATE "C") > ($2::integer, $3::text COLLATE "C"))
-          AND ($4::text IS NULL OR $4::text = ANY (waiting_on)) AND ($5::integer IS NULL OR rank = $5::integer)
+          ${half('rank', '(rank_changes_at IS NULL OR rank_then IS NULL OR rank_changes_at > $1)')}
+          UNION ALL
+          ${half('rank_then', '(rank_changes_at <= $1 AND rank_then IS NOT NULL)')}) s
         ORDER BY rank, program COLLATE "C" LIMIT $6`,
       },
       [q.at, q.after?.rank ?? null, q.after?.program ?? null, q.party ?? null, q.rank ?? null, q.limit + 1],
