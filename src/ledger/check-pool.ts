@@ -1,9 +1,8 @@
 /**
  * Verification of a long ledger on every core. Line-local checks (canonical form, hash, Ed25519
  * signature) are independent per line, so chunks of whole lines go to one worker per core through
- * shared memory; the main thread folds each chunk, in order, once its checks are back, while the
- * workers go on with the next ones, and checks a chunk itself when they have enough queued. Memory
- * holds a few chunks, never the ledger.
+ * shared memory; the main thread only parses and folds each chunk, in order, once its checks are
+ * back, while the workers go on with the next ones. Memory holds a few chunks, never the ledger.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
 import type { LedgerFault } from '../errors.js';
 import { linesOf, type LineChunk } from './line-chunk.js';
-import { checkLine, type LineCheck } from './chain.js';
+import type { LineCheck } from './chain.js';
 import { verifyContinuation, verifyLedger, type LedgerText, type Verified, type VerifiedHead } from './verify.js';
 
 /** A shared chunk buffer: a read chunk (1 MiB) and the partial line carried into it. */
@@ -67,37 +66,26 @@ export async function verifyChunks(
     for await (const chunk of chunks) fold(linesOf(chunk.bytes));
     return { ...head, lines };
   }
-  // This thread is one of the `threads`: it checks a chunk itself whenever the workers have
-  // enough queued, so its lines are parsed once (checked and folded from the same parse) and no
-  // more threads than cores compete with the fold. The workers' chunks are parsed again to fold.
-  const pool = new CheckPool(threads - 1);
+  const pool = new CheckPool(threads);
   try {
-    const inFlight: { bytes: Uint8Array; checked: Promise<{ lines: string[]; checks: LineCheck[] }>; shared: boolean }[] = [];
+    const inFlight: { bytes: Uint8Array; faults: Promise<LineFault[]> }[] = [];
     // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
     // when a garbage collection runs, and this thread, which only folds, allocates too little to
     // run one often; a buffer per chunk let a long verify's peak grow with the ledger.
     const spare: SharedArrayBuffer[] = [];
     const foldNext = async () => {
       const next = inFlight.shift()!;
-      const { lines: chunkLines, checks } = await next.checked;
-      fold(chunkLines, checks);
-      if (next.shared) spare.push(next.bytes.buffer as SharedArrayBuffer);
+      const faults = await next.faults;
+      const chunkLines = linesOf(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength));
+      fold(chunkLines, checksOf(chunkLines, faults));
+      spare.push(next.bytes.buffer as SharedArrayBuffer);
     };
     for await (const chunk of chunks) {
-      if (pool.queued() >= 2 * pool.size) {
-        const chunkLines = linesOf(chunk.bytes);
-        inFlight.push({ bytes: chunk.bytes, checked: Promise.resolve({ lines: chunkLines, checks: chunkLines.map((line) => checkLine(line)) }), shared: false });
-      } else {
-        const reused = spare.findIndex((b) => b.byteLength >= chunk.bytes.length);
-        const buffer = reused === -1 ? new SharedArrayBuffer(Math.max(chunk.bytes.length, SHARED_CHUNK_BYTES)) : spare.splice(reused, 1)[0]!;
-        const shared = new Uint8Array(buffer, 0, chunk.bytes.length);
-        shared.set(chunk.bytes);
-        const checked = pool.check(shared).then((faults) => {
-          const chunkLines = linesOf(Buffer.from(shared.buffer, shared.byteOffset, shared.byteLength));
-          return { lines: chunkLines, checks: checksOf(chunkLines, faults) };
-        });
-        inFlight.push({ bytes: shared, checked, shared: true });
-      }
+      const reused = spare.findIndex((b) => b.byteLength >= chunk.bytes.length);
+      const buffer = reused === -1 ? new SharedArrayBuffer(Math.max(chunk.bytes.length, SHARED_CHUNK_BYTES)) : spare.splice(reused, 1)[0]!;
+      const shared = new Uint8Array(buffer, 0, chunk.bytes.length);
+      shared.set(chunk.bytes);
+      inFlight.push({ bytes: shared, faults: pool.check(shared) });
       if (inFlight.length >= threads * 2) await foldNext();
     }
     while (inFlight.length > 0) await foldNext();
@@ -153,15 +141,6 @@ class CheckPool {
         this.pending.clear();
       });
     });
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /** Chunks given to the workers and not yet answered. */
-  queued(): number {
-    return this.load.reduce((a, b) => a + b, 0);
   }
 
   check(bytes: Uint8Array): Promise<LineFault[]> {
