@@ -82,8 +82,27 @@ async function refresh(): Promise<void> {
   }
   const seq = fresh.body.dataset.seq;
   if (seq !== undefined) document.body.dataset.seq = seq;
+  const nextChange = fresh.body.dataset.nextChange;
+  if (nextChange === undefined) delete document.body.dataset.nextChange;
+  else document.body.dataset.nextChange = nextChange;
+  refreshWhenTimeMovesIt();
   tick();
   say(`Live: updated${seq === undefined ? '' : ` to seq ${seq}`} at ${zoned.format(new Date())}`);
+}
+
+/**
+ * Time alone changes a page with no new line (a deadline due soon becomes overdue): the server names
+ * that time (`data-next-change`), and the page is fetched again after it. The server draws a page at
+ * most once per 5 s bucket (its page cache), so ask once that bucket has passed.
+ */
+const PAGE_CACHE_MS = 5_000;
+let timeDriven: ReturnType<typeof setTimeout> | undefined;
+function refreshWhenTimeMovesIt(): void {
+  clearTimeout(timeDriven);
+  const at = Date.parse(document.body.dataset.nextChange ?? '');
+  if (Number.isNaN(at)) return;
+  const wait = Math.min(Math.max(at - Date.now(), 0) + PAGE_CACHE_MS + 500, 86_400_000);
+  timeDriven = setTimeout(() => void refresh().catch(() => say('Could not refresh; trying again at the next event')), wait);
 }
 
 let pending: ReturnType<typeof setTimeout> | undefined;
@@ -151,6 +170,7 @@ function start(): void {
   enableCopy(document);
   tick();
   setInterval(tick, 1000);
+  refreshWhenTimeMovesIt();
   const body = document.body.dataset;
   const programs = body.program !== undefined ? [body.program] : [...document.querySelectorAll<HTMLElement>('tr[data-program]')].map((row) => row.dataset.program!);
   if (programs.length > 0) follow(programs);

@@ -204,3 +204,33 @@ describe('outcomes drawn honestly', () => {
     await expect(page.locator('#decision-rehearsal-continuation h3 .badge.go').count()).resolves.toBe(1);
   });
 });
+
+describe('the now strip follows time, not only the ledger', () => {
+  it('a notice due soon turns overdue on the open page when its time passes, with no line posted and no reload', async () => {
+    // The SEV-1 was identified 14 min 48 s ago: its 15-minute initial notice falls due in 12 s.
+    const lines = exampleLines();
+    const dueIn = 12_000;
+    const identified = new Date(Date.now() - 15 * 60_000 + dueIn);
+    const declared = recordedAfter(lines, {
+      type: 'declare-incident',
+      actor: IC,
+      at: new Date(identified.getTime() + 1000).toISOString(),
+      id: 'INC-1',
+      trigger: 'envelope-mismatch',
+      severity: 'SEV-1',
+      summary: 'non-2xx envelope shape mismatch in production',
+      identifiedAt: identified.toISOString(),
+    });
+    const server = await serverWith([...lines, declared]);
+    const page = await pageOf(`${server.url}${PAGE}`, { viewport: { width: 1280, height: 800 } });
+    const first = page.locator('#now li.now-item').first();
+    expect(await first.locator('.badge.s-pending').count()).toBe(1);
+    const seq = await page.evaluate(() => document.body.dataset.seq);
+    expect(await page.evaluate(() => document.body.dataset.nextChange)).toBeDefined();
+    // The server draws the strip again once the deadline passed (the page's script asks for it).
+    await page.waitForSelector('#now li.now-item:first-child .badge.s-overdue', { timeout: dueIn + 30_000 });
+    expect(await page.evaluate(() => document.body.dataset.seq)).toBe(seq);
+    expect(await first.locator('.what').textContent()).toMatch(/INC-1/);
+    await page.context().close();
+  }, 90_000);
+});

@@ -49,8 +49,8 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 export interface Frame {
   readonly title: string;
-  /** data- attributes on <body> that the live script reads (program, seq). */
-  readonly live?: { readonly program?: string; readonly programs?: readonly string[]; readonly seq?: number };
+  /** data- attributes on <body> that the live script reads (program, seq, and when time alone next changes the page). */
+  readonly live?: { readonly program?: string; readonly programs?: readonly string[]; readonly seq?: number; readonly nextChangeAt?: string | null };
   readonly crumbs?: SafeHtml;
   readonly evaluatedAt: string;
   readonly body: SafeHtml;
@@ -69,7 +69,7 @@ export function page(frame: Frame): string {
 <link rel="stylesheet" href="/dashboard/app.css">
 <script type="module" src="/dashboard/app.js"></script>
 </head>
-<body${live?.program === undefined ? '' : html` data-program="${live.program}"`}${live?.seq === undefined ? '' : html` data-seq="${live.seq}"`}${live?.programs === undefined ? '' : html` data-programs="${live.programs.join(' ')}"`}>
+<body${live?.program === undefined ? '' : html` data-program="${live.program}"`}${live?.seq === undefined ? '' : html` data-seq="${live.seq}"`}${live?.programs === undefined ? '' : html` data-programs="${live.programs.join(' ')}"`}${live?.nextChangeAt == null ? '' : html` data-next-change="${live.nextChangeAt}"`}>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><nav aria-label="Breadcrumb"><a href="/">cutover</a>${frame.crumbs ?? ''}</nav><p class="live-state" id="live-state" role="status" aria-live="polite"></p></header>
 <main id="main">

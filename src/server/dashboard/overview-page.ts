@@ -43,7 +43,7 @@ export function overviewPage(rows: readonly OverviewRow[], evaluatedAt: string, 
   const at = Date.parse(evaluatedAt);
   return page({
     title: 'Programs',
-    live: { programs: rows.map((r) => r.summary.program) },
+    live: { programs: rows.map((r) => r.summary.program), nextChangeAt: earliest(rows.map((r) => r.summary.nextChangeAt)) },
     evaluatedAt,
     body: html`<h1>Cutover programs</h1>
 ${failing.length === 0 ? '' : html`<section id="failing" aria-labelledby="failing-h"><h2 id="failing-h">Failing verification</h2>
@@ -67,6 +67,13 @@ ${rows.length === 0 ? (paging.filtered ? html`<p>No program matches. <a href="/"
     })}</tbody></table>
 ${paging.next === null ? '' : html`<p class="paging"><a rel="next" href="${paging.next}">Next page</a></p>`}</section>`,
   });
+}
+
+/** The first of these times (ISO), or null: when time alone next moves a row of the page. */
+function earliest(times: readonly (string | null)[]): string | null {
+  let first: string | null = null;
+  for (const t of times) if (t !== null && (first === null || Date.parse(t) < Date.parse(first))) first = t;
+  return first;
 }
 
 /** What is due, how late (or how soon) at the page's time, and who owes it. */

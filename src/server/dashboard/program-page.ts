@@ -56,7 +56,7 @@ export function programPage(m: ProgramPageModel): string {
   const id = r.program.id;
   return page({
     title: r.program.title,
-    live: { program: id, seq: r.seq },
+    live: { program: id, seq: r.seq, nextChangeAt: r.now?.nextChangeAt ?? null },
     crumbs: html` / <a href="/programs/${id}" aria-current="page">${id}</a>`,
     evaluatedAt: r.evaluatedAt,
     body: html`
