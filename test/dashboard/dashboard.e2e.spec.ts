@@ -6,23 +6,14 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLE, ROOT, tempDir } from '../support/cli.js';
-import { axeViolations, launchChromium } from '../support/browser.js';
+import { axeViolations, useChromium } from '../support/browser.js';
 import { EXAMPLE_PROGRAM, exampleLines, headOf, postLines, recordedAfter, startServer, type RunningServer } from '../support/server.js';
 
-const running: RunningServer[] = [];
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop('SIGKILL');
-});
+const chromium = useChromium();
+const running = chromium.servers;
 
 /** A server over a folder holding the example program's ledger, as `cutover serve --data` reads it. */
 async function exampleServer(): Promise<RunningServer> {
@@ -34,7 +25,7 @@ async function exampleServer(): Promise<RunningServer> {
 }
 
 async function pageOf(url: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   await page.goto(url);
   return page;

@@ -8,23 +8,14 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.js';
-import { axeViolations, launchChromium } from '../support/browser.js';
+import { axeViolations, useChromium } from '../support/browser.js';
 import { EXAMPLE_PROGRAM, exampleLines, recordedAfter, startServer, type RunningServer } from '../support/server.js';
 
-const running: RunningServer[] = [];
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop('SIGKILL');
-});
+const chromium = useChromium();
+const running = chromium.servers;
 
 const PAGE = `/programs/${EXAMPLE_PROGRAM}`;
 /** Screenshots go to a temporary folder, or to docs/ with CUTOVER_SCREENSHOTS=docs (docs/dashboard.md shows those). */
@@ -58,7 +49,7 @@ function overdueNotice(): string[] {
 }
 
 async function pageOf(url: string, options: BrowserContextOptions): Promise<Page> {
-  const context = await browser.newContext(options);
+  const context = await chromium.browser.newContext(options);
   const page = await context.newPage();
   await page.goto(url);
   return page;

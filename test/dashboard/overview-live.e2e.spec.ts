@@ -4,24 +4,15 @@
  * POST to any of 20 programs updates its row without a reload, and the "Live" indicator says the
  * page is not live when the stream endpoint is gone or the server stops, and recovers.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cli.js';
-import { launchChromium } from '../support/browser.js';
+import { useChromium } from '../support/browser.js';
 import { definedWith } from '../support/identities.js';
 import { blockerAfter, headOf, postLines, startServer, type RunningServer } from '../support/server.js';
 
-const running: RunningServer[] = [];
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop('SIGKILL');
-});
+const chromium = useChromium();
+const running = chromium.servers;
 
 async function serving(args: string[]): Promise<RunningServer> {
   const server = await startServer(args);
@@ -42,7 +33,7 @@ async function programsOn(server: RunningServer, count: number): Promise<Map<str
 }
 
 async function overview(url: string): Promise<{ page: Page; streams: string[] }> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await chromium.browser.newContext()).newPage();
   const streams: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/stream')) streams.push(r.url());
@@ -86,7 +77,7 @@ describe('dashboard overview: one stream for every program on the page', () => {
     const data = tempDir();
     const server = await serving(['--data', data]);
     await programsOn(server, 3);
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await chromium.browser.newContext()).newPage();
 
     // The stream endpoint answers 404 (gone): never "Live".
     await page.route('**/v1/streams/heads**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":{"kind":"input","code":"not-found","message":"gone","hint":null,"hints":[]}}' }));

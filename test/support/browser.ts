@@ -5,8 +5,35 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { RunningServer } from './server.js';
 
 export const CHROMIUM = process.env.CUTOVER_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * One Chromium for a test file, and the servers its tests start (push them on `servers`): the
+ * browser closes after the file, each server is killed after its test.
+ */
+export function useChromium(): { readonly browser: Browser; readonly servers: RunningServer[] } {
+  let browser: Browser | undefined;
+  const servers: RunningServer[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.stop('SIGKILL');
+  });
+  return {
+    get browser(): Browser {
+      if (browser === undefined) throw new Error('Chromium is not started yet: use it inside a test');
+      return browser;
+    },
+    servers,
+  };
+}
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);

@@ -29,6 +29,7 @@ export interface NotifierOptions {
   readonly now: () => Date;
   /** Emits `appended` with a program's id when it gained events (here or on another replica). */
   readonly appended: EventEmitter;
+  /** Where people reach the dashboard (links in messages). */
   readonly publicUrl?: string;
   /** Attempts per notification before it is a dead letter (default 8). */
   readonly attempts?: number;

@@ -1,24 +1,10 @@
 /** The notifier as part of `cutover serve`: started once the server is ready, stopped before the store closes. */
 import type { App, ServerContext } from '../context.js';
-import type { DeliveryState } from './delivery-state.js';
-import { Notifier } from './notifier.js';
+import { Notifier, type NotifierOptions } from './notifier.js';
 import { registerNotifyRoutes } from './routes.js';
-import type { DeliveryKey } from './signing.js';
-import type { Sink } from './sinks.js';
 
-export interface NotifyOptions {
-  readonly sinks: readonly Sink[];
-  readonly state: DeliveryState;
-  readonly key: DeliveryKey;
-  /** Where people reach the dashboard (links in messages). */
-  readonly publicUrl?: string;
-  readonly attempts?: number;
-  readonly backoffMs?: number;
-  readonly maxBackoffMs?: number;
-  readonly timeoutMs?: number;
-  readonly perSink?: number;
-  readonly tickMs?: number;
-}
+/** What `cutover serve` gives the notifier; the server adds its store, clock, appends, metrics and log. */
+export type NotifyOptions = Omit<NotifierOptions, 'store' | 'now' | 'appended' | 'observer' | 'log'>;
 
 export function startNotifications(app: App, context: ServerContext, options: NotifyOptions | undefined): Notifier | null {
   if (options === undefined || options.sinks.length === 0) {
