@@ -1,5 +1,6 @@
 /** The typed options each command receives from argv (see `program.ts`). */
 import type { EvidenceAsk } from '../app/evidence-collection.js';
+import type { AnalysisAsk } from '../domain/metric-analysis.js';
 
 export interface DirOptions {
   /** The program directory, holding cutover.yaml and .cutover/ledger.jsonl. */
@@ -130,16 +131,11 @@ export type EvidenceRunOptions = RecordingOptions & {
   /** Run in a temporary worktree at the commit where the run counts, made from the party's checkout. */
   readonly atTarget?: boolean;
 };
-export type EvidenceAnalyzeOptions = RecordingOptions & {
-  readonly party: string;
-  readonly prometheus: string;
-  readonly query: string;
-  readonly success: string;
-  readonly interval: string;
-  readonly count: number;
-  readonly failureLimit: number;
-  readonly summary?: string;
-};
+export type EvidenceAnalyzeOptions = RecordingOptions &
+  AnalysisAsk & {
+    readonly party: string;
+    readonly summary?: string;
+  };
 export type EvidenceCheckOptions = ReadOptions;
 export type BridgeOptions = DirOptions & {
   readonly listen: string;

@@ -9,6 +9,7 @@ import { parseWebhook, receiveAlerts } from '../../app/alert-bridge.js';
 import { describeEvent } from '../../render/event-words.js';
 import { CutoverError, invalidInput } from '../../errors.js';
 import { EXIT, type CliIo } from '../io.js';
+import { untilStopped } from '../until-stopped.js';
 import type * as O from '../options.js';
 import { openDefined } from './context.js';
 
@@ -89,15 +90,7 @@ export async function bridgeAlertmanager(o: O.BridgeOptions, io: CliIo): Promise
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : listen.port;
   io.stdout(`http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}/\n`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      done();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopped();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await queue;
   return EXIT.ok;

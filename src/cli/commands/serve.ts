@@ -15,6 +15,7 @@ import { defaultCacheDir } from '../../app/folder-ledger.js';
 import { ServedFileStore } from '../../store/served-file-store.js';
 import type { LedgerStore } from '../../store/ledger-store.js';
 import { EXIT, type CliIo } from '../io.js';
+import { untilStopped } from '../until-stopped.js';
 import type { ServeOptions } from '../server-options.js';
 import { parseDuration } from '../../program/duration.js';
 import type { NotifyOptions } from '../../server/notify/server-notify.js';
@@ -77,15 +78,7 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   io.stdout(`http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}\n`);
   await opened.follow?.(server);
 
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      done();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopped();
   server.app.log.info('draining requests in flight, then closing the store');
   await server.app.close();
   await opened.close();
