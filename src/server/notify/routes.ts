@@ -24,9 +24,15 @@ export function registerNotifyRoutes(app: App, context: ServerContext, notifier:
     return reply.header('cache-control', 'public, max-age=300').send({ keys: [published.jwk], whpk: published.whpk, pem: published.pem });
   });
 
+  // Judged as the read routes judge: on the definition last verified here, else verified now, so a
+  // program that left memory (or was never loaded since a restart) keeps its readers.
+  const definitionOf = async (program: string) => (context.cache.peek(program) ?? (await context.cache.current(program).catch(() => null)))?.state.definition ?? null;
+  const mayReadLetter = async (request: FastifyRequest, letter: DeadLetter) => context.mayRead(request, letter.program, await definitionOf(letter.program));
+
   const readable = async (request: FastifyRequest): Promise<DeadLetter[]> => {
     const all = notifier === null ? [] : await notifier.deadLetters();
-    return all.filter((d) => context.mayRead(request, d.program, context.cache.peek(d.program)?.state.definition ?? null));
+    const allowed = await Promise.all(all.map((d) => mayReadLetter(request, d)));
+    return all.filter((_d, i) => allowed[i]);
   };
 
   app.get('/v1/notify/dead-letters', async (request) => ({ deadLetters: (await readable(request)).map(({ body: _body, ...rest }) => rest) }));
@@ -34,7 +40,7 @@ export function registerNotifyRoutes(app: App, context: ServerContext, notifier:
   app.post('/v1/notify/dead-letters/:id/redeliver', { schema: { params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) }) } }, async (request, reply) => {
     const { id } = request.params;
     const letter = notifier === null ? undefined : (await notifier.deadLetters()).find((d) => d.id === id);
-    if (letter === undefined || !context.mayRead(request, letter.program, context.cache.peek(letter.program)?.state.definition ?? null)) {
+    if (letter === undefined || !(await mayReadLetter(request, letter))) {
       return reply.code(404).send({ error: { kind: 'input', code: 'not-found', message: `no dead letter ${id}`, hint: 'GET /v1/notify/dead-letters lists them', hints: [] } });
     }
     const refusal = context.access.createRefusal(request, letter.program);
