@@ -5,6 +5,9 @@
 //
 //   BENCH_PROGRAMS=10000 BENCH_EVENTS=10 BENCH_DATA_PROGRAMS=10000 node bench/server-programs.js
 //
+// Generating 100,000 programs takes minutes: BENCH_KEEP_DB=1 keeps the generated database (its URL
+// is printed) and BENCH_PROGRAMS_DB=<that URL> measures it again without generating (PostgreSQL only).
+//
 // 1. Generates BENCH_PROGRAMS programs of BENCH_EVENTS signed events each (decided by the domain,
 //    signed with the example's demo key) and writes their lines straight into PostgreSQL (a
 //    multi-row INSERT per batch of programs), with the summary the server would have kept (made by
@@ -114,7 +117,7 @@ async function timeGet(url) {
   return performance.now() - t;
 }
 
-/** p50 and p99 of `n` sequential GETs (after one warm-up). */
+/** p50 and p99 of `n` sequential GETs (after one warm-up): enough of them that p99 is not the slowest one. */
 async function latencies(url, n) {
   await timeGet(url);
   const times = [];
@@ -127,6 +130,47 @@ async function cannon(url, seconds) {
   return { rps: r.requests.average, errors: r.errors + r.non2xx };
 }
 
+/** The programs, straight into a new database of the cluster (and `dataCount` of them into a folder); returns the database's URL. */
+async function generate({ clusterUrl, dataDir, dataCache, count, dataCount, events, missing, log }) {
+  const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
+  const dbName = `bench_programs_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${dbName} ENCODING 'UTF8' TEMPLATE template0`);
+  await admin.end();
+  const u = new URL(clusterUrl);
+  u.pathname = `/${dbName}`;
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+  const store = await PostgresLedgerStore.open(pool); // the schema, migrated
+  const dataStore = new ServedFileStore({ dir: dataDir }, dataCache);
+  const t = performance.now();
+  let batch = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const ids = batch.map((p) => p.id);
+    const rows = batch.flatMap((p) => p.lines.map((l) => [p.id, l.seq, l.hash, l.line]));
+    await pool.query('INSERT INTO cutover.programs (program) SELECT unnest($1::text[])', [ids]);
+    await pool.query('INSERT INTO cutover.events (program, seq, hash, line) SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[])', [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])]);
+    for (const p of batch) if (p.summary !== null) await store.keepSummary(p.summary);
+    batch = [];
+  };
+  mkdirSync(dataDir);
+  let i = 0;
+  for (const program of programs(Math.max(count, dataCount), events)) {
+    if (i < count) {
+      batch.push(i < count - missing ? program : { ...program, summary: null });
+      if (batch.length === 200) await flush();
+    }
+    if (i < dataCount) {
+      writeFileSync(join(dataDir, `${program.id}.jsonl`), program.lines.map((l) => l.line).join('\n') + '\n');
+      if (i < dataCount - missing) await dataStore.keepSummary(program.summary);
+    }
+    i++;
+    if (i % 10_000 === 0) log(`  generated ${fmt(i)} programs (${fmt((performance.now() - t) / 1000, 1)} s)`);
+  }
+  await flush();
+  await pool.end();
+  return u.toString();
+}
+
 export async function benchPrograms({ cluster: given, log = (t) => process.stderr.write(t + '\n') } = {}) {
   const COUNT = Number(process.env.BENCH_PROGRAMS ?? 10_000);
   const EVENTS = Number(process.env.BENCH_EVENTS ?? 10);
@@ -136,7 +180,9 @@ export async function benchPrograms({ cluster: given, log = (t) => process.stder
   const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
   programs.loaded = await loadDefinition(join(EXAMPLE, 'cutover.yaml'));
   programs.build = serverBuild();
-  const cluster = given ?? (await startCluster());
+  // Kept with BENCH_KEEP_DB=1 only on a server of one's own (DATABASE_URL): a throwaway cluster goes at exit.
+  const REUSED = process.env.BENCH_PROGRAMS_DB;
+  const cluster = given ?? (REUSED === undefined ? await startCluster() : null);
   const work = mkdtempSync(join(tmpdir(), 'cutover-bench-programs-'));
   const out = { programs: COUNT, events: EVENTS };
   const figure = (text) => {
@@ -145,58 +191,34 @@ export async function benchPrograms({ cluster: given, log = (t) => process.stder
     (out.lines ??= []).push(line);
   };
   try {
-    // --- 1. generate, straight into PostgreSQL
-    const admin = new pg.Pool({ connectionString: cluster.url, max: 1 });
-    const dbName = `bench_programs_${process.pid}`;
-    await admin.query(`CREATE DATABASE ${dbName} ENCODING 'UTF8' TEMPLATE template0`);
-    await admin.end();
-    const u = new URL(cluster.url);
-    u.pathname = `/${dbName}`;
-    const db = u.toString();
-    const pool = new pg.Pool({ connectionString: db, max: 2 });
-    const store = await PostgresLedgerStore.open(pool); // the schema, migrated
-    const dataCache = join(work, 'cache');
-    const dataStore = new ServedFileStore({ dir: join(work, 'data') }, dataCache);
-    let t = performance.now();
-    let batch = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const ids = batch.map((p) => p.id);
-      const rows = batch.flatMap((p) => p.lines.map((l) => [p.id, l.seq, l.hash, l.line]));
-      await pool.query('INSERT INTO cutover.programs (program) SELECT unnest($1::text[])', [ids]);
-      await pool.query('INSERT INTO cutover.events (program, seq, hash, line) SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[])', [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])]);
-      for (const p of batch) if (p.summary !== null) await store.keepSummary(p.summary);
-      batch = [];
-    };
+    // --- 1. generate, straight into PostgreSQL (or measure a database kept from an earlier run)
     const dataDir = join(work, 'data');
-    mkdirSync(dataDir);
-    let i = 0;
-    for (const program of programs(Math.max(COUNT, DATA_COUNT), EVENTS)) {
-      if (i < COUNT) {
-        batch.push(i < COUNT - MISSING ? program : { ...program, summary: null });
-        if (batch.length === 200) await flush();
-      }
-      if (i < DATA_COUNT) {
-        writeFileSync(join(dataDir, `${program.id}.jsonl`), program.lines.map((l) => l.line).join('\n') + '\n');
-        if (i < DATA_COUNT - MISSING) await dataStore.keepSummary(program.summary);
-      }
-      i++;
-      if (i % 10_000 === 0) log(`  generated ${fmt(i)} programs (${fmt((performance.now() - t) / 1000, 1)} s)`);
+    const dataCache = join(work, 'cache');
+    let db = REUSED;
+    if (REUSED !== undefined) {
+      const pool = new pg.Pool({ connectionString: REUSED, max: 1 });
+      await PostgresLedgerStore.open(pool); // migrated to this build's schema
+      out.programs = Number((await pool.query('SELECT count(*) AS n FROM cutover.programs')).rows[0].n);
+      await pool.end();
+      figure(`reusing ${REUSED}: ${fmt(out.programs)} programs generated by an earlier run (no --data part)`);
+    } else {
+      const t = performance.now();
+      db = await generate({ clusterUrl: cluster.url, dataDir, dataCache, count: COUNT, dataCount: DATA_COUNT, events: EVENTS, missing: MISSING, log });
+      out.generateS = (performance.now() - t) / 1000;
+      figure(`generated ${fmt(COUNT)} programs × ${EVENTS} signed events into PostgreSQL (and ${fmt(DATA_COUNT)} files) in ${fmt(out.generateS, 1)} s`);
+      if (process.env.BENCH_KEEP_DB === '1') figure(`kept for BENCH_PROGRAMS_DB: ${db}`);
     }
-    await flush();
-    await pool.end();
-    out.generateS = (performance.now() - t) / 1000;
-    figure(`generated ${fmt(COUNT)} programs × ${EVENTS} signed events into PostgreSQL (and ${fmt(DATA_COUNT)} files) in ${fmt(out.generateS, 1)} s`);
 
+    let t = performance.now();
     // --- 2. first server: summaries made once, then warm
     let server = await startServe(['--database', db]);
     t = performance.now();
     await timeGet(`${server.url}/v1/programs?limit=1`);
     out.summariseAllMs = performance.now() - t;
     figure(`first list, ${fmt(MISSING)} programs with no summary yet: their summaries made (each loaded, verified, evaluated, let go) in ${fmt(out.summariseAllMs / 1000, 1)} s`);
-    const warmOverview = await latencies(`${server.url}/`, 100);
+    const warmOverview = await latencies(`${server.url}/`, 1000);
     figure(`overview first page (100 programs) warm: p50 ${fmt(warmOverview.p50, 1)} ms, p99 ${fmt(warmOverview.p99, 1)} ms (budget p99 ≤ ${BUDGET.firstPageWarmP99Ms} ms)`);
-    const warmApi = await latencies(`${server.url}/v1/programs?limit=100`, 100);
+    const warmApi = await latencies(`${server.url}/v1/programs?limit=100`, 1000);
     figure(`/v1/programs?limit=100 warm: p50 ${fmt(warmApi.p50, 1)} ms, p99 ${fmt(warmApi.p99, 1)} ms (budget p99 ≤ ${BUDGET.firstPageWarmP99Ms} ms)`);
     t = performance.now();
     const all = await (await fetch(`${server.url}/v1/programs`)).json();
@@ -216,7 +238,7 @@ export async function benchPrograms({ cluster: given, log = (t) => process.stder
     out.restartOverviewMs = await timeGet(`${server.url}/`);
     out.restartApiMs = await timeGet(`${server.url}/v1/programs?limit=100`);
     figure(`after a restart: first overview page ${fmt(out.restartOverviewMs, 1)} ms, first /v1/programs?limit=100 ${fmt(out.restartApiMs, 1)} ms (budget ≤ ${BUDGET.firstPageRestartMs} ms)`);
-    const afterApi = await latencies(`${server.url}/v1/programs?limit=100`, 100);
+    const afterApi = await latencies(`${server.url}/v1/programs?limit=100`, 1000);
     figure(`after a restart, warm: /v1/programs?limit=100 p99 ${fmt(afterApi.p99, 1)} ms`);
 
     // --- 5. the program page vs status, 32 connections
@@ -236,7 +258,7 @@ export async function benchPrograms({ cluster: given, log = (t) => process.stder
     await server.stop();
 
     // --- 6. --data, 10,000 programs
-    if (DATA_COUNT > 0) {
+    if (DATA_COUNT > 0 && REUSED === undefined) {
       const cache = dataCache;
       const data = await startServe(['--data', dataDir], { CUTOVER_CACHE: cache });
       t = performance.now();
@@ -251,10 +273,10 @@ export async function benchPrograms({ cluster: given, log = (t) => process.stder
       await again.stop();
     }
   } finally {
-    if (given === undefined) cluster.stop();
+    if (given === undefined) cluster?.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(`many programs (${fmt(COUNT)} × ${EVENTS} events on PostgreSQL; figures with the load average):`);
+  console.log(`many programs (${fmt(out.programs)} × ${EVENTS} events on PostgreSQL; figures with the load average):`);
   for (const line of out.lines ?? []) console.log(`  ${line}`);
   return out;
 }

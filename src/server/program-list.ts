@@ -12,7 +12,7 @@ import { summaryBuild } from '../app/program-summary.js';
 import { summaryStaleAt, type ProgramSummary } from '../domain/summary.js';
 import { URGENCY_ORDER, type Urgency } from '../domain/urgency.js';
 import { invalidInput, LedgerVerificationError } from '../errors.js';
-import type { SummaryShelf } from '../store/ledger-store.js';
+import type { SummaryDue, SummaryShelf } from '../store/ledger-store.js';
 import type { ProgramCache } from './program-cache.js';
 
 export interface ListQuery {
@@ -50,6 +50,8 @@ const SWEEP_BATCH = 100;
 export class ProgramList {
   private missing: Promise<void> | undefined;
   private sweeping: Promise<void> | undefined;
+  /** Whether this process has asked for the summaries of another build yet. */
+  private builtChecked = false;
   private stopped = false;
 
   constructor(
@@ -130,16 +132,26 @@ export class ProgramList {
 
   /** Summarise the programs that have no summary yet: once per process, before the first list. */
   summariseMissing(): Promise<void> {
-    this.missing ??= this.summariseDue(undefined).catch((error: unknown) => {
+    this.missing ??= this.summariseDue({ why: 'missing' }).catch((error: unknown) => {
       this.missing = undefined;
       throw error;
     });
     return this.missing;
   }
 
-  /** Summarise again those of another build or whose next change has come (in the background; one sweep at a time). */
+  /**
+   * Summarise again (in the background; one sweep at a time) those whose next change has come, and
+   * on the first sweep of this process those made by another build: a summary is only ever written
+   * later by this build, so asking that of every summary once is enough.
+   */
   sweep(): Promise<void> {
-    this.sweeping ??= this.summariseDue({ build: summaryBuild(), at: this.now() }).finally(() => (this.sweeping = undefined));
+    this.sweeping ??= (async () => {
+      if (!this.builtChecked) {
+        await this.summariseDue({ why: 'build', build: summaryBuild() });
+        this.builtChecked = true;
+      }
+      await this.summariseDue({ why: 'time', at: this.now() });
+    })().finally(() => (this.sweeping = undefined));
     return this.sweeping;
   }
 
@@ -149,14 +161,14 @@ export class ProgramList {
     await this.sweeping?.catch(() => undefined);
   }
 
-  private async summariseDue(stale: { readonly build: string; readonly at: Date } | undefined): Promise<void> {
+  private async summariseDue(reason: SummaryDue): Promise<void> {
     // Each program is tried once per run: one that cannot be summarised (no lines yet) does not hold it up.
     const tried = new Set<string>();
     for (;;) {
-      const due = (await this.shelf.summariesDue(SWEEP_BATCH + tried.size, stale)).filter((id) => !tried.has(id));
+      const due = (await this.shelf.summariesDue(SWEEP_BATCH + tried.size, reason)).filter((id) => !tried.has(id));
       if (due.length === 0) return;
       for (const id of due) {
-        if (this.stopped && stale !== undefined) return;
+        if (this.stopped && reason.why !== 'missing') return;
         tried.add(id);
         try {
           await this.cache.refreshSummary(id);

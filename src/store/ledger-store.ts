@@ -140,12 +140,22 @@ export interface SummaryShelf {
   /** Keep `record`, unless one at a later seq is kept already. */
   keepSummary(record: SummaryRecord): Promise<void>;
   summaries(query: SummaryQuery): Promise<SummaryPage>;
-  /**
-   * Up to `limit` programs whose summary is missing; with `stale`, also those whose summary is of
-   * another build or whose `nextChangeAt` has come by `stale.at`.
-   */
-  summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]>;
+  /** Up to `limit` programs whose summary is due to be made (again), for the reason given (which `limit`, when more are due, is the store's choice). */
+  summariesDue(limit: number, due: SummaryDue): Promise<string[]>;
 }
+
+/**
+ * Why a summary is made again. Each reason is its own question, so that the one asked every few
+ * seconds (`time`) reads only what time has changed, never every program: `missing` is asked once
+ * per process, `build` once per process in the background.
+ */
+export type SummaryDue =
+  /** Programs with no summary at all (a store written before summaries were kept). */
+  | { readonly why: 'missing' }
+  /** Summaries made by a build other than `build` (another fold may say something else). */
+  | { readonly why: 'build'; readonly build: string }
+  /** Summaries whose `nextChangeAt` has come by `at`. */
+  | { readonly why: 'time'; readonly at: Date };
 
 export function keepsSummaries(store: LedgerStore): store is LedgerStore & SummaryShelf {
   const shelf = store as Partial<SummaryShelf>;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkpointPath, keepCheckpointText } from './checkpoint.js';
 import { FileLedgerStore, type FileStoreOptions } from './file-store.js';
-import type { CheckpointShelf, PosterShelf, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
+import type { CheckpointShelf, PosterShelf, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
 import { SummaryIndex } from './summary-index.js';
 import { linesOf, readLineChunks } from './line-chunks.js';
 
@@ -75,8 +75,8 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
     return (await this.summaryIndex()).query(query);
   }
 
-  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
-    return (await this.summaryIndex()).due(await this.listPrograms(), limit, stale);
+  async summariesDue(limit: number, due: SummaryDue): Promise<string[]> {
+    return (await this.summaryIndex()).due(await this.listPrograms(), limit, due);
   }
 
   private summaryIndex(): Promise<SummaryIndex> {

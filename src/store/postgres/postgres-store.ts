@@ -8,7 +8,7 @@
 import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, StaleHeadError } from '../../errors.js';
 import { serialize } from '../../ledger/chain.js';
-import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore, PosterShelf, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from '../ledger-store.js';
+import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore, PosterShelf, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from '../ledger-store.js';
 import { sqlState, type SqlPool } from './client.js';
 import { appliedVersion, migrate, SCHEMA_VERSION } from './migrations.js';
 import { NotifyBatches } from './notify-batch.js';
@@ -169,34 +169,51 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
   }
 
   async summaries(q: SummaryQuery): Promise<SummaryPage> {
-    // The rank at $1 is one of two columns: sorting needs no evaluation, only the clock. Each half
-    // reads its own index in order (rank, or the rank from its change on), and the two are merged:
-    // the first page costs the same at any number of programs.
+    // The rank at $1 is one of two columns: sorting needs no evaluation, only the clock. Rows whose
+    // rank is still `rank` are read from its index in order; those that time moved to `rank_then`
+    // are found by when it moved (few: the sweep makes them again as they pass), sorted, and the
+    // two merged. The first page costs the same at any number of programs.
+    // Unnamed statements: each is planned with its values, so that `rank_changes_at <= $1` is known
+    // to match few rows; a generic plan would guess a third of the table and may read it all.
     const s = this.schema;
-    const half = (rank: string, when: string) => `(SELECT program, ${rank} AS rank, body FROM ${s}.summaries
-          WHERE ${when} AND ($2::integer IS NULL OR (${rank}, program COLLATE "C") > ($2::integer, $3::text COLLATE "C"))
-            AND ($4::text IS NULL OR $4::text = ANY (waiting_on)) AND ($5::integer IS NULL OR ${rank} = $5::integer)
-          ORDER BY ${rank}, program COLLATE "C" LIMIT $6)`;
+    const params: unknown[] = [q.at, q.limit + 1];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const filters = (rank: string) =>
+      [
+        q.after === undefined ? null : `(${rank}, program COLLATE "C") > (${param(q.after.rank)}::integer, ${param(q.after.program)}::text COLLATE "C")`,
+        q.party === undefined ? null : `${param(q.party)}::text = ANY (waiting_on)`,
+        q.rank === undefined ? null : `${rank} = ${param(q.rank)}::integer`,
+      ]
+        .filter((c) => c !== null)
+        .map((c) => ` AND ${c}`)
+        .join('');
     const { rows } = await this.pool.query<{ program: string; rank: number; body: string }>(
-      {
-        name: `cutover-summaries-${s}`,
-        text: `SELECT program, rank, body FROM (
-          ${half('rank', '(rank_changes_at IS NULL OR rank_then IS NULL OR rank_changes_at > $1)')}
-          UNION ALL
-          ${half('rank_then', '(rank_changes_at <= $1 AND rank_then IS NOT NULL)')}) s
-        ORDER BY rank, program COLLATE "C" LIMIT $6`,
-      },
-      [q.at, q.after?.rank ?? null, q.after?.program ?? null, q.party ?? null, q.rank ?? null, q.limit + 1],
+      `SELECT program, rank, body FROM (
+        (SELECT program, rank, body FROM ${s}.summaries
+          WHERE (rank_changes_at IS NULL OR rank_then IS NULL OR rank_changes_at > $1)${filters('rank')}
+          ORDER BY rank, program COLLATE "C" LIMIT $2)
+        UNION ALL
+        (SELECT program, rank_then AS rank, body FROM ${s}.summaries
+          WHERE rank_changes_at <= $1 AND rank_then IS NOT NULL${filters('rank_then')}
+          ORDER BY rank_then, program COLLATE "C" LIMIT $2)) s
+      ORDER BY rank, program COLLATE "C" LIMIT $2`,
+      params,
     );
     return { rows: rows.slice(0, q.limit).map((r) => ({ program: r.program, rank: Number(r.rank), body: r.body })), more: rows.length > q.limit };
   }
 
-  async summariesDue(limit: number, stale?: { readonly build: string; readonly at: Date }): Promise<string[]> {
-    const { rows } = await this.pool.query<{ program: string }>(
-      `SELECT p.program FROM ${this.schema}.programs p LEFT JOIN ${this.schema}.summaries s ON s.program = p.program
-       WHERE s.program IS NULL OR ($1::text IS NOT NULL AND (s.build <> $1::text OR s.next_change_at <= $2)) ORDER BY p.program COLLATE "C" LIMIT $3`,
-      [stale?.build ?? null, stale?.at ?? null, limit],
-    );
+  async summariesDue(limit: number, due: SummaryDue): Promise<string[]> {
+    const s = this.schema;
+    // `missing` reads the two primary keys only; `time` reads the rows past their next change, by
+    // its index; `build` reads every summary, once per process.
+    const text =
+      due.why === 'missing'
+        ? `SELECT p.program FROM ${s}.programs p WHERE NOT EXISTS (SELECT 1 FROM ${s}.summaries s WHERE s.program = p.program) ORDER BY p.program COLLATE "C" LIMIT $1`
+        : due.why === 'build'
+          ? `SELECT program FROM ${s}.summaries WHERE build <> $2 ORDER BY program COLLATE "C" LIMIT $1`
+          : `SELECT program FROM (SELECT program FROM ${s}.summaries WHERE next_change_at <= $2 ORDER BY next_change_at LIMIT $1) d ORDER BY program COLLATE "C"`;
+    const params = due.why === 'missing' ? [limit] : [limit, due.why === 'build' ? due.build : due.at];
+    const { rows } = await this.pool.query<{ program: string }>(text, params);
     return rows.map((r) => r.program);
   }
 
