@@ -94,7 +94,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
     // Longer ids reach the schema, which refuses them in the documented error shape (not Fastify's 414).
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Summaries beside the ledgers when the store keeps them; else in memory, made again after a start.
