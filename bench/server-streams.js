@@ -10,6 +10,10 @@
 //    stream did before). /healthz p99 over 300 requests while they are held.
 // 2. BENCH_STREAMS viewers that read: BENCH_APPENDS (default 20) appends, one line each; the time from
 //    the POST's start to each viewer's receipt of the line (p50, p99 over every viewer and append).
+// 3. (spreadSoak) BENCH_SPREAD_STREAMS (10,000) viewers across BENCH_SPREAD_PROGRAMS (100) programs:
+//    BENCH_SPREAD_APPENDS (50) appends to the programs in turn, each reaching its program's viewers;
+//    on PostgreSQL, the events-table reads per append with no viewer and with them all.
+//    BENCH_STREAMS_PART=one|spread runs only one of the two soaks when run alone.
 // The viewers run in a process of their own (this file with --viewers). Figures are printed with the
 // load average; nothing is asserted.
 import { spawn } from 'node:child_process';
@@ -26,6 +30,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1_000);
 const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 28_000);
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 20);
+// Issue 26's shape: BENCH_SPREAD_STREAMS (10,000) viewers across BENCH_SPREAD_PROGRAMS (100) programs.
+const SPREAD_PROGRAMS = Number(process.env.BENCH_SPREAD_PROGRAMS ?? 100);
+const SPREAD_STREAMS = Number(process.env.BENCH_SPREAD_STREAMS ?? 10_000);
+const SPREAD_APPENDS = Number(process.env.BENCH_SPREAD_APPENDS ?? 50);
 const log = (text) => process.stderr.write(`  … ${text}\n`);
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 // Wall-clock time: the same clock in both processes (a long-lived process's timeOrigin + now() can drift from another's).
@@ -33,11 +41,12 @@ const clock = () => Date.now();
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// ---- the viewers' process: `node server-streams.js --viewers URL N MODE` (stalled | reading)
-async function viewers(url, n, mode) {
-  const { hostname, port, pathname, search } = new URL(url);
-  const arrivals = new Map(); // seq → receipt times
-  const open = async () => {
+// ---- the viewers' process: `node server-streams.js --viewers URLS N MODE` (stalled | reading): N
+// streams spread in turn over the comma-separated URLS. A receipt is keyed `<url index>/<seq>`.
+async function viewers(urls, n, mode) {
+  const arrivals = new Map(); // `${url index}/${seq}` → receipt times
+  const open = async (u) => {
+    const { hostname, port, pathname, search } = new URL(urls[u]);
     const socket = connect(Number(port), hostname);
     await new Promise((r) => socket.once('connect', r));
     socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
@@ -49,22 +58,22 @@ async function viewers(url, n, mode) {
       const now = clock();
       carry += text;
       for (const m of carry.matchAll(/^id: (\d+)$/gm)) {
-        const seq = Number(m[1]);
-        if (!arrivals.has(seq)) arrivals.set(seq, []);
-        arrivals.get(seq).push(now);
+        const key = `${u}/${m[1]}`;
+        if (!arrivals.has(key)) arrivals.set(key, []);
+        arrivals.get(key).push(now);
       }
       carry = carry.slice(carry.lastIndexOf('\n') + 1);
     });
   };
-  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, open));
+  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => open((i + k) % urls.length)));
   process.stdout.write('ready\n');
   createInterface({ input: process.stdin }).once('line', () => {
     process.stdout.write(JSON.stringify(Object.fromEntries(arrivals)) + '\n', () => process.exit(0));
   });
 }
 
-function startViewers(url, n, mode) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--viewers', url, String(n), mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startViewers(urls, n, mode) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--viewers', [urls].flat().join(','), String(n), mode], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const next = () => new Promise((r) => lines.once('line', r));
   return {
@@ -157,7 +166,7 @@ async function fanOut(name, server, program, writer) {
   const latencies = [];
   let missing = 0;
   for (const [seq, t0] of started) {
-    const got = arrivals[seq] ?? [];
+    const got = arrivals[`0/${seq}`] ?? [];
     missing += STREAMS - got.length;
     for (const t1 of got) latencies.push(t1 - t0);
   }
@@ -240,6 +249,175 @@ export async function streamSoak({ clusterUrl } = {}) {
   return results;
 }
 
+/** `count` programs of one event each (the example's definition under ids of their own): their lines and a writer for each. */
+async function smallPrograms(count) {
+  const { decide } = await import('../dist/domain/decide.js');
+  const { initialState } = await import('../dist/domain/state.js');
+  const { seal, serialize } = await import('../dist/ledger/chain.js');
+  const { digestOf } = await import('../dist/ledger/canonical.js');
+  const { signerFromPem } = await import('../dist/ledger/keys.js');
+  const { loadDefinition } = await import('../dist/program/load.js');
+  const example = join(ROOT, 'examples', 'memorykernel-service-v3');
+  const owner = 'integration-program-owner';
+  const loaded = await loadDefinition(join(example, 'cutover.yaml'));
+  const signer = signerFromPem(readFileSync(join(example, 'demo-keys', `${owner}.pem`), 'utf8'));
+  const programs = [];
+  for (let p = 0; p < count; p++) {
+    const id = `spread-${String(p).padStart(4, '0')}`;
+    const definition = { ...loaded.definition, program: { ...loaded.definition.program, id } };
+    const at = new Date().toISOString();
+    const decided = decide(initialState(), { type: 'define-program', definition, digest: digestOf(definition), fileDigest: loaded.fileDigest, actor: owner, at });
+    if (!decided.ok) throw decided.error;
+    const lines = [serialize(seal(decided.events[0], { program: id, seq: 1, at, prev: null }, signer))];
+    programs.push({ id, lines, writer: await continuing(lines) });
+  }
+  return programs;
+}
+
+/**
+ * The statements that read `cutover.events`, as pg_stat_statements counts them (the throwaway
+ * cluster loads it where Debian's package has it): each distinct statement's calls. null where the
+ * extension cannot be had.
+ */
+async function eventReads(url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { rows } = await client.query(
+      `SELECT query, sum(calls)::bigint AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND query ~* '^\\s*(WITH|SELECT).*FROM\\s+cutover\\.events' GROUP BY query`,
+    );
+    return new Map(rows.map((r) => [r.query.replace(/\s+/g, ' ').slice(0, 90), Number(r.calls)]));
+  } catch {
+    return null;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Calls per append of each statement between two `eventReads`, and in all. */
+function readsPerAppend(before, after, appends) {
+  if (before === null || after === null) return null;
+  const each = {};
+  let total = 0;
+  for (const [query, calls] of after) {
+    const n = (calls - (before.get(query) ?? 0)) / appends;
+    if (n === 0) continue;
+    each[query] = n;
+    total += n;
+  }
+  return { total, each };
+}
+
+/** `n` appends, one line each, to the programs in turn; the start time of each, keyed `<program index>/<seq>`. */
+async function appendsInTurn(server, programs, n) {
+  const started = new Map();
+  const posts = [];
+  for (let k = 0; k < n; k++) {
+    const i = k % programs.length;
+    const { id, writer } = programs[i];
+    const head = writer.head();
+    const line = writer.next();
+    const t0 = clock();
+    started.set(`${i}/${JSON.parse(line).seq}`, t0);
+    await post(server.url, id, head, [line]);
+    posts.push(clock() - t0);
+    await sleep(200);
+  }
+  return { started, postP50: pct(posts, 50) };
+}
+
+/**
+ * SPREAD_STREAMS reading viewers across SPREAD_PROGRAMS programs, SPREAD_STREAMS / SPREAD_PROGRAMS
+ * each: an append to one program reaching its viewers (p50, p99 over every receipt), the server's
+ * RSS with every stream open, and on PostgreSQL the statements reading the events table per append
+ * with no viewer and with them all (what the viewers add: one fetch per append, shared, and the
+ * poll of every followed head, one statement per 15 s).
+ */
+async function spread(name, server, programs, dbUrl) {
+  for (const { id } of programs) await (await fetch(`${server.url}/v1/programs/${id}/status`)).arrayBuffer(); // loaded
+  const out = { loadBefore: load() };
+  if (dbUrl !== undefined) {
+    const r0 = await eventReads(dbUrl);
+    await appendsInTurn(server, programs, SPREAD_APPENDS);
+    out.readsAlone = readsPerAppend(r0, await eventReads(dbUrl), SPREAD_APPENDS);
+  }
+  const urls = programs.map(({ id }) => `${server.url}/v1/programs/${id}/events/stream`);
+  const reading = startViewers(urls, SPREAD_STREAMS, 'reading');
+  await reading.ready;
+  out.rss = memoryOf(server.pid).rss;
+  const r1 = dbUrl === undefined ? null : await eventReads(dbUrl);
+  const { started, postP50 } = await appendsInTurn(server, programs, SPREAD_APPENDS);
+  await sleep(2_000);
+  if (dbUrl !== undefined) out.readsWatched = readsPerAppend(r1, await eventReads(dbUrl), SPREAD_APPENDS);
+  const arrivals = await reading.report();
+  await reading.stop();
+  const perProgram = SPREAD_STREAMS / programs.length;
+  const latencies = [];
+  let missing = 0;
+  for (const [key, t0] of started) {
+    const got = arrivals[key] ?? [];
+    missing += perProgram - got.length;
+    for (const t1 of got) latencies.push(t1 - t0);
+  }
+  Object.assign(out, { p50: pct(latencies, 50), p99: pct(latencies, 99), postP50, missing, load: load() });
+  log(`${name}: ${SPREAD_STREAMS} streams across ${programs.length} programs: an append reaching its ${perProgram} viewers p50 ${out.p50.toFixed(0)} ms, p99 ${out.p99.toFixed(0)} ms, ${missing} not received; RSS ${out.rss.toFixed(0)} MiB` +
+    (out.readsWatched == null ? '' : `; statements reading cutover.events per append ${out.readsAlone.total.toFixed(2)} with no viewer, ${out.readsWatched.total.toFixed(2)} with them: ${JSON.stringify(out.readsWatched.each)}`) + ` (load ${out.load})`);
+  return out;
+}
+
+/** The spread soak on a folder, and on PostgreSQL when `clusterUrl` is given. */
+export async function spreadSoak({ clusterUrl } = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'cutover-bench-spread-'));
+  const results = { streams: SPREAD_STREAMS, programs: SPREAD_PROGRAMS, appends: SPREAD_APPENDS };
+  const args = ['--max-streams', String(SPREAD_STREAMS + 100)];
+  try {
+    const data = join(work, 'data');
+    (await import('node:fs')).mkdirSync(data);
+    const onFolder = await smallPrograms(SPREAD_PROGRAMS);
+    for (const { id, lines } of onFolder) (await import('node:fs')).writeFileSync(join(data, `${id}.jsonl`), lines.join('\n') + '\n');
+    const folderServer = await startServe(['--data', data, ...args]);
+    try {
+      results.file = await spread('--data', folderServer, onFolder, undefined);
+    } finally {
+      await folderServer.stop();
+    }
+    if (clusterUrl) {
+      const { default: pg } = await import('pg');
+      const { PostgresLedgerStore } = await import('../dist/store/postgres/postgres-store.js');
+      const name = `bench_spread_${process.pid}`;
+      const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
+      await admin.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
+      await admin.end();
+      const u = new URL(clusterUrl);
+      u.pathname = `/${name}`;
+      const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+      const store = await PostgresLedgerStore.open(pool);
+      const onPostgres = await smallPrograms(SPREAD_PROGRAMS);
+      for (const { id, lines } of onPostgres) await store.append(id, null, lines.map((l) => JSON.parse(l)));
+      await pool.end();
+      const pgServer = await startServe(['--database', u.toString(), ...args]);
+      try {
+        results.postgres = await spread('PostgreSQL', pgServer, onPostgres, u.toString());
+      } finally {
+        await pgServer.stop();
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`event streams spread: ${results.streams} viewers across ${results.programs} programs (${results.streams / results.programs} each), ${results.appends} appends in turn (budget p99 ≤ 250 ms, one read per append):`);
+  for (const [store, s] of [['--data', results.file], ['PostgreSQL', results.postgres]]) {
+    if (s === undefined) continue;
+    console.log(`  ${store}: p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms, ${s.missing} deliveries missing; RSS with every stream open ${s.rss.toFixed(0)} MiB` +
+      (s.readsWatched == null ? '' : `; statements reading cutover.events per append: ${s.readsAlone.total.toFixed(2)} with no viewer, ${s.readsWatched.total.toFixed(2)} with ${results.streams}`) + ` (load ${s.load})`);
+    if (s.readsWatched != null) for (const [query, n] of Object.entries(s.readsWatched.each)) console.log(`    ${n.toFixed(2)} per append: ${query}`);
+  }
+  return results;
+}
+
 function printSoak(r) {
   console.log(`event streams: ${r.streams} viewers on a ${r.events}-event program (${r.mb.toFixed(1)} MB), load average printed beside each figure:`);
   for (const [store, s] of [['--data', r.file], ['PostgreSQL', r.postgres]]) {
@@ -252,13 +430,15 @@ function printSoak(r) {
   }
 }
 
-if (process.argv[2] === '--viewers') await viewers(process.argv[3], Number(process.argv[4]), process.argv[5]);
+if (process.argv[2] === '--viewers') await viewers(process.argv[3].split(','), Number(process.argv[4]), process.argv[5]);
 else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Alone: PostgreSQL at BENCH_PG_URL, else a throwaway cluster of its own.
   const { startCluster } = await import('../dist/store/postgres/throwaway-cluster.js');
   const cluster = process.env.BENCH_PG_URL ? null : await startCluster();
   try {
-    await streamSoak({ clusterUrl: process.env.BENCH_PG_URL ?? cluster.url });
+    const clusterUrl = process.env.BENCH_PG_URL ?? cluster.url;
+    if (process.env.BENCH_STREAMS_PART !== 'spread') await streamSoak({ clusterUrl });
+    if (process.env.BENCH_STREAMS_PART !== 'one') await spreadSoak({ clusterUrl });
   } finally {
     cluster?.stop();
   }

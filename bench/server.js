@@ -307,6 +307,7 @@ try {
   log(`dashboard page of ${fmt(PAGE_EVENTS)} events: ${fmt(results.page.ms, 1)} ms, filtered timeline ${fmt(results.page.filteredMs, 1)} ms`);
   await pageServer.stop();
   results.streams = await (await import('./server-streams.js')).streamSoak({ clusterUrl: cluster.url });
+  results.spread = await (await import('./server-streams.js')).spreadSoak({ clusterUrl: cluster.url });
   results.notify = await (await import('./server-notify.js')).benchNotify({ clusterUrl: cluster.url, log, runs: RUNS });
   results.programs = await (await import('./server-programs.js')).benchPrograms({ cluster, log }); // many programs: bench/server-programs.js
 } finally {

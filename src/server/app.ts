@@ -74,8 +74,8 @@ export interface ServerOptions {
 export interface CutoverServer {
   readonly app: FastifyInstance;
   readonly metrics: ServerMetrics;
-  /** Tell the server a program changed elsewhere (another replica): streams and caches catch up. */
-  notifyAppended(program: string): void;
+  /** Tell the server a program changed elsewhere (another replica): streams and caches catch up. `seq`: its last seq, when the notice says. */
+  notifyAppended(program: string, seq?: number): void;
 }
 
 export function buildServer(options: ServerOptions): CutoverServer {
@@ -86,7 +86,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   const streams = new Set<FastifyReply>();
   // One fetch per append, shared by every viewer of the program (broadcast.ts).
   const broadcasts = new Broadcasts(store, { warn: (message, error) => app.log.warn({ err: error }, message) });
-  appended.on('appended', (program: string) => broadcasts.notify(program));
+  appended.on('appended', (program: string, seq?: number) => broadcasts.notify(program, seq));
   const streamBounds = new StreamBounds(options.maxStreams ?? DEFAULT_MAX_STREAMS, options.maxStreamsPerProgram ?? DEFAULT_MAX_STREAMS_PER_PROGRAM);
   const maxDepth = options.maxJsonDepth ?? 64;
   const app = Fastify({
@@ -207,7 +207,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   return {
     app,
     metrics,
-    notifyAppended: (program) => appended.emit('appended', program),
+    notifyAppended: (program, seq) => appended.emit('appended', program, seq),
   };
 }
 

@@ -2,9 +2,11 @@
  * One broadcast per followed program: when the program gains lines (an append here, a replica's
  * `NOTIFY`, a change to its file), the new lines are fetched from the store ONCE and handed to
  * every subscriber, however many viewers follow it. A program is followed only while someone
- * subscribes; a poll every `pollMs` catches what a lost notification would have told.
+ * subscribes; a poll every `pollMs` catches what a lost notification would have told. A notice
+ * that names the seq it announces (this replica's own `NOTIFY`, heard back) and finds it handed out
+ * already fetches nothing: one read per append, however the append is heard of.
  */
-import { followsBytes, type LedgerStore } from '../store/ledger-store.js';
+import { followsBytes, knowsHeads, type LedgerStore } from '../store/ledger-store.js';
 
 export interface StreamedLine {
   readonly seq: number;
@@ -26,6 +28,8 @@ interface Position {
 /** How the new lines after a position are fetched: by byte offset from a file, else by seq. */
 interface Feed {
   tail(program: string): Promise<Position>;
+  /** The last seq of each program, in one read, where the store can say so (the poll asks it instead of every program). */
+  heads?(programs: readonly string[]): Promise<ReadonlyMap<string, number>>;
   /** The lines after `at` (none when nothing changed) and the position after them. */
   after(program: string, at: Position): Promise<{ lines: StreamedLine[]; at: Position }>;
 }
@@ -49,7 +53,7 @@ function feedOf(store: LedgerStore): Feed {
       return { lines: lines.map((line, i) => ({ seq: at.seq + 1 + i, line })), at: { seq: at.seq + lines.length, offset: null } };
     },
   };
-  if (!followsBytes(store)) return bySeq;
+  if (!followsBytes(store)) return knowsHeads(store) ? { ...bySeq, heads: (programs) => store.headsOf(programs) } : bySeq;
   const tail = async (program: string): Promise<Position> => {
     const end = await store.endOf(program);
     return { seq: end.head?.seq ?? 0, offset: end.end };
@@ -81,7 +85,8 @@ class ProgramBroadcast {
   private at: Position | null = null;
   private readonly started: Promise<void>;
   private busy = false;
-  private again = false;
+  /** What was asked for while a fetch ran: null nothing, else up to which seq (Infinity: unknown). */
+  private asked: number | null = null;
 
   constructor(
     private readonly program: string,
@@ -103,22 +108,27 @@ class ProgramBroadcast {
     return this.at?.seq ?? 0;
   }
 
-  /** Fetch what is new, once, for every subscriber; calls while a fetch runs fold into one more. */
-  async refresh(): Promise<void> {
+  /**
+   * Fetch what is new, once, for every subscriber; calls while a fetch runs fold into one more, or
+   * into none when the fetch brought the seq they announce (`upTo`; unknown: fetch again).
+   */
+  async refresh(upTo = Infinity): Promise<void> {
+    if (this.at !== null && this.at.seq >= upTo) return;
     if (this.busy) {
-      this.again = true;
+      this.asked = Math.max(this.asked ?? 0, upTo);
       return;
     }
     this.busy = true;
     try {
       await this.started;
       do {
-        this.again = false;
+        this.asked = null;
         const fetched = await this.feed.after(this.program, this.at!);
         this.at = fetched.at;
         if (fetched.lines.length === 0) continue;
         for (const subscriber of [...this.subscribers]) subscriber.deliver(this.program, fetched.lines);
-      } while (this.again);
+      } while (this.asked !== null && this.asked > this.at!.seq);
+      this.asked = null;
     } catch (error) {
       this.warn(`the stream of ${this.program} could not read the store`, error);
     } finally {
@@ -144,9 +154,7 @@ export class Broadcasts {
     this.feed = feedOf(store);
     this.warn = options.warn ?? (() => {});
     // Catches up even when a replica's notification was lost (a crash right after its commit): once per program, not per viewer.
-    this.poll = setInterval(() => {
-      for (const broadcast of this.programs.values()) void broadcast.refresh();
-    }, options.pollMs ?? 15_000);
+    this.poll = setInterval(() => void this.catchUp(), options.pollMs ?? 15_000);
     this.poll.unref();
   }
 
@@ -179,9 +187,25 @@ export class Broadcasts {
     return this.programs.get(program)?.seq ?? 0;
   }
 
-  /** `program` gained lines (here, on a replica, in its file): fetch them once for its subscribers. */
-  notify(program: string): void {
-    void this.programs.get(program)?.refresh();
+  /**
+   * `program` gained lines (here, on a replica, in its file): fetch them once for its subscribers.
+   * `seq`, when the notice names it: the last seq appended (nothing is fetched if it was handed out).
+   */
+  notify(program: string, seq?: number): void {
+    void this.programs.get(program)?.refresh(seq);
+  }
+
+  /** Every followed program that gained lines unheard of: one read of every head where the store can, else each program's own check. */
+  private async catchUp(): Promise<void> {
+    const followed = [...this.programs.entries()];
+    if (followed.length === 0) return;
+    let heads: ReadonlyMap<string, number> | undefined;
+    try {
+      heads = await this.feed.heads?.(followed.map(([program]) => program));
+    } catch (error) {
+      this.warn('the streams could not read the heads of the programs they follow', error);
+    }
+    for (const [program, broadcast] of followed) void broadcast.refresh(heads?.get(program) ?? (heads === undefined ? Infinity : 0));
   }
 
   /** How many programs are followed now. */

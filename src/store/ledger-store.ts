@@ -93,6 +93,16 @@ export interface ByteTail {
   linesAfter(program: string, fromSeq: number, chunkBytes: number): AsyncIterable<readonly string[]>;
 }
 
+/** A store that tells the last seq of many programs in one read (what a poll of followed programs asks). */
+export interface HeadsReader {
+  /** The last seq of each of `programs` that has lines (a program with none is absent). */
+  headsOf(programs: readonly string[]): Promise<ReadonlyMap<string, number>>;
+}
+
+export function knowsHeads(store: LedgerStore): store is LedgerStore & HeadsReader {
+  return typeof (store as Partial<HeadsReader>).headsOf === 'function';
+}
+
 export function followsBytes(store: LedgerStore): store is LedgerStore & ByteTail {
   const tail = store as Partial<ByteTail>;
   return typeof tail.endOf === 'function' && typeof tail.sizeOf === 'function' && typeof tail.linesFrom === 'function' && typeof tail.linesAfter === 'function';

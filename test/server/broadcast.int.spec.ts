@@ -95,3 +95,34 @@ describe('postgres: one broadcast per program', () => {
     expect(calls.get('head')).toBe(1); // where the program ended, when the first viewer came
   });
 });
+
+describe('postgres: an append heard twice, and the poll', () => {
+  it("the POST's notice and the replica's own NOTIFY heard back: one read; the poll reads every followed head in one query and fetches only what moved", async () => {
+    const fresh = await freshPostgresStore();
+    disposals.push(fresh.dispose);
+    const lines = exampleLines();
+    await fresh.store.append(EXAMPLE_PROGRAM, null, events(lines));
+    const { store, calls } = counted(fresh.store);
+    const broadcasts = new Broadcasts(store, { pollMs: 100 });
+    disposals.unshift(async () => broadcasts.close());
+    const { received, all } = await viewers(broadcasts, 10, 2);
+
+    const next = blockerAfter(lines, 1);
+    await fresh.store.append(EXAMPLE_PROGRAM, headOf(lines), events([next]));
+    broadcasts.notify(EXAMPLE_PROGRAM, 8); // the POST, with the seq it appended
+    broadcasts.notify(EXAMPLE_PROGRAM, 8); // the same append's NOTIFY, heard back while the read runs
+    await new Promise((r) => setTimeout(r, 50));
+    broadcasts.notify(EXAMPLE_PROGRAM, 8); // ... or after it
+    expect(calls.get('read')).toBe(1);
+
+    // Polls with nothing new read the heads only; an append no one announced is found by the next poll.
+    await new Promise((r) => setTimeout(r, 350));
+    expect(calls.get('read')).toBe(1);
+    expect(calls.get('headsOf')).toBeGreaterThanOrEqual(2);
+    const unannounced = blockerAfter([...lines, next], 2);
+    await fresh.store.append(EXAMPLE_PROGRAM, headOf([...lines, next]), events([unannounced]));
+    await all;
+    expect(received.every((got) => got.map((l) => l.seq).join() === '8,9' && got[1]!.line === unannounced)).toBe(true);
+    expect(calls.get('read')).toBe(2);
+  });
+});

@@ -212,8 +212,9 @@ async function openPostgres(url: string, io: CliIo): Promise<OpenedStore> {
   const listen = async (server: CutoverServer): Promise<void> => {
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (n) => {
-      const program = n.payload?.split(' ')[0];
-      if (program) server.notifyAppended(program);
+      // `program seq hash`: this replica's own appends come back too, and fetch nothing again.
+      const [program, seq] = n.payload?.split(' ') ?? [];
+      if (program) server.notifyAppended(program, Number.isSafeInteger(Number(seq)) ? Number(seq) : undefined);
     });
     const again = () => {
       if (closing) return;

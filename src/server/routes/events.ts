@@ -60,7 +60,7 @@ export function registerEventRoutes(app: App, { options, store, cache, metrics, 
     }, expectedHead);
     metrics.appends.inc();
     metrics.appendedEvents.inc({}, result.added);
-    appended.emit('appended', id);
+    appended.emit('appended', id, result.seq);
     if (keepsPosters(store) && result.added > 0) {
       // Who posted, kept beside the lines (not in the signed ledger); a failure here does not undo the append.
       const record = JSON.stringify({ ...access.poster(request), at: now().toISOString() });

@@ -8,7 +8,7 @@
 import type { LedgerEvent } from '../../domain/events.js';
 import { invalidInput, StaleHeadError } from '../../errors.js';
 import { serialize } from '../../ledger/chain.js';
-import type { CheckpointShelf, LedgerHead, LedgerRead, LedgerStore, PosterShelf, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from '../ledger-store.js';
+import type { CheckpointShelf, HeadsReader, LedgerHead, LedgerRead, LedgerStore, PosterShelf, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from '../ledger-store.js';
 import { sqlState, type SqlPool } from './client.js';
 import { appliedVersion, migrate, SCHEMA_VERSION } from './migrations.js';
 import { NotifyBatches } from './notify-batch.js';
@@ -28,7 +28,7 @@ const UNIQUE_VIOLATION = '23505';
 const BATCH_LINES = 5000;
 const FOREIGN_KEY_VIOLATION = '23503';
 
-export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, PosterShelf, SummaryShelf {
+export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, PosterShelf, SummaryShelf, HeadsReader {
   readonly schema: string;
   private readonly label: string;
   private readonly notifications: NotifyBatches;
@@ -75,6 +75,15 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
     );
     const row = rows[0];
     return row === undefined ? null : { seq: row.seq, hash: row.hash };
+  }
+
+  async headsOf(programs: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    // One probe of the (program, seq) index per program, in one statement.
+    const { rows } = await this.pool.query<{ program: string; seq: number | null }>(
+      { name: `cutover-heads-of-${this.schema}`, text: `SELECT p AS program, (SELECT seq FROM ${this.schema}.events WHERE program = p ORDER BY seq DESC LIMIT 1) AS seq FROM unnest($1::text[]) AS p` },
+      [programs],
+    );
+    return new Map(rows.filter((r) => r.seq !== null).map((r) => [r.program, r.seq!]));
   }
 
   async append(program: string, expectedHead: string | null, events: readonly LedgerEvent[]): Promise<LedgerHead | null> {
