@@ -98,7 +98,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Summaries beside the ledgers when the store keeps them; else in memory, made again after a start.
-  const summaries = keepsSummaries(store) ? store : new MemorySummaryShelf(() => store.listPrograms());
+  const summaries = keepsSummaries(store) ? store : new MemorySummaryShelf(store);
   const cache = new ProgramCache(store, {
     metrics,
     now,

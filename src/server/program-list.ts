@@ -50,8 +50,8 @@ const SWEEP_BATCH = 100;
 export class ProgramList {
   private missing: Promise<void> | undefined;
   private sweeping: Promise<void> | undefined;
-  /** Whether this process has asked for the summaries of another build yet. */
-  private builtChecked = false;
+  /** Whether this process has asked for the summaries of another build, and those behind their ledger, yet. */
+  private startChecked = false;
   private stopped = false;
 
   constructor(
@@ -141,14 +141,16 @@ export class ProgramList {
 
   /**
    * Summarise again (in the background; one sweep at a time) those whose next change has come, and
-   * on the first sweep of this process those made by another build: a summary is only ever written
-   * later by this build, so asking that of every summary once is enough.
+   * on the first sweep of this process those made by another build and those behind their ledger
+   * (a server stopped between an append and its summary): while this process runs, each append it
+   * takes keeps its summary, so asking these of every program once is enough.
    */
   sweep(): Promise<void> {
     this.sweeping ??= (async () => {
-      if (!this.builtChecked) {
+      if (!this.startChecked) {
         await this.summariseDue({ why: 'build', build: summaryBuild() });
-        this.builtChecked = true;
+        await this.summariseDue({ why: 'behind' });
+        this.startChecked = true;
       }
       await this.summariseDue({ why: 'time', at: this.now() });
     })().finally(() => (this.sweeping = undefined));

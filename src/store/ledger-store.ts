@@ -157,11 +157,13 @@ export interface SummaryShelf {
 /**
  * Why a summary is made again. Each reason is its own question, so that the one asked every few
  * seconds (`time`) reads only what time has changed, never every program: `missing` is asked once
- * per process, `build` once per process in the background.
+ * per process, `build` and `behind` once per process in the background.
  */
 export type SummaryDue =
   /** Programs with no summary at all (a store written before summaries were kept). */
   | { readonly why: 'missing' }
+  /** Summaries of a seq before the program's last (a server stopped between an append and its summary). */
+  | { readonly why: 'behind' }
   /** Summaries made by a build other than `build` (another fold may say something else). */
   | { readonly why: 'build'; readonly build: string }
   /** Summaries whose `nextChangeAt` has come by `at`. */

@@ -4,7 +4,7 @@
  * What the store keeps is read once, on the first query; every summary kept after that is kept here too.
  */
 import { rankAt } from '../domain/summary.js';
-import type { SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
+import type { LedgerStore, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
 
 export class SummaryIndex {
   private readonly held = new Map<string, SummaryRecord>();
@@ -39,18 +39,19 @@ export class SummaryIndex {
     return { rows: ranked.slice(0, query.limit), more: ranked.length > query.limit };
   }
 
-  /** Of `programs` (in program order), those whose summary is due for the reason given. */
-  due(programs: readonly string[], limit: number, why: SummaryDue): string[] {
-    const isDue = (r: SummaryRecord | undefined): boolean => {
+  /** Of `programs` (in program order), those whose summary is due for the reason given; `headOf` tells a program's last seq. */
+  async due(programs: readonly string[], limit: number, why: SummaryDue, headOf: (program: string) => Promise<number>): Promise<string[]> {
+    const isDue = async (program: string, r: SummaryRecord | undefined): Promise<boolean> => {
       if (why.why === 'missing') return r === undefined;
       if (r === undefined) return false;
       if (why.why === 'build') return r.build !== why.build;
+      if (why.why === 'behind') return (await headOf(program)) > r.seq;
       return r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= why.at.getTime();
     };
     const due: string[] = [];
     for (const program of programs) {
       if (due.length >= limit) break;
-      if (isDue(this.held.get(program))) due.push(program);
+      if (await isDue(program, this.held.get(program))) due.push(program);
     }
     return due;
   }
@@ -60,7 +61,7 @@ export class SummaryIndex {
 export class MemorySummaryShelf implements SummaryShelf {
   private readonly index = new SummaryIndex();
 
-  constructor(private readonly listPrograms: () => Promise<string[]>) {}
+  constructor(private readonly store: Pick<LedgerStore, 'listPrograms' | 'head'>) {}
 
   async keepSummary(record: SummaryRecord): Promise<void> {
     this.index.keep(record);
@@ -71,6 +72,6 @@ export class MemorySummaryShelf implements SummaryShelf {
   }
 
   async summariesDue(limit: number, due: SummaryDue): Promise<string[]> {
-    return this.index.due(await this.listPrograms(), limit, due);
+    return this.index.due(await this.store.listPrograms(), limit, due, async (program) => (await this.store.head(program))?.seq ?? 0);
   }
 }

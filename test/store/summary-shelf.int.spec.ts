@@ -1,8 +1,8 @@
 // The summary shelf contract, over every shelf a server lists programs from: PostgreSQL's summaries
 // table, the served folder's summary file, and the in-memory shelf of a store that keeps none. A list
 // is sorted by the urgency rank at its time (the stored rank, or the one time moved it to), then by
-// id in byte order; pages continue from a cursor; and each reason a summary is made again is asked
-// on its own.
+// id in byte order; pages continue from a cursor; and each reason a summary is made again (none yet,
+// another build, behind its ledger, its next change come) is asked on its own.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ const SHELVES: Record<string, () => Promise<Shelved>> = {
   },
   'memory (over a served folder)': async () => {
     const { store, dispose } = await servedFolder();
-    return { store, shelf: new MemorySummaryShelf(() => store.listPrograms()), dispose };
+    return { store, shelf: new MemorySummaryShelf(store), dispose };
   },
 };
 
@@ -60,7 +60,8 @@ for (const [name, create] of Object.entries(SHELVES)) {
     it('lists by the rank at the time asked, moved by time alone, paged and filtered; asks for each reason to summarise again on its own', async () => {
       const { store, shelf, dispose } = await create();
       try {
-        for (const id of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) await store.append(id, null, chain(id, 1));
+        for (const id of ['alpha', 'bravo', 'charlie', 'echo']) await store.append(id, null, chain(id, 1));
+        await store.append('delta', null, chain('delta', 3)); // its summary (of seq 1) is behind its ledger
         await shelf.keepSummary(record('alpha', { rank: 2, waitingOn: ['producer'] }));
         // bravo becomes the most urgent an hour on; charlie the least two hours on.
         await shelf.keepSummary(record('bravo', { rank: 3, rankChangesAt: at(1).toISOString(), rankThen: 0, nextChangeAt: at(1).toISOString(), waitingOn: ['consumer'] }));
@@ -98,6 +99,7 @@ for (const [name, create] of Object.entries(SHELVES)) {
         // Each reason on its own.
         expect(await shelf.summariesDue(10, { why: 'missing' })).toEqual(['echo']);
         expect(await shelf.summariesDue(10, { why: 'build', build: 'this-build' })).toEqual(['delta']);
+        expect(await shelf.summariesDue(10, { why: 'behind' })).toEqual(['delta']);
         expect(await shelf.summariesDue(10, { why: 'time', at: at(0) })).toEqual([]);
         expect(await shelf.summariesDue(10, { why: 'time', at: at(1.5) })).toEqual(['bravo']);
         expect((await shelf.summariesDue(10, { why: 'time', at: at(2) })).sort()).toEqual(['bravo', 'charlie']);

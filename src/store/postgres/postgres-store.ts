@@ -214,14 +214,16 @@ export class PostgresLedgerStore implements LedgerStore, CheckpointShelf, Poster
   async summariesDue(limit: number, due: SummaryDue): Promise<string[]> {
     const s = this.schema;
     // `missing` reads the two primary keys only; `time` reads the rows past their next change, by
-    // its index; `build` reads every summary, once per process.
+    // its index; `build` reads every summary and `behind` probes every program's last seq, once per process.
     const text =
       due.why === 'missing'
         ? `SELECT p.program FROM ${s}.programs p WHERE NOT EXISTS (SELECT 1 FROM ${s}.summaries s WHERE s.program = p.program) ORDER BY p.program COLLATE "C" LIMIT $1`
+        : due.why === 'behind'
+          ? `SELECT s.program FROM ${s}.summaries s WHERE s.seq < (SELECT e.seq FROM ${s}.events e WHERE e.program = s.program ORDER BY e.seq DESC LIMIT 1) ORDER BY s.program COLLATE "C" LIMIT $1`
         : due.why === 'build'
           ? `SELECT program FROM ${s}.summaries WHERE build <> $2 ORDER BY program COLLATE "C" LIMIT $1`
           : `SELECT program FROM (SELECT program FROM ${s}.summaries WHERE next_change_at <= $2 ORDER BY next_change_at LIMIT $1) d ORDER BY program COLLATE "C"`;
-    const params = due.why === 'missing' ? [limit] : [limit, due.why === 'build' ? due.build : due.at];
+    const params = due.why === 'missing' || due.why === 'behind' ? [limit] : [limit, due.why === 'build' ? due.build : due.at];
     const { rows } = await this.pool.query<{ program: string }>(text, params);
     return rows.map((r) => r.program);
   }
