@@ -35,6 +35,9 @@ export interface FileAppended {
 }
 
 export class FileLedgerStore implements LedgerStore, ByteTail {
+  /** The program each ledger file names in its first line, once read: a ledger's first line never changes. */
+  private readonly programOfFile = new Map<string, string>();
+
   constructor(private readonly options: FileStoreOptions) {}
 
   /** The store of a program directory: one program, `<dir>/.cutover/ledger.jsonl`. */
@@ -161,14 +164,22 @@ export class FileLedgerStore implements LedgerStore, ByteTail {
     }
     const programs = new Set<string>();
     // Only the first line names the program: a folder of big ledgers is listed without reading them,
-    // 32 files at a time.
+    // 32 files at a time, and a file already read is not opened again (a server lists often).
     const files = names.filter((n) => n.endsWith('.jsonl'));
-    for (let i = 0; i < files.length; i += 32) {
-      const firsts = await Promise.all(files.slice(i, i + 32).map((name) => firstLineOf(join(this.options.dir, name))));
-      for (const line of firsts) {
+    const unread = files.filter((name) => !this.programOfFile.has(name));
+    for (let i = 0; i < unread.length; i += 32) {
+      const batch = unread.slice(i, i + 32);
+      const firsts = await Promise.all(batch.map((name) => firstLineOf(join(this.options.dir, name))));
+      firsts.forEach((line, k) => {
         const program = programOf(line);
-        if (program !== null) programs.add(program);
-      }
+        if (program !== null) this.programOfFile.set(batch[k]!, program); // an empty or torn file is read again next time
+      });
+    }
+    const present = new Set(files);
+    for (const name of this.programOfFile.keys()) if (!present.has(name)) this.programOfFile.delete(name);
+    for (const name of files) {
+      const program = this.programOfFile.get(name);
+      if (program !== undefined) programs.add(program);
     }
     return [...programs].sort();
   }

@@ -76,7 +76,7 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
   }
 
   async summariesDue(limit: number, due: SummaryDue): Promise<string[]> {
-    return (await this.summaryIndex()).due(await this.listPrograms(), limit, due, async (program) => (await this.head(program))?.seq ?? 0);
+    return (await this.summaryIndex()).due(() => this.listPrograms(), limit, due, async (program) => (await this.head(program))?.seq ?? 0);
   }
 
   private summaryIndex(): Promise<SummaryIndex> {

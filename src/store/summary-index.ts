@@ -39,8 +39,12 @@ export class SummaryIndex {
     return { rows: ranked.slice(0, query.limit), more: ranked.length > query.limit };
   }
 
-  /** Of `programs` (in program order), those whose summary is due for the reason given; `headOf` tells a program's last seq. */
-  async due(programs: readonly string[], limit: number, why: SummaryDue, headOf: (program: string) => Promise<number>): Promise<string[]> {
+  /**
+   * Those whose summary is due for the reason given, in program order: of the store's `programs` for
+   * `missing` and `behind` (`headOf` tells a program's last seq), of the summaries held for the
+   * others (the store is not listed for a sweep of what time changed).
+   */
+  async due(programs: () => Promise<readonly string[]>, limit: number, why: SummaryDue, headOf: (program: string) => Promise<number>): Promise<string[]> {
     const isDue = async (program: string, r: SummaryRecord | undefined): Promise<boolean> => {
       if (why.why === 'missing') return r === undefined;
       if (r === undefined) return false;
@@ -49,7 +53,8 @@ export class SummaryIndex {
       return r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= why.at.getTime();
     };
     const due: string[] = [];
-    for (const program of programs) {
+    const among = why.why === 'missing' || why.why === 'behind' ? await programs() : [...this.held.keys()].sort();
+    for (const program of among) {
       if (due.length >= limit) break;
       if (await isDue(program, this.held.get(program))) due.push(program);
     }
@@ -72,6 +77,6 @@ export class MemorySummaryShelf implements SummaryShelf {
   }
 
   async summariesDue(limit: number, due: SummaryDue): Promise<string[]> {
-    return this.index.due(await this.store.listPrograms(), limit, due, async (program) => (await this.store.head(program))?.seq ?? 0);
+    return this.index.due(() => this.store.listPrograms(), limit, due, async (program) => (await this.store.head(program))?.seq ?? 0);
   }
 }

@@ -48,7 +48,7 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
       const second = buildServer({ store: b.open(), logLevel: false, summarySweepMs: 50 });
       const url2 = await second.app.listen({ port: 0, host: '127.0.0.1' });
       disposals.unshift(() => second.app.close());
-      const listed = async () => ((await (await fetch(`${url2}/v1/programs`)).json()) as { programs: { id: string; seq: number; blockers: { text: string }[] }[] }).programs[0]!;
+      const listed = async () => ((await (await fetch(`${url2}/v1/programs`)).json()) as { programs: { id: string; seq: number; urgency: string; mostUrgent: unknown }[] }).programs[0]!;
       const deadline = Date.now() + 20_000;
       while ((await listed()).seq !== lines.length + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const now = await listed();
