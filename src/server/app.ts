@@ -85,9 +85,13 @@ export function buildServer(options: ServerOptions): CutoverServer {
   const appended = new EventEmitter().setMaxListeners(0);
   const streams = new Set<FastifyReply>();
   // One fetch per append, shared by every viewer of the program (broadcast.ts).
-  const broadcasts = new Broadcasts(store, { warn: (message, error) => app.log.warn({ err: error }, message) });
+  const broadcasts = new Broadcasts(store, { warn: (message, error) => app.log.warn({ err: error }, message), fetched: () => metrics.streamFetches.inc() });
   appended.on('appended', (program: string, seq?: number) => broadcasts.notify(program, seq));
-  const streamBounds = new StreamBounds(options.maxStreams ?? DEFAULT_MAX_STREAMS, options.maxStreamsPerProgram ?? DEFAULT_MAX_STREAMS_PER_PROGRAM);
+  const streamBounds = new StreamBounds(options.maxStreams ?? DEFAULT_MAX_STREAMS, options.maxStreamsPerProgram ?? DEFAULT_MAX_STREAMS_PER_PROGRAM, {
+    opened: (stream) => metrics.streamsOpened.inc({ stream }),
+    refused: (bound) => metrics.streamsRefused.inc({ bound }),
+  });
+  metrics.streamsOpen.read = () => streamBounds.open;
   const maxDepth = options.maxJsonDepth ?? 64;
   const app = Fastify({
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', stream: options.logStream ?? process.stderr },

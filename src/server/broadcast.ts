@@ -141,6 +141,8 @@ export interface BroadcastOptions {
   /** How often a followed program is checked although no one said it changed (default 15 s). */
   readonly pollMs?: number;
   readonly warn?: (message: string, error: unknown) => void;
+  /** Told of each look in the store for new lines (a metric: one per append, however many viewers). */
+  readonly fetched?: () => void;
 }
 
 /** Every followed program's broadcast: subscribe to follow, notify when a program gained lines. */
@@ -151,7 +153,9 @@ export class Broadcasts {
   private readonly warn: (message: string, error: unknown) => void;
 
   constructor(store: LedgerStore, options: BroadcastOptions = {}) {
-    this.feed = feedOf(store);
+    const feed = feedOf(store);
+    const fetched = options.fetched;
+    this.feed = fetched === undefined ? feed : { ...feed, after: (program, at) => (fetched(), feed.after(program, at)) };
     this.warn = options.warn ?? (() => {});
     // Catches up even when a replica's notification was lost (a crash right after its commit): once per program, not per viewer.
     this.poll = setInterval(() => void this.catchUp(), options.pollMs ?? 15_000);

@@ -16,6 +16,8 @@ const PAGE_BYTES = 16 * 1024;
 export interface StreamLimits {
   /** Bytes a viewer may leave unread (beyond what the kernel holds) before it is closed. */
   readonly maxUnreadBytes: number;
+  /** Told when a viewer is closed for being `maxUnreadBytes` behind (a metric). */
+  readonly dropped?: () => void;
   /** How often a keep-alive comment is written (a viewer that is not reading gets none). */
   readonly keepAliveMs: number;
 }
@@ -162,6 +164,7 @@ export class EventStream implements Subscriber {
 
   /** A viewer that stopped reading: close it rather than buffer for it. */
   private drop(): void {
+    this.limits.dropped?.();
     this.raw.destroy();
     this.close();
   }

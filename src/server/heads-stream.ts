@@ -54,6 +54,7 @@ export class HeadsStream implements Subscriber {
     if (this.closed) return;
     if (this.raw.writableLength > this.limits.maxUnreadBytes) {
       // A viewer that stopped reading: closed rather than buffered for (it reconnects and hears every head again).
+      this.limits.dropped?.();
       this.raw.destroy();
       return this.close();
     }

@@ -55,6 +55,15 @@ class Histogram {
   }
 }
 
+/** A value read when the metrics are rendered. */
+class Gauge {
+  read: () => number = () => 0;
+  constructor(readonly name: string, readonly help: string) {}
+  text(): string {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${this.read()}`].join('\n');
+  }
+}
+
 export class ServerMetrics {
   readonly requests = new Counter('cutover_http_requests_total', 'HTTP requests by route, method and status code');
   readonly latency = new Histogram('cutover_http_request_duration_seconds', 'HTTP request latency by route and method');
@@ -72,10 +81,15 @@ export class ServerMetrics {
   readonly notifyDelivered = new Counter('cutover_notify_delivered_total', 'notifications a receiver took (2xx), by sink');
   readonly notifyFailures = new Counter('cutover_notify_failed_attempts_total', 'delivery attempts that failed (not 2xx, no answer in time, unreachable), by sink');
   readonly notifyDeadLetters = new Counter('cutover_notify_dead_letters_total', 'notifications given up after every retry and kept as dead letters (GET /notify/dead-letters), by sink');
+  readonly streamsOpen = new Gauge('cutover_streams_open', 'event streams open now (a program\'s lines, or the overview\'s heads)');
+  readonly streamsOpened = new Counter('cutover_streams_opened_total', 'event streams opened, by stream (program, heads)');
+  readonly streamsRefused = new Counter('cutover_streams_refused_total', 'event streams refused 503 (too many), by bound (total: --max-streams, program: --max-streams-per-program)');
+  readonly streamsDropped = new Counter('cutover_streams_dropped_total', 'event streams closed because their viewer stopped reading (256 KiB unread), by stream');
+  readonly streamFetches = new Counter('cutover_stream_fetches_total', 'looks in the store for new lines of a followed program (PostgreSQL: a read; a folder: a size check, then a read of what was added): one per append and per poll that found the head moved, shared by every viewer');
   readonly failedLoads = new Counter('cutover_program_loads_failed_total', 'program loads that failed verification (remembered until the program\'s head in the store changes)');
 
   text(): string {
-    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads, this.authRefusals, this.notifyDelivered, this.notifyFailures, this.notifyDeadLetters]
+    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads, this.authRefusals, this.notifyDelivered, this.notifyFailures, this.notifyDeadLetters, this.streamsOpen, this.streamsOpened, this.streamsRefused, this.streamsDropped, this.streamFetches]
       .map((m) => m.text())
       .join('\n') + '\n';
   }

@@ -22,6 +22,12 @@ export class TooManyStreamsError extends Error {
   }
 }
 
+/** What is told of streams admitted and refused (the server's metrics). */
+export interface StreamCounts {
+  opened(stream: string): void;
+  refused(bound: TooManyStreamsError['bound']): void;
+}
+
 export class StreamBounds {
   private total = 0;
   private readonly perProgram = new Map<string, number>();
@@ -29,13 +35,22 @@ export class StreamBounds {
   constructor(
     private readonly maxTotal = DEFAULT_MAX_STREAMS,
     private readonly maxPerProgram = DEFAULT_MAX_STREAMS_PER_PROGRAM,
+    private readonly counts?: StreamCounts,
   ) {}
 
-  /** Count one more stream on `programs` (none: counted in the total only), or throw TooManyStreamsError; returns how to release it. */
-  admit(programs: readonly string[]): () => void {
-    if (this.total >= this.maxTotal) throw new TooManyStreamsError('total', this.maxTotal, null);
+  /**
+   * Count one more stream (of the kind `stream` names) on `programs` (none: counted in the total
+   * only), or throw TooManyStreamsError; returns how to release it.
+   */
+  admit(programs: readonly string[], stream = 'program'): () => void {
+    const refuse = (error: TooManyStreamsError) => {
+      this.counts?.refused(error.bound);
+      return error;
+    };
+    if (this.total >= this.maxTotal) throw refuse(new TooManyStreamsError('total', this.maxTotal, null));
     const full = programs.find((p) => (this.perProgram.get(p) ?? 0) >= this.maxPerProgram);
-    if (full !== undefined) throw new TooManyStreamsError('program', this.maxPerProgram, full);
+    if (full !== undefined) throw refuse(new TooManyStreamsError('program', this.maxPerProgram, full));
+    this.counts?.opened(stream);
     this.total++;
     for (const p of programs) this.perProgram.set(p, (this.perProgram.get(p) ?? 0) + 1);
     let released = false;

@@ -133,6 +133,13 @@ for (const [backend, args] of backends) {
         expect(got).not.toContain(`id: ${seq}\n`);
       }
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      // What an operator sees of it: five viewers dropped; the lines looked for once per post, not per viewer.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/^cutover_streams_dropped_total\{stream="program"\} 5$/m);
+      expect(metrics).toMatch(/^cutover_streams_opened_total\{stream="program"\} 6$/m);
+      const looks = Number(/^cutover_stream_fetches_total (\d+)$/m.exec(metrics)?.[1]);
+      expect(looks).toBeGreaterThanOrEqual(8);
+      expect(looks).toBeLessThan(8 * 6);
     });
 
     it('GET /v1/streams/heads: every program\'s head when it opens, then each program that moves; a protected one needs its token', async () => {
@@ -179,6 +186,11 @@ for (const [backend, args] of backends) {
       const total = await fetch(url('another-program'));
       expect(total.status).toBe(503);
       expect(((await total.json()) as { error: { message: string } }).error.message).toMatch(/--max-streams\)/);
+
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/^cutover_streams_open 3$/m);
+      expect(metrics).toMatch(/^cutover_streams_refused_total\{bound="program"\} 1$/m);
+      expect(metrics).toMatch(/^cutover_streams_refused_total\{bound="total"\} 1$/m);
 
       first.close();
       let again = await fetch(url(EXAMPLE_PROGRAM));

@@ -30,11 +30,11 @@ export function registerEventRoutes(app: App, { options, store, cache, metrics, 
     }
     // Without `from` or Last-Event-ID: from the end, only lines that land from now on.
     const from = lastEventId !== undefined ? lastId + 1 : (request.query.from ?? null);
-    const release = streamBounds.admit([id]);
+    const release = streamBounds.admit([id], 'program');
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     streams.add(reply);
-    const stream = new EventStream(reply.raw, id, store, broadcasts, DEFAULT_STREAM_LIMITS, from, (message, error) => request.log.warn({ err: error }, message));
+    const stream = new EventStream(reply.raw, id, store, broadcasts, { ...DEFAULT_STREAM_LIMITS, dropped: () => metrics.streamsDropped.inc({ stream: 'program' }) }, from, (message, error) => request.log.warn({ err: error }, message));
     reply.raw.on('close', () => {
       release();
       streams.delete(reply);

@@ -17,7 +17,7 @@ const HeadsQuery = Type.Object({
   programs: Type.String({ pattern: `^${ID}(,${ID})*$`, maxLength: MAX_HEADS_PROGRAMS * 81, description: `the program ids to follow, comma-separated, at most ${MAX_HEADS_PROGRAMS}` }),
 });
 
-export function registerStreamRoutes(app: App, { cache, access, broadcasts, streamBounds, streams }: ServerContext): void {
+export function registerStreamRoutes(app: App, { cache, access, broadcasts, streamBounds, streams, metrics }: ServerContext): void {
   app.get('/v1/streams/heads', { schema: { querystring: HeadsQuery, response: errors } }, async (request, reply) => {
     const programs = [...new Set(request.query.programs.split(','))];
     if (programs.length > MAX_HEADS_PROGRAMS) {
@@ -31,11 +31,11 @@ export function registerStreamRoutes(app: App, { cache, access, broadcasts, stre
       const refusal = access.readRefusal(request, id, entry === null ? null : entry.state.definition);
       if (refusal !== null) throw refusal;
     }
-    const release = streamBounds.admit([]);
+    const release = streamBounds.admit([], 'heads');
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     streams.add(reply);
-    const stream = new HeadsStream(reply.raw, broadcasts, DEFAULT_STREAM_LIMITS);
+    const stream = new HeadsStream(reply.raw, broadcasts, { ...DEFAULT_STREAM_LIMITS, dropped: () => metrics.streamsDropped.inc({ stream: 'heads' }) });
     reply.raw.on('close', () => {
       release();
       streams.delete(reply);
