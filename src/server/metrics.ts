@@ -86,10 +86,11 @@ export class ServerMetrics {
   readonly streamsRefused = new Counter('cutover_streams_refused_total', 'event streams refused 503 (too many), by bound (total: --max-streams, program: --max-streams-per-program)');
   readonly streamsDropped = new Counter('cutover_streams_dropped_total', 'event streams closed because their viewer stopped reading (256 KiB unread), by stream');
   readonly streamFetches = new Counter('cutover_stream_fetches_total', 'looks in the store for new lines of a followed program (PostgreSQL: a read; a folder: a size check, then a read of what was added): one per append and per poll that found the head moved, shared by every viewer');
+  readonly notifyHeld = new Gauge('cutover_notify_programs_held', 'programs whose events the notifier holds now (an eighth of --memory-budget at most, estimated)');
   readonly failedLoads = new Counter('cutover_program_loads_failed_total', 'program loads that failed verification (remembered until the program\'s head in the store changes)');
 
   text(): string {
-    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads, this.authRefusals, this.notifyDelivered, this.notifyFailures, this.notifyDeadLetters, this.streamsOpen, this.streamsOpened, this.streamsRefused, this.streamsDropped, this.streamFetches]
+    return [this.requests, this.latency, this.appends, this.appendedEvents, this.conflicts, this.refusals, this.loads, this.resumedEvents, this.verifiedEvents, this.checkpointsWritten, this.checkpointsIgnored, this.storeRewound, this.failedLoads, this.authRefusals, this.notifyDelivered, this.notifyFailures, this.notifyDeadLetters, this.notifyHeld, this.streamsOpen, this.streamsOpened, this.streamsRefused, this.streamsDropped, this.streamFetches]
       .map((m) => m.text())
       .join('\n') + '\n';
   }

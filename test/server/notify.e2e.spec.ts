@@ -32,8 +32,11 @@ const SECRET = `whsec_${Buffer.from('the hooks sink secret, 32 bytes!').toString
 class Program {
   private g: Given;
   private posted: string[] = [];
-  constructor(sinks?: readonly string[]) {
-    const fixture = programFixture((d) => (sinks === undefined ? d : { ...d, notify: [...sinks] }));
+  constructor(sinks?: readonly string[], id?: string) {
+    const fixture = programFixture((d) => {
+      const named = id === undefined ? d : { ...d, program: { ...d.program, id } };
+      return sinks === undefined ? named : { ...named, notify: [...sinks] };
+    });
     this.g = decider({ fixture, start: new Date().toISOString() }).given();
   }
   get id(): string {
@@ -132,6 +135,32 @@ describe.each(STORES)('$name: notifications', (store) => {
     expect(JSON.parse(trigger.body)).toMatchObject({ routing_key: 'pd-routing-key', event_action: 'trigger', dedup_key: `${program.id}/INC-1`, payload: { severity: 'critical' } });
     // A sink the program names but the server does not have: nothing sent, and the log says so.
     await waitUntil(() => (server.log().includes('names sink not-on-this-server') ? true : undefined));
+  });
+
+  it('many programs, few held: one that left memory is still told of its lines; a restarted server listens at once and tells each line once', async () => {
+    const hooks = await receiving();
+    // --memory-budget 1: the notifier holds 128 KiB of programs, a handful of these.
+    const args = [...(await store.args()), '--notify', hooks.url, '--memory-budget', '1'];
+    let server = await startServer(args);
+    const blockersTold = () => hooks.accepted().filter((r) => typeOf(r) === T.blockerAppeared);
+    const programs = Array.from({ length: 12 }, (_, i) => new Program(undefined, `held-${i}`).record(raiseBlocker()));
+    for (const p of programs) await p.post(server);
+    await hooks.waitFor(() => (blockersTold().length >= 12 ? true : undefined));
+    const held = metricOf(await (await fetch(`${server.url}/metrics`)).text(), 'cutover_notify_programs_held');
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(12);
+    await programs[0]!.record(raiseBlocker()).post(server); // long gone from memory
+    await hooks.waitFor(() => (blockersTold().length >= 13 ? true : undefined));
+    await server.stop();
+
+    server = await startServer(args);
+    stopAfter(server);
+    await programs[7]!.record(raiseBlocker()).post(server);
+    await hooks.waitFor(() => (blockersTold().length >= 14 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1500)); // the restarted server looks at every program meanwhile
+    const ids = blockersTold().map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(14);
+    expect(new Set(ids).size).toBe(14);
   });
 
   it('a receiver down for a while: retried with the same webhook-id, then delivered', async () => {

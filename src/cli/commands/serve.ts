@@ -70,8 +70,14 @@ export async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   try {
     await server.app.listen({ port: o.port, host: o.host });
   } catch (error) {
+    await server.app.close().catch(() => undefined);
     await opened.close();
-    throw invalidInput({ source: '--port', field: '', expected: `a port ${o.host} can listen on`, found: `${o.port} (${(error as Error).message})` });
+    // Only the socket's own refusals are about the port; anything else (a start-up hook) is said as it is.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw invalidInput({ source: '--port', field: '', expected: `a port ${o.host} can listen on`, found: `${o.port} (${(error as Error).message})` });
+    }
+    throw error;
   }
   const address = server.app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : o.port;
@@ -189,6 +195,8 @@ function notifyOf(o: ServeOptions, io: CliIo, opened: OpenedStore): { notify?: N
       ...(o.publicUrl === undefined ? {} : { publicUrl: o.publicUrl }),
       ...(o.notifyAttempts === undefined ? {} : { attempts: o.notifyAttempts }),
       ...(backoffMs === undefined ? {} : { backoffMs }),
+      // The notifier's programs are an eighth of the memory budget, beside the server's own.
+      ...(o.memoryBudget === undefined ? {} : { feedBudgetBytes: (o.memoryBudget * 1024 * 1024) / 8 }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     },
   };

@@ -9,6 +9,7 @@
  * Each program is read through the one verified program (`app/verified-program.ts`) over the store.
  */
 import type { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { StoredLedger, type StoredPosition } from '../../app/stored-ledger.js';
 import { VerifiedProgram } from '../../app/verified-program.js';
 import { evaluate, type Evaluation } from '../../domain/evaluate.js';
@@ -16,6 +17,7 @@ import type { LedgerEvent } from '../../domain/events.js';
 import { lineNotifications, nextNotificationAt, timeNotifications, type Notification } from '../../domain/notifications.js';
 import { evolve, initialState, type ProgramState } from '../../domain/state.js';
 import type { LedgerStore } from '../../store/ledger-store.js';
+import { estimatedBytes } from '../program-cache.js';
 import { bodyOf, type Body } from './bodies.js';
 import type { Cursor, DeadLetter, DeliveryState } from './delivery-state.js';
 import { signedHeaders, type DeliveryKey } from './signing.js';
@@ -44,6 +46,8 @@ export interface NotifierOptions {
   readonly claims?: number;
   /** How often time is looked at, ms (default 1 s). */
   readonly tickMs?: number;
+  /** The programs' events held at most, estimated bytes (default 64 MiB; `serve` gives an eighth of `--memory-budget`). */
+  readonly feedBudgetBytes?: number;
   readonly observer?: NotifierObserver;
   readonly log?: { warn(message: string): void };
 }
@@ -70,8 +74,28 @@ interface Feed {
 /** The most a claim sends before letting another (sink, program) have its turn. */
 const PER_CLAIM = 200;
 
+/**
+ * The programs' events the notifier holds at most by default, estimated: past it, those looked at
+ * least recently and not delivering leave memory (read again when next due).
+ */
+const FEED_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/** The estimate of a feed's memory: the program's state and its events kept beside it. */
+const feedBytes = (feed: Feed) => estimatedBytes(feed.events.length) + feed.events.length * 1024;
+
 export class Notifier {
+  /** The programs held, least recently looked at first. */
   private readonly feeds = new Map<string, Promise<Feed>>();
+  private readonly heldBytes = new Map<string, number>();
+  private held = 0;
+  /**
+   * When each program needs its next look whatever happens to it (a time crossing, a retry, a claim
+   * another replica held): the tick looks at those due, never at every program.
+   */
+  private readonly lookAt = new Map<string, number>();
+  private discovering: Promise<void> | undefined;
+  /** Every program looked at since the start (a later discovery looks only at programs new to it). */
+  private readonly known = new Set<string>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   /** The deliveries running, per sink and program, and those asked for again while one ran. */
@@ -95,13 +119,28 @@ export class Notifier {
 
   constructor(private readonly o: NotifierOptions) {}
 
+  /**
+   * Start: news is followed at once; every program is looked at once, in the background, one at a
+   * time (a server of 100,000 programs starts listening without waiting for them), and from then on
+   * only when it gains lines or its next look comes.
+   */
   async start(): Promise<void> {
     for (const sink of this.o.sinks) await this.o.state.sinceOf(sink.name, this.o.now().getTime());
     this.o.appended.on('appended', this.onAppended);
-    await this.discover();
+    this.discover();
     this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
     // Programs created on another replica while this one's listener was down are found again.
-    this.resync = setInterval(() => void this.discover().catch(() => undefined), 30_000);
+    this.resync = setInterval(() => this.discover(), 30_000);
+  }
+
+  /** How many programs' events are held now (a metric: bounded by `feedBudgetBytes`, whatever the number of programs). */
+  get heldPrograms(): number {
+    return this.feeds.size;
+  }
+
+  /** Resolves once the first look at every program has been taken (for tests and benchmarks). */
+  async settled(): Promise<void> {
+    await this.discovering;
   }
 
   async stop(): Promise<void> {
@@ -110,21 +149,66 @@ export class Notifier {
     clearInterval(this.timer);
     clearInterval(this.resync);
     this.o.appended.off('appended', this.onAppended);
+    await this.discovering;
     await Promise.allSettled([...this.running.values()]);
     await Promise.allSettled([...this.delivering.values()]);
   }
 
-  private async discover(): Promise<void> {
-    for (const program of await this.o.store.listPrograms()) {
-      const feed = await this.feedOf(program).catch(() => null);
-      if (feed !== null) feed.dirty = true;
-    }
-    this.tick();
+  /** Look once at every program not looked at yet, one after another (one discovery at a time). */
+  private discover(): void {
+    this.discovering ??= (async () => {
+      try {
+        for (const program of await this.o.store.listPrograms()) {
+          if (this.stopped) return;
+          if (this.known.has(program) || this.running.has(program)) continue; // looked at already, or news got there first
+          const started = performance.now();
+          this.kick(program);
+          await this.running.get(program);
+          // Its deliveries too: the discovery holds one program's events at a time, not a queue of them all.
+          await Promise.allSettled([...this.delivering].filter(([key]) => key.endsWith(`\n${program}`)).map(([, run]) => run));
+          // At most half of this thread: requests are answered while 100,000 programs are looked at.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(50, performance.now() - started)));
+        }
+      } catch (error) {
+        this.o.log?.warn(`notifications: the programs could not be listed (${(error as Error).message}); tried again later`);
+      }
+    })().finally(() => (this.discovering = undefined));
   }
 
   private tick(): void {
     if (this.stopped) return;
-    for (const program of this.feeds.keys()) this.kick(program);
+    const now = this.o.now().getTime();
+    for (const [program, at] of this.lookAt) {
+      if (at > now) continue;
+      this.lookAt.delete(program);
+      this.kick(program);
+    }
+  }
+
+  /** `program` needs a look by `at` (ms), whatever else happens to it. */
+  private lookBy(program: string, at: number): void {
+    this.lookAt.set(program, Math.min(this.lookAt.get(program) ?? Infinity, at));
+  }
+
+  /** Keep `program`'s feed as the most recently used; let the least recent idle ones go past the budget. */
+  private remember(program: string, feed: Feed): void {
+    const promise = this.feeds.get(program);
+    if (promise === undefined) return;
+    this.feeds.delete(program);
+    this.feeds.set(program, promise);
+    this.held += feedBytes(feed) - (this.heldBytes.get(program) ?? 0);
+    this.heldBytes.set(program, feedBytes(feed));
+    for (const other of this.feeds.keys()) {
+      if (this.held <= (this.o.feedBudgetBytes ?? FEED_BUDGET_BYTES)) break;
+      if (other === program || this.running.has(other) || [...this.delivering.keys()].some((k) => k.endsWith(`\n${other}`))) continue;
+      this.forget(other);
+    }
+  }
+
+  private forget(program: string): void {
+    this.feeds.delete(program);
+    this.held -= this.heldBytes.get(program) ?? 0;
+    this.heldBytes.delete(program);
   }
 
   private feedOf(program: string): Promise<Feed> {
@@ -135,7 +219,7 @@ export class Notifier {
         return { program: verified, events: await verified.eventsAfter(0), notes: [], folded: { seq: 0, state: initialState() }, dirty: false, timeAt: null };
       })();
       this.feeds.set(program, feed);
-      feed.catch(() => this.feeds.delete(program));
+      feed.catch(() => this.forget(program));
     }
     return feed;
   }
@@ -166,6 +250,8 @@ export class Notifier {
         feed.timeAt = null;
       }
     }
+    this.known.add(program);
+    this.remember(program, feed);
     const definition = feed.program.state.definition;
     if (definition === null) return;
     const sinks = sinksOf(definition, this.o.sinks);
@@ -183,13 +269,17 @@ export class Notifier {
       feed.timeAt = { evaluation, next: nextNotificationAt(evaluation, repeat) };
     }
     const timeAt = feed.timeAt;
+    if (timeAt.next !== null) this.lookBy(program, timeAt.next);
     // Each sink on its own: the look does not wait for deliveries, so a slow receiver delays only itself.
     for (const sink of sinks) {
       const key = `${sink.name}\n${program}`;
       const hint = this.hints.get(key);
       // In back-off, nothing is due before its time (later news waits behind it, in order).
       const due = hint === undefined || (hint.attempts > 0 ? hint.nextAt <= now.getTime() : hint.seq < head || hint.done.length > 0 || hint.timeFrom < Date.parse(timeAt.evaluation.evaluatedAt));
-      if (!due) continue;
+      if (!due) {
+        if (hint !== undefined && hint.attempts > 0) this.lookBy(program, hint.nextAt);
+        continue;
+      }
       if (this.delivering.has(key)) {
         this.deliverAgain.add(key);
         continue;
@@ -202,6 +292,12 @@ export class Notifier {
         })
         .finally(() => {
           this.delivering.delete(key);
+          // What is left to do: a retry at its time; more lines than a claim sends, a claim another
+          // replica held, or a failure to keep the cursor, at the next tick.
+          const left = this.hints.get(key);
+          if (left === undefined) this.lookBy(program, 0);
+          else if (left.attempts > 0) this.lookBy(program, left.nextAt);
+          else if (left.seq < feed.events.length) this.lookBy(program, 0);
           if (this.deliverAgain.delete(key)) this.kick(program);
         });
       this.delivering.set(key, run);

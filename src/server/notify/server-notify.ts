@@ -24,6 +24,7 @@ export function startNotifications(app: App, context: ServerContext, options: No
       dead: (sink) => metrics.notifyDeadLetters.inc({ sink }),
     },
   });
+  metrics.notifyHeld.read = () => notifier.heldPrograms;
   registerNotifyRoutes(app, context, notifier, options.key);
   app.addHook('onReady', async () => notifier.start());
   app.addHook('preClose', async () => notifier.stop());
