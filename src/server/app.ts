@@ -201,7 +201,7 @@ export function buildServer(options: ServerOptions): CutoverServer {
   // The dashboard (`/`, `/programs/:id`): HTML drawn from this cache and the same status report.
   registerDashboard(app, { store, cache, list, now, mayRead, account: (request) => accountOf(access, signIn !== undefined, request), ...(keepsPosters(store) ? { posterOf: (program: string, seq: number) => store.posterOf(program, seq) } : {}) });
   // The API, one module per route group, each declaring its own routes.
-  const context: ServerContext = { options, store, cache, list, metrics, now, appended, streams, broadcasts, streamBounds, mayRead, guardRead, mayCreate, access };
+  const context: ServerContext = { options, store, cache, list, summaries, metrics, now, appended, streams, broadcasts, streamBounds, mayRead, guardRead, mayCreate, access };
   registerHealthRoutes(app, context);
   registerProgramRoutes(app, context);
   registerEventRoutes(app, context);

@@ -3,7 +3,7 @@ import type { ReadAccess } from '../domain/identity.js';
 import type { EventEmitter } from 'node:events';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
-import type { LedgerStore } from '../store/ledger-store.js';
+import type { LedgerStore, SummaryShelf } from '../store/ledger-store.js';
 import type { ServerOptions } from './app.js';
 import type { Access } from './auth/access.js';
 import type { ServerMetrics } from './metrics.js';
@@ -21,6 +21,8 @@ export interface ServerContext {
   readonly cache: ProgramCache;
   /** The programs as listed: from their summaries, most urgent first, a page at a time. */
   readonly list: ProgramList;
+  /** The programs' summaries, beside the ledgers or in memory (what lists, and a starting notifier, read). */
+  readonly summaries: SummaryShelf;
   readonly metrics: ServerMetrics;
   readonly now: () => Date;
   /** Emits `appended` with a program's id when it gained events (here or on another replica). */

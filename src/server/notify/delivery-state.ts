@@ -47,6 +47,8 @@ export interface DeliveryState {
   sinceOf(sink: string, now: number): Promise<number>;
   /** The cursor as kept (null: none yet), without claiming it. */
   peek(sink: string, program: string): Promise<Cursor | null>;
+  /** Every cursor of `sink`, by program, as kept (in one read: what a server starting on 100,000 programs asks). */
+  cursorsOf(sink: string): Promise<ReadonlyMap<string, Cursor>>;
   /**
    * Work on the cursor of (`sink`, `program`) alone: `work` gets it (or `initial` when there is none)
    * and returns the cursor to keep. False when another replica holds it now (nothing was done).
@@ -91,6 +93,11 @@ export class FolderDeliveryState implements DeliveryState {
 
   async peek(sink: string, program: string): Promise<Cursor | null> {
     return this.state.cursors[`${sink}\n${program}`] ?? null;
+  }
+
+  async cursorsOf(sink: string): Promise<ReadonlyMap<string, Cursor>> {
+    const prefix = `${sink}\n`;
+    return new Map(Object.entries(this.state.cursors).filter(([key]) => key.startsWith(prefix)).map(([key, cursor]) => [key.slice(prefix.length), cursor]));
   }
 
   async claim(sink: string, program: string, initial: Cursor, work: (cursor: Cursor) => Promise<Cursor>): Promise<boolean> {
@@ -162,6 +169,11 @@ export class PostgresDeliveryState implements DeliveryState {
   async peek(sink: string, program: string): Promise<Cursor | null> {
     const r = await this.pool.query<CursorRow>(`SELECT seq, time_from, done, attempts, next_at, error FROM ${this.schema}.notify_cursors WHERE sink = $1 AND program = $2`, [sink, program]);
     return r.rows[0] === undefined ? null : cursorOf(r.rows[0]);
+  }
+
+  async cursorsOf(sink: string): Promise<ReadonlyMap<string, Cursor>> {
+    const r = await this.pool.query<CursorRow & { program: string }>(`SELECT program, seq, time_from, done, attempts, next_at, error FROM ${this.schema}.notify_cursors WHERE sink = $1`, [sink]);
+    return new Map(r.rows.map((row) => [row.program, cursorOf(row)]));
   }
 
   async claim(sink: string, program: string, initial: Cursor, work: (cursor: Cursor) => Promise<Cursor>): Promise<boolean> {

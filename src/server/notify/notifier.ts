@@ -16,7 +16,9 @@ import { evaluate, type Evaluation } from '../../domain/evaluate.js';
 import type { LedgerEvent } from '../../domain/events.js';
 import { lineNotifications, nextNotificationAt, timeNotifications, type Notification } from '../../domain/notifications.js';
 import { evolve, initialState, type ProgramState } from '../../domain/state.js';
-import type { LedgerStore } from '../../store/ledger-store.js';
+import { knowsHeads, type LedgerStore, type SummaryShelf } from '../../store/ledger-store.js';
+import type { ProgramSummary } from '../../domain/summary.js';
+import { URGENCY_ORDER } from '../../domain/urgency.js';
 import { estimatedBytes } from '../program-cache.js';
 import { bodyOf, type Body } from './bodies.js';
 import type { Cursor, DeadLetter, DeliveryState } from './delivery-state.js';
@@ -46,6 +48,11 @@ export interface NotifierOptions {
   readonly claims?: number;
   /** How often time is looked at, ms (default 1 s). */
   readonly tickMs?: number;
+  /**
+   * The programs' summaries (`domain/summary.ts`): with them, a starting notifier looks only at the
+   * programs that may have something to send (lines past a cursor, a next change come), not at all.
+   */
+  readonly summaries?: SummaryShelf;
   /** The programs' events held at most, estimated bytes (default 64 MiB; `serve` gives an eighth of `--memory-budget`). */
   readonly feedBudgetBytes?: number;
   readonly observer?: NotifierObserver;
@@ -158,9 +165,17 @@ export class Notifier {
   private discover(): void {
     this.discovering ??= (async () => {
       try {
+        const settled = this.known.size === 0 ? await this.settledPrograms() : new Map<string, number | null>();
         for (const program of await this.o.store.listPrograms()) {
           if (this.stopped) return;
           if (this.known.has(program) || this.running.has(program)) continue; // looked at already, or news got there first
+          const next = settled.get(program);
+          if (next !== undefined) {
+            // Nothing to send now: its next look is when its summary says time next changes it.
+            this.known.add(program);
+            if (next !== null) this.lookBy(program, next);
+            continue;
+          }
           const started = performance.now();
           this.kick(program);
           await this.running.get(program);
@@ -173,6 +188,44 @@ export class Notifier {
         this.o.log?.warn(`notifications: the programs could not be listed (${(error as Error).message}); tried again later`);
       }
     })().finally(() => (this.discovering = undefined));
+  }
+
+  /**
+   * The programs with nothing to send now, by their stored summaries, their heads in the store and
+   * every sink's cursor, and when each next needs a look (null: only when it gains lines). A program
+   * is settled when every sink's cursor is at its last line (read from the store, not the summary,
+   * which a stop may have left behind) with nothing pending, was moved on after its summary was
+   * made, and the summary's next change has not come (nor, with overdue reminders, is it overdue).
+   * Without summaries or a store that reads heads in one go, every program is looked at.
+   */
+  private async settledPrograms(): Promise<Map<string, number | null>> {
+    const settled = new Map<string, number | null>();
+    const shelf = this.o.summaries;
+    const store = this.o.store;
+    if (shelf === undefined || !knowsHeads(store)) return settled;
+    const now = this.o.now();
+    const heads = await store.headsOf(await store.listPrograms());
+    const cursors = await Promise.all(this.o.sinks.map((sink) => this.o.state.cursorsOf(sink.name)));
+    const reminds = this.o.sinks.some((sink) => sink.repeatOverdueMs > 0);
+    let after: { rank: number; program: string } | undefined;
+    for (;;) {
+      const page = await shelf.summaries({ at: now, limit: 1000, ...(after === undefined ? {} : { after }) });
+      for (const row of page.rows) {
+        after = { rank: row.rank, program: row.program };
+        if (reminds && URGENCY_ORDER[row.rank] === 'overdue') continue;
+        const summary = JSON.parse(row.body) as ProgramSummary;
+        const next = summary.nextChangeAt === null ? null : Date.parse(summary.nextChangeAt);
+        if (next !== null && next <= now.getTime()) continue;
+        const made = Date.parse(summary.evaluatedAt);
+        if (summary.seq !== heads.get(row.program)) continue; // a summary left behind its ledger says nothing of the lines after it
+        const caughtUp = cursors.every((c) => {
+          const cursor = c.get(row.program);
+          return cursor !== undefined && cursor.seq === heads.get(row.program) && cursor.attempts === 0 && cursor.done.length === 0 && cursor.timeFrom >= made;
+        });
+        if (caughtUp) settled.set(row.program, next);
+      }
+      if (!page.more || this.stopped) return settled;
+    }
   }
 
   private tick(): void {

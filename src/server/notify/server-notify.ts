@@ -4,7 +4,7 @@ import { Notifier, type NotifierOptions } from './notifier.js';
 import { registerNotifyRoutes } from './routes.js';
 
 /** What `cutover serve` gives the notifier; the server adds its store, clock, appends, metrics and log. */
-export type NotifyOptions = Omit<NotifierOptions, 'store' | 'now' | 'appended' | 'observer' | 'log'>;
+export type NotifyOptions = Omit<NotifierOptions, 'store' | 'now' | 'appended' | 'observer' | 'log' | 'summaries'>;
 
 export function startNotifications(app: App, context: ServerContext, options: NotifyOptions | undefined): Notifier | null {
   if (options === undefined || options.sinks.length === 0) {
@@ -15,6 +15,7 @@ export function startNotifications(app: App, context: ServerContext, options: No
   const notifier = new Notifier({
     ...options,
     store: context.store,
+    summaries: context.summaries,
     now: context.now,
     appended: context.appended,
     log: { warn: (message) => app.log.warn(message) },
