@@ -56,7 +56,7 @@ export interface NotifierOptions {
   /** The programs' events held at most, estimated bytes (default 64 MiB; `serve` gives an eighth of `--memory-budget`). */
   readonly feedBudgetBytes?: number;
   readonly observer?: NotifierObserver;
-  readonly log?: { warn(message: string): void };
+  readonly log?: { warn(message: string): void; info?(message: string): void };
 }
 
 export interface NotifierObserver {
@@ -165,7 +165,10 @@ export class Notifier {
   private discover(): void {
     this.discovering ??= (async () => {
       try {
-        const settled = this.known.size === 0 ? await this.settledPrograms() : new Map<string, number | null>();
+        const began = performance.now();
+        const first = this.known.size === 0;
+        const settled = first ? await this.settledPrograms() : new Map<string, number | null>();
+        let looked = 0;
         for (const program of await this.o.store.listPrograms()) {
           if (this.stopped) return;
           if (this.known.has(program) || this.running.has(program)) continue; // looked at already, or news got there first
@@ -177,6 +180,7 @@ export class Notifier {
             continue;
           }
           const started = performance.now();
+          looked++;
           this.kick(program);
           await this.running.get(program);
           // Its deliveries too: the discovery holds one program's events at a time, not a queue of them all.
@@ -184,6 +188,7 @@ export class Notifier {
           // At most half of this thread: requests are answered while 100,000 programs are looked at.
           await new Promise((resolve) => setTimeout(resolve, Math.min(50, performance.now() - started)));
         }
+        if (first) this.o.log?.info?.(`notifications: the first look at every program took ${((performance.now() - began) / 1000).toFixed(1)} s: ${looked} looked at, ${settled.size} with nothing to send by their summaries and cursors`);
       } catch (error) {
         this.o.log?.warn(`notifications: the programs could not be listed (${(error as Error).message}); tried again later`);
       }

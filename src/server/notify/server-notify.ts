@@ -18,7 +18,7 @@ export function startNotifications(app: App, context: ServerContext, options: No
     summaries: context.summaries,
     now: context.now,
     appended: context.appended,
-    log: { warn: (message) => app.log.warn(message) },
+    log: { warn: (message) => app.log.warn(message), info: (message) => app.log.info(message) },
     observer: {
       delivered: (sink) => metrics.notifyDelivered.inc({ sink }),
       failed: (sink) => metrics.notifyFailures.inc({ sink }),
