@@ -199,6 +199,19 @@ async function soak(name, server, program, writer) {
   return out;
 }
 
+/** A new database `name` on the cluster, migrated: its URL, and a store on it (end `pool` when done). */
+async function newDatabase(clusterUrl, name) {
+  const { default: pg } = await import('pg');
+  const { PostgresLedgerStore } = await import('../dist/store/postgres/postgres-store.js');
+  const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
+  await admin.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
+  await admin.end();
+  const u = new URL(clusterUrl);
+  u.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+  return { url: u.toString(), store: await PostgresLedgerStore.open(pool), pool };
+}
+
 /** The soak on a folder, and on PostgreSQL when `clusterUrl` (a server where a database may be created) is given. */
 export async function streamSoak({ clusterUrl } = {}) {
   const { generate } = await import('./generate.js');
@@ -222,20 +235,11 @@ export async function streamSoak({ clusterUrl } = {}) {
     }
 
     if (clusterUrl) {
-      const { default: pg } = await import('pg');
-      const { PostgresLedgerStore } = await import('../dist/store/postgres/postgres-store.js');
-      const name = `bench_streams_${process.pid}`;
-      const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
-      await admin.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
-      await admin.end();
-      const u = new URL(clusterUrl);
-      u.pathname = `/${name}`;
-      const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
-      const store = await PostgresLedgerStore.open(pool);
+      const { url, store, pool } = await newDatabase(clusterUrl, `bench_streams_${process.pid}`);
       const events = lines.map((l) => JSON.parse(l));
       for (let i = 0; i < events.length; i += 2000) await store.append(program, i === 0 ? null : events[i - 1].hash, events.slice(i, i + 2000));
       await pool.end();
-      const onPostgres = await startServe(['--database', u.toString()]);
+      const onPostgres = await startServe(['--database', url]);
       try {
         results.postgres = await soak('PostgreSQL', onPostgres, program, await continuing(lines));
       } finally {
@@ -385,22 +389,13 @@ export async function spreadSoak({ clusterUrl } = {}) {
       await folderServer.stop();
     }
     if (clusterUrl) {
-      const { default: pg } = await import('pg');
-      const { PostgresLedgerStore } = await import('../dist/store/postgres/postgres-store.js');
-      const name = `bench_spread_${process.pid}`;
-      const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
-      await admin.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
-      await admin.end();
-      const u = new URL(clusterUrl);
-      u.pathname = `/${name}`;
-      const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
-      const store = await PostgresLedgerStore.open(pool);
+      const { url, store, pool } = await newDatabase(clusterUrl, `bench_spread_${process.pid}`);
       const onPostgres = await smallPrograms(SPREAD_PROGRAMS);
       for (const { id, lines } of onPostgres) await store.append(id, null, lines.map((l) => JSON.parse(l)));
       await pool.end();
-      const pgServer = await startServe(['--database', u.toString(), ...args]);
+      const pgServer = await startServe(['--database', url, ...args]);
       try {
-        results.postgres = await spread('PostgreSQL', pgServer, onPostgres, u.toString());
+        results.postgres = await spread('PostgreSQL', pgServer, onPostgres, url);
       } finally {
         await pgServer.stop();
       }
