@@ -10,11 +10,11 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkpointPath, keepCheckpointText } from './checkpoint.js';
 import { FileLedgerStore, type FileStoreOptions } from './file-store.js';
-import type { CheckpointShelf, PosterShelf, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
+import type { CheckpointShelf, HeadsReader, PosterShelf, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
 import { SummaryIndex } from './summary-index.js';
 import { linesOf, readLineChunks } from './line-chunks.js';
 
-export class ServedFileStore extends FileLedgerStore implements CheckpointShelf, PosterShelf, SummaryShelf {
+export class ServedFileStore extends FileLedgerStore implements CheckpointShelf, PosterShelf, SummaryShelf, HeadsReader {
   /** Every program's summary, read from the cache folder on the first list (undefined until then). */
   private index: Promise<SummaryIndex> | undefined;
 
@@ -63,6 +63,19 @@ export class ServedFileStore extends FileLedgerStore implements CheckpointShelf,
     // Named by the folder's absolute path, as checkpoints are by the ledger's: folders sharing a cache stay apart.
     const folder = createHash('sha256').update(resolve(dirname(this.pathOf('x')))).digest('hex').slice(0, 40);
     return join(this.cacheDir, 'served', `summaries-${folder}.jsonl`);
+  }
+
+  async headsOf(programs: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    // Each file's tail, 32 files at a time: the last line only, never the ledger.
+    const heads = new Map<string, number>();
+    for (let i = 0; i < programs.length; i += 32) {
+      const batch = programs.slice(i, i + 32);
+      const read = await Promise.all(batch.map((program) => this.head(program)));
+      read.forEach((head, k) => {
+        if (head !== null) heads.set(batch[k]!, head.seq);
+      });
+    }
+    return heads;
   }
 
   async keepSummary(record: SummaryRecord): Promise<void> {

@@ -157,7 +157,9 @@ describe.each(STORES)('$name: notifications', (store) => {
     stopAfter(server);
     await programs[7]!.record(raiseBlocker()).post(server);
     await hooks.waitFor(() => (blockersTold().length >= 14 ? true : undefined));
-    await new Promise((r) => setTimeout(r, 1500)); // the restarted server looks at every program meanwhile
+    await new Promise((r) => setTimeout(r, 1500)); // the restarted server's first look at every program, meanwhile
+    // Every other program's cursor is at its head and its summary's next change far off: not even read.
+    expect(metricOf(await (await fetch(`${server.url}/metrics`)).text(), 'cutover_notify_programs_held')).toBe(1);
     const ids = blockersTold().map((r) => r.headers['webhook-id']);
     expect(ids).toHaveLength(14);
     expect(new Set(ids).size).toBe(14);

@@ -120,6 +120,9 @@ export class Notifier {
   private readonly onAppended = (program: string) => {
     void this.feedOf(program).then((f) => {
       f.dirty = true;
+      // Time is looked at again too: the cursor then says time was told up to after this append's
+      // summary was kept (the append's own notice comes after it), which a starting notifier relies on.
+      f.timeAt = null;
       this.kick(program);
     }, () => undefined);
   };
