@@ -11,8 +11,9 @@ import { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
 import type { LedgerFault } from '../errors.js';
 import { linesOf, type LineChunk } from './line-chunk.js';
-import type { LineCheck } from './chain.js';
-import { verifyContinuation, verifyLedger, type LedgerText, type Verified, type VerifiedHead } from './verify.js';
+import { initialState } from '../domain/state.js';
+import { foldChecked, type LedgerText, type Verified, type VerifiedHead } from './fold.js';
+import { checkLines, type LineCheck } from './line-check.js';
 
 /** A shared chunk buffer: a read chunk (1 MiB) and the partial line carried into it. */
 const SHARED_CHUNK_BYTES = (1 << 20) + (64 << 10);
@@ -55,15 +56,18 @@ export async function verifyChunks(
 ): Promise<StreamVerified> {
   let head = before;
   let lines = 0;
-  const fold = (chunkLines: string[], checks?: LineCheck[]) => {
-    const verified = verifyContinuation(head, { source, lines: chunkLines }, checks);
+  const fold = (chunkLines: string[], checks: LineCheck[]) => {
+    const verified = foldChecked(head, { source, lines: chunkLines }, checks);
     head = { state: verified.state, last: verified.events.at(-1) ?? head.last };
     lines += chunkLines.length;
     onEvents?.(verified.events);
   };
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1 || (options.bytes ?? Infinity) < PARALLEL_FROM_BYTES || !existsSync(workerFile)) {
-    for await (const chunk of chunks) fold(linesOf(chunk.bytes));
+    for await (const chunk of chunks) {
+      const chunkLines = linesOf(chunk.bytes);
+      fold(chunkLines, await checkLines(chunkLines));
+    }
     return { ...head, lines };
   }
   const pool = new CheckPool(threads);
@@ -107,9 +111,9 @@ function checksOf(lines: readonly string[], faults: readonly LineFault[]): LineC
 /** Verify a ledger held in memory (another copy, a bundle): the same checks, the events kept. */
 export async function verifyLedgerText(text: LedgerText, options: VerifyOptions = {}): Promise<Verified> {
   const bytes = text.lines.reduce((n, l) => n + l.length + 1, 0);
-  if ((options.threads ?? availableParallelism()) === 1 || bytes < PARALLEL_FROM_BYTES) return verifyLedger(text);
+  if ((options.threads ?? availableParallelism()) === 1 || bytes < PARALLEL_FROM_BYTES) return foldChecked({ state: initialState(), last: null }, text, await checkLines(text.lines));
   const events: LedgerEvent[] = [];
-  const { state } = await verifyChunks(text.source, chunksOf(text.lines), { state: verifyLedger({ source: text.source, lines: [] }).state, last: null }, { ...options, bytes }, (e) => events.push(...e));
+  const { state } = await verifyChunks(text.source, chunksOf(text.lines), { state: initialState(), last: null }, { ...options, bytes }, (e) => events.push(...e));
   return text.torn === undefined ? { events, state } : { events, state, torn: text.torn };
 }
 
