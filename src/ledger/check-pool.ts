@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
 import type { LedgerFault } from '../errors.js';
 import { linesOf, type LineChunk } from './line-chunk.js';
@@ -70,7 +70,8 @@ export async function verifyChunks(
     }
     return { ...head, lines };
   }
-  const pool = new CheckPool(threads);
+  // Loaded only here: most ledgers a command reads are checked in this thread, and loading it costs start-up.
+  const pool = new CheckPool(threads, (await import('node:worker_threads')).Worker);
   try {
     const inFlight: { bytes: Uint8Array; faults: Promise<LineFault[]> }[] = [];
     // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
@@ -129,9 +130,9 @@ class CheckPool {
   private nextId = 0;
   private failure: Error | null = null;
 
-  constructor(size: number) {
+  constructor(size: number, WorkerThread: typeof Worker) {
     // A worker's heap holds one chunk at a time: small limits keep the process's peak memory flat at any ledger length.
-    this.workers = Array.from({ length: size }, () => new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } }));
+    this.workers = Array.from({ length: size }, () => new WorkerThread(workerFile, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } }));
     this.load = this.workers.map(() => 0);
     this.workers.forEach((worker, w) => {
       worker.on('message', ({ id, faults }: { id: number; faults: LineFault[] }) => {
