@@ -2,6 +2,8 @@
 // Each round runs `node -e 0` and then every command once, so a busy moment on a shared machine
 // touches all of them alike; after one warm-up round, the median of each is taken.
 // `node bench/startup.js` runs it alone (STARTUP_RUNS=N for another count); bench/run.js imports it.
+// STARTUP_BEFORE=<another built checkout> times that build's `status` and `verify` in the same rounds,
+// so a change is compared with the build before it on the machine as it is at that moment.
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,14 +45,19 @@ function timedRun(args, label) {
  * Time `node -e 0` and every read command `runs` times, interleaved, after one warm-up round.
  * Returns { nodeMs, nodeRunsMs, commands: [{ name, read, ms, ratio, runsMs }] }.
  */
-export function measureStartup(runs = 20) {
+export function measureStartup(runs = 20, before = undefined) {
   const nodeArgs = ['-e', '0'];
-  const cliArgs = STARTUP_COMMANDS.map((c) => [CLI, '-C', EXAMPLE, ...c.args]);
+  const commands = [
+    ...STARTUP_COMMANDS.map((c) => ({ ...c, argv: [CLI, '-C', EXAMPLE, ...c.args] })),
+    ...(before === undefined
+      ? []
+      : ['status', 'verify'].map((name) => ({ name: `before: ${name}`, args: [name], read: false, argv: [join(before, 'bin', 'cutover.js'), '-C', join(before, 'examples', 'memorykernel-service-v3'), name] }))),
+  ];
   const round = (samples) => {
     samples.node.push(timedRun(nodeArgs, 'node -e 0'));
-    STARTUP_COMMANDS.forEach((c, i) => samples[c.name].push(timedRun(cliArgs[i], `cutover ${c.name}`)));
+    commands.forEach((c) => samples[c.name].push(timedRun(c.argv, `cutover ${c.name}`)));
   };
-  const fresh = () => Object.fromEntries([['node', []], ...STARTUP_COMMANDS.map((c) => [c.name, []])]);
+  const fresh = () => Object.fromEntries([['node', []], ...commands.map((c) => [c.name, []])]);
   round(fresh());
   const samples = fresh();
   for (let i = 0; i < runs; i++) round(samples);
@@ -58,7 +65,7 @@ export function measureStartup(runs = 20) {
   return {
     nodeMs,
     nodeRunsMs: samples.node,
-    commands: STARTUP_COMMANDS.map((c) => {
+    commands: commands.map((c) => {
       const ms = median(samples[c.name]);
       return { name: c.name, read: c.read, ms, ratio: ms / nodeMs, runsMs: samples[c.name] };
     }),
@@ -67,12 +74,13 @@ export function measureStartup(runs = 20) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = Number(process.env.STARTUP_RUNS ?? 20);
-  const result = measureStartup(runs);
+  const before = process.env.STARTUP_BEFORE === undefined ? undefined : resolve(process.env.STARTUP_BEFORE);
+  const result = measureStartup(runs, before);
   const AIM = 1.6; // issue 30's aim
   console.log(`start-up on the example, medians of ${runs} interleaved runs (node ${process.version}); aim for read commands ≤ ${AIM}×`);
   console.log(`${'node -e 0'.padEnd(16)}${result.nodeMs.toFixed(1).padStart(7)} ms`);
   for (const c of result.commands) {
-    const aim = c.read ? (c.ratio <= AIM ? 'met' : 'MISSED') : 'not budgeted';
+    const aim = c.name.startsWith('before: ') ? `the build in ${before}` : c.read ? (c.ratio <= AIM ? 'met' : 'MISSED') : 'not budgeted';
     console.log(`${c.name.padEnd(16)}${c.ms.toFixed(1).padStart(7)} ms  ${c.ratio.toFixed(2)}×  ${aim}`);
   }
 }

@@ -5,7 +5,7 @@ import { StatusReport } from './app/status-schema.js';
 import { LedgerBundle } from './app/sync.js';
 import { RecordModel } from './render/model-schema.js';
 import { EventData, LedgerLine } from './domain/events.js';
-import { HandoffPayload } from './domain/handoff.js';
+import { HandoffPayload } from './domain/handoff-schema.js';
 import { ProgramDefinition } from './program/schema.js';
 import { HeadEvent } from './server/heads-stream.js';
 

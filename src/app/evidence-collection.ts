@@ -70,7 +70,9 @@ export async function evidenceToAdd(ws: Workspace, io: CollectionIo, ask: Eviden
         throw invalidInput({ source: `--file ${ask.file}`, field: '', expected: `a handoff payload of at most ${MAX_JSON_FILE_BYTES.toLocaleString('en-US')} bytes`, found: `${file.bytes.toLocaleString('en-US')} bytes` });
       }
       const payload = parseJsonFile(join(ws.dir, file.path), await readFile(join(ws.dir, file.path), 'utf8'));
-      return { ...base, evidence: { kind: 'handoff-payload', file: file.path, sha256: file.sha256, payload } };
+      // Its schema loads TypeBox: only for a payload, not for every command that records evidence.
+      const { handoffEvidence } = await import('../domain/handoff-schema.js');
+      return { ...base, evidence: handoffEvidence(file.path, file.sha256, payload) };
     }
     case 'artifact': {
       const file = await hashFileInside(ws.dir, required('--file', ask.file, ask.kind), '--file');

@@ -63,6 +63,14 @@ export function foldOf(): string {
   return (foldId = hash.digest('hex').slice(0, 16));
 }
 
+/**
+ * Start loading the line checks and the policy now, for a command that checks every line whatever
+ * the checkpoint says (`verify`): they load while it reads its files, instead of after.
+ */
+export function preloadLineChecks(): Promise<unknown> {
+  return import('../ledger/check-pool.js');
+}
+
 /** `$CUTOVER_CACHE`, else `$XDG_CACHE_HOME/cutover`, else `~/.cache/cutover`: never inside the repository. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CUTOVER_CACHE ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? homedir(), '.cache'), 'cutover');

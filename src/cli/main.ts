@@ -3,6 +3,7 @@
  * Command modules load lazily so `cutover status` pays only for what it uses.
  */
 import { CommanderError } from 'commander';
+import { preloadLineChecks } from '../app/folder-ledger.js';
 import { CutoverError, DefinitionDriftError } from '../errors.js';
 import { flushDriftWarning } from './commands/context.js';
 import { formatError } from './format.js';
@@ -49,7 +50,8 @@ export function defaultHandlers(io: CliIo): Handlers {
     incidentStep: async (o) => (await recording()).incidentStep(o, io),
     incidentNotice: async (o) => (await import('./commands/incident.js')).incidentNotice(o, io),
     log: async (o) => (await import('./commands/log.js')).log(o, io),
-    verify: async (o) => (await import('./commands/verify.js')).verify(o, io),
+    // verify checks every line, checkpoint or not: its line checks and the policy load while the command does and the files are read.
+    verify: async (o) => (await Promise.all([import('./commands/verify.js'), preloadLineChecks()]))[0].verify(o, io),
     sync: async (o) => (await import('./commands/sync.js')).sync(o, io),
     exportBundle: async (o) => (await import('./commands/sync.js')).exportBundle(o, io),
     importBundle: async (o) => (await import('./commands/sync.js')).importBundle(o, io),

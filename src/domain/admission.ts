@@ -165,27 +165,46 @@ interface Difference {
 /**
  * The first place two JSON values differ, as a dotted path (`data.target.sha`). A member that is
  * undefined counts as absent, as it is in a ledger line. Runs on every event of every read: no
- * copies, no sorting.
+ * copies, no sorting, and the path is only spelled out once a difference is found.
  */
-function firstDifference(derived: unknown, found: unknown, path: string): Difference | null {
+export function firstDifference(derived: unknown, found: unknown, path: string): Difference | null {
+  const keys: string[] = [];
+  const at = differenceAt(derived, found, keys);
+  if (at === null) return null;
+  // The keys were collected innermost first, on the way back out.
+  let spelled = path;
+  for (let i = keys.length - 1; i >= 0; i--) spelled = spelled === '' ? keys[i]! : `${spelled}.${keys[i]!}`;
+  // A member only the event has is named as it is; two values that differ, as '(event)' when unnamed.
+  return { path: at.extra ? spelled : spelled || '(event)', derived: at.derived, found: at.found };
+}
+
+/** The first difference's values, its keys pushed onto `keys` innermost first; null when there is none. */
+function differenceAt(derived: unknown, found: unknown, keys: string[]): { derived: unknown; found: unknown; extra: boolean } | null {
   if (derived === found) return null;
   if (typeof derived !== 'object' || typeof found !== 'object' || derived === null || found === null || Array.isArray(derived) !== Array.isArray(found)) {
-    return { path: path || '(event)', derived, found };
+    return { derived, found, extra: false };
   }
   const d = derived as Record<string, unknown>;
   const f = found as Record<string, unknown>;
-  const at = (key: string) => (path === '' ? key : `${path}.${key}`);
   let present = 0;
   for (const key in d) {
     if (d[key] === undefined) continue;
     present++;
-    const inner = firstDifference(d[key], f[key], at(key));
-    if (inner !== null) return inner;
+    const inner = differenceAt(d[key], f[key], keys);
+    if (inner !== null) {
+      keys.push(key);
+      return inner;
+    }
   }
   let foundPresent = 0;
   for (const key in f) if (f[key] !== undefined) foundPresent++;
   if (foundPresent === present) return null;
-  for (const key in f) if (f[key] !== undefined && d[key] === undefined) return { path: at(key), derived: undefined, found: f[key] };
+  for (const key in f) {
+    if (f[key] !== undefined && d[key] === undefined) {
+      keys.push(key);
+      return { derived: undefined, found: f[key], extra: true };
+    }
+  }
   return null;
 }
 

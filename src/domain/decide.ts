@@ -22,7 +22,8 @@ import type { PartyDefinition, ProgramDefinition, SeverityName, TargetDefinition
 import { actsAsAutomation, authorize, authorizeIncidentStep, findRole, type IncidentEventType } from './authority.js';
 import { decisionBlockers, phaseBlockers, phaseStatusOf, type Blocker } from './evaluate.js';
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
-import { checkHandoff, handoffProducer, HANDOFF_VERSION } from './handoff.js';
+import { handoffMismatches, handoffProducer, HANDOFF_VERSION, type HandoffShapeProblem } from './handoff.js';
+import type { HandoffPayload } from './handoff-schema.js';
 import { judgeAnalysis, verdictText, type AnalysisInput } from './metric-analysis.js';
 import { checkRecordedRepin, checkRepin, type RepinFacts, type SameAsProducer } from './pins.js';
 import { approvedPairs } from './evaluate.js';
@@ -123,7 +124,8 @@ export function assignedByState(command: Command): readonly string[] {
  * signer stands behind the rest, and `verify --recheck` re-reads it.
  */
 export type EvidenceInput =
-  | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly payload: unknown }
+  /** `shape`: where the payload is not a version-1 payload, found where the file was read (`handoffEvidence`). */
+  | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly payload: unknown; readonly shape: readonly HandoffShapeProblem[] }
   | { readonly kind: 'handoff-payload'; readonly file: string; readonly sha256: string; readonly recorded: { readonly payloadVersion: number } }
   | { readonly kind: 'repin'; readonly facts: RepinFacts }
   | {
@@ -627,11 +629,11 @@ function evidenceData(
       if ('recorded' in input) {
         if (input.recorded.payloadVersion !== HANDOFF_VERSION) return invalid(`a handoff payload of version ${input.recorded.payloadVersion} cannot be accepted; this version of cutover checks version ${HANDOFF_VERSION}`);
       } else {
-        const check = checkHandoff(input.payload, def, producer, target);
-        if (check.schema.length > 0) {
-          return { error: new InvalidInputError(check.schema.map((p) => ({ source: input.file, field: p.field, expected: p.expected, found: p.found }))) };
+        if (input.shape.length > 0) {
+          return { error: new InvalidInputError(input.shape.map((p) => ({ source: input.file, field: p.field, expected: p.expected, found: p.found }))) };
         }
-        if (check.mismatches.length > 0) return { error: new EvidenceRejectedError(`the handoff payload ${input.file} does not match the program and the current target`, check.mismatches) };
+        const mismatches = handoffMismatches(input.payload as HandoffPayload, def, producer, target);
+        if (mismatches.length > 0) return { error: new EvidenceRejectedError(`the handoff payload ${input.file} does not match the program and the current target`, mismatches) };
       }
       return { ...common, kind: 'handoff-payload', result: 'pass', summary: summary ?? `handoff payload ${input.file} verified`, file: input.file, sha256: input.sha256, payloadVersion: HANDOFF_VERSION };
     }

@@ -5,8 +5,9 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { IncidentAction, IncidentDeadlines, ProgramDefinition, Severity, Target } from '../program/schema.js';
+import { LEDGER_LINE_VERSION } from './line-version.js';
 
-export const LEDGER_LINE_VERSION = 1;
+export { LEDGER_LINE_VERSION };
 
 const Digest = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
 const TargetRef = Type.Object(

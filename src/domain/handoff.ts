@@ -1,30 +1,12 @@
 /**
  * The producer's release handoff payload, version 1: what the producer hands the consumers for
- * one target. Generated from the ledger and the program; checked against the schema and against
- * the current target (error codes compared as sets). Pure.
+ * one target. Generated from the ledger and the program; checked against the current target (error
+ * codes compared as sets). Its schema is in handoff-schema.ts. Pure.
  */
-import { Type, type Static } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { EnvelopePolicy, Target, type PartyDefinition, type ProgramDefinition, type TargetDefinition } from '../program/schema.js';
+import type { PartyDefinition, ProgramDefinition, TargetDefinition } from '../program/schema.js';
+import type { HandoffPayload } from './handoff-schema.js';
 
 export const HANDOFF_VERSION = 1;
-
-export const HandoffPayload = Type.Object(
-  {
-    version: Type.Literal(HANDOFF_VERSION),
-    program: Type.String({ minLength: 1 }),
-    producer: Type.String({ minLength: 1 }),
-    target: Target,
-    error_codes: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true }),
-    non_2xx_envelope: Type.Record(Type.String({ minLength: 1 }), EnvelopePolicy, { description: 'contract version → requires / optional / forbids' }),
-    verification_commands: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), run: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
-    generated_at: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$' }),
-    consumer_impact: Type.String({ minLength: 1 }),
-  },
-  { additionalProperties: false, $id: 'https://cutover.dev/schemas/handoff-payload.schema.json', title: 'Producer release handoff payload (version 1)' },
-);
-
-export type HandoffPayload = Static<typeof HandoffPayload>;
 
 /** The producer party and its handoff section; null when the program defines none. */
 export function handoffProducer(def: ProgramDefinition): PartyDefinition | null {
@@ -52,25 +34,22 @@ export function buildHandoff(def: ProgramDefinition, producer: PartyDefinition, 
   };
 }
 
+/** Where a payload is not a version-1 payload: field path and what is wrong. */
+export interface HandoffShapeProblem {
+  readonly field: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
 export interface HandoffCheck {
   /** The payload is not a version-1 payload: field path and what is wrong. */
-  readonly schema: readonly { readonly field: string; readonly expected: string; readonly found: string }[];
+  readonly schema: readonly HandoffShapeProblem[];
   /** It is one, but does not match the program and the current target. */
   readonly mismatches: readonly string[];
 }
 
-let payloadCheck: ReturnType<typeof TypeCompiler.Compile<typeof HandoffPayload>> | undefined;
-
-export function checkHandoff(payload: unknown, def: ProgramDefinition, producer: PartyDefinition, target: TargetDefinition): HandoffCheck {
-  payloadCheck ??= TypeCompiler.Compile(HandoffPayload);
-  if (!payloadCheck.Check(payload)) {
-    const schema = [...payloadCheck.Errors(payload)].slice(0, 20).map((e) => ({
-      field: e.path.slice(1).replace(/\//g, '.') || '(payload)',
-      expected: e.message.replace(/^Expected /, ''),
-      found: e.value === undefined ? 'nothing' : JSON.stringify(e.value),
-    }));
-    return { schema, mismatches: [] };
-  }
+/** How a version-1 payload differs from what the program and the current target say it must be. */
+export function handoffMismatches(payload: HandoffPayload, def: ProgramDefinition, producer: PartyDefinition, target: TargetDefinition): string[] {
   const expected = buildHandoff(def, producer, target, payload.generated_at);
   const mismatches: string[] = [];
   if (payload.program !== expected.program) mismatches.push(`program is "${payload.program}", expected "${expected.program}"`);
@@ -91,7 +70,7 @@ export function checkHandoff(payload: unknown, def: ProgramDefinition, producer:
     mismatches.push(`verification commands are [${commands(payload.verification_commands)}], expected [${commands(expected.verification_commands)}]`);
   }
   if (payload.consumer_impact !== expected.consumer_impact) mismatches.push('the consumer impact statement differs from the program\'s');
-  return { schema: [], mismatches };
+  return mismatches;
 }
 
 function differences(what: string, given: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>): string[] {

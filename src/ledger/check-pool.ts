@@ -7,12 +7,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
 import type { LedgerFault } from '../errors.js';
 import { linesOf, type LineChunk } from './line-chunk.js';
-import type { LineCheck } from './chain.js';
-import { verifyContinuation, verifyLedger, type LedgerText, type Verified, type VerifiedHead } from './verify.js';
+import { initialState } from '../domain/state.js';
+import { foldChecked, type LedgerText, type Verified, type VerifiedHead } from './fold.js';
+import { checkLines, type LineCheck } from './line-check.js';
 
 /** A shared chunk buffer: a read chunk (1 MiB) and the partial line carried into it. */
 const SHARED_CHUNK_BYTES = (1 << 20) + (64 << 10);
@@ -55,18 +56,22 @@ export async function verifyChunks(
 ): Promise<StreamVerified> {
   let head = before;
   let lines = 0;
-  const fold = (chunkLines: string[], checks?: LineCheck[]) => {
-    const verified = verifyContinuation(head, { source, lines: chunkLines }, checks);
+  const fold = (chunkLines: string[], checks: LineCheck[]) => {
+    const verified = foldChecked(head, { source, lines: chunkLines }, checks);
     head = { state: verified.state, last: verified.events.at(-1) ?? head.last };
     lines += chunkLines.length;
     onEvents?.(verified.events);
   };
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1 || (options.bytes ?? Infinity) < PARALLEL_FROM_BYTES || !existsSync(workerFile)) {
-    for await (const chunk of chunks) fold(linesOf(chunk.bytes));
+    for await (const chunk of chunks) {
+      const chunkLines = linesOf(chunk.bytes);
+      fold(chunkLines, await checkLines(chunkLines));
+    }
     return { ...head, lines };
   }
-  const pool = new CheckPool(threads);
+  // Loaded only here: most ledgers a command reads are checked in this thread, and loading it costs start-up.
+  const pool = new CheckPool(threads, (await import('node:worker_threads')).Worker);
   try {
     const inFlight: { bytes: Uint8Array; faults: Promise<LineFault[]> }[] = [];
     // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
@@ -107,9 +112,9 @@ function checksOf(lines: readonly string[], faults: readonly LineFault[]): LineC
 /** Verify a ledger held in memory (another copy, a bundle): the same checks, the events kept. */
 export async function verifyLedgerText(text: LedgerText, options: VerifyOptions = {}): Promise<Verified> {
   const bytes = text.lines.reduce((n, l) => n + l.length + 1, 0);
-  if ((options.threads ?? availableParallelism()) === 1 || bytes < PARALLEL_FROM_BYTES) return verifyLedger(text);
+  if ((options.threads ?? availableParallelism()) === 1 || bytes < PARALLEL_FROM_BYTES) return foldChecked({ state: initialState(), last: null }, text, await checkLines(text.lines));
   const events: LedgerEvent[] = [];
-  const { state } = await verifyChunks(text.source, chunksOf(text.lines), { state: verifyLedger({ source: text.source, lines: [] }).state, last: null }, { ...options, bytes }, (e) => events.push(...e));
+  const { state } = await verifyChunks(text.source, chunksOf(text.lines), { state: initialState(), last: null }, { ...options, bytes }, (e) => events.push(...e));
   return text.torn === undefined ? { events, state } : { events, state, torn: text.torn };
 }
 
@@ -125,9 +130,9 @@ class CheckPool {
   private nextId = 0;
   private failure: Error | null = null;
 
-  constructor(size: number) {
+  constructor(size: number, WorkerThread: typeof Worker) {
     // A worker's heap holds one chunk at a time: small limits keep the process's peak memory flat at any ledger length.
-    this.workers = Array.from({ length: size }, () => new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } }));
+    this.workers = Array.from({ length: size }, () => new WorkerThread(workerFile, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } }));
     this.load = this.workers.map(() => 0);
     this.workers.forEach((worker, w) => {
       worker.on('message', ({ id, faults }: { id: number; faults: LineFault[] }) => {

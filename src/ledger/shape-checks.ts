@@ -1,11 +1,9 @@
 /**
  * The shape checks of a ledger line and of each event type's data, as TypeBox compiles them from
  * `domain/events.ts`, but compiled at build time (scripts/precompile-checks.js writes
- * `precompiled-checks.ts`): checking a line costs no compilation at start-up. Why a line fails is
- * rare, so TypeBox's compiler explains it then, from the schema itself.
+ * `precompiled-checks.ts`): checking a line costs no compilation at start-up, and loads no TypeBox.
+ * Why a line fails is rare, so TypeBox explains it then (`shape-errors.ts`), from the schema itself.
  */
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { TSchema } from '@sinclair/typebox';
 import type { EventType } from '../domain/events.js';
 import { canonicalJson } from './canonical.js';
 import { DATA_CHECKS, LINE_CHECK } from './precompiled-checks.js';
@@ -39,8 +37,12 @@ export function isEventDataShape(type: EventType, value: unknown): boolean {
   return check(value);
 }
 
-/** Why `value` does not fit `schema`, as TypeBox says it: `path: message`. */
-export function shapeError(schema: TSchema, value: unknown): string {
-  const error = TypeCompiler.Compile(schema).Errors(value).First();
-  return error === undefined ? 'invalid' : `${error.path || '/'}: ${error.message}`;
+/**
+ * Why a line or its data does not fit its schema, as TypeBox says it (`path: message`). Given to the
+ * line check rather than imported by it: `shape-errors.ts` loads TypeBox and builds every event's
+ * schema, which a ledger whose lines all fit never needs.
+ */
+export interface ShapeExplainer {
+  line(value: unknown): string;
+  data(type: EventType, value: unknown): string;
 }

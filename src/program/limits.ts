@@ -17,6 +17,8 @@ export const MAX_NESTING = 64;
 /** Ids given on the command line (`--id`): the pattern of ids in cutover.yaml, upper case allowed (`INC-1`, `B-2`). */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const MAX_ID_CHARS = 80;
+/** The longest line pattern a pin may give: with RE2 (no backtracking) this bounds compiling, not matching. */
+export const MAX_PIN_PATTERN_LENGTH = 256;
 
 /** Where a parsed document holds a string longer than {@link MAX_TEXT_CHARS}: its path and length. */
 export function oversizedStrings(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; chars: number }[] {

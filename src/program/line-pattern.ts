@@ -6,7 +6,8 @@
  */
 import type { RE2JS } from 're2js';
 import { re2js } from './text-parsers.js';
-import { MAX_PIN_PATTERN_LENGTH } from './schema.js';
+// From limits.ts, not schema.ts: checking a pin must not build the definition's schema (verify's start-up).
+import { MAX_PIN_PATTERN_LENGTH } from './limits.js';
 
 /** The compiled pattern, or why it cannot be a pin's: too long, not RE2 syntax, not exactly one capture group. */
 export function compileLinePattern(pattern: string): RE2JS | string {

@@ -4,6 +4,9 @@
  * Cross-references (a role's party exists, a phase's gates exist, …) are checked in `validate.ts`.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_PIN_PATTERN_LENGTH } from './limits.js';
+
+export { MAX_PIN_PATTERN_LENGTH };
 
 const Id = (description: string) =>
   Type.String({ pattern: '^[a-z0-9][a-z0-9._-]*$', minLength: 1, maxLength: 80, description });
@@ -25,8 +28,6 @@ const RepoPath = Type.String({ minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|
 const POINTER = '^(/[^/]*)+$';
 /** A variable name of a .env file, as shells and dotenv loaders accept it. */
 const DOTENV_KEY = '^[A-Za-z_][A-Za-z0-9_.-]*$';
-/** The longest line pattern a pin may give: with RE2 (no backtracking) this bounds compiling, not matching. */
-export const MAX_PIN_PATTERN_LENGTH = 256;
 const LINE_PATTERN = `^[\\s\\S]{1,${MAX_PIN_PATTERN_LENGTH}}$`;
 
 /** One file of a consumer's pin set, and what it must say about the target. */

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { decide, type Command, type Decided, type EvidenceInput, type TargetCheckFacts } from '../../src/domain/decide.js';
 import { buildHandoff, handoffProducer } from '../../src/domain/handoff.js';
+import { handoffEvidence } from '../../src/domain/handoff-schema.js';
 import type { RepinFacts } from '../../src/domain/pins.js';
 import { evaluate, type Evaluation } from '../../src/domain/evaluate.js';
 import type { EventDraft, LedgerEvent, RunData } from '../../src/domain/events.js';
@@ -77,7 +78,7 @@ export function evidenceInput(state: ProgramState, kind: string, result: 'pass' 
   switch (kind) {
     case 'handoff-payload': {
       const def = state.definition!;
-      return { kind, file: 'handoff.json', sha256: DIGEST, payload: buildHandoff(def, handoffProducer(def)!, target, '2026-02-09T00:00:00.000Z') };
+      return handoffEvidence('handoff.json', DIGEST, buildHandoff(def, handoffProducer(def)!, target, '2026-02-09T00:00:00.000Z'));
     }
     case 'repin':
       return { kind, facts: repinFacts(target) };

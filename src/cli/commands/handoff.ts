@@ -1,7 +1,8 @@
 /** `handoff generate|verify`: the producer's release handoff payload for the current target. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildHandoff, checkHandoff, handoffProducer } from '../../domain/handoff.js';
+import { buildHandoff, handoffProducer } from '../../domain/handoff.js';
+import { checkHandoff } from '../../domain/handoff-schema.js';
 import type { Workspace } from '../../app/workspace.js';
 import { InvalidInputError, invalidInput, InvalidTransitionError } from '../../errors.js';
 import { EXIT, type CliIo } from '../io.js';
