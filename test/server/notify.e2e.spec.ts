@@ -144,25 +144,30 @@ describe.each(STORES)('$name: notifications', (store) => {
     let server = await startServer(args);
     const blockersTold = () => hooks.accepted().filter((r) => typeOf(r) === T.blockerAppeared);
     const programs = Array.from({ length: 12 }, (_, i) => new Program(undefined, `held-${i}`).record(raiseBlocker()));
+    // Three of them overdue: reminded again later, not on every start.
+    for (const p of programs.slice(9)) p.record({ ...raiseBlocker(), due: '2020-01-01' });
     for (const p of programs) await p.post(server);
-    await hooks.waitFor(() => (blockersTold().length >= 12 ? true : undefined));
+    await hooks.waitFor(() => (blockersTold().length >= 15 ? true : undefined));
+    await hooks.waitFor(() => (hooks.accepted().filter((r) => typeOf(r) === T.deadlineOverdue).length >= 3 ? true : undefined));
     const held = metricOf(await (await fetch(`${server.url}/metrics`)).text(), 'cutover_notify_programs_held');
     expect(held).toBeGreaterThan(0);
     expect(held).toBeLessThan(12);
     await programs[0]!.record(raiseBlocker()).post(server); // long gone from memory
-    await hooks.waitFor(() => (blockersTold().length >= 13 ? true : undefined));
+    await hooks.waitFor(() => (blockersTold().length >= 16 ? true : undefined));
     await server.stop();
 
     server = await startServer(args);
     stopAfter(server);
     await programs[7]!.record(raiseBlocker()).post(server);
-    await hooks.waitFor(() => (blockersTold().length >= 14 ? true : undefined));
+    await hooks.waitFor(() => (blockersTold().length >= 17 ? true : undefined));
     await new Promise((r) => setTimeout(r, 1500)); // the restarted server's first look at every program, meanwhile
-    // Every other program's cursor is at its head and its summary's next change far off: not even read.
+    // Every other program's cursor is at its head and time has nothing to tell it yet (the overdue
+    // ones' next reminder included): not even read.
     expect(metricOf(await (await fetch(`${server.url}/metrics`)).text(), 'cutover_notify_programs_held')).toBe(1);
     const ids = blockersTold().map((r) => r.headers['webhook-id']);
-    expect(ids).toHaveLength(14);
-    expect(new Set(ids).size).toBe(14);
+    expect(ids).toHaveLength(17);
+    expect(new Set(ids).size).toBe(17);
+    expect(hooks.accepted().filter((r) => typeOf(r) === T.deadlineOverdue)).toHaveLength(3);
   });
 
   it('a receiver down for a while: retried with the same webhook-id, then delivered', async () => {

@@ -24,7 +24,16 @@ export interface Cursor {
   readonly nextAt: number;
   /** The last error, for the log and the dead letter. */
   readonly error: string | null;
+  /**
+   * When time could next tell something of the program (ms; `NEVER` when nothing is foreseen), as
+   * seen when this cursor was last kept; absent where no delivery kept one yet. A starting notifier
+   * skips a program whose every cursor says that time is still to come (an overdue reminder's too).
+   */
+  readonly timeNext?: number;
 }
+
+/** `Cursor.timeNext` when time alone will tell nothing more. */
+export const NEVER = Number.MAX_SAFE_INTEGER;
 
 export interface DeadLetter {
   readonly id: string;
@@ -139,9 +148,10 @@ interface CursorRow {
   attempts: number;
   next_at: string;
   error: string | null;
+  time_next: string | null;
 }
 
-const cursorOf = (r: CursorRow): Cursor => ({ seq: r.seq, timeFrom: Number(r.time_from), done: r.done, attempts: r.attempts, nextAt: Number(r.next_at), error: r.error });
+const cursorOf = (r: CursorRow): Cursor => ({ seq: r.seq, timeFrom: Number(r.time_from), done: r.done, attempts: r.attempts, nextAt: Number(r.next_at), error: r.error, ...(r.time_next === null ? {} : { timeNext: Number(r.time_next) }) });
 
 /** In PostgreSQL (tables of migration 5, in the store's schema). */
 export class PostgresDeliveryState implements DeliveryState {
@@ -167,12 +177,12 @@ export class PostgresDeliveryState implements DeliveryState {
   }
 
   async peek(sink: string, program: string): Promise<Cursor | null> {
-    const r = await this.pool.query<CursorRow>(`SELECT seq, time_from, done, attempts, next_at, error FROM ${this.schema}.notify_cursors WHERE sink = $1 AND program = $2`, [sink, program]);
+    const r = await this.pool.query<CursorRow>(`SELECT seq, time_from, done, attempts, next_at, error, time_next FROM ${this.schema}.notify_cursors WHERE sink = $1 AND program = $2`, [sink, program]);
     return r.rows[0] === undefined ? null : cursorOf(r.rows[0]);
   }
 
   async cursorsOf(sink: string): Promise<ReadonlyMap<string, Cursor>> {
-    const r = await this.pool.query<CursorRow & { program: string }>(`SELECT program, seq, time_from, done, attempts, next_at, error FROM ${this.schema}.notify_cursors WHERE sink = $1`, [sink]);
+    const r = await this.pool.query<CursorRow & { program: string }>(`SELECT program, seq, time_from, done, attempts, next_at, error, time_next FROM ${this.schema}.notify_cursors WHERE sink = $1`, [sink]);
     return new Map(r.rows.map((row) => [row.program, cursorOf(row)]));
   }
 
@@ -190,7 +200,7 @@ export class PostgresDeliveryState implements DeliveryState {
     try {
       await connection.query('BEGIN');
       try {
-        const r = await connection.query<CursorRow>(`SELECT seq, time_from, done, attempts, next_at, error FROM ${s}.notify_cursors WHERE sink = $1 AND program = $2 FOR UPDATE SKIP LOCKED`, [sink, program]);
+        const r = await connection.query<CursorRow>(`SELECT seq, time_from, done, attempts, next_at, error, time_next FROM ${s}.notify_cursors WHERE sink = $1 AND program = $2 FOR UPDATE SKIP LOCKED`, [sink, program]);
         if (r.rows[0] === undefined) {
           await connection.query('ROLLBACK');
           return false;
@@ -209,7 +219,7 @@ export class PostgresDeliveryState implements DeliveryState {
   }
 
   private async write(tx: SqlClient, sink: string, program: string, c: Cursor): Promise<void> {
-    await tx.query(`UPDATE ${this.schema}.notify_cursors SET seq = $3, time_from = $4, done = $5::jsonb, attempts = $6, next_at = $7, error = $8 WHERE sink = $1 AND program = $2`, [
+    await tx.query(`UPDATE ${this.schema}.notify_cursors SET seq = $3, time_from = $4, done = $5::jsonb, attempts = $6, next_at = $7, error = $8, time_next = $9 WHERE sink = $1 AND program = $2`, [
       sink,
       program,
       c.seq,
@@ -218,6 +228,7 @@ export class PostgresDeliveryState implements DeliveryState {
       c.attempts,
       c.nextAt,
       c.error,
+      c.timeNext ?? null,
     ]);
   }
 

@@ -21,7 +21,7 @@ import type { ProgramSummary } from '../../domain/summary.js';
 import { URGENCY_ORDER } from '../../domain/urgency.js';
 import { estimatedBytes } from '../program-cache.js';
 import { bodyOf, type Body } from './bodies.js';
-import type { Cursor, DeadLetter, DeliveryState } from './delivery-state.js';
+import { NEVER, type Cursor, type DeadLetter, type DeliveryState } from './delivery-state.js';
 import { signedHeaders, type DeliveryKey } from './signing.js';
 import { sinksOf, type Sink } from './sinks.js';
 
@@ -202,8 +202,10 @@ export class Notifier {
    * The programs with nothing to send now, by their stored summaries, their heads in the store and
    * every sink's cursor, and when each next needs a look (null: only when it gains lines). A program
    * is settled when every sink's cursor is at its last line (read from the store, not the summary,
-   * which a stop may have left behind) with nothing pending, was moved on after its summary was
-   * made, and the summary's next change has not come (nor, with overdue reminders, is it overdue).
+   * which a stop may have left behind) with nothing pending, and time has nothing to tell yet: by the
+   * cursors' own next time where every delivery kept one (overdue reminders included), else by the
+   * summary's next change, the cursors moved on after the summary was made (and, with overdue
+   * reminders on, the program not overdue).
    * Without summaries or a store that reads heads in one go, every program is looked at.
    */
   private async settledPrograms(): Promise<Map<string, number | null>> {
@@ -220,15 +222,21 @@ export class Notifier {
       const page = await shelf.summaries({ at: now, limit: 1000, ...(after === undefined ? {} : { after }) });
       for (const row of page.rows) {
         after = { rank: row.rank, program: row.program };
-        if (reminds && URGENCY_ORDER[row.rank] === 'overdue') continue;
+        const mine = cursors.map((c) => c.get(row.program));
+        // When time next tells something: the cursors say so (overdue reminders included) once a
+        // delivery kept it; else the summary's next change, which knows no reminders.
+        const told = mine.every((c) => c?.timeNext !== undefined) ? Math.min(...mine.map((c) => c!.timeNext!)) : undefined;
+        if (told === undefined && reminds && URGENCY_ORDER[row.rank] === 'overdue') continue;
         const summary = JSON.parse(row.body) as ProgramSummary;
-        const next = summary.nextChangeAt === null ? null : Date.parse(summary.nextChangeAt);
+        const changes = summary.nextChangeAt === null ? NEVER : Date.parse(summary.nextChangeAt);
+        const soonest = Math.min(changes, told ?? NEVER);
+        const next = soonest === NEVER ? null : soonest;
         if (next !== null && next <= now.getTime()) continue;
         const made = Date.parse(summary.evaluatedAt);
         if (summary.seq !== heads.get(row.program)) continue; // a summary left behind its ledger says nothing of the lines after it
-        const caughtUp = cursors.every((c) => {
-          const cursor = c.get(row.program);
-          return cursor !== undefined && cursor.seq === heads.get(row.program) && cursor.attempts === 0 && cursor.done.length === 0 && cursor.timeFrom >= made;
+        // Told up to after the summary was made, or the cursors' own next time (of the same head) stands.
+        const caughtUp = mine.every((cursor) => {
+          return cursor !== undefined && cursor.seq === heads.get(row.program) && cursor.attempts === 0 && cursor.done.length === 0 && (cursor.timeFrom >= made || told !== undefined);
         });
         if (caughtUp) settled.set(row.program, next);
       }
@@ -390,14 +398,15 @@ export class Notifier {
     // History before the sink existed is not replayed to it: its first cursor is past the lines dated before.
     const initial: Cursor = { seq: feed.events.filter((e) => Date.parse(e.at) < since).length, timeFrom: since, done: [], attempts: 0, nextAt: 0, error: null };
     const claimed = await this.o.state.claim(sink.name, program, initial, async (cursor) => {
-      const next = await this.send(sink, program, feed, at, cursor);
+      const next = await this.send(sink, program, feed, at, cursor, feed.timeAt?.evaluation === at ? feed.timeAt.next : undefined);
       this.hints.set(`${sink.name}\n${program}`, next);
       return next;
     });
     if (!claimed) this.hints.delete(`${sink.name}\n${program}`);
   }
 
-  private async send(sink: Sink, program: string, feed: Feed, at: Evaluation, cursor: Cursor): Promise<Cursor> {
+  /** `timeNext`: when time next tells something of the program, as of `at` (null: never; undefined: not known). */
+  private async send(sink: Sink, program: string, feed: Feed, at: Evaluation, cursor: Cursor, timeNext?: number | null): Promise<Cursor> {
     const now = this.o.now().getTime();
     if (cursor.attempts > 0 && cursor.nextAt > now) return cursor;
     const head = feed.events.length;
@@ -459,6 +468,8 @@ export class Notifier {
     }
     const timeDone = !blocked && timed.every((n) => done.has(n.id));
     const keep = (n: Notification) => done.has(n.id) && ((n.seq !== null && n.seq > seq) || (n.seq === null && !timeDone));
+    // When time next tells something: known only once time is told up to `at`.
+    const told = timeDone && timeNext !== undefined ? { timeNext: timeNext ?? NEVER } : cursor.timeNext === undefined ? {} : { timeNext: cursor.timeNext };
     return {
       seq,
       timeFrom: timeDone ? Math.max(cursor.timeFrom, to) : cursor.timeFrom,
@@ -466,6 +477,7 @@ export class Notifier {
       attempts,
       nextAt: attempts === 0 ? 0 : now + this.pause(attempts),
       error,
+      ...told,
     };
   }
 

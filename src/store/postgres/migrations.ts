@@ -140,6 +140,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // reading every row that has a `rank_then`: at 100,000 programs that read took 84 ms a page.
     sql: (s) => `CREATE INDEX summaries_rank_changes ON ${s}.summaries (rank_changes_at) WHERE rank_then IS NOT NULL;`,
   },
+  {
+    version: 7,
+    name: 'when time next tells a sink something',
+    // Kept with each cursor (ms): a starting notifier skips the programs whose time is still to come,
+    // overdue reminders included, without reading them. NULL: not known yet (a cursor kept before).
+    sql: (s) => `ALTER TABLE ${s}.notify_cursors ADD COLUMN time_next bigint;`,
+  },
 ];
 
 /** The newest version this build knows: /readyz reports ready only when the database has it. */
