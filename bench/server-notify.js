@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { createDatabase } from './database.js';
 
 import { decide } from '../dist/domain/decide.js';
 import { evolve, initialState } from '../dist/domain/state.js';
@@ -74,15 +74,6 @@ async function writer(program) {
       return { line: serialize(event), expectedHead: before, id: `B-${n}` };
     },
   };
-}
-
-async function createDatabase(url, name) {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  await pool.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
-  await pool.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 function post(url, body) {

@@ -32,6 +32,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createDatabase } from './database.js';
 
 import { decide } from '../dist/domain/decide.js';
 import { evolve, initialState } from '../dist/domain/state.js';
@@ -132,13 +133,8 @@ async function cannon(url, seconds) {
 
 /** The programs, straight into a new database of the cluster (and `dataCount` of them into a folder); returns the database's URL. */
 async function generate({ clusterUrl, dataDir, dataCache, count, dataCount, events, missing, log }) {
-  const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
-  const dbName = `bench_programs_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${dbName} ENCODING 'UTF8' TEMPLATE template0`);
-  await admin.end();
-  const u = new URL(clusterUrl);
-  u.pathname = `/${dbName}`;
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+  const url = await createDatabase(clusterUrl, `bench_programs_${process.pid}`);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
   const store = await PostgresLedgerStore.open(pool); // the schema, migrated
   const dataStore = new ServedFileStore({ dir: dataDir }, dataCache);
   const t = performance.now();
@@ -168,7 +164,7 @@ async function generate({ clusterUrl, dataDir, dataCache, count, dataCount, even
   }
   await flush();
   await pool.end();
-  return u.toString();
+  return url;
 }
 
 export async function benchPrograms({ cluster: given, log = (t) => process.stderr.write(t + '\n') } = {}) {

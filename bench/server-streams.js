@@ -203,13 +203,10 @@ async function soak(name, server, program, writer) {
 async function newDatabase(clusterUrl, name) {
   const { default: pg } = await import('pg');
   const { PostgresLedgerStore } = await import('../dist/store/postgres/postgres-store.js');
-  const admin = new pg.Pool({ connectionString: clusterUrl, max: 1 });
-  await admin.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
-  await admin.end();
-  const u = new URL(clusterUrl);
-  u.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
-  return { url: u.toString(), store: await PostgresLedgerStore.open(pool), pool };
+  const { createDatabase } = await import('./database.js');
+  const url = await createDatabase(clusterUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  return { url, store: await PostgresLedgerStore.open(pool), pool };
 }
 
 /** The soak on a folder, and on PostgreSQL when `clusterUrl` (a server where a database may be created) is given. */

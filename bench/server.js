@@ -29,6 +29,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createDatabase } from './database.js';
 
 import { decide } from '../dist/domain/decide.js';
 import { evolve, initialState } from '../dist/domain/state.js';
@@ -100,15 +101,6 @@ async function startServe(url) {
   const child = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'cutover.js'), 'serve', '--database', url, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const address = await new Promise((res) => createInterface({ input: child.stdout }).once('line', res));
   return { url: address, stop: () => new Promise((res) => (child.kill('SIGTERM'), child.once('exit', res))) };
-}
-
-async function createDatabase(url, name) {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  await pool.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
-  await pool.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 async function post(base, program, expectedHead, lines) {

@@ -3,7 +3,7 @@
  * and cursor): how `serve --data` lists 10,000 programs without opening 10,000 files per request.
  * What the store keeps is read once, on the first query; every summary kept after that is kept here too.
  */
-import { rankAt } from '../domain/summary.js';
+import { rankAt, summaryStaleAt } from '../domain/summary.js';
 import type { LedgerStore, SummaryDue, SummaryPage, SummaryQuery, SummaryRecord, SummaryShelf } from './ledger-store.js';
 
 export class SummaryIndex {
@@ -50,7 +50,7 @@ export class SummaryIndex {
       if (r === undefined) return false;
       if (why.why === 'build') return r.build !== why.build;
       if (why.why === 'behind') return (await headOf(program)) > r.seq;
-      return r.nextChangeAt !== null && Date.parse(r.nextChangeAt) <= why.at.getTime();
+      return summaryStaleAt(r, why.at);
     };
     const due: string[] = [];
     const among = why.why === 'missing' || why.why === 'behind' ? await programs() : [...this.held.keys()].sort();
