@@ -1,33 +1,25 @@
 /**
- * Verification of a long ledger on every core. Line-local checks (canonical form, hash, Ed25519
- * signature) are independent per line, so chunks of whole lines go to one worker per core through
- * shared memory; the main thread only parses and folds each chunk, in order, once its checks are
- * back, while the workers go on with the next ones. Memory holds a few chunks, never the ledger.
+ * Verification of a long ledger on every core. A line's seal (canonical form, hash, Ed25519
+ * signature) is checked from its text alone, independently per line, so chunks of whole lines go to
+ * one worker per core through shared memory; this thread parses each line once, checks its shape and
+ * folds it, in order, once the chunk's seal checks are back, while the workers go on with the next
+ * ones. Memory holds a few chunks, never the ledger.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
-import type { LedgerFault } from '../errors.js';
-import { linesOf, type LineChunk } from './line-chunk.js';
+import type { LineChunk } from './line-chunk.js';
 import { initialState } from '../domain/state.js';
 import { foldChecked, type LedgerText, type Verified, type VerifiedHead } from './fold.js';
-import { checkLines, type LineCheck } from './line-check.js';
+import { checkChunk, checkLines, chunkLines, lineCheckOf, shapeChecksOf, type IndexedSealFault, type LineCheck } from './line-check.js';
 
 /** A shared chunk buffer: a read chunk (1 MiB) and the partial line carried into it. */
 const SHARED_CHUNK_BYTES = (1 << 20) + (64 << 10);
 
 /** Below this many bytes, starting workers costs more than it saves. */
 const PARALLEL_FROM_BYTES = 2 << 20;
-
-/** A line-local fault found by a worker: the line's index in its chunk, and why. */
-export interface LineFault {
-  readonly index: number;
-  readonly fault: LedgerFault;
-  readonly detail: string;
-  readonly seq: number | null;
-}
 
 const workerFile = fileURLToPath(new URL('./check-worker.js', import.meta.url));
 
@@ -65,15 +57,15 @@ export async function verifyChunks(
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1 || (options.bytes ?? Infinity) < PARALLEL_FROM_BYTES || !existsSync(workerFile)) {
     for await (const chunk of chunks) {
-      const chunkLines = linesOf(chunk.bytes);
-      fold(chunkLines, await checkLines(chunkLines));
+      const checked = await checkChunk(chunk.bytes);
+      fold(checked.lines, checked.checks);
     }
     return { ...head, lines };
   }
   // Loaded only here: most ledgers a command reads are checked in this thread, and loading it costs start-up.
   const pool = new CheckPool(threads, (await import('node:worker_threads')).Worker);
   try {
-    const inFlight: { bytes: Uint8Array; faults: Promise<LineFault[]> }[] = [];
+    const inFlight: { bytes: Uint8Array; faults: Promise<IndexedSealFault[]> }[] = [];
     // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
     // when a garbage collection runs, and this thread, which only folds, allocates too little to
     // run one often; a buffer per chunk let a long verify's peak grow with the ledger.
@@ -81,8 +73,8 @@ export async function verifyChunks(
     const foldNext = async () => {
       const next = inFlight.shift()!;
       const faults = await next.faults;
-      const chunkLines = linesOf(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength));
-      fold(chunkLines, checksOf(chunkLines, faults));
+      const { lines } = chunkLines(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength));
+      fold(lines, await checksOf(lines, faults));
       spare.push(next.bytes.buffer as SharedArrayBuffer);
     };
     for await (const chunk of chunks) {
@@ -100,13 +92,11 @@ export async function verifyChunks(
   }
 }
 
-/** The checks of a chunk: the workers' faults, and every other line parsed for the fold. */
-function checksOf(lines: readonly string[], faults: readonly LineFault[]): LineCheck[] {
-  const byIndex = new Map(faults.map((f) => [f.index, f]));
-  return lines.map((line, i) => {
-    const fault = byIndex.get(i);
-    return fault === undefined ? { ok: true, event: JSON.parse(line) as LedgerEvent } : { ok: false, fault: fault.fault, detail: fault.detail, seq: fault.seq };
-  });
+/** The checks of a chunk: each line parsed and its shape checked here, with the workers' seal faults. */
+async function checksOf(lines: readonly string[], faults: readonly IndexedSealFault[]): Promise<LineCheck[]> {
+  const checks = await shapeChecksOf(lines);
+  for (const fault of faults) checks[fault.index] = lineCheckOf(checks[fault.index]!, fault);
+  return checks;
 }
 
 /** Verify a ledger held in memory (another copy, a bundle): the same checks, the events kept. */
@@ -125,7 +115,7 @@ async function* chunksOf(lines: readonly string[], perChunk = 4096): AsyncGenera
 /** Persistent workers, each checking the chunks it is given. */
 class CheckPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, { resolve: (faults: LineFault[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (faults: IndexedSealFault[]) => void; reject: (e: Error) => void }>();
   private readonly load: number[];
   private nextId = 0;
   private failure: Error | null = null;
@@ -135,7 +125,7 @@ class CheckPool {
     this.workers = Array.from({ length: size }, () => new WorkerThread(workerFile, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } }));
     this.load = this.workers.map(() => 0);
     this.workers.forEach((worker, w) => {
-      worker.on('message', ({ id, faults }: { id: number; faults: LineFault[] }) => {
+      worker.on('message', ({ id, faults }: { id: number; faults: IndexedSealFault[] }) => {
         this.load[w]!--;
         this.pending.get(id)?.resolve(faults);
         this.pending.delete(id);
@@ -148,7 +138,7 @@ class CheckPool {
     });
   }
 
-  check(bytes: Uint8Array): Promise<LineFault[]> {
+  check(bytes: Uint8Array): Promise<IndexedSealFault[]> {
     if (this.failure !== null) return Promise.reject(this.failure);
     const w = this.load.indexOf(Math.min(...this.load));
     const id = this.nextId++;
