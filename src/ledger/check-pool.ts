@@ -12,8 +12,19 @@ import type { Worker } from 'node:worker_threads';
 import type { LedgerEvent } from '../domain/events.js';
 import type { LineChunk } from './line-chunk.js';
 import { initialState } from '../domain/state.js';
-import { foldChecked, type LedgerText, type Verified, type VerifiedHead } from './fold.js';
-import { checkChunk, checkLines, chunkLines, lineCheckOf, shapeChecksOf, type IndexedSealFault, type LineCheck } from './line-check.js';
+import { foldChecked, LineFolder, type LedgerText, type Verified, type VerifiedHead } from './fold.js';
+import {
+  checkLines,
+  chunkLines,
+  lineCheckOf,
+  loadedShapeExplainer,
+  loadShapeExplainer,
+  sealFaultOfLine,
+  shapeCheckOf,
+  type IndexedSealFault,
+  type LineCheck,
+} from './line-check.js';
+import type { ShapeExplainer } from './shape-checks.js';
 
 /** A shared chunk buffer: a read chunk (1 MiB) and the partial line carried into it. */
 const SHARED_CHUNK_BYTES = (1 << 20) + (64 << 10);
@@ -48,18 +59,18 @@ export async function verifyChunks(
 ): Promise<StreamVerified> {
   let head = before;
   let lines = 0;
-  const fold = (chunkLines: string[], checks: LineCheck[]) => {
-    const verified = foldChecked(head, { source, lines: chunkLines }, checks);
-    head = { state: verified.state, last: verified.events.at(-1) ?? head.last };
-    lines += chunkLines.length;
-    onEvents?.(verified.events);
+  // Each chunk is folded a line at a time as its lines are checked (`foldChunk`), so a line's
+  // parsed event is garbage soon after it is made, not kept until its whole chunk is checked.
+  const fold = async (bytes: Buffer, faults: readonly IndexedSealFault[] | null) => {
+    const folder = new LineFolder(head, source, onEvents !== undefined);
+    await foldChunk(bytes, faults, folder);
+    head = folder.head;
+    lines += folder.folded;
+    if (folder.events !== null) onEvents?.(folder.events);
   };
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1 || (options.bytes ?? Infinity) < PARALLEL_FROM_BYTES || !existsSync(workerFile)) {
-    for await (const chunk of chunks) {
-      const checked = await checkChunk(chunk.bytes);
-      fold(checked.lines, checked.checks);
-    }
+    for await (const chunk of chunks) await fold(chunk.bytes, null);
     return { ...head, lines };
   }
   // Loaded only here: most ledgers a command reads are checked in this thread, and loading it costs start-up.
@@ -73,8 +84,7 @@ export async function verifyChunks(
     const foldNext = async () => {
       const next = inFlight.shift()!;
       const faults = await next.faults;
-      const { lines } = chunkLines(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength));
-      fold(lines, await checksOf(lines, faults));
+      await fold(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength), faults);
       spare.push(next.bytes.buffer as SharedArrayBuffer);
     };
     for await (const chunk of chunks) {
@@ -92,11 +102,32 @@ export async function verifyChunks(
   }
 }
 
-/** The checks of a chunk: each line parsed and its shape checked here, with the workers' seal faults. */
-async function checksOf(lines: readonly string[], faults: readonly IndexedSealFault[]): Promise<LineCheck[]> {
-  const checks = await shapeChecksOf(lines);
-  for (const fault of faults) checks[fault.index] = lineCheckOf(checks[fault.index]!, fault);
-  return checks;
+/**
+ * Check and fold each line of a chunk in turn: its parse and shape here, its seal here too when
+ * `faults` is null, else the seal faults the workers found in the chunk (by line index, in order).
+ */
+async function foldChunk(bytes: Buffer, faults: readonly IndexedSealFault[] | null, folder: LineFolder): Promise<void> {
+  const { lines, ascii } = chunkLines(bytes);
+  let nextFault = 0;
+  const checkAt = (i: number, explain: ShapeExplainer | null): LineCheck | null => {
+    const shape = shapeCheckOf(lines[i]!, explain);
+    if (shape === null || !shape.ok) return shape;
+    if (faults === null) return lineCheckOf(shape, sealFaultOfLine(lines[i]!, shape.event, ascii));
+    while (nextFault < faults.length && faults[nextFault]!.index < i) nextFault++;
+    const fault = faults[nextFault];
+    return lineCheckOf(shape, fault !== undefined && fault.index === i ? fault : null);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const check = checkAt(i, loadedShapeExplainer()) ?? checkAt(i, await loadShapeExplainer())!;
+    folder.add(check, () => lines.slice(i + 1).map((_, k) => laterCheck(i + 1 + k)));
+  }
+  // The lines after one out of place, checked (unexplained) to tell a removed line from a moved one.
+  function laterCheck(i: number): LineCheck | null {
+    if (faults === null) return checkAt(i, null);
+    const shape = shapeCheckOf(lines[i]!, null);
+    const fault = faults.find((f) => f.index === i);
+    return shape === null ? null : lineCheckOf(shape, fault ?? null);
+  }
 }
 
 /** Verify a ledger held in memory (another copy, a bundle): the same checks, the events kept. */

@@ -146,30 +146,34 @@ export function lineCheckOf(shape: LineCheck, seal: SealFault | null): LineCheck
  * `formsOf`, when given, is how the canonical forms are found (the tests pass the reference,
  * `formsByReserializing`, to compare); without it the seal is read from the text (`seal-check.ts`).
  */
-export function checkLineWith(text: string, explain: ShapeExplainer | null, formsOf?: typeof formsFromCanonicalLine): LineCheck | null {
+export function checkLineWith(text: string, explain: ShapeExplainer | null, formsOf?: typeof formsFromCanonicalLine, ascii = false): LineCheck | null {
   const shape = shapeCheckOf(text, explain);
   if (shape === null || !shape.ok) return shape;
   const event = shape.event;
   const seal =
     formsOf === undefined
-      ? sealFaultOfLine(text, event)
+      ? sealFaultOfLine(text, event, ascii)
       : sealFaultOfParsed({ forms: formsOf(text, event), hash: event.hash, key: event.sig.key, value: event.sig.value });
   return lineCheckOf(shape, seal);
 }
 
 let explainer: ShapeExplainer | null = null;
 
-/** The parse and shape check of each line, loading TypeBox to explain a bad shape only when a line has one. */
+/** What explains a line of the wrong shape, once loaded (`loadShapeExplainer`); null before. */
+export function loadedShapeExplainer(): ShapeExplainer | null {
+  return explainer;
+}
+
+/** Load TypeBox to explain a line of the wrong shape: only when a line has one. */
+export async function loadShapeExplainer(): Promise<ShapeExplainer> {
+  explainer ??= (await import('./shape-errors.js')).shapeExplainer;
+  return explainer;
+}
+
+/** The parse and shape check of each line (`shapeCheckOf`), explained where one fails. */
 export async function shapeChecksOf(lines: readonly string[]): Promise<LineCheck[]> {
   const checks: LineCheck[] = new Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    let check = shapeCheckOf(lines[i]!, explainer);
-    if (check === null) {
-      explainer = (await import('./shape-errors.js')).shapeExplainer;
-      check = shapeCheckOf(lines[i]!, explainer)!;
-    }
-    checks[i] = check;
-  }
+  for (let i = 0; i < lines.length; i++) checks[i] = shapeCheckOf(lines[i]!, explainer) ?? shapeCheckOf(lines[i]!, await loadShapeExplainer())!;
   return checks;
 }
 
@@ -181,17 +185,6 @@ export function chunkLines(bytes: Buffer): { lines: string[]; ascii: boolean } {
   const lines = bytes.toString('utf8').split('\n');
   lines.pop(); // a chunk ends with a newline
   return { lines, ascii };
-}
-
-/** Every check of each line of a chunk, in this thread: parse and shape, then the seal. */
-export async function checkChunk(bytes: Buffer): Promise<{ lines: string[]; checks: LineCheck[] }> {
-  const { lines, ascii } = chunkLines(bytes);
-  const checks = await shapeChecksOf(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const shape = checks[i]!;
-    if (shape.ok) checks[i] = lineCheckOf(shape, sealFaultOfLine(lines[i]!, shape.event, ascii));
-  }
-  return { lines, checks };
 }
 
 /** A seal fault found by a checking thread: the line's index in its chunk, and why. */

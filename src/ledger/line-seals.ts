@@ -38,11 +38,11 @@ const found: SealPlaces = { hashFrom: -1, hashTo: -1, sigFrom: -1, sigTo: -1 };
 /**
  * Where the "hash" and "sig" members of `line` (a line JSON.parse accepts) are, when the line is
  * surely canonical and its top level holds `"hash"` then `"sig"`, each after another member; null
- * when the pass cannot tell (the caller then re-serializes to decide). The object returned is
- * reused by the next call: read it at once.
+ * when the pass cannot tell (the caller then re-serializes to decide). `ascii`: the line is known to
+ * hold no character above U+007F. The object returned is reused by the next call: read it at once.
  */
-export function sealPlacesOf(line: string): SealPlaces | null {
-  if (line.indexOf('\\') !== -1 || SURROGATE.test(line)) return null;
+export function sealPlacesOf(line: string, ascii = false): SealPlaces | null {
+  if (line.indexOf('\\') !== -1 || (!ascii && SURROGATE.test(line))) return null;
   found.hashFrom = found.hashTo = found.sigFrom = found.sigTo = -1;
   let end: number;
   try {

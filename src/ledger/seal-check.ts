@@ -63,7 +63,7 @@ CONTEXT.copy(forms);
  * the reference, which parses. `ascii`: whether the line is all ASCII (each character one byte).
  */
 export function sealFaultOf(line: string, ascii: boolean): SealFault | null | undefined {
-  const places = sealPlacesOf(line);
+  const places = sealPlacesOf(line, ascii);
   if (places === null) return undefined;
   const { hashFrom, hashTo, sigFrom, sigTo } = places;
   // `,"hash":"<value>"` and `,"sig":{"key":"<key>","value":"<value>"}`: the shape check refuses
