@@ -1,8 +1,10 @@
 /**
- * One line checked on its own: well-formed, canonical, its hash and its signature; and the line's
- * canonical forms that the hash and the signature are over. Why a line has the wrong shape is asked
- * of an explainer given in (`shape-checks.ts`): the streamed `verify` gives none until a line needs
- * one, so a ledger whose lines all fit loads no TypeBox. `chain.ts` gives `checkLine` its own.
+ * One line checked on its own, in two parts: its parse and shape (`shapeCheckOf`, by the thread that
+ * folds it) and its seal: canonical form, hash and signature (`seal-check.ts`, from the text, by any
+ * thread). Also the line's canonical forms as the reference derives them, by re-serializing. Why a
+ * line has the wrong shape is asked of an explainer given in (`shape-checks.ts`): the streamed
+ * `verify` gives none until a line needs one, so a ledger whose lines all fit loads no TypeBox.
+ * `chain.ts` gives `checkLine` its own.
  */
 import { isAscii } from 'node:buffer';
 import type { LedgerFault } from '../errors.js';
