@@ -4,6 +4,7 @@
 //   node bench/scale.js                         # 1k, 10k, 100k, 1M events (npm run bench runs it)
 //   BENCH_SIZES=1000,10000000 node bench/scale.js   # any sizes; 10M is about 9 GB on disk, deleted after
 //   BENCH_COMMANDS=verify,verify1 node bench/scale.js  # only some columns (coldStatus, warmStatus, append, verify, verify1, tail)
+//   BENCH_SCALE_RUNS=3 node bench/scale.js        # rounds per size (default 3, and 1 from 1M events)
 //
 // For each size: status without a checkpoint (an empty cache) and with one, one append, verify on
 // all threads and on one, and `log --json | tail -1`; each with its peak RSS (measured inside the
@@ -75,7 +76,7 @@ async function main() {
       log(`${size} events: generating`);
       const gen = await generate(dir, size);
       const bytes = statSync(join(dir, '.cutover', 'ledger.jsonl')).size;
-      const runs = size >= 1_000_000 ? 1 : 3;
+      const runs = Number(process.env.BENCH_SCALE_RUNS ?? (size >= 1_000_000 ? 1 : 3));
       const cli = (args) => `${q(process.execPath)} ${q(CLI)} -C ${q(dir)} ${args}`;
       const figures = { coldStatus: [], warmStatus: [], append: [], verify: [], verify1: [], tail: [] };
       const osslRuns = [];

@@ -79,7 +79,7 @@ const esbuildSourceMaps = {
 // in only when every module it holds is one of these. authority.ts and pins.ts stay out: `attest`
 // and the evidence collectors load them without the policy, and would otherwise load all of it.
 const POLICY = [
-  'ledger/check-pool.ts', 'ledger/fold.ts', 'ledger/line-check.ts', 'ledger/line-seals.ts', 'ledger/precompiled-checks.ts', 'ledger/shape-checks.ts',
+  'ledger/check-pool.ts', 'ledger/fold.ts', 'ledger/line-check.ts', 'ledger/line-seals.ts', 'ledger/precompiled-checks.ts', 'ledger/seal-check.ts', 'ledger/shape-checks.ts', 'ledger/signing-context.ts',
   'domain/admission.ts', 'domain/decide.ts', 'domain/rollback-checkout.ts', 'domain/run-checkout.ts', 'domain/text-limit.ts',
 ];
 // Modules main.js loads statically stay in main.js, and a module the policy imports from outside it

@@ -38,6 +38,108 @@ export interface VerifiedHead {
   readonly last: LedgerEvent | null;
 }
 
+/** What a fold looks back at when a line is out of place: an earlier event of the same run of lines. */
+interface Seen {
+  readonly seq: number;
+  readonly prev: string | null;
+  readonly hash: string;
+}
+
+/**
+ * Folds a run of checked lines (a chunk, or a whole text) that follow `before`, one line at a time,
+ * so a line's parsed event can be let go once folded: a long verify then keeps only the state and,
+ * for the messages of a line out of place, each earlier line's seq, prev and hash. Line numbers in
+ * errors count from the first line of the whole ledger.
+ */
+export class LineFolder {
+  private readonly offset: number;
+  private state: ProgramState;
+  private last: LedgerEvent | null;
+  private readonly seen: Seen[] = [];
+  /** The events folded, when kept (`keepEvents`). */
+  readonly events: LedgerEvent[] | null;
+
+  constructor(
+    private readonly before: VerifiedHead,
+    private readonly source: string,
+    keepEvents: boolean,
+  ) {
+    this.offset = before.state.seq;
+    this.state = before.state;
+    this.last = before.last;
+    this.events = keepEvents ? [] : null;
+  }
+
+  get head(): VerifiedHead {
+    return { state: this.state, last: this.last };
+  }
+
+  get folded(): number {
+    return this.seen.length;
+  }
+
+  /**
+   * Fold the next line, given its own checks; the first failed check or broken rule throws, naming
+   * the line. `later` gives the checks of the lines after it in the same run, null for a line of the
+   * wrong shape (asked only to tell a removed line from a moved one).
+   */
+  add(check: LineCheck, later: () => readonly (LineCheck | null)[]): void {
+    const i = this.seen.length;
+    const fail = (seq: number | null, fault: LedgerFault, detail: string, hints = [RESTORE_HINT]): never => {
+      throw new LedgerVerificationError(this.source, this.offset + i + 1, seq, fault, detail, hints);
+    };
+    if (!check.ok) fail(check.seq, check.fault, check.detail);
+    const event = (check as Extract<LineCheck, { ok: true }>).event;
+    const state = this.state;
+    const expected = this.offset + i + 1;
+    if (event.seq !== expected) {
+      if (this.seen.some((e) => e.hash === event.hash) || this.before.last?.hash === event.hash) fail(event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
+      const sibling = this.seen.find((e) => e.seq === event.seq && e.prev === event.prev);
+      if (sibling !== undefined) {
+        fail(event.seq, 'forked', `seq ${event.seq} appears twice on the same head (lines ${sibling.seq} and ${expected} both follow ${event.prev === null ? 'nothing' : `seq ${event.seq - 1}`}): two writers appended at once, a fork inside one file`, [
+          `two writers each believed they held the lock; the lines from ${expected} on follow the second of them: keep one branch (e.g. head -n ${expected - 1} ${this.source}) and record the other branch's events again`,
+        ]);
+      }
+      if (event.seq > expected && !later().some((c) => c !== null && c.ok && c.event.seq === expected)) {
+        fail(event.seq, 'removed', `expected seq ${expected}, found seq ${event.seq}: ${event.seq - expected === 1 ? `seq ${expected} was` : `seqs ${expected}–${event.seq - 1} were`} removed`);
+      }
+      fail(event.seq, 'reordered', `expected seq ${expected}, found seq ${event.seq}: lines were moved`);
+    }
+    const previous = this.last;
+    if (previous === null) {
+      if (event.type !== 'program.defined') fail(event.seq, 'malformed', `the first event must be program.defined, found ${event.type}`);
+      if (event.prev !== null) fail(event.seq, 'edited', `the first event must have prev null, found ${event.prev}`);
+    } else {
+      if (event.program !== state.program) fail(event.seq, 'wrong-program', `event belongs to program "${event.program}", this ledger is "${state.program}"`);
+      if (event.prev !== previous.hash) fail(event.seq, 'edited', `prev is ${event.prev}, but seq ${previous.seq} hashes to ${previous.hash}: the chain was rewritten`);
+      if (event.at < previous.at && event.type !== 'clock.corrected') fail(event.seq, 'time-order', `at ${event.at} is earlier than seq ${previous.seq} at ${previous.at}`);
+      if (event.type === 'program.defined') fail(event.seq, 'not-allowed', 'a program is defined once, at seq 1; changes are program.amended');
+    }
+    const def = event.type === 'program.defined' ? event.data.definition : state.definition!;
+    if (event.type === 'program.defined' || event.type === 'program.amended') {
+      if (event.data.digest !== digestOf(event.data.definition)) fail(event.seq, 'edited', 'the definition does not match its recorded digest');
+      if (event.data.definition.program.id !== event.program) {
+        fail(event.seq, 'wrong-program', `the definition is for program "${event.data.definition.program.id}", the event for "${event.program}"`);
+      }
+    }
+    const keyCheck = checkKey(def, event.actor, event.sig.key);
+    if (keyCheck === 'unknown-key') {
+      fail(event.seq, 'unknown-key', `signed by ${event.sig.key}, which no role holds in the definition in force (seq ${state.definitionSeq || event.seq})`);
+    }
+    if (keyCheck === 'key-not-allowed') {
+      fail(event.seq, 'key-not-allowed', `recorded as ${event.actor} but signed with a key of ${rolesHoldingKey(def, event.sig.key).join(', ')}`);
+    }
+    const denied = authorize(def, event);
+    if (denied !== null) fail(event.seq, 'not-allowed', denied.message);
+    const refused = admissionRefusal(state, event);
+    if (refused !== null) fail(event.seq, 'policy', policyDetail(refused), [POLICY_HINT, ...refused.hints]);
+    this.state = evolve(state, event);
+    this.last = event;
+    this.seen.push({ seq: event.seq, prev: event.prev, hash: event.hash });
+    this.events?.push(event);
+  }
+}
+
 /**
  * Fold `text` as the lines that follow `before` (an already verified ledger), given each line's own
  * checks (`checks[i]` for `text.lines[i]`): the first failed check or broken rule throws, naming its
@@ -45,63 +147,10 @@ export interface VerifiedHead {
  * the first line of the whole ledger.
  */
 export function foldChecked(before: VerifiedHead, text: LedgerText, checks: readonly LineCheck[]): Verified {
-  const offset = before.state.seq;
-  const fail = (index: number, seq: number | null, fault: LedgerFault, detail: string, hints = [RESTORE_HINT]): never => {
-    throw new LedgerVerificationError(text.source, offset + index + 1, seq, fault, detail, hints);
-  };
-
-  let state = before.state;
-  const events: LedgerEvent[] = [];
-  for (let i = 0; i < checks.length; i++) {
-    const check = checks[i]!;
-    if (!check.ok) fail(i, check.seq, check.fault, check.detail);
-    const event = (check as Extract<LineCheck, { ok: true }>).event;
-    const expected = offset + i + 1;
-    if (event.seq !== expected) {
-      if (events.some((e) => e.hash === event.hash) || before.last?.hash === event.hash) fail(i, event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
-      const sibling = events.find((e) => e.seq === event.seq && e.prev === event.prev);
-      if (sibling !== undefined) {
-        fail(i, event.seq, 'forked', `seq ${event.seq} appears twice on the same head (lines ${sibling.seq} and ${expected} both follow ${event.prev === null ? 'nothing' : `seq ${event.seq - 1}`}): two writers appended at once, a fork inside one file`, [
-          `two writers each believed they held the lock; the lines from ${expected} on follow the second of them: keep one branch (e.g. head -n ${expected - 1} ${text.source}) and record the other branch's events again`,
-        ]);
-      }
-      const later = checks.slice(i + 1).some((c) => c.ok && c.event.seq === expected);
-      if (event.seq > expected && !later) {
-        fail(i, event.seq, 'removed', `expected seq ${expected}, found seq ${event.seq}: ${event.seq - expected === 1 ? `seq ${expected} was` : `seqs ${expected}–${event.seq - 1} were`} removed`);
-      }
-      fail(i, event.seq, 'reordered', `expected seq ${expected}, found seq ${event.seq}: lines were moved`);
-    }
-    const previous = events[i - 1] ?? before.last;
-    if (previous === null) {
-      if (event.type !== 'program.defined') fail(i, event.seq, 'malformed', `the first event must be program.defined, found ${event.type}`);
-      if (event.prev !== null) fail(i, event.seq, 'edited', `the first event must have prev null, found ${event.prev}`);
-    } else {
-      if (event.program !== state.program) fail(i, event.seq, 'wrong-program', `event belongs to program "${event.program}", this ledger is "${state.program}"`);
-      if (event.prev !== previous.hash) fail(i, event.seq, 'edited', `prev is ${event.prev}, but seq ${previous.seq} hashes to ${previous.hash}: the chain was rewritten`);
-      if (event.at < previous.at && event.type !== 'clock.corrected') fail(i, event.seq, 'time-order', `at ${event.at} is earlier than seq ${previous.seq} at ${previous.at}`);
-      if (event.type === 'program.defined') fail(i, event.seq, 'not-allowed', 'a program is defined once, at seq 1; changes are program.amended');
-    }
-    const def = event.type === 'program.defined' ? event.data.definition : state.definition!;
-    if (event.type === 'program.defined' || event.type === 'program.amended') {
-      if (event.data.digest !== digestOf(event.data.definition)) fail(i, event.seq, 'edited', 'the definition does not match its recorded digest');
-      if (event.data.definition.program.id !== event.program) {
-        fail(i, event.seq, 'wrong-program', `the definition is for program "${event.data.definition.program.id}", the event for "${event.program}"`);
-      }
-    }
-    const keyCheck = checkKey(def, event.actor, event.sig.key);
-    if (keyCheck === 'unknown-key') {
-      fail(i, event.seq, 'unknown-key', `signed by ${event.sig.key}, which no role holds in the definition in force (seq ${state.definitionSeq || event.seq})`);
-    }
-    if (keyCheck === 'key-not-allowed') {
-      fail(i, event.seq, 'key-not-allowed', `recorded as ${event.actor} but signed with a key of ${rolesHoldingKey(def, event.sig.key).join(', ')}`);
-    }
-    const denied = authorize(def, event);
-    if (denied !== null) fail(i, event.seq, 'not-allowed', denied.message);
-    const refused = admissionRefusal(state, event);
-    if (refused !== null) fail(i, event.seq, 'policy', policyDetail(refused), [POLICY_HINT, ...refused.hints]);
-    state = evolve(state, event);
-    events.push(event);
-  }
+  const folder = new LineFolder(before, text.source, true);
+  for (let i = 0; i < checks.length; i++) folder.add(checks[i]!, () => checks.slice(i + 1));
+  const { state } = folder.head;
+  const events = folder.events!;
   return text.torn === undefined ? { events, state } : { events, state, torn: text.torn };
 }
 

@@ -50,12 +50,38 @@ function publicKeyObject(publicKey: string): KeyObject {
   return key;
 }
 
+/**
+ * Whether `text` is the canonical base64 of 64 bytes: 85 characters of the standard alphabet, one
+ * whose last four bits are zero, and the padding. Exactly the texts that decode to 64 bytes and
+ * encode back to themselves (Node's decoder also takes URL-safe letters, spaces and missing
+ * padding: those are refused). A loop, not a pattern or a round trip: `verify` asks once an event.
+ */
+function isCanonicalSignature(text: string): boolean {
+  if (text.length !== 88 || text.charCodeAt(86) !== 0x3d || text.charCodeAt(87) !== 0x3d) return false;
+  for (let i = 0; i < 86; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7a || BASE64_VALUE[c]! < 0) return false;
+  }
+  return (BASE64_VALUE[text.charCodeAt(85)]! & 0x0f) === 0;
+}
+
+/** Each ASCII character's value in the standard base64 alphabet, or -1. */
+const BASE64_VALUE = (() => {
+  const values = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let v = 0; v < 64; v++) values[alphabet.charCodeAt(v)] = v;
+  return values;
+})();
+
+// Decoded into, once a check: `verify` is synchronous and keeps no reference to it.
+const signatureBytes = Buffer.alloc(64);
+
 /** True when `signature` (base64) is `publicKey`'s signature of `message`. Never throws on bad input. */
 export function verifySignature(publicKey: string, message: Uint8Array, signature: string): boolean {
   try {
-    const sig = Buffer.from(signature, 'base64');
-    if (sig.length !== 64 || sig.toString('base64') !== signature) return false;
-    return verify(null, message, publicKeyObject(publicKey), sig);
+    if (!isCanonicalSignature(signature)) return false;
+    signatureBytes.write(signature, 'base64');
+    return verify(null, message, publicKeyObject(publicKey), signatureBytes);
   } catch {
     return false;
   }

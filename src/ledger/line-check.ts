@@ -1,19 +1,21 @@
 /**
- * One line checked on its own: well-formed, canonical, its hash and its signature; and the line's
- * canonical forms that the hash and the signature are over. Why a line has the wrong shape is asked
- * of an explainer given in (`shape-checks.ts`): the streamed `verify` gives none until a line needs
- * one, so a ledger whose lines all fit loads no TypeBox. `chain.ts` gives `checkLine` its own.
+ * One line checked on its own, in two parts: its parse and shape (`shapeCheckOf`, by the thread that
+ * folds it) and its seal: canonical form, hash and signature (`seal-check.ts`, from the text, by any
+ * thread). Also the line's canonical forms as the reference derives them, by re-serializing. Why a
+ * line has the wrong shape is asked of an explainer given in (`shape-checks.ts`): the streamed
+ * `verify` gives none until a line needs one, so a ledger whose lines all fit loads no TypeBox.
+ * `chain.ts` gives `checkLine` its own.
  */
+import { isAscii } from 'node:buffer';
 import type { LedgerFault } from '../errors.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
-import { verifySignature } from './keys.js';
+import { canonicalJson } from './canonical.js';
 import { sealFormsOf } from './line-seals.js';
+import { sealFaultOf, sealFaultOfParsed, type SealFault } from './seal-check.js';
 import { isEventDataShape, isLedgerLineShape, type ShapeExplainer } from './shape-checks.js';
+import { SIGNING_CONTEXT } from './signing-context.js';
 
-/** Signatures are made over this prefix + the canonical event without `sig` and `hash`, so a
- *  Cutover signature can never be replayed as a signature over anything else. */
-export const SIGNING_CONTEXT = 'cutover-event-v1\n';
+export { SIGNING_CONTEXT } from './signing-context.js';
 
 /**
  * The three canonical forms of one event (the line, the hashed content, the signed content),
@@ -84,19 +86,20 @@ export type LineCheck =
   | { readonly ok: true; readonly event: LedgerEvent }
   | { readonly ok: false; readonly fault: LedgerFault; readonly detail: string; readonly seq: number | null };
 
+/** A line whose parse and shape hold, read for the fold; or why not (null: ask again with an explainer). */
+export type ShapeCheck = LineCheck | null;
+
 /**
- * Check one line on its own (what needs the lines around it is checked by the fold, `fold.ts`).
- * Null when the line has the wrong shape and `explain` is null: check it again with an explainer.
- * `formsOf` is how the canonical forms are found: the tests pass the reference to compare.
+ * Parse one line and check its shape: the part of a line's checks that needs the parsed event, made
+ * by the thread that folds it. Null when the line has the wrong shape and `explain` is null.
  */
-export function checkLineWith(text: string, explain: ShapeExplainer | null, formsOf: typeof formsFromCanonicalLine = formsFromCanonicalLine): LineCheck | null {
+export function shapeCheckOf(text: string, explain: ShapeExplainer | null): ShapeCheck {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     return { ok: false, fault: 'malformed', detail: `not valid JSON (${(e as Error).message})`, seq: null };
   }
-  const seqOf = (v: unknown) => (typeof v === 'object' && v !== null && Number.isInteger((v as { seq?: unknown }).seq) ? (v as { seq: number }).seq : null);
   if (!isLedgerLineShape(value)) {
     return explain === null ? null : { ok: false, fault: 'malformed', detail: `not a ledger line: ${explain.line(value)}`, seq: seqOf(value) };
   }
@@ -104,37 +107,106 @@ export function checkLineWith(text: string, explain: ShapeExplainer | null, form
   if (!isEventDataShape(event.type, event.data)) {
     return explain === null ? null : { ok: false, fault: 'malformed', detail: `${event.type} data: ${explain.data(event.type, event.data)}`, seq: event.seq };
   }
-  const forms = formsOf(text, event);
-  if (forms === null) {
-    return { ok: false, fault: 'not-canonical', detail: 'the line is not in canonical JSON form (RFC 8785): it was rewritten by hand or by another tool', seq: event.seq };
-  }
-  const actual = `sha256:${sha256Hex(forms.hashed)}`;
-  if (actual !== event.hash) {
-    return { ok: false, fault: 'edited', detail: `content does not match its hash (recorded ${event.hash}, content hashes to ${actual})`, seq: event.seq };
-  }
-  if (!verifySignature(event.sig.key, Buffer.from(forms.signed, 'utf8'), event.sig.value)) {
-    return { ok: false, fault: 'bad-signature', detail: `the signature does not verify with key ${event.sig.key}: the event was altered and re-hashed, or signed with another key`, seq: event.seq };
-  }
   return { ok: true, event };
+}
+
+function seqOf(v: unknown): number | null {
+  return typeof v === 'object' && v !== null && Number.isInteger((v as { seq?: unknown }).seq) ? (v as { seq: number }).seq : null;
+}
+
+/**
+ * The seal fault of a line whose parse and shape hold (`event`), read from its text; what the text
+ * alone cannot tell is read from the event, by `formsFromCanonicalLine`. `ascii`: whether the line
+ * is known to be all ASCII (its chunk is: `chunkLines`).
+ */
+export function sealFaultOfLine(text: string, event: LedgerEvent, ascii = false): SealFault | null {
+  const fault = sealFaultOf(text, ascii);
+  return fault !== undefined ? fault : sealFaultOfParsed({ forms: formsFromCanonicalLine(text, event), hash: event.hash, key: event.sig.key, value: event.sig.value });
+}
+
+/**
+ * The seal fault of a line the checking thread has not parsed: the text alone, or, when it cannot
+ * tell, the line parsed here. Null also when the line does not parse or has the wrong shape: its
+ * folding thread finds that, and then this verdict is not asked for.
+ */
+export function sealFaultOfText(text: string, ascii: boolean): SealFault | null {
+  const fault = sealFaultOf(text, ascii);
+  if (fault !== undefined) return fault;
+  const check = shapeCheckOf(text, null);
+  return check === null || !check.ok ? null : sealFaultOfLine(text, check.event);
+}
+
+/** A line's whole check from its shape check and its seal fault. */
+export function lineCheckOf(shape: LineCheck, seal: SealFault | null): LineCheck {
+  if (!shape.ok || seal === null) return shape;
+  return { ok: false, fault: seal.fault, detail: seal.detail, seq: shape.event.seq };
+}
+
+/**
+ * Check one line on its own (what needs the lines around it is checked by the fold, `fold.ts`).
+ * Null when the line has the wrong shape and `explain` is null: check it again with an explainer.
+ * `formsOf`, when given, is how the canonical forms are found (the tests pass the reference,
+ * `formsByReserializing`, to compare); without it the seal is read from the text (`seal-check.ts`).
+ */
+export function checkLineWith(text: string, explain: ShapeExplainer | null, formsOf?: typeof formsFromCanonicalLine, ascii = false): LineCheck | null {
+  const shape = shapeCheckOf(text, explain);
+  if (shape === null || !shape.ok) return shape;
+  const event = shape.event;
+  const seal =
+    formsOf === undefined
+      ? sealFaultOfLine(text, event, ascii)
+      : sealFaultOfParsed({ forms: formsOf(text, event), hash: event.hash, key: event.sig.key, value: event.sig.value });
+  return lineCheckOf(shape, seal);
 }
 
 let explainer: ShapeExplainer | null = null;
 
-/** Check each line in turn, loading TypeBox to explain a bad shape only when a line has one. */
-export async function forEachCheck(lines: readonly string[], visit: (check: LineCheck, index: number) => void): Promise<void> {
-  for (let i = 0; i < lines.length; i++) {
-    let check = checkLineWith(lines[i]!, explainer);
-    if (check === null) {
-      explainer = (await import('./shape-errors.js')).shapeExplainer;
-      check = checkLineWith(lines[i]!, explainer)!;
-    }
-    visit(check, i);
-  }
+/** What explains a line of the wrong shape, once loaded (`loadShapeExplainer`); null before. */
+export function loadedShapeExplainer(): ShapeExplainer | null {
+  return explainer;
 }
 
-/** The checks of `lines`, in order (`forEachCheck`). */
-export async function checkLines(lines: readonly string[]): Promise<LineCheck[]> {
-  const checks: LineCheck[] = [];
-  await forEachCheck(lines, (check) => checks.push(check));
+/** Load TypeBox to explain a line of the wrong shape: only when a line has one. */
+export async function loadShapeExplainer(): Promise<ShapeExplainer> {
+  explainer ??= (await import('./shape-errors.js')).shapeExplainer;
+  return explainer;
+}
+
+/** The parse and shape check of each line (`shapeCheckOf`), explained where one fails. */
+export async function shapeChecksOf(lines: readonly string[]): Promise<LineCheck[]> {
+  const checks: LineCheck[] = new Array(lines.length);
+  for (let i = 0; i < lines.length; i++) checks[i] = shapeCheckOf(lines[i]!, explainer) ?? shapeCheckOf(lines[i]!, await loadShapeExplainer())!;
   return checks;
+}
+
+/** The lines of a chunk, and whether it is all ASCII (each character then one byte). */
+export function chunkLines(bytes: Buffer): { lines: string[]; ascii: boolean } {
+  const ascii = isAscii(bytes);
+  // Not latin1, though it reads ASCII faster: Node makes a string of over ~1 MB read so outside V8's
+  // heap, where the garbage collector counts it late, and a long verify's peak memory doubled.
+  const lines = bytes.toString('utf8').split('\n');
+  lines.pop(); // a chunk ends with a newline
+  return { lines, ascii };
+}
+
+/** A seal fault found by a checking thread: the line's index in its chunk, and why. */
+export interface IndexedSealFault extends SealFault {
+  readonly index: number;
+}
+
+/** The seal faults of a chunk's lines, from their text (a checking thread's whole work). */
+export function sealFaultsOfChunk(bytes: Buffer): IndexedSealFault[] {
+  const { lines, ascii } = chunkLines(bytes);
+  const faults: IndexedSealFault[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const fault = sealFaultOfText(lines[i]!, ascii);
+    if (fault !== null) faults.push({ index: i, fault: fault.fault, detail: fault.detail });
+  }
+  return faults;
+}
+
+/** The checks of `lines`, in order, in this thread. */
+export async function checkLines(lines: readonly string[]): Promise<LineCheck[]> {
+  const checks = await shapeChecksOf(lines);
+  return checks.map((shape, i) => (shape.ok ? lineCheckOf(shape, sealFaultOfLine(lines[i]!, shape.event)) : shape));
 }

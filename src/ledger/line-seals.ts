@@ -24,16 +24,25 @@ export interface SealForms {
  */
 const SURROGATE = /[\ud800-\udfff]/;
 
-// Where the top level's "hash" and "sig" members are, found by the pass (written once a line).
-const found = { hashFrom: -1, hashTo: -1, sigFrom: -1, sigTo: -1 };
+/** Where a canonical line's top-level `,"hash":…` and `,"sig":…` members start and end. */
+export interface SealPlaces {
+  hashFrom: number;
+  hashTo: number;
+  sigFrom: number;
+  sigTo: number;
+}
+
+// Written by the pass, once a line; handed out by `sealPlacesOf` (valid until its next call).
+const found: SealPlaces = { hashFrom: -1, hashTo: -1, sigFrom: -1, sigTo: -1 };
 
 /**
- * The forms of `line` (a line JSON.parse accepted) when it is canonical and its top level holds
- * `"hash"` then `"sig"`, each after another member; null when the pass cannot tell (the caller
- * then re-serializes to decide).
+ * Where the "hash" and "sig" members of `line` (a line JSON.parse accepts) are, when the line is
+ * surely canonical and its top level holds `"hash"` then `"sig"`, each after another member; null
+ * when the pass cannot tell (the caller then re-serializes to decide). `ascii`: the line is known to
+ * hold no character above U+007F. The object returned is reused by the next call: read it at once.
  */
-export function sealFormsOf(line: string, signingContext: string): SealForms | null {
-  if (line.indexOf('\\') !== -1 || SURROGATE.test(line)) return null;
+export function sealPlacesOf(line: string, ascii = false): SealPlaces | null {
+  if (line.indexOf('\\') !== -1 || (!ascii && SURROGATE.test(line))) return null;
   found.hashFrom = found.hashTo = found.sigFrom = found.sigTo = -1;
   let end: number;
   try {
@@ -41,8 +50,15 @@ export function sealFormsOf(line: string, signingContext: string): SealForms | n
   } catch {
     end = -1; // nesting deeper than this stack: let the reference decide
   }
-  const { hashFrom, hashTo, sigFrom, sigTo } = found;
-  if (end !== line.length || hashFrom < 0 || sigFrom < hashTo) return null;
+  if (end !== line.length || found.hashFrom < 0 || found.sigFrom < found.hashTo) return null;
+  return found;
+}
+
+/** The forms of `line` when `sealPlacesOf` finds its seal; null when it cannot tell. */
+export function sealFormsOf(line: string, signingContext: string): SealForms | null {
+  const places = sealPlacesOf(line);
+  if (places === null) return null;
+  const { hashFrom, hashTo, sigFrom, sigTo } = places;
   const head = line.slice(0, hashFrom);
   return { hashed: head + line.slice(hashTo), signed: signingContext + head + line.slice(hashTo, sigFrom) + line.slice(sigTo) };
 }

@@ -1,0 +1,51 @@
+/**
+ * A signature's text is read by a pattern (`keys.ts`), not by decoding and encoding it again: the
+ * pattern must take exactly the texts the round trip takes, or a signature written another way
+ * (URL-safe letters, spaces, missing padding, stray bits) would verify.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateKeyPair, signerFromPem, verifySignature } from '../../src/ledger/keys.js';
+
+/** The round trip the pattern stands for: decodes to 64 bytes and encodes back to the same text. */
+const roundTrips = (text: string) => {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === 64 && bytes.toString('base64') === text;
+};
+
+const { privateKeyPem, publicKey } = generateKeyPair();
+const signer = signerFromPem(privateKeyPem);
+const message = Buffer.from('cutover-event-v1\n{"seq":1}', 'utf8');
+const good = signer.sign(message);
+
+/** A signature's text edited at one place: a character replaced, removed or added. */
+const edited = fc
+  .record({
+    at: fc.nat({ max: good.length }),
+    kind: fc.constantFrom('replace', 'remove', 'insert'),
+    text: fc.oneof(fc.constantFrom('A', 'B', 'Q', 'R', 'g', 'h', 'w', 'x', '+', '/', '-', '_', '=', ' ', '\n', '0', '9'), fc.string({ maxLength: 2 })),
+  })
+  .map(({ at, kind, text }) => (kind === 'insert' ? good.slice(0, at) + text + good.slice(at) : good.slice(0, at) + (kind === 'replace' ? text : '') + good.slice(at + 1)));
+
+describe('a signature text', () => {
+  it('verifies exactly when it is the canonical base64 of the signature', () => {
+    expect(verifySignature(publicKey, message, good)).toBe(true);
+    fc.assert(
+      fc.property(edited, (text) => {
+        const sameBytes = Buffer.from(text, 'base64').equals(Buffer.from(good, 'base64'));
+        expect(verifySignature(publicKey, message, text)).toBe(roundTrips(text) && sameBytes);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('any other text of about its length does not verify', () => {
+    const anyText = fc.oneof(fc.string({ minLength: 84, maxLength: 92 }), fc.base64String({ minLength: 84, maxLength: 92 }));
+    fc.assert(
+      fc.property(anyText, (text) => {
+        expect(verifySignature(publicKey, message, text)).toBe(text === good);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
