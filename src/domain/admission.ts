@@ -189,9 +189,13 @@ function differenceAt(derived: unknown, found: unknown, keys: string[]): { deriv
   const f = found as Record<string, unknown>;
   let present = 0;
   for (const key in d) {
-    if (d[key] === undefined) continue;
+    const dv = d[key];
+    if (dv === undefined) continue;
     present++;
-    const inner = differenceAt(d[key], f[key], keys);
+    // Most members are the same value (or the same object, handed through by decide): no call for them.
+    const fv = f[key];
+    if (dv === fv) continue;
+    const inner = differenceAt(dv, fv, keys);
     if (inner !== null) {
       keys.push(key);
       return inner;
