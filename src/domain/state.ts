@@ -266,9 +266,9 @@ function withIncident(state: ProgramState, id: string, change: (incident: Incide
  * The key of the record new evidence of `party`, `kind` and `target` replaces, when the state holds
  * one: every record is kept under `evidenceKey` of its own party, kind and target (withEvidence is
  * the one writer), so the key found is the one `evidenceKey` would build. Building it is what costs:
- * V8 flattens and hashes a new 70-character string to store under it (0.2 µs, a third of folding an
- * evidence line), while this walk compares a few short strings per record, over the records the
- * state's copy walks anyway.
+ * V8 flattens and hashes a new 70-character string to store under it (0.2 µs, a third of what
+ * evolve spent on an evidence line), while this walk compares a few short strings per record, over
+ * the records the state's copy walks anyway.
  */
 function keyReplaced(evidence: ProgramState['evidence'], party: string, kind: string, target: TargetRef): string | undefined {
   for (const key in evidence) {
