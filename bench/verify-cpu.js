@@ -11,7 +11,8 @@
 //     parse, shape, seal, hash, signature, fold), with the built modules in dist/;
 //   - verify on 2 threads: the same on two workers, the CPU of every thread counted (the workers
 //     check seals, this thread parses, checks shapes and folds);
-//   - each piece of the rest alone, to say where it goes.
+//   - each piece of the rest alone, to say where it goes (the fold also split into the policy's
+//     admission of each event and evolve, without the chain, key and authority rules around them).
 // Figures are CPU µs per event (process.cpuUsage), medians of the rounds; the work beside the
 // signature is verify − signature, printed as a share of the signature (issue 30's aim: ≤ 10%).
 // The machine's load average is printed: CPU time per event grows on a loaded machine too.
@@ -29,7 +30,8 @@ import { chunkLines } from '../dist/ledger/line-check.js';
 import { sealPlacesOf } from '../dist/ledger/line-seals.js';
 import { sealFaultOf } from '../dist/ledger/seal-check.js';
 import { LineFolder } from '../dist/ledger/fold.js';
-import { initialState } from '../dist/domain/state.js';
+import { evolve, initialState } from '../dist/domain/state.js';
+import { admissionRefusal } from '../dist/domain/admission.js';
 
 const EVENTS = Number(process.env.VERIFY_CPU_EVENTS ?? 20_000);
 const ROUNDS = Number(process.env.VERIFY_CPU_ROUNDS ?? 7);
@@ -114,6 +116,19 @@ async function main() {
       fold: () => {
         const folder = new LineFolder({ state: initialState(), last: null }, file, false);
         for (const check of checks) folder.add(check, () => []);
+      },
+      // The fold's two domain parts, for where its time goes: the policy's admission of each event
+      // (decide again, compare) is 'fold: admission + evolve' less 'fold: evolve'.
+      'fold: admission + evolve': () => {
+        let state = initialState();
+        for (const event of events) {
+          if (admissionRefusal(state, event) !== null) throw new Error(`seq ${event.seq} is refused`);
+          state = evolve(state, event);
+        }
+      },
+      'fold: evolve': () => {
+        let state = initialState();
+        for (const event of events) state = evolve(state, event);
       },
     };
     const runs = Object.fromEntries(Object.keys(figures).map((k) => [k, []]));

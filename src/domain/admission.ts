@@ -28,98 +28,103 @@ export function admissionRefusal(state: ProgramState, event: Candidate): Cutover
   );
 }
 
-/** The command an event stands for: the one `decide` would have turned into it. */
+/**
+ * The command an event stands for: the one `decide` would have turned into it. Admission runs this
+ * for every line of every read, so each command is one literal, with no spreads (V8 copies a spread
+ * member by member on its slow path); a member the event leaves out is undefined, which `decide`
+ * reads as absent.
+ */
 export function commandOf(event: Candidate): Command {
-  const base = { actor: event.actor, at: event.at };
+  const { actor, at } = event;
   const of = <T extends EventType>(_type: T) => event.data as EventDataOf<T>;
   switch (event.type) {
     case 'program.defined': {
       const d = of('program.defined');
-      return { ...base, type: 'define-program', definition: d.definition, digest: d.digest, fileDigest: d.file };
+      return { actor, at, type: 'define-program', definition: d.definition, digest: d.digest, fileDigest: d.file };
     }
     case 'program.amended': {
       const d = of('program.amended');
-      return { ...base, type: 'amend-program', definition: d.definition, digest: d.digest, fileDigest: d.file, reason: d.reason };
+      return { actor, at, type: 'amend-program', definition: d.definition, digest: d.digest, fileDigest: d.file, reason: d.reason };
     }
     case 'target.published': {
       const d = of('target.published');
-      return { ...base, type: 'publish-target', target: d.target, as: d.as, check: d.verification === null ? null : { ok: true, facts: d.verification, problems: [] } };
+      return { actor, at, type: 'publish-target', target: d.target, as: d.as, check: d.verification === null ? null : { ok: true, facts: d.verification, problems: [] } };
     }
     case 'target.verified': {
       const d = of('target.verified');
-      return { ...base, type: 'verify-target', check: { ok: d.ok, facts: d.facts, problems: d.problems } };
+      return { actor, at, type: 'verify-target', check: { ok: d.ok, facts: d.facts, problems: d.problems } };
     }
     case 'verdict.cast': {
       const d = of('verdict.cast');
-      return { ...base, type: 'cast-verdict', decision: d.decision, verdict: d.verdict, ...optional('note', d.note) };
+      return { actor, at, type: 'cast-verdict', decision: d.decision, verdict: d.verdict, note: d.note };
     }
     case 'evidence.added': {
       const d = of('evidence.added');
-      return { actor: event.actor, at: event.at, type: 'add-evidence', party: d.party, summary: d.summary, evidence: evidenceInputOf(d) };
+      return { actor, at, type: 'add-evidence', party: d.party, summary: d.summary, evidence: evidenceInputOf(d) };
     }
     case 'blocker.raised': {
       const d = of('blocker.raised');
-      return { ...base, type: 'raise-blocker', id: d.id, text: d.text, owner: d.owner, due: d.due, ...optional('phase', d.phase) };
+      return { actor, at, type: 'raise-blocker', id: d.id, text: d.text, owner: d.owner, due: d.due, phase: d.phase };
     }
     case 'blocker.resolved': {
       const d = of('blocker.resolved');
-      return { ...base, type: 'resolve-blocker', id: d.id, note: d.note };
+      return { actor, at, type: 'resolve-blocker', id: d.id, note: d.note };
     }
     case 'phase.started':
-      return { ...base, type: 'start-phase', phase: of('phase.started').phase };
+      return { actor, at, type: 'start-phase', phase: of('phase.started').phase };
     case 'phase.closed': {
       const d = of('phase.closed');
-      return { ...base, type: 'close-phase', phase: d.phase, reason: d.reason };
+      return { actor, at, type: 'close-phase', phase: d.phase, reason: d.reason };
     }
     case 'phase.completed': {
       const d = of('phase.completed');
-      return { ...base, type: 'complete-phase', phase: d.phase, reason: d.reason };
+      return { actor, at, type: 'complete-phase', phase: d.phase, reason: d.reason };
     }
     case 'incident.declared': {
       const d = of('incident.declared');
-      return { ...base, type: 'declare-incident', id: d.id, party: d.party, trigger: d.trigger, severity: d.severity, summary: d.summary, identifiedAt: d.identifiedAt, contractMode: d.contractMode };
+      return { actor, at, type: 'declare-incident', id: d.id, party: d.party, trigger: d.trigger, severity: d.severity, summary: d.summary, identifiedAt: d.identifiedAt, contractMode: d.contractMode };
     }
     case 'incident.notified': {
       const d = of('incident.notified');
-      return { ...base, type: 'notify-incident', id: d.id, party: d.party, actions: d.actions, ...optional('nextUpdate', d.nextUpdate ?? undefined), ...optional('note', d.note) };
+      return { actor, at, type: 'notify-incident', id: d.id, party: d.party, actions: d.actions, nextUpdate: d.nextUpdate ?? undefined, note: d.note };
     }
     case 'incident.rollback-recommended': {
       const d = of('incident.rollback-recommended');
-      return { ...base, type: 'recommend-rollback', id: d.id, party: d.party, ...optional('note', d.note) };
+      return { actor, at, type: 'recommend-rollback', id: d.id, party: d.party, note: d.note };
     }
     case 'incident.rollback-executed': {
       const d = of('incident.rollback-executed');
-      return { ...base, type: 'execute-rollback', id: d.id, party: d.party, ...optional('note', d.note) };
+      return { actor, at, type: 'execute-rollback', id: d.id, party: d.party, note: d.note };
     }
     case 'incident.repin-confirmed': {
       const d = of('incident.repin-confirmed');
-      return { ...base, type: 'confirm-repin', id: d.id, party: d.party };
+      return { actor, at, type: 'confirm-repin', id: d.id, party: d.party };
     }
     case 'incident.updated': {
       const d = of('incident.updated');
-      return { ...base, type: 'update-incident', id: d.id, party: d.party, note: d.note, actions: d.actions, ...optional('severity', d.severity), ...optional('nextUpdate', d.nextUpdate ?? undefined) };
+      return { actor, at, type: 'update-incident', id: d.id, party: d.party, note: d.note, actions: d.actions, severity: d.severity, nextUpdate: d.nextUpdate ?? undefined };
     }
     case 'incident.summarized': {
       const d = of('incident.summarized');
-      return { ...base, type: 'summarize-incident', id: d.id, party: d.party, summary: d.summary, residualRisk: d.residualRisk };
+      return { actor, at, type: 'summarize-incident', id: d.id, party: d.party, summary: d.summary, residualRisk: d.residualRisk };
     }
     case 'incident.approved': {
       const d = of('incident.approved');
-      return { ...base, type: 'approve-incident', id: d.id, party: d.party, ...optional('note', d.note) };
+      return { actor, at, type: 'approve-incident', id: d.id, party: d.party, note: d.note };
     }
     case 'review.recorded': {
       const d = of('review.recorded');
-      return { ...base, type: 'record-review', phase: d.phase, note: d.note };
+      return { actor, at, type: 'record-review', phase: d.phase, note: d.note };
     }
     case 'notice.given': {
       const d = of('notice.given');
-      return { ...base, type: 'give-notice', gate: d.gate, text: d.text };
+      return { actor, at, type: 'give-notice', gate: d.gate, text: d.text };
     }
     case 'clock.corrected':
-      return { ...base, type: 'correct-clock', reason: of('clock.corrected').reason };
+      return { actor, at, type: 'correct-clock', reason: of('clock.corrected').reason };
     case 'incident.closed': {
       const d = of('incident.closed');
-      return { ...base, type: 'close-incident', id: d.id, party: d.party, ...optional('note', d.note) };
+      return { actor, at, type: 'close-incident', id: d.id, party: d.party, note: d.note };
     }
     default:
       return assertNever(event.type);
@@ -131,7 +136,7 @@ function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
     case 'handoff-payload':
       return { kind: d.kind, file: d.file, sha256: d.sha256, recorded: { payloadVersion: d.payloadVersion } };
     case 'repin':
-      return { kind: d.kind, recorded: { commit: d.commit, files: d.files, ...optional('sameAsProducer', d.sameAsProducer) } };
+      return { kind: d.kind, recorded: { commit: d.commit, files: d.files, sameAsProducer: d.sameAsProducer } };
     case 'verification-run':
       // Written out, not spread: runs are most of a long ledger (see withEvidence in state.ts).
       return d.checkout === undefined ? { kind: d.kind, run: d.run } : { kind: d.kind, run: d.run, recorded: d.checkout };
@@ -150,10 +155,6 @@ function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
     default:
       return assertNever(d);
   }
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 interface Difference {
@@ -188,9 +189,13 @@ function differenceAt(derived: unknown, found: unknown, keys: string[]): { deriv
   const f = found as Record<string, unknown>;
   let present = 0;
   for (const key in d) {
-    if (d[key] === undefined) continue;
+    const dv = d[key];
+    if (dv === undefined) continue;
     present++;
-    const inner = differenceAt(d[key], f[key], keys);
+    // Most members are the same value (or the same object, handed through by decide): no call for them.
+    const fv = f[key];
+    if (dv === fv) continue;
+    const inner = differenceAt(dv, fv, keys);
     if (inner !== null) {
       keys.push(key);
       return inner;

@@ -27,7 +27,10 @@ export function nextTimeMarks(marks: readonly TimeMark[], seq: number, at: strin
   const last = marks[marks.length - 1];
   if (last !== undefined && at === last.at) return marks;
   const kept = last !== undefined && at < last.at ? marks.filter((m) => m.at <= at) : marks;
-  const next = kept.length >= TIME_MARKS_KEPT ? kept.slice(kept.length - TIME_MARKS_KEPT + 1) : kept.slice();
+  // Pushed one by one into a new array: its first push makes room for 17 elements, all it will hold,
+  // where a slice and then a push allocate twice (this runs for nearly every line of a ledger).
+  const next: TimeMark[] = [];
+  for (let i = Math.max(0, kept.length - TIME_MARKS_KEPT + 1); i < kept.length; i++) next.push(kept[i]!);
   next.push({ seq, at });
   return next;
 }

@@ -511,12 +511,14 @@ function earliest(instants: readonly number[]): string | null {
   return instants.length === 0 ? null : new Date(Math.min(...instants)).toISOString();
 }
 
-function evaluateGates(gates: readonly GateDefinition[], state: ProgramState, def: ProgramDefinition, now: Date, scopePhase?: string): Blocker[] {
+/** The blockers of `gates`, each gate once; a gate of kind `except` is counted as seen but not evaluated. */
+function evaluateGates(gates: readonly GateDefinition[], state: ProgramState, def: ProgramDefinition, now: Date, scopePhase?: string, except?: GateDefinition['kind']): Blocker[] {
   const seen = new Set<string>();
   const blockers: Blocker[] = [];
   for (const gate of gates) {
     if (seen.has(gate.id)) continue;
     seen.add(gate.id);
+    if (gate.kind === except) continue;
     const result = evaluateGate(gate, state, def, now, scopePhase);
     if (!result.holds) blockers.push(result.blocker);
   }
@@ -526,6 +528,15 @@ function evaluateGates(gates: readonly GateDefinition[], state: ProgramState, de
 /** The blockers that keep a decision from GO. */
 export function decisionBlockers(state: ProgramState, def: ProgramDefinition, decision: DecisionDefinition, now: Date): Blocker[] {
   return evaluateGates(gatesOfDecision(decision, def), state, def, now);
+}
+
+/**
+ * The blockers that keep a party from casting GO: the decision's, but for the other parties' GO,
+ * which a GO is cast to give. That gate is left unevaluated rather than filtered out afterwards:
+ * admission decides every GO of a ledger again, and explaining who has not voted yet was most of it.
+ */
+export function blockersBeforeGo(state: ProgramState, def: ProgramDefinition, decision: DecisionDefinition, now: Date): Blocker[] {
+  return evaluateGates(gatesOfDecision(decision, def), state, def, now, undefined, 'all-parties-go');
 }
 
 /** The gates a phase needs to start: its entry gates, then the gates of the decision it executes. */

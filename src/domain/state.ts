@@ -263,6 +263,22 @@ function withIncident(state: ProgramState, id: string, change: (incident: Incide
 }
 
 /**
+ * The key of the record new evidence of `party`, `kind` and `target` replaces, when the state holds
+ * one: every record is kept under `evidenceKey` of its own party, kind and target (withEvidence is
+ * the one writer), so the key found is the one `evidenceKey` would build. Building it is what costs:
+ * V8 flattens and hashes a new 70-character string to store under it (0.2 µs, a third of what
+ * evolve spent on an evidence line), while this walk compares a few short strings per record, over
+ * the records the state's copy walks anyway.
+ */
+function keyReplaced(evidence: ProgramState['evidence'], party: string, kind: string, target: TargetRef): string | undefined {
+  for (const key in evidence) {
+    const r = evidence[key]!;
+    if (r.kind === kind && r.party === party && r.target.sha === target.sha && r.target.tag === target.tag) return key;
+  }
+  return undefined;
+}
+
+/**
  * Evidence is most of a long ledger (a verification run from every CI push), so its fold copies the
  * state once, member by member, with no spreads: V8 builds such a literal with one fixed shape. With
  * the spreads in decide and admission also written out, verifying an evidence line's policy went
@@ -272,7 +288,7 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
   const d = event.data;
   const record: EvidenceRecord = { seq: event.seq, at: event.at, actor: event.actor, kind: d.kind, party: d.party, target: d.target, result: d.result, summary: d.summary };
   const evidence = { ...state.evidence };
-  evidence[evidenceKey(d.party, d.kind, d.target)] = record;
+  evidence[keyReplaced(state.evidence, d.party, d.kind, d.target) ?? evidenceKey(d.party, d.kind, d.target)] = record;
   let metricAnalyses = state.metricAnalyses;
   if (d.kind === 'metric-analysis') {
     const key = repinKey(d.party, d.target);
@@ -317,7 +333,12 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
   };
 }
 
-/** Fold one event into the state. Pure and total: an unknown type cannot reach here (typed union). */
+/**
+ * Fold one event into the state. Pure and total: an unknown type cannot reach here (typed union).
+ * The records of the events a long ledger holds many of (verdicts, blockers, phases, reviews,
+ * notices) are written out member by member rather than spread from `at`: V8 (Node 20) adds a
+ * member after a spread on its slow path, about 2 µs each, and `verify` folds every line.
+ */
 export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
   if (event.type === 'evidence.added') return withEvidence(state, event);
   const base: ProgramState = { ...state, head: event.hash, seq: event.seq, lastAt: event.at, timeMarks: nextTimeMarks(state.timeMarks, event.seq, event.at) };
@@ -361,22 +382,26 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       return { ...base, targetChecks, target: { ...current, verified: d.ok, facts: d.ok ? d.facts : current.facts, checkedSeq: event.seq, problems: d.problems } };
     }
     case 'verdict.cast': {
-      const d = event.data;
-      const record: VerdictRecord = {
-        ...at,
-        verdict: d.verdict,
-        target: d.target,
-        ...(d.note === undefined ? {} : { note: d.note }),
-      };
+      const { seq, actor } = event;
+      const { party, verdict, target, note } = event.data;
+      const key = event.sig.key;
+      const record: VerdictRecord = note === undefined ? { seq, at: event.at, actor, verdict, target } : { seq, at: event.at, actor, verdict, target, note };
+      const byRole: RoleVerdictRecord =
+        note === undefined ? { seq, at: event.at, actor, verdict, target, party, key } : { seq, at: event.at, actor, verdict, target, note, party, key };
+      const decision = event.data.decision;
       return {
         ...base,
-        verdicts: { ...base.verdicts, [d.decision]: { ...base.verdicts[d.decision], [d.party]: record } },
-        roleVerdicts: { ...base.roleVerdicts, [d.decision]: { ...base.roleVerdicts[d.decision], [event.actor]: { ...record, party: d.party, key: event.sig.key } } },
+        verdicts: { ...base.verdicts, [decision]: { ...base.verdicts[decision], [party]: record } },
+        roleVerdicts: { ...base.roleVerdicts, [decision]: { ...base.roleVerdicts[decision], [actor]: byRole } },
       };
     }
     case 'blocker.raised': {
       const d = event.data;
-      const blocker: ManualBlocker = { ...at, id: d.id, text: d.text, owner: d.owner, due: d.due, ...(d.phase === undefined ? {} : { phase: d.phase }) };
+      const { seq, actor } = event;
+      const blocker: ManualBlocker =
+        d.phase === undefined
+          ? { seq, at: event.at, actor, id: d.id, text: d.text, owner: d.owner, due: d.due }
+          : { seq, at: event.at, actor, id: d.id, text: d.text, owner: d.owner, due: d.due, phase: d.phase };
       return {
         ...base,
         openBlockers: { ...base.openBlockers, [d.id]: blocker },
@@ -388,14 +413,14 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       return { ...base, openBlockers: open };
     }
     case 'phase.started':
-      return { ...base, phases: { ...base.phases, [event.data.phase]: { ...at, status: 'active' } } };
+      return { ...base, phases: { ...base.phases, [event.data.phase]: { seq: event.seq, at: event.at, actor: event.actor, status: 'active' } } };
     case 'phase.closed':
       return {
         ...base,
-        phases: { ...base.phases, [event.data.phase]: { ...at, status: 'closed', reason: event.data.reason } },
+        phases: { ...base.phases, [event.data.phase]: { seq: event.seq, at: event.at, actor: event.actor, status: 'closed', reason: event.data.reason } },
       };
     case 'phase.completed': {
-      const phases = { ...base.phases, [event.data.phase]: { ...at, status: 'complete' as const, reason: event.data.reason } };
+      const phases = { ...base.phases, [event.data.phase]: { seq: event.seq, at: event.at, actor: event.actor, status: 'complete' as const, reason: event.data.reason } };
       const promotes = base.definition?.phases.find((p) => p.id === event.data.phase)?.promotes_target === true;
       if (promotes && base.target !== null) {
         const { tag, sha, contracts } = base.target;
@@ -483,9 +508,9 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
       });
     }
     case 'review.recorded':
-      return { ...base, reviews: { ...base.reviews, [event.data.phase]: { ...at, note: event.data.note } } };
+      return { ...base, reviews: { ...base.reviews, [event.data.phase]: { seq: event.seq, at: event.at, actor: event.actor, note: event.data.note } } };
     case 'notice.given':
-      return { ...base, notices: { ...base.notices, [event.data.gate]: { ...at, text: event.data.text } } };
+      return { ...base, notices: { ...base.notices, [event.data.gate]: { seq: event.seq, at: event.at, actor: event.actor, text: event.data.text } } };
     case 'clock.corrected':
       // The correction's whole effect is on time (base's marks): the misdated lines keep theirs.
       return base;
