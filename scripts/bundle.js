@@ -2,11 +2,14 @@
 // Bundles the CLI into dist/bundle/ (one file per entry, shared chunks), so start-up does not pay
 // for resolving and loading ~60 modules one by one. `tsc` still emits dist/ for the library and tests.
 //
-// Two steps: esbuild compiles, bundles and splits (each command and each lazily loaded part is its
+// Three steps: esbuild compiles, bundles and splits (each command and each lazily loaded part is its
 // own chunk); Rollup then regroups those chunks. esbuild cannot know that the CLI's own modules are
 // always loaded before a command's chunk, so it cut them into ~20 small chunks shared in every
 // combination, and Node pays about 0.4 ms to load each file; Rollup keeps in one chunk what is
 // always loaded together (7 files for `status` instead of 22: about 9 ms less at every start).
+// Rollup writes them as CommonJS (`*.cjs`), which dist/bundle/main.js (src/cli/code-cache.ts) loads
+// with a V8 code cache; scripts/code-cache.js then makes that cache by running the read commands.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -53,13 +56,19 @@ const common = {
   logLevel: 'warning',
   define: { __CUTOVER_FOLD__: JSON.stringify(fold.digest('hex').slice(0, 16)) },
   plugins: [commanderSpawnsLazily],
-  // commander is CommonJS; give its require() calls a real require in the ESM bundle.
-  banner: { js: "import { createRequire as __cutoverRequire } from 'node:module'; const require = __cutoverRequire(import.meta.url);" },
 };
 
-// The worker that checks lines for `verify` runs in its own thread with its own modules: one file.
-await build({ ...common, entryPoints: { 'check-worker': 'src/ledger/check-worker.ts' }, outdir: out });
+// The worker that checks lines for `verify` runs in its own thread with its own modules: one ES
+// module file. commander is CommonJS; give its require() calls a real require there.
+await build({
+  ...common,
+  banner: { js: "import { createRequire as __cutoverRequire } from 'node:module'; const require = __cutoverRequire(import.meta.url);" },
+  entryPoints: { 'check-worker': 'src/ledger/check-worker.ts' },
+  outdir: out,
+});
 
+// Staged as ES modules (esbuild splits only those); each becomes CommonJS below, where the require()
+// calls of the CommonJS packages bundled in it find the chunk's own `require`.
 await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir: stage, splitting: true });
 
 // Rollup reads esbuild's source maps, so the maps it writes still lead to the TypeScript.
@@ -82,7 +91,7 @@ const POLICY = [
   'ledger/check-pool.ts', 'ledger/fold.ts', 'ledger/line-check.ts', 'ledger/line-seals.ts', 'ledger/precompiled-checks.ts', 'ledger/seal-check.ts', 'ledger/shape-checks.ts', 'ledger/signing-context.ts',
   'domain/admission.ts', 'domain/decide.ts', 'domain/rollback-checkout.ts', 'domain/run-checkout.ts', 'domain/text-limit.ts',
 ];
-// Modules main.js loads statically stay in main.js, and a module the policy imports from outside it
+// Modules main.js loads statically stay in main.cjs, and a module the policy imports from outside it
 // keeps a chunk of its own: a manual chunk would otherwise take in every module it imports.
 const holdsPolicyOnly = (id) => {
   try {
@@ -118,6 +127,12 @@ function policyChunk(id, { getModuleInfo }) {
   return chunkNames.get(id);
 }
 
+// In a CommonJS chunk, import.meta.url is its file's URL (Rollup's own stand-in also looks for a browser's document).
+const commonJsImportMeta = {
+  name: 'common-js-import-meta',
+  resolveImportMeta: (property) => (property === 'url' ? "require('node:url').pathToFileURL(__filename).href" : null),
+};
+
 const regrouped = await rollup({
   input: { main: join(stage, 'main.js') },
   external: (id) => id.startsWith('node:') || builtinModules.includes(id),
@@ -125,22 +140,29 @@ const regrouped = await rollup({
   treeshake: false,
   // main.js may export what its chunks import from it: no extra facade file to load.
   preserveEntrySignatures: 'allow-extension',
-  plugins: [esbuildSourceMaps],
+  plugins: [esbuildSourceMaps, commonJsImportMeta],
   onwarn: (warning, warn) => {
     if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
   },
 });
 await regrouped.write({
   dir: out,
-  format: 'es',
+  format: 'cjs',
+  // import() of a chunk or a builtin becomes require(): a script compiled by node:vm has no import().
+  dynamicImportInCjs: false,
   sourcemap: true,
-  entryFileNames: '[name].js',
+  entryFileNames: '[name].cjs',
   // esbuild's chunk names end in its own hash; keep the readable part (e.g. "status").
-  chunkFileNames: (chunk) => `${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].js`,
+  chunkFileNames: (chunk) => `${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].cjs`,
   manualChunks: policyChunk,
 });
 await regrouped.close();
 rmSync(stage, { recursive: true, force: true });
+
+// The entry bin/cutover.js imports: it loads the chunks above, each with its code cache.
+await build({ ...common, sourcemap: false, entryPoints: { main: 'src/cli/code-cache.ts' }, outdir: out });
+const cached = spawnSync(process.execPath, [fileURLToPath(new URL('./code-cache.js', import.meta.url))], { stdio: 'inherit' });
+if (cached.status !== 0) throw new Error(`scripts/code-cache.js exited ${cached.status ?? cached.signal}`);
 
 // The dashboard's page script and styles (src/dashboard/), for browsers: served by `cutover serve`
 // from dist/dashboard/. No framework; the README states their gzipped size.
