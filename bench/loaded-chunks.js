@@ -10,10 +10,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// A module hook in the command's process that prints every ES module file it loads, on stderr; and
-// the chunks dist/bundle/main.js compiles itself (through node:vm), with what became of their cache.
+// Hooks in the command's process that print every file it loads, on stderr: ES modules, CommonJS
+// modules Node loads (bin/cutover.js, dist/bundle/main.js), and the chunks dist/bundle/main.js
+// compiles itself (through node:vm), with what became of their code cache.
 const hook = `export async function load(url, context, next) { if (url.startsWith('file:')) process._rawDebug('LOADED ' + url); return next(url, context); }`;
-const scripts = `const vm = process.getBuiltinModule('node:vm'); const { pathToFileURL } = process.getBuiltinModule('node:url'); vm.Script = class extends vm.Script {
+const scripts = `const { pathToFileURL } = process.getBuiltinModule('node:url');
+const Module = process.getBuiltinModule('node:module'); const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) { process._rawDebug('LOADED ' + pathToFileURL(filename).href); return compile.call(this, content, filename); };
+const vm = process.getBuiltinModule('node:vm'); vm.Script = class extends vm.Script {
   constructor(code, options) { super(code, options); process._rawDebug('LOADED ' + pathToFileURL(options.filename).href + ' ' + (options.cachedData === undefined ? 'no code cache' : this.cachedDataRejected ? 'code cache REFUSED' : 'code cache used')); }
 };`;
 const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)}); ${scripts}`;

@@ -1,23 +1,20 @@
 /**
- * The bundle's entry (`dist/bundle/main.js`, which bin/cutover.js imports): it loads the CLI's
- * CommonJS chunks itself, each with the V8 code cache the build made for it, so a start does not
- * compile again the functions every command runs (Node 20 has no compile cache of its own, and
- * none at all for ES modules).
+ * The bundle's entry (`dist/bundle/main.js`, which bin/cutover.js requires): it loads the CLI's
+ * chunks itself, each with the V8 code cache the build made for it, so a start does not compile
+ * again the functions every command runs (Node 20 has no compile cache of its own, and none at all
+ * for ES modules). scripts/bundle.js builds it, and the chunks, as CommonJS.
  *
  * A cache is only a shortcut: a chunk whose cache is missing, made from other text, or refused by
  * the running V8 (another Node, other flags) is compiled from its text as without one; a cache can
  * never make a chunk run code other than its own text.
  */
-import type { Script } from 'node:vm';
+import { hash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import type { main as cliMain } from './main.js';
-
-// Through getBuiltinModule, not `import`: an ES module's import of a builtin builds a facade that
-// reads every export, and node:crypto's include webcrypto, which then loads (about 5 ms).
-const { readFileSync, writeFileSync } = process.getBuiltinModule('node:fs');
-const { createRequire } = process.getBuiltinModule('node:module');
-const { dirname, join } = process.getBuiltinModule('node:path');
-const { fileURLToPath } = process.getBuiltinModule('node:url');
-const vm = process.getBuiltinModule('node:vm');
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** A cache file: the sha256 of the chunk's text it was made from, then V8's data. */
@@ -42,26 +39,26 @@ function cacheFor(file: string, digest: Buffer): Buffer | undefined {
   return kept.length > DIGEST_BYTES && kept.subarray(0, DIGEST_BYTES).equals(digest) ? kept.subarray(DIGEST_BYTES) : undefined;
 }
 
-/** Load a chunk of dist/bundle/ by file name (as its siblings `require('./name.cjs')` it), once. */
+/** Load a chunk of dist/bundle/ by file name (as its siblings `require('./name.js')` it), once. */
 function requireChunk(name: string): Record<string, unknown> {
   const file = join(HERE, name);
   const loaded = chunks.get(file);
   if (loaded !== undefined) return loaded.exports;
   const text = readFileSync(file);
   // Hashed before anything runs: V8 itself checks only the text's length.
-  const digest = process.getBuiltinModule('node:crypto').hash('sha256', text, 'buffer');
-  const script = new vm.Script(`${WRAPPER}${text.toString('utf8')}\n})`, { filename: file, lineOffset: -1, cachedData: cacheFor(file, digest) });
+  const digest = hash('sha256', text, 'buffer');
+  const script = new Script(`${WRAPPER}${text.toString('utf8')}\n})`, { filename: file, lineOffset: -1, cachedData: cacheFor(file, digest) });
   compiled.push({ file, digest, script });
   const chunk: Chunk = { exports: {} };
   // Registered before it runs, as Node does, so chunks that require each other in a cycle get the exports built so far.
   chunks.set(file, chunk);
   const fromNode = createRequire(file);
-  const require = Object.assign((id: string) => (id.startsWith('./') && id.endsWith('.cjs') ? requireChunk(id.slice(2)) : fromNode(id)), fromNode);
+  const require = Object.assign((id: string) => (id.startsWith('./') ? requireChunk(id.slice(2)) : fromNode(id)), fromNode);
   (script.runInThisContext() as (...args: unknown[]) => void)(chunk.exports, require, chunk, file, HERE);
   return chunk.exports;
 }
 
-export const main: typeof cliMain = (argv, io, handlers) => (requireChunk('main.cjs') as { main: typeof cliMain }).main(argv, io, handlers);
+export const main: typeof cliMain = (argv, io, handlers) => (requireChunk('cli.js') as { main: typeof cliMain }).main(argv, io, handlers);
 
 /**
  * Write the code cache of every chunk loaded so far, for the build (scripts/code-cache.js), once it
