@@ -5,7 +5,7 @@
 //
 //   node bench/loaded-chunks.js -C examples/memorykernel-service-v3 verify
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,7 +46,8 @@ for (const { file, cache } of files) {
     const key = s.startsWith('src/') ? s : s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/');
     grouped.set(key, (grouped.get(key) ?? 0) + 1);
   }
-  console.log(`${file.slice(ROOT.length + 1)}  ${bytes} bytes${cache === '' ? '' : `, ${cache}`}`);
+  const cacheBytes = existsSync(`${file}.cache`) ? `, ${statSync(`${file}.cache`).size} bytes` : '';
+  console.log(`${file.slice(ROOT.length + 1)}  ${bytes} bytes${cache === '' ? '' : `, ${cache}${cacheBytes}`}`);
   if (grouped.size > 0) console.log(`  ${[...grouped].map(([k, n]) => (n > 1 ? `${k} (${n} files)` : k)).join(', ')}`);
 }
 console.log(`${files.length} files, ${total} bytes; exit ${run.status}`);
