@@ -57,7 +57,10 @@ const common = {
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  define: { __CUTOVER_FOLD__: JSON.stringify(fold.digest('hex').slice(0, 16)) },
+  define: {
+    __CUTOVER_FOLD__: JSON.stringify(fold.digest('hex').slice(0, 16)),
+    __CUTOVER_VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version),
+  },
   plugins: [commanderSpawnsLazily],
 };
 
