@@ -54,10 +54,16 @@ function requireChunk(name: string): Record<string, unknown> {
   const chunk: Chunk = { exports: {} };
   // Registered before it runs, as Node does, so chunks that require each other in a cycle get the exports built so far.
   chunks.set(file, chunk);
-  const fromNode = createRequire(file);
-  const require = Object.assign((id: string) => (id.startsWith('./') ? requireChunk(id.slice(2)) : fromNode(id)), fromNode);
-  (script.runInThisContext() as (...args: unknown[]) => void)(chunk.exports, require, chunk, file, HERE);
+  (script.runInThisContext() as (...args: unknown[]) => void)(chunk.exports, chunkRequire(), chunk, file, HERE);
   return chunk.exports;
+}
+
+let required: NodeJS.Require | undefined;
+/** What a chunk calls `require`: its siblings through requireChunk, anything else as Node would from dist/bundle/ (all chunks are there). */
+function chunkRequire(): NodeJS.Require {
+  if (required !== undefined) return required;
+  const fromNode = createRequire(join(HERE, 'cli.js'));
+  return (required = Object.assign((id: string) => (id.startsWith('./') ? requireChunk(id.slice(2)) : fromNode(id)), fromNode));
 }
 
 export const main: typeof cliMain = (argv, io, handlers) => (requireChunk('cli.js') as { main: typeof cliMain }).main(argv, io, handlers);
