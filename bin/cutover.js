@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one place that ends the process: everything else returns an exit code.
-import { main } from '../dist/bundle/main.js';
+// CommonJS (bin/package.json), as is all of dist/bundle/: a start then needs no ES module loader.
+const { main } = require('../dist/bundle/main.js');
 
 // A reader that stops early (`cutover log | head`) closes the pipe: stop writing to it, quietly,
 // and still end with the command's own exit code.
@@ -15,7 +16,7 @@ const writeTo = (stream) => (text) => {
   if (!closed.has(stream)) stream.write(text);
 };
 
-const code = await main(process.argv.slice(2), {
+main(process.argv.slice(2), {
   stdout: writeTo(process.stdout),
   stdoutDrained: () => {
     const out = process.stdout;
@@ -36,5 +37,6 @@ const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   progress: process.stderr,
   stdoutIsTTY: process.stdout.isTTY === true,
+}).then((code) => {
+  process.exitCode = code;
 });
-process.exitCode = code;

@@ -2,13 +2,17 @@
 // Bundles the CLI into dist/bundle/ (one file per entry, shared chunks), so start-up does not pay
 // for resolving and loading ~60 modules one by one. `tsc` still emits dist/ for the library and tests.
 //
-// Two steps: esbuild compiles, bundles and splits (each command and each lazily loaded part is its
+// Three steps: esbuild compiles, bundles and splits (each command and each lazily loaded part is its
 // own chunk); Rollup then regroups those chunks. esbuild cannot know that the CLI's own modules are
 // always loaded before a command's chunk, so it cut them into ~20 small chunks shared in every
 // combination, and Node pays about 0.4 ms to load each file; Rollup keeps in one chunk what is
 // always loaded together (7 files for `status` instead of 22: about 9 ms less at every start).
+// Everything in dist/bundle/ is CommonJS: an entry (bin/cutover.js) that is CommonJS too starts
+// without Node's ES module loader (about 6 ms), and dist/bundle/main.js (src/cli/code-cache.ts)
+// loads the chunks with a V8 code cache, which scripts/code-cache.js makes by running the read commands.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { basename, join } from 'node:path';
@@ -41,6 +45,8 @@ const commanderSpawnsLazily = {
 const out = fileURLToPath(new URL('../dist/bundle', import.meta.url));
 const stage = fileURLToPath(new URL('../dist/bundle-stage', import.meta.url));
 for (const dir of [out, stage]) rmSync(dir, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
 const common = {
   absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
@@ -51,15 +57,24 @@ const common = {
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  define: { __CUTOVER_FOLD__: JSON.stringify(fold.digest('hex').slice(0, 16)) },
+  define: {
+    __CUTOVER_FOLD__: JSON.stringify(fold.digest('hex').slice(0, 16)),
+    __CUTOVER_VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version),
+  },
   plugins: [commanderSpawnsLazily],
-  // commander is CommonJS; give its require() calls a real require in the ESM bundle.
-  banner: { js: "import { createRequire as __cutoverRequire } from 'node:module'; const require = __cutoverRequire(import.meta.url);" },
+};
+
+// CommonJS output has no import.meta: its url is the file's own.
+const importMetaUrl = {
+  banner: { js: "var __cutoverImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, 'import.meta.url': '__cutoverImportMetaUrl' },
 };
 
 // The worker that checks lines for `verify` runs in its own thread with its own modules: one file.
-await build({ ...common, entryPoints: { 'check-worker': 'src/ledger/check-worker.ts' }, outdir: out });
+await build({ ...common, ...importMetaUrl, format: 'cjs', entryPoints: { 'check-worker': 'src/ledger/check-worker.ts' }, outdir: out });
 
+// Staged as ES modules (esbuild splits only those); each becomes CommonJS below, where the require()
+// calls of the CommonJS packages bundled in it (commander) find the chunk's own `require`.
 await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir: stage, splitting: true });
 
 // Rollup reads esbuild's source maps, so the maps it writes still lead to the TypeScript.
@@ -82,7 +97,7 @@ const POLICY = [
   'ledger/check-pool.ts', 'ledger/fold.ts', 'ledger/line-check.ts', 'ledger/line-seals.ts', 'ledger/precompiled-checks.ts', 'ledger/seal-check.ts', 'ledger/shape-checks.ts', 'ledger/signing-context.ts',
   'domain/admission.ts', 'domain/decide.ts', 'domain/rollback-checkout.ts', 'domain/run-checkout.ts', 'domain/text-limit.ts',
 ];
-// Modules main.js loads statically stay in main.js, and a module the policy imports from outside it
+// Modules main.js loads statically stay in cli.js, and a module the policy imports from outside it
 // keeps a chunk of its own: a manual chunk would otherwise take in every module it imports.
 const holdsPolicyOnly = (id) => {
   try {
@@ -110,7 +125,7 @@ function policyChunk(id, { getModuleInfo }) {
     const all = reach([main], (info) => [...(info?.importedIds ?? []), ...(info?.dynamicallyImportedIds ?? [])]);
     const inMain = reach([main], (info) => info?.importedIds ?? []);
     const policy = [...all].filter((m) => m.startsWith(stage) && !inMain.has(m) && holdsPolicyOnly(m));
-    for (const m of inMain) chunkNames.set(m, 'main');
+    for (const m of inMain) chunkNames.set(m, 'cli');
     for (const m of reach(policy, (info) => info?.importedIds ?? [])) {
       if (!chunkNames.has(m) && m.startsWith(stage)) chunkNames.set(m, policy.includes(m) ? 'policy' : basename(m, '.js'));
     }
@@ -118,21 +133,29 @@ function policyChunk(id, { getModuleInfo }) {
   return chunkNames.get(id);
 }
 
+// In a CommonJS chunk, import.meta.url is its file's URL (Rollup's own stand-in also looks for a browser's document).
+const commonJsImportMeta = {
+  name: 'common-js-import-meta',
+  resolveImportMeta: (property) => (property === 'url' ? "require('node:url').pathToFileURL(__filename).href" : null),
+};
+
 const regrouped = await rollup({
-  input: { main: join(stage, 'main.js') },
+  input: { cli: join(stage, 'main.js') },
   external: (id) => id.startsWith('node:') || builtinModules.includes(id),
   // Only regroup: esbuild has already removed what is unused, and nothing more is to be dropped.
   treeshake: false,
-  // main.js may export what its chunks import from it: no extra facade file to load.
+  // cli.js may export what its chunks import from it: no extra facade file to load.
   preserveEntrySignatures: 'allow-extension',
-  plugins: [esbuildSourceMaps],
+  plugins: [esbuildSourceMaps, commonJsImportMeta],
   onwarn: (warning, warn) => {
     if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
   },
 });
 await regrouped.write({
   dir: out,
-  format: 'es',
+  format: 'cjs',
+  // import() of a chunk or a builtin becomes require(): a script compiled by node:vm has no import().
+  dynamicImportInCjs: false,
   sourcemap: true,
   entryFileNames: '[name].js',
   // esbuild's chunk names end in its own hash; keep the readable part (e.g. "status").
@@ -141,6 +164,11 @@ await regrouped.write({
 });
 await regrouped.close();
 rmSync(stage, { recursive: true, force: true });
+
+// The entry bin/cutover.js requires: it loads the chunks above, each with its code cache.
+await build({ ...common, ...importMetaUrl, format: 'cjs', sourcemap: false, entryPoints: { main: 'src/cli/code-cache.ts' }, outdir: out });
+const cached = spawnSync(process.execPath, [fileURLToPath(new URL('./code-cache.js', import.meta.url))], { stdio: 'inherit' });
+if (cached.status !== 0) throw new Error(`scripts/code-cache.js exited ${cached.status ?? cached.signal}`);
 
 // The dashboard's page script and styles (src/dashboard/), for browsers: served by `cutover serve`
 // from dist/dashboard/. No framework; the README states their gzipped size.
