@@ -122,6 +122,10 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
   let leftoversEnded: Promise<void> = Promise.resolve();
   const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     let child: ChildProcessByStdio<null, Readable, Readable>;
+    // Listening before the command starts: an interruption that came after it started and before
+    // the handlers were in place would end this process by default and leave the command running
+    // (seen on a loaded machine). Handlers run from the event loop, after `follow` below.
+    const forwarding = forwardSignals(marker);
     try {
       // Its own process group, so that a timeout reaches everything the command started; and a
       // marker in the environment of everything it starts, to find what left the group.
@@ -132,13 +136,14 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (e) {
+      forwarding.stop();
       startError = e instanceof Error ? e : new Error(String(e));
       resolve({ code: null, signal: null });
       return;
     }
     const { pid } = child;
+    if (pid !== undefined) forwarding.follow(pid);
     let killTimer: NodeJS.Timeout | undefined;
-    let stopForwarding = () => {};
     const limitTimer = setTimeout(() => {
       timedOut = true;
       if (pid !== undefined) signalGroup(pid, 'SIGTERM');
@@ -150,7 +155,6 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
       }, KILL_GRACE_MS);
     }, Math.min(command.timeoutSeconds * 1000, MAX_TIMER_MS));
 
-    if (pid !== undefined) stopForwarding = forwardSignals(pid, marker);
     child.stdout.on('data', (chunk: Buffer) => stdout.add(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
     // After a successful spawn, 'error' only reports a failed kill, which signalGroup avoids.
@@ -178,7 +182,7 @@ async function runCommand(command: SuiteCommand, options: RunOptions): Promise<C
       clearTimeout(limitTimer);
       clearTimeout(killTimer);
       clearTimeout(releaseTimer);
-      stopForwarding();
+      forwarding.stop();
       resolve(pid === undefined ? { code: null, signal: null } : { code, signal });
     });
   });
@@ -215,14 +219,18 @@ function signalProcess(target: number, signal: NodeJS.Signals): void {
  * Passes an interruption of this process (Ctrl-C, a CI job cancelled) on to the command's group,
  * which, being detached, would otherwise outlive us; then lets the signal do what it would have.
  * A non-interactive shell starts its background jobs with SIGINT ignored, so SIGTERM follows any
- * other signal: a Ctrl-C ends them as a cancelled job does.
+ * other signal: a Ctrl-C ends them as a cancelled job does. Listens from the call; `follow` names
+ * the command's group once it has started.
  */
-function forwardSignals(pid: number, marker: string): () => void {
+function forwardSignals(marker: string): { follow: (pid: number) => void; stop: () => void } {
+  let group: number | undefined;
   const handlers = FORWARDED_SIGNALS.map((signal) => {
     const handler = () => {
       stop();
-      signalGroup(pid, signal);
-      if (signal !== 'SIGTERM') signalGroup(pid, 'SIGTERM');
+      if (group !== undefined) {
+        signalGroup(group, signal);
+        if (signal !== 'SIGTERM') signalGroup(group, 'SIGTERM');
+      }
       // What left the group (setsid) but carries the run's marker: this process will not be there to end it later.
       for (const p of markedProcesses(marker)) signalProcess(p, 'SIGTERM');
       process.kill(process.pid, signal);
@@ -233,7 +241,12 @@ function forwardSignals(pid: number, marker: string): () => void {
   function stop() {
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }
-  return stop;
+  return {
+    follow: (pid) => {
+      group = pid;
+    },
+    stop,
+  };
 }
 
 /** Node reports a missing cwd as `spawn /bin/sh ENOENT`, which points at the wrong thing. */
