@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { EventData, LedgerLine } from '../../src/domain/events.js';
 import { isEventDataShape, isLedgerLineShape } from '../../src/ledger/shape-checks.js';
 import { exampleLines } from '../support/server.js';
+import { editMember } from '../support/json-edit.js';
 
 const line = TypeCompiler.Compile(LedgerLine);
 const evidence = TypeCompiler.Compile(EventData['evidence.added']);
@@ -78,17 +79,7 @@ const nearExact = fc.constantFrom(...PATTERNS).chain(({ prefix, chars, times, su
     }),
 );
 
-/** `value` with the member at `path` (keys chosen by index) replaced, or removed. */
-function edit(value: unknown, path: readonly number[], replacement: unknown, remove: boolean): unknown {
-  if (value === null || typeof value !== 'object' || path.length === 0) return replacement;
-  const keys = Object.keys(value);
-  if (keys.length === 0) return value;
-  const key = keys[path[0]! % keys.length]!;
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
-  if (remove && path.length === 1 && !Array.isArray(copy)) delete copy[key];
-  else (copy as Record<string, unknown>)[key] = edit((value as Record<string, unknown>)[key], path.slice(1), replacement, remove);
-  return copy;
-}
+const edit = editMember;
 
 describe('shape checks compiled from the faster schema', () => {
   it('take the evidence of every kind as TypeBox does', () => {

@@ -11,6 +11,7 @@ import { EVENT_TYPES, EventData, LedgerLine, type EventType } from '../../src/do
 import { DATA_CHECKS, LINE_CHECK } from '../../src/ledger/precompiled-checks.js';
 import { isEventDataShape, isLedgerLineShape } from '../../src/ledger/shape-checks.js';
 import { exampleLines } from '../support/server.js';
+import { editMember } from '../support/json-edit.js';
 
 const codeDigest = (schema: Parameters<typeof TypeCompiler.Code>[0]) => createHash('sha256').update(TypeCompiler.Code(schema, [], { language: 'javascript' })).digest('hex');
 
@@ -26,16 +27,7 @@ describe('precompiled line checks', () => {
     const line = TypeCompiler.Compile(LedgerLine);
     const data = new Map(EVENT_TYPES.map((t) => [t, TypeCompiler.Compile(EventData[t])]));
     // Edit one member somewhere in the event: remove it, or give it another JSON value.
-    const edit = (value: unknown, path: number[], replacement: unknown, remove: boolean): unknown => {
-      if (value === null || typeof value !== 'object' || path.length === 0) return replacement;
-      const keys = Object.keys(value);
-      if (keys.length === 0) return value;
-      const key = keys[path[0]! % keys.length]!;
-      const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
-      if (remove && path.length === 1 && !Array.isArray(copy)) delete copy[key];
-      else (copy as Record<string, unknown>)[key] = edit((value as Record<string, unknown>)[key], path.slice(1), replacement, remove);
-      return copy;
-    };
+    const edit = editMember;
     fc.assert(
       fc.property(fc.nat(events.length - 1), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), fc.jsonValue(), fc.boolean(), (i, path, replacement, remove) => {
         const edited = edit(events[i], path, replacement, remove) as { type: EventType; data: unknown };
