@@ -10,7 +10,7 @@
  */
 import { hash } from 'node:crypto';
 import type { LedgerFault } from '../errors.js';
-import { verifySignature } from './keys.js';
+import { verifySignature, verifySignatureIn } from './keys.js';
 import { sealPlacesOf } from './line-seals.js';
 import { SIGNING_CONTEXT } from './signing-context.js';
 
@@ -53,9 +53,31 @@ export function sealFaultOfParsed(seal: ParsedSeal): SealFault | null {
 
 const CONTEXT = Buffer.from(SIGNING_CONTEXT, 'utf8');
 // One buffer, reused for every line (lines are checked one at a time in a thread): the signing
-// context, then the line, from which the hash and then the signature members are cut in place.
+// context, then the line, from which the hash and then the signature members are cut in place;
+// after it, a copy of the signature's text, which the cuts would overwrite.
 let forms = Buffer.allocUnsafe(16 << 10);
 CONTEXT.copy(forms);
+
+// The keys of recent lines: a ledger's lines are signed by a few keys, often each in turn. A line's
+// key is compared with these in place, and its signature checked with the string kept, whose hash
+// the key cache (`keys.ts`) then has at hand; a key not among them is cut from the line and kept.
+const recentKeys: string[] = [];
+let nextKept = 0;
+
+function keyIn(line: string, from: number, to: number): string {
+  // Keys differ early (`ed25519:` then random base64): one code unit rules most of them out.
+  const probe = line.charCodeAt(from + 8);
+  for (let k = 0; k < recentKeys.length; k++) {
+    const key = recentKeys[k]!;
+    if (key.length === to - from && key.charCodeAt(8) === probe && line.startsWith(key, from)) return key;
+  }
+  // A copy, not a slice, which would keep the whole chunk the line was cut from (the scan let no
+  // surrogate through, so the round trip changes nothing).
+  const key = Buffer.from(line.slice(from, to), 'utf8').toString('utf8');
+  recentKeys[nextKept] = key;
+  nextKept = (nextKept + 1) % 8;
+  return key;
+}
 
 /**
  * The seal fault of `line`, or null when its seal holds; `undefined` when the text alone cannot tell
@@ -79,13 +101,15 @@ export function sealFaultOf(line: string, ascii: boolean): SealFault | null | un
 
   let actual: string;
   let signed: Uint8Array;
+  const signatureAt = CONTEXT.length + line.length;
   if (ascii) {
     const c = CONTEXT.length;
-    if (c + line.length > forms.length) {
-      forms = Buffer.allocUnsafe(2 * (c + line.length));
+    if (signatureAt + (valueTo - valueFrom) > forms.length) {
+      forms = Buffer.allocUnsafe(2 * (signatureAt + (valueTo - valueFrom)));
       CONTEXT.copy(forms);
     }
     forms.write(line, c, 'latin1');
+    forms.copyWithin(signatureAt, c + valueFrom, c + valueTo);
     // The line without its hash member is hashed; then, also without its signature member, it is signed.
     forms.copyWithin(c + hashFrom, c + hashTo, c + line.length);
     const hashedLength = line.length - (hashTo - hashFrom);
@@ -102,7 +126,7 @@ export function sealFaultOf(line: string, ascii: boolean): SealFault | null | un
   if (hashTo - hashFrom !== 81 || !line.startsWith('sha256:', hashFrom + 9) || !line.startsWith(actual, hashFrom + 16)) {
     return hashMismatch(line.slice(hashFrom + 9, hashTo - 1), `sha256:${actual}`);
   }
-  const key = line.slice(keyFrom, keyTo);
-  if (!verifySignature(key, signed, line.slice(valueFrom, valueTo))) return badSignature(key);
-  return null;
+  const key = keyIn(line, keyFrom, keyTo);
+  const holds = ascii ? verifySignatureIn(key, signed, forms, signatureAt, signatureAt + (valueTo - valueFrom)) : verifySignature(key, signed, line.slice(valueFrom, valueTo));
+  return holds ? null : badSignature(key);
 }
