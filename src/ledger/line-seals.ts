@@ -55,19 +55,24 @@ export function sealPlacesOf(line: string, ascii = false): SealPlaces | null {
 }
 
 /**
- * `sealPlacesOf` for an ASCII line already written as bytes, [from, to) of `bytes` (one byte a
- * character): the same places, counted from `from`, or null, for the same lines; read from bytes,
- * each character costs a load from memory rather than a string's `charCodeAt`. A backslash ends the
- * pass where it is met (inside a string or not, `sealPlacesOf` refuses the line for it).
+ * `sealPlacesOf` for an ASCII `line` also written as bytes (one a character) at `from` in `bytes`:
+ * the same places, counted from the line's start, or null, for the same lines. Its structure is
+ * read from the bytes, a load from memory a character rather than a string's `charCodeAt`; the end
+ * of each string by the text's `indexOf`, which searches many bytes at once.
  */
-export function sealPlacesOfBytes(bytes: Uint8Array, from: number, to: number): SealPlaces | null {
+export function sealPlacesOfBytes(line: string, bytes: Uint8Array, from: number): SealPlaces | null {
+  if (line.indexOf('\\') !== -1) return null;
+  text = line;
+  textAt = from;
+  const to = from + line.length;
   found.hashFrom = found.hashTo = found.sigFrom = found.sigTo = -1;
   let end: number;
   try {
-    end = bytes[from] === 0x7b && from < to ? objectB(bytes, to, from, 1) : -1;
+    end = from < to && bytes[from] === 0x7b ? objectB(bytes, to, from, 1) : -1;
   } catch {
     end = -1; // nesting deeper than this stack: let the reference decide
   }
+  text = ''; // not to keep the chunk the line was cut from
   if (end !== to || found.hashFrom < 0 || found.sigFrom < found.hashTo) return null;
   found.hashFrom -= from;
   found.hashTo -= from;
@@ -75,6 +80,10 @@ export function sealPlacesOfBytes(bytes: Uint8Array, from: number, to: number): 
   found.sigTo -= from;
   return found;
 }
+
+// The line the byte scanners read, and where its first character is in their bytes.
+let text = '';
+let textAt = 0;
 
 /** The forms of `line` when `sealPlacesOf` finds its seal; null when it cannot tell. */
 export function sealFormsOf(line: string, signingContext: string): SealForms | null {
@@ -207,12 +216,12 @@ function number(s: string, i: number): number {
 
 // The same scanners over bytes, [i, end) of `b`: each returns where its value ends, or -1. The
 // bytes after `end` are another text's: each read is bounded by `end`, where a string's
-// `charCodeAt` would give NaN.
+// `charCodeAt` would give NaN. A string is found in the text, as `string` does.
 
 function valueB(b: Uint8Array, end: number, i: number, depth: number): number {
   if (i >= end) return -1;
   const c = b[i];
-  if (c === 0x22) return stringB(b, end, i);
+  if (c === 0x22) return stringB(i);
   if (c === 0x7b) return objectB(b, end, i, depth + 1);
   if (c === 0x5b) return arrayB(b, end, i, depth + 1);
   if (c === 0x74) return wordB(b, end, i, TRUE);
@@ -230,7 +239,7 @@ function objectB(b: Uint8Array, end: number, i: number, depth: number): number {
     const memberFrom = i - 1;
     if (i >= end || b[i] !== 0x22) return -1;
     const keyFrom = i + 1;
-    i = stringB(b, end, i);
+    i = stringB(i);
     if (i < 0) return -1;
     const keyTo = i - 1;
     if (previousFrom >= 0 && !afterB(b, previousFrom, previousTo, keyFrom, keyTo)) return -1;
@@ -269,14 +278,9 @@ function arrayB(b: Uint8Array, end: number, i: number, depth: number): number {
   }
 }
 
-/** A string: to its next quote, but no backslash on the way (`sealPlacesOf` refuses a line with one). */
-function stringB(b: Uint8Array, end: number, i: number): number {
-  for (let k = i + 1; k < end; k++) {
-    const c = b[k];
-    if (c === 0x22) return k + 1;
-    if (c === 0x5c) return -1;
-  }
-  return -1;
+function stringB(i: number): number {
+  const close = text.indexOf('"', i + 1 - textAt);
+  return close < 0 ? -1 : close + 1 + textAt;
 }
 
 function afterB(b: Uint8Array, previousFrom: number, previousTo: number, from: number, to: number): boolean {

@@ -126,7 +126,7 @@ function sealFaultOfAscii(line: string): SealFault | null | undefined {
     CONTEXT.copy(forms);
   }
   forms.write(line, c, 'latin1');
-  const places = sealPlacesOfBytes(forms, c, end);
+  const places = sealPlacesOfBytes(line, forms, c);
   if (places === null) return undefined;
   const hashFrom = c + places.hashFrom;
   const hashTo = c + places.hashTo;

@@ -49,7 +49,7 @@ const copy = (places: SealPlaces | null) => (places === null ? null : { ...place
 
 function bytesRead(line: string, before: string, after: string): SealPlaces | null {
   const bytes = Buffer.from(before + line + after, 'latin1');
-  return copy(sealPlacesOfBytes(bytes, before.length, before.length + line.length));
+  return copy(sealPlacesOfBytes(line, bytes, before.length));
 }
 
 describe('the seal read from an ASCII line\'s bytes', () => {
