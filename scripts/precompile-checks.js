@@ -80,9 +80,11 @@ function discriminantFirst(members) {
  * - `Object.getOwnPropertyNames(v).length` becomes a count of `for…in`, and
  *   `Object.getOwnPropertyNames(v).every(key => [...].includes(key))` a `for…in` over a switch:
  *   neither allocates an array. They walk the same keys for the objects the checks are given, those
- *   of JSON.parse (test/ledger/faster-checks.property.spec.ts holds them to TypeBox's), whose keys are
+ *   of JSON.parse (test/ledger/shape-keys.property.spec.ts holds them to TypeBox's), whose keys are
  *   all own, enumerable and strings (`__proto__` too: JSON.parse makes it an own member), under a
  *   prototype with none (Object.prototype). Neither counts symbol keys.
+ *
+ * test/ledger/faster-checks.property.spec.ts holds both to TypeBox's on strings near each pattern.
  */
 const helpers = new Map(); // helper's code → its name, shared by every check of the file
 const helper = (kind, code) => {
