@@ -54,6 +54,37 @@ export function sealPlacesOf(line: string, ascii = false): SealPlaces | null {
   return found;
 }
 
+/**
+ * `sealPlacesOf` for an ASCII `line` also written as bytes (one a character) at `from` in `bytes`:
+ * the same places, counted from the line's start, or null, for the same lines. Its structure is
+ * read from the bytes, a load from memory a character rather than a string's `charCodeAt`; the end
+ * of each string by the text's `indexOf`, which searches many bytes at once.
+ */
+export function sealPlacesOfBytes(line: string, bytes: Uint8Array, from: number): SealPlaces | null {
+  if (line.indexOf('\\') !== -1) return null;
+  text = line;
+  textAt = from;
+  const to = from + line.length;
+  found.hashFrom = found.hashTo = found.sigFrom = found.sigTo = -1;
+  let end: number;
+  try {
+    end = from < to && bytes[from] === 0x7b ? objectB(bytes, to, from, 1) : -1;
+  } catch {
+    end = -1; // nesting deeper than this stack: let the reference decide
+  }
+  text = ''; // not to keep the chunk the line was cut from
+  if (end !== to || found.hashFrom < 0 || found.sigFrom < found.hashTo) return null;
+  found.hashFrom -= from;
+  found.hashTo -= from;
+  found.sigFrom -= from;
+  found.sigTo -= from;
+  return found;
+}
+
+// The line the byte scanners read, and where its first character is in their bytes.
+let text = '';
+let textAt = 0;
+
 /** The forms of `line` when `sealPlacesOf` finds its seal; null when it cannot tell. */
 export function sealFormsOf(line: string, signingContext: string): SealForms | null {
   const places = sealPlacesOf(line);
@@ -180,5 +211,125 @@ function number(s: string, i: number): number {
   if (digits === 0) return -1;
   if (plain && digits <= 15 && (s.charCodeAt(digitsFrom) !== 0x30 || (digits === 1 && from === digitsFrom))) return i;
   const token = s.slice(from, i);
+  return String(Number(token)) === token ? i : -1;
+}
+
+// The same scanners over bytes, [i, end) of `b`: each returns where its value ends, or -1. The
+// bytes after `end` are another text's: each read is bounded by `end`, where a string's
+// `charCodeAt` would give NaN. A string is found in the text, as `string` does.
+
+function valueB(b: Uint8Array, end: number, i: number, depth: number): number {
+  if (i >= end) return -1;
+  const c = b[i];
+  if (c === 0x22) return stringB(i);
+  if (c === 0x7b) return objectB(b, end, i, depth + 1);
+  if (c === 0x5b) return arrayB(b, end, i, depth + 1);
+  if (c === 0x74) return wordB(b, end, i, TRUE);
+  if (c === 0x66) return wordB(b, end, i, FALSE);
+  if (c === 0x6e) return wordB(b, end, i, NULL);
+  return numberB(b, end, i);
+}
+
+function objectB(b: Uint8Array, end: number, i: number, depth: number): number {
+  i++; // {
+  if (i < end && b[i] === 0x7d) return i + 1;
+  let previousFrom = -1;
+  let previousTo = -1;
+  for (;;) {
+    const memberFrom = i - 1;
+    if (i >= end || b[i] !== 0x22) return -1;
+    const keyFrom = i + 1;
+    i = stringB(i);
+    if (i < 0) return -1;
+    const keyTo = i - 1;
+    if (previousFrom >= 0 && !afterB(b, previousFrom, previousTo, keyFrom, keyTo)) return -1;
+    if (i >= end || b[i] !== 0x3a) return -1;
+    i = valueB(b, end, i + 1, depth);
+    if (i < 0) return -1;
+    if (depth === 1 && b[memberFrom] === 0x2c) {
+      if (isKeyB(b, keyFrom, keyTo, HASH)) {
+        found.hashFrom = memberFrom;
+        found.hashTo = i;
+      } else if (isKeyB(b, keyFrom, keyTo, SIG)) {
+        found.sigFrom = memberFrom;
+        found.sigTo = i;
+      }
+    }
+    previousFrom = keyFrom;
+    previousTo = keyTo;
+    if (i >= end) return -1;
+    const c = b[i];
+    i++;
+    if (c === 0x2c) continue;
+    return c === 0x7d ? i : -1;
+  }
+}
+
+function arrayB(b: Uint8Array, end: number, i: number, depth: number): number {
+  i++; // [
+  if (i < end && b[i] === 0x5d) return i + 1;
+  for (;;) {
+    i = valueB(b, end, i, depth);
+    if (i < 0 || i >= end) return -1;
+    const c = b[i];
+    i++;
+    if (c === 0x2c) continue;
+    return c === 0x5d ? i : -1;
+  }
+}
+
+function stringB(i: number): number {
+  const close = text.indexOf('"', i + 1 - textAt);
+  return close < 0 ? -1 : close + 1 + textAt;
+}
+
+function afterB(b: Uint8Array, previousFrom: number, previousTo: number, from: number, to: number): boolean {
+  const x = previousTo - previousFrom;
+  const y = to - from;
+  const n = x < y ? x : y;
+  for (let k = 0; k < n; k++) {
+    const p = b[previousFrom + k]!;
+    const q = b[from + k]!;
+    if (p !== q) return p < q;
+  }
+  return x < y;
+}
+
+const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+const HASH = bytesOf('hash');
+const SIG = bytesOf('sig');
+const TRUE = bytesOf('true');
+const FALSE = bytesOf('false');
+const NULL = bytesOf('null');
+
+function isKeyB(b: Uint8Array, from: number, to: number, name: Uint8Array): boolean {
+  if (to - from !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (b[from + k] !== name[k]) return false;
+  return true;
+}
+
+function wordB(b: Uint8Array, end: number, i: number, w: Uint8Array): number {
+  if (i + w.length > end) return -1;
+  for (let k = 0; k < w.length; k++) if (b[i + k] !== w[k]) return -1;
+  return i + w.length;
+}
+
+function numberB(b: Uint8Array, end: number, i: number): number {
+  const from = i;
+  let plain = true;
+  if (i < end && b[i] === 0x2d) i++;
+  const digitsFrom = i;
+  while (i < end) {
+    const c = b[i]!;
+    if (c >= 0x30 && c <= 0x39) i++;
+    else if (c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d) {
+      plain = false;
+      i++;
+    } else break;
+  }
+  const digits = i - digitsFrom;
+  if (digits === 0) return -1;
+  if (plain && digits <= 15 && (b[digitsFrom] !== 0x30 || (digits === 1 && from === digitsFrom))) return i;
+  const token = String.fromCharCode(...b.subarray(from, i));
   return String(Number(token)) === token ? i : -1;
 }
