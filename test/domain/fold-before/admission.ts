@@ -1,0 +1,225 @@
+// TEMPORARY frozen copy (issue 30, fold-domain) of the fold at 19bdf12, for fold-before.property.spec.ts; removed once it has held.
+/**
+ * Admission: is this event one the policy allows in the state before it?
+ *
+ * A signed line proves who said it, not that the policy let them. So every event, however it was
+ * written, is taken back to the command it stands for and decided again on the state before it:
+ * the policy lives once, in `decide`, and admission cannot drift from it. The event is admitted
+ * when `decide` accepts that command and derives exactly the event's type, actor and data.
+ * Pure, like `decide`: the time is the event's own.
+ */
+import { CutoverError, InvalidTransitionError } from '../../../src/errors.js';
+import type { Command, EvidenceInput } from './decide.js';
+import { decide } from './decide.js';
+import type { EventDataOf, EventType, LedgerEvent } from '../../../src/domain/events.js';
+import type { ProgramState } from './state.js';
+
+/** What admission needs of an event: what it says, and when. */
+export type Candidate = Pick<LedgerEvent, 'type' | 'actor' | 'data' | 'at'>;
+
+/** null when the event is admitted; otherwise the refusal, in the words the CLI uses for the command. */
+export function admissionRefusal(state: ProgramState, event: Candidate): CutoverError | null {
+  const decided = decide(state, commandOf(event));
+  if (!decided.ok) return decided.error;
+  const derived = decided.events[0]!;
+  const difference = firstDifference({ type: derived.type, actor: derived.actor, data: derived.data }, { type: event.type, actor: event.actor, data: event.data }, '');
+  if (difference === null) return null;
+  return new InvalidTransitionError(
+    `the ${event.type} event does not say what the policy derives from the ledger before it: ${difference.path} is ${show(difference.found)}, the policy gives ${show(difference.derived)}`,
+  );
+}
+
+/**
+ * The command an event stands for: the one `decide` would have turned into it. Admission runs this
+ * for every line of every read, so each command is one literal, with no spreads (V8 copies a spread
+ * member by member on its slow path); a member the event leaves out is undefined, which `decide`
+ * reads as absent.
+ */
+export function commandOf(event: Candidate): Command {
+  const { actor, at } = event;
+  const of = <T extends EventType>(_type: T) => event.data as EventDataOf<T>;
+  switch (event.type) {
+    case 'program.defined': {
+      const d = of('program.defined');
+      return { actor, at, type: 'define-program', definition: d.definition, digest: d.digest, fileDigest: d.file };
+    }
+    case 'program.amended': {
+      const d = of('program.amended');
+      return { actor, at, type: 'amend-program', definition: d.definition, digest: d.digest, fileDigest: d.file, reason: d.reason };
+    }
+    case 'target.published': {
+      const d = of('target.published');
+      return { actor, at, type: 'publish-target', target: d.target, as: d.as, check: d.verification === null ? null : { ok: true, facts: d.verification, problems: [] } };
+    }
+    case 'target.verified': {
+      const d = of('target.verified');
+      return { actor, at, type: 'verify-target', check: { ok: d.ok, facts: d.facts, problems: d.problems } };
+    }
+    case 'verdict.cast': {
+      const d = of('verdict.cast');
+      return { actor, at, type: 'cast-verdict', decision: d.decision, verdict: d.verdict, note: d.note };
+    }
+    case 'evidence.added': {
+      const d = of('evidence.added');
+      return { actor, at, type: 'add-evidence', party: d.party, summary: d.summary, evidence: evidenceInputOf(d) };
+    }
+    case 'blocker.raised': {
+      const d = of('blocker.raised');
+      return { actor, at, type: 'raise-blocker', id: d.id, text: d.text, owner: d.owner, due: d.due, phase: d.phase };
+    }
+    case 'blocker.resolved': {
+      const d = of('blocker.resolved');
+      return { actor, at, type: 'resolve-blocker', id: d.id, note: d.note };
+    }
+    case 'phase.started':
+      return { actor, at, type: 'start-phase', phase: of('phase.started').phase };
+    case 'phase.closed': {
+      const d = of('phase.closed');
+      return { actor, at, type: 'close-phase', phase: d.phase, reason: d.reason };
+    }
+    case 'phase.completed': {
+      const d = of('phase.completed');
+      return { actor, at, type: 'complete-phase', phase: d.phase, reason: d.reason };
+    }
+    case 'incident.declared': {
+      const d = of('incident.declared');
+      return { actor, at, type: 'declare-incident', id: d.id, party: d.party, trigger: d.trigger, severity: d.severity, summary: d.summary, identifiedAt: d.identifiedAt, contractMode: d.contractMode };
+    }
+    case 'incident.notified': {
+      const d = of('incident.notified');
+      return { actor, at, type: 'notify-incident', id: d.id, party: d.party, actions: d.actions, nextUpdate: d.nextUpdate ?? undefined, note: d.note };
+    }
+    case 'incident.rollback-recommended': {
+      const d = of('incident.rollback-recommended');
+      return { actor, at, type: 'recommend-rollback', id: d.id, party: d.party, note: d.note };
+    }
+    case 'incident.rollback-executed': {
+      const d = of('incident.rollback-executed');
+      return { actor, at, type: 'execute-rollback', id: d.id, party: d.party, note: d.note };
+    }
+    case 'incident.repin-confirmed': {
+      const d = of('incident.repin-confirmed');
+      return { actor, at, type: 'confirm-repin', id: d.id, party: d.party };
+    }
+    case 'incident.updated': {
+      const d = of('incident.updated');
+      return { actor, at, type: 'update-incident', id: d.id, party: d.party, note: d.note, actions: d.actions, severity: d.severity, nextUpdate: d.nextUpdate ?? undefined };
+    }
+    case 'incident.summarized': {
+      const d = of('incident.summarized');
+      return { actor, at, type: 'summarize-incident', id: d.id, party: d.party, summary: d.summary, residualRisk: d.residualRisk };
+    }
+    case 'incident.approved': {
+      const d = of('incident.approved');
+      return { actor, at, type: 'approve-incident', id: d.id, party: d.party, note: d.note };
+    }
+    case 'review.recorded': {
+      const d = of('review.recorded');
+      return { actor, at, type: 'record-review', phase: d.phase, note: d.note };
+    }
+    case 'notice.given': {
+      const d = of('notice.given');
+      return { actor, at, type: 'give-notice', gate: d.gate, text: d.text };
+    }
+    case 'clock.corrected':
+      return { actor, at, type: 'correct-clock', reason: of('clock.corrected').reason };
+    case 'incident.closed': {
+      const d = of('incident.closed');
+      return { actor, at, type: 'close-incident', id: d.id, party: d.party, note: d.note };
+    }
+    default:
+      return assertNever(event.type);
+  }
+}
+
+function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
+  switch (d.kind) {
+    case 'handoff-payload':
+      return { kind: d.kind, file: d.file, sha256: d.sha256, recorded: { payloadVersion: d.payloadVersion } };
+    case 'repin':
+      return { kind: d.kind, recorded: { commit: d.commit, files: d.files, sameAsProducer: d.sameAsProducer } };
+    case 'verification-run':
+      // Written out, not spread: runs are most of a long ledger (see withEvidence in state.ts).
+      return d.checkout === undefined ? { kind: d.kind, run: d.run } : { kind: d.kind, run: d.run, recorded: d.checkout };
+    case 'rollback-drill':
+    case 'rollback-execution':
+      return { kind: d.kind, verdict: d.verdict, run: d.run, recorded: true };
+    case 'artifact':
+      return { kind: d.kind, file: d.file, sha256: d.sha256, bytes: d.bytes };
+    case 'metric-analysis':
+      return {
+        kind: d.kind,
+        ask: { prometheus: d.prometheus, query: d.query, success: d.success, interval: d.interval, count: d.count, failureLimit: d.failureLimit },
+        artifact: d.samples,
+        recorded: { observed: d.observed, verdict: d.verdict },
+      };
+    default:
+      return assertNever(d);
+  }
+}
+
+interface Difference {
+  readonly path: string;
+  readonly derived: unknown;
+  readonly found: unknown;
+}
+
+/**
+ * The first place two JSON values differ, as a dotted path (`data.target.sha`). A member that is
+ * undefined counts as absent, as it is in a ledger line. Runs on every event of every read: no
+ * copies, no sorting, and the path is only spelled out once a difference is found.
+ */
+export function firstDifference(derived: unknown, found: unknown, path: string): Difference | null {
+  const keys: string[] = [];
+  const at = differenceAt(derived, found, keys);
+  if (at === null) return null;
+  // The keys were collected innermost first, on the way back out.
+  let spelled = path;
+  for (let i = keys.length - 1; i >= 0; i--) spelled = spelled === '' ? keys[i]! : `${spelled}.${keys[i]!}`;
+  // A member only the event has is named as it is; two values that differ, as '(event)' when unnamed.
+  return { path: at.extra ? spelled : spelled || '(event)', derived: at.derived, found: at.found };
+}
+
+/** The first difference's values, its keys pushed onto `keys` innermost first; null when there is none. */
+function differenceAt(derived: unknown, found: unknown, keys: string[]): { derived: unknown; found: unknown; extra: boolean } | null {
+  if (derived === found) return null;
+  if (typeof derived !== 'object' || typeof found !== 'object' || derived === null || found === null || Array.isArray(derived) !== Array.isArray(found)) {
+    return { derived, found, extra: false };
+  }
+  const d = derived as Record<string, unknown>;
+  const f = found as Record<string, unknown>;
+  let present = 0;
+  for (const key in d) {
+    const dv = d[key];
+    if (dv === undefined) continue;
+    present++;
+    // Most members are the same value (or the same object, handed through by decide): no call for them.
+    const fv = f[key];
+    if (dv === fv) continue;
+    const inner = differenceAt(dv, fv, keys);
+    if (inner !== null) {
+      keys.push(key);
+      return inner;
+    }
+  }
+  let foundPresent = 0;
+  for (const key in f) if (f[key] !== undefined) foundPresent++;
+  if (foundPresent === present) return null;
+  for (const key in f) {
+    if (f[key] !== undefined && d[key] === undefined) {
+      keys.push(key);
+      return { derived: undefined, found: f[key], extra: true };
+    }
+  }
+  return null;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'absent';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown event: ${JSON.stringify(value)}`);
+}
