@@ -8,8 +8,8 @@
  * Pure, like `decide`: the time is the event's own.
  */
 import { CutoverError, InvalidTransitionError } from '../errors.js';
-import type { Command, EvidenceInput } from './decide.js';
-import { decide } from './decide.js';
+import type { Command, EvidenceInput, Vouched } from './decide.js';
+import { decideVouched } from './decide.js';
 import type { EventDataOf, EventType, LedgerEvent } from './events.js';
 import type { ProgramState } from './state.js';
 
@@ -18,10 +18,23 @@ export type Candidate = Pick<LedgerEvent, 'type' | 'actor' | 'data' | 'at'>;
 
 /** null when the event is admitted; otherwise the refusal, in the words the CLI uses for the command. */
 export function admissionRefusal(state: ProgramState, event: Candidate): CutoverError | null {
-  const decided = decide(state, commandOf(event));
+  return refusalOf(state, event, null);
+}
+
+/**
+ * `admissionRefusal` of an event the caller has already authorized under the definition in force
+ * (the fold does, for a fault of its own): the policy does not authorize it a second time.
+ */
+export function authorizedEventRefusal(state: ProgramState, event: Candidate): CutoverError | null {
+  return refusalOf(state, event, event);
+}
+
+function refusalOf(state: ProgramState, event: Candidate, vouched: Vouched): CutoverError | null {
+  const decided = decideVouched(state, commandOf(event), vouched);
   if (!decided.ok) return decided.error;
   const derived = decided.events[0]!;
-  const difference = firstDifference({ type: derived.type, actor: derived.actor, data: derived.data }, { type: event.type, actor: event.actor, data: event.data }, '');
+  // As one object { type, actor, data } would be compared, member by member, without building it.
+  const difference = firstDifference(derived.type, event.type, 'type') ?? firstDifference(derived.actor, event.actor, 'actor') ?? firstDifference(derived.data, event.data, 'data');
   if (difference === null) return null;
   return new InvalidTransitionError(
     `the ${event.type} event does not say what the policy derives from the ledger before it: ${difference.path} is ${show(difference.found)}, the policy gives ${show(difference.derived)}`,
@@ -169,6 +182,7 @@ interface Difference {
  * copies, no sorting, and the path is only spelled out once a difference is found.
  */
 export function firstDifference(derived: unknown, found: unknown, path: string): Difference | null {
+  if (derived === found) return null;
   const keys: string[] = [];
   const at = differenceAt(derived, found, keys);
   if (at === null) return null;

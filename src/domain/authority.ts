@@ -95,6 +95,21 @@ export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthori
   }
 }
 
+/**
+ * Whether `authorize` gives an event of `type` recorded by `actor` for `party` the verdict it gave
+ * `event`: it reads nothing of an event but its type, its actor and the party its data speaks for
+ * (as `authorizeIncidentStep` does, for a role that exists). Admission decides a line again after
+ * the fold authorized the line itself: the event it derives is not authorized a second time.
+ */
+export function sameAuthority(event: Pick<EventDraft, 'type' | 'actor' | 'data'>, type: EventDraft['type'], actor: string, party: unknown): boolean {
+  return event.type === type && event.actor === actor && partyOf(event) === party;
+}
+
+/** The party an event's data speaks for, if it names one. */
+export function partyOf(event: Pick<EventDraft, 'data'>): unknown {
+  return (event.data as { readonly party?: unknown }).party;
+}
+
 export type IncidentEventType = Extract<EventDraft['type'], `incident.${string}`>;
 
 /** Who records each incident step: the party kind it must speak for, the duties that may, and what the step is called. */

@@ -19,7 +19,7 @@ import {
 } from '../errors.js';
 import { durationMs } from '../program/duration.js';
 import type { PartyDefinition, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
-import { actsAsAutomation, authorize, authorizeIncidentStep, findRole, type IncidentEventType } from './authority.js';
+import { actsAsAutomation, authorize, authorizeIncidentStep, findRole, partyOf, sameAuthority, type IncidentEventType } from './authority.js';
 import { blockersBeforeGo, phaseBlockers, phaseStatusOf, type Blocker } from './evaluate.js';
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
 import { handoffMismatches, handoffProducer, HANDOFF_VERSION, type HandoffShapeProblem } from './handoff.js';
@@ -147,6 +147,21 @@ export type Decided = { readonly ok: true; readonly events: readonly EventDraft[
 const refuse = (error: CutoverError): Decided => ({ ok: false, error });
 
 export function decide(state: ProgramState, command: Command): Decided {
+  return decideVouched(state, command, null);
+}
+
+/**
+ * An event whose recording role the caller has already authorized under the definition in force
+ * (`authorize` gave null): what admission decides again. Null when there is none (a command).
+ */
+export type Vouched = Pick<EventDraft, 'type' | 'actor' | 'data'> | null;
+
+/**
+ * `decide`, for the command a line stands for, once the caller (the fold) has authorized the line
+ * itself (`vouched`): an event derived with the line's type, actor and party is allowed by the same
+ * rules (sameAuthority), so it is not authorized again; any other is, as by `decide`.
+ */
+export function decideVouched(state: ProgramState, command: Command, vouched: Vouched): Decided {
   // A clock correction is the one line dated before the last: its own rule says how far back.
   if (state.lastAt !== null && command.at < state.lastAt && command.type !== 'correct-clock') {
     return refuse(timeOrderError(state, command.at));
@@ -155,20 +170,30 @@ export function decide(state: ProgramState, command: Command): Decided {
     if (state.definition !== null) {
       return refuse(new InvalidTransitionError(`program ${state.program} is already defined (seq ${state.definitionSeq}); change it with cutover program amend`));
     }
-    return authorized(command.definition, { type: 'program.defined', actor: command.actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest } });
+    return authorized(command.definition, { type: 'program.defined', actor: command.actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest } }, vouched);
   }
   const def = state.definition;
   if (def === null) {
     return refuse(new InvalidTransitionError('the ledger is empty: record the program definition first with cutover program define'));
   }
-  const draft = draftFor(state, def, command);
+  const draft = draftFor(state, def, command, vouched);
   if ('error' in draft) return refuse(draft.error);
-  return authorized(def, draft);
+  return authorized(def, draft, vouched);
 }
 
-function authorized(def: ProgramDefinition, draft: EventDraft): Decided {
-  const denied = authorize(def, draft) ?? textLimitRefusal(def, draft);
+function authorized(def: ProgramDefinition, draft: EventDraft, vouched: Vouched): Decided {
+  const denied = authorityRefusal(def, draft, vouched) ?? textLimitRefusal(def, draft);
   return denied === null ? { ok: true, events: [draft] } : refuse(denied);
+}
+
+/** `authorize`, unless `vouched` was authorized with the same type, actor and party (it gave null then). */
+function authorityRefusal(def: ProgramDefinition, draft: EventDraft, vouched: Vouched): NotAuthorizedError | null {
+  return vouched !== null && sameAuthority(vouched, draft.type, draft.actor, partyOf(draft)) ? null : authorize(def, draft);
+}
+
+/** `authorizeIncidentStep`, unless `vouched` was authorized as this very step (the same rules gave null then). */
+function incidentStepRefusal(def: ProgramDefinition, actor: string, type: IncidentEventType, party: string, vouched: Vouched): NotAuthorizedError | null {
+  return vouched !== null && sameAuthority(vouched, type, actor, party) ? null : authorizeIncidentStep(def, actor, type, party);
 }
 
 function unknown(what: string, name: string, known: readonly { id: string }[]): { error: CutoverError } {
@@ -183,7 +208,7 @@ function blocked(message: string, blockers: readonly Blocker[]): { error: Cutove
   return { error: new PolicyRefusalError(message, blockers) };
 }
 
-function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<Command, { type: 'define-program' }>): EventDraft | { error: CutoverError } {
+function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<Command, { type: 'define-program' }>, vouched: Vouched): EventDraft | { error: CutoverError } {
   const { actor } = command;
   // The command's time as a Date is made only where a rule reads the clock: parsing it for every
   // line (evidence, most of a ledger, never needs it) was the costliest step of admitting one.
@@ -244,7 +269,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
           : { decision: decision.id, party: role.party, verdict: command.verdict, target, note: command.note };
       const draft: EventDraft = { type: 'verdict.cast', actor, data };
       // Who may vote comes first: a role that may not cast this verdict hears that, not which gates are unmet.
-      const denied = authorize(def, draft);
+      const denied = authorityRefusal(def, draft, vouched);
       if (denied !== null) return { error: denied };
       if (command.verdict === 'GO') {
         // GO must be earned: every gate but the other parties' GO must already hold.
@@ -348,7 +373,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
     case 'summarize-incident':
     case 'approve-incident':
     case 'close-incident':
-      return incidentDraft(state, def, command);
+      return incidentDraft(state, def, command, vouched);
     default:
       return assertNeverCommand(command);
   }
@@ -357,11 +382,11 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
 type Draft = EventDraft | { error: CutoverError };
 
 /** The incident steps: each checks the incident's state, then who may record it, then what it needs. */
-function incidentDraft(state: ProgramState, def: ProgramDefinition, command: CommandBase & IncidentCommand): Draft {
+function incidentDraft(state: ProgramState, def: ProgramDefinition, command: CommandBase & IncidentCommand, vouched: Vouched): Draft {
   const { actor } = command;
   const role = findRole(def, actor);
   if (role === undefined) return unknown('role', actor, def.roles);
-  if (command.type === 'declare-incident') return declareIncident(state, def, command);
+  if (command.type === 'declare-incident') return declareIncident(state, def, command, vouched);
 
   const incident = state.incidents[command.id];
   if (incident === undefined) {
@@ -376,7 +401,8 @@ function incidentDraft(state: ProgramState, def: ProgramDefinition, command: Com
   if (incident.closed !== null) return invalid(`incident ${incident.id} was closed at seq ${incident.closed.seq} (${incident.closed.at}); declare a new one`);
   const eventType = INCIDENT_EVENT[command.type];
   const party = stepParty(def, role.party, command.party, eventType, incident);
-  const denied = authorizeIncidentStep(def, actor, eventType, party);
+  // The role exists (above): the step's rules are authorize's for it.
+  const denied = incidentStepRefusal(def, actor, eventType, party, vouched);
   if (denied !== null) return { error: denied };
   const id = incident.id;
   const note = (text: string | undefined) => (text === undefined ? {} : { note: text });
@@ -479,7 +505,7 @@ function stepParty(def: ProgramDefinition, roleParty: string, given: string | un
   return (kind === undefined ? incident?.party : def.parties.find((p) => p.kind === kind)?.id) ?? def.parties[0]!.id;
 }
 
-function declareIncident(state: ProgramState, def: ProgramDefinition, command: CommandBase & Extract<IncidentCommand, { type: 'declare-incident' }>): Draft {
+function declareIncident(state: ProgramState, def: ProgramDefinition, command: CommandBase & Extract<IncidentCommand, { type: 'declare-incident' }>, vouched: Vouched): Draft {
   const { actor } = command;
   const policy = def.incidents;
   if (policy === undefined) {
@@ -494,7 +520,7 @@ function declareIncident(state: ProgramState, def: ProgramDefinition, command: C
   if (trigger === undefined) return unknown('trigger', command.trigger, policy.triggers);
   const party = stepParty(def, findRole(def, actor)!.party, command.party, 'incident.declared');
   if (!def.parties.some((p) => p.id === party)) return unknown('party', party, def.parties);
-  const denied = authorizeIncidentStep(def, actor, 'incident.declared', party);
+  const denied = incidentStepRefusal(def, actor, 'incident.declared', party, vouched);
   if (denied !== null) return { error: denied };
   const refused = severityRefusal(def, trigger.id, command.severity);
   if (refused !== null) return refused;

@@ -17,6 +17,7 @@ import { authorize, checkKey } from '../../src/domain/authority.js';
 import { decide } from '../../src/domain/decide.js';
 import type { LedgerEvent } from '../../src/domain/events.js';
 import { evidenceTarget, evolve, initialState, type ProgramState } from '../../src/domain/state.js';
+import { serialize } from '../../src/ledger/chain.js';
 import { LineFolder } from '../../src/ledger/fold.js';
 import { isEventDataShape } from '../../src/ledger/shape-checks.js';
 import { parseDefinition } from '../../src/program/parse-definition.js';
@@ -174,6 +175,18 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...ROLES).map((role): Edit => (e) => ({ ...e, sig: { ...e.sig, key: fixture.definition.roles.find((r) => r.id === role)!.keys[0]! } })) },
 );
 
+/** Lines out of place: an earlier line again (as it was, or forked: the same seq and prev, another hash), a line removed, two swapped. */
+const moved = fc.constantFrom<(events: LedgerEvent[], j: number) => void>(
+  () => undefined,
+  (events, j) => void events.splice(j + 1 + (j % 2), 0, events[j]!),
+  (events, j) => void events.splice(events.length - (j % 3), 0, { ...events[j]!, hash: `sha256:${'e'.repeat(64)}` }),
+  (events, j) => void events.splice(j, 1),
+  (events, j) => {
+    const k = Math.min(events.length - 1, j + 1 + (j % 3));
+    [events[j], events[k]] = [events[k]!, events[j]!];
+  },
+);
+
 /** What a call gave, as text: its value (members in order), or the class, message and fields of what it threw or returned as an error. */
 function outcome(run: () => unknown): string {
   let value: unknown;
@@ -220,12 +233,14 @@ describe('the fold computes what it computed before', () => {
 
   it('folds a ledger with one line edited to the same head, or refuses it at the same line with the same message', () => {
     fc.assert(
-      fc.property(story, fc.array(ask, { maxLength: 30 }), fc.nat(), edit, fc.boolean(), (start, commands, at, change, keep) => {
+      fc.property(story, fc.array(ask, { maxLength: 30 }), fc.nat(), edit, fc.boolean(), fc.boolean(), moved, fc.nat(), (start, commands, at, change, keep, read, move, other) => {
         const g = historyOf(start, commands);
-        const events = [...g.events];
+        // As recorded (members in the order decide gave them) or as read back from the file (canonical order).
+        const events = read ? g.events.map((e) => JSON.parse(serialize(e)) as LedgerEvent) : [...g.events];
         const i = at % events.length;
         const changed = change(events[i]!);
         if (shaped(changed)) events[i] = changed;
+        move(events, other % events.length);
         const checks = events.map((event) => ({ ok: true as const, event }));
         const fold = (folder: { add: LineFolder['add']; head: LineFolder['head']; events: LineFolder['events'] }) => () => {
           checks.forEach((check, n) => folder.add(check, () => checks.slice(n + 1)));
