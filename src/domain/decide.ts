@@ -647,7 +647,6 @@ function evidenceData(
   // Each kind's data is written out from these, not spread: V8 (Node 20) adds members after a spread
   // on its slow path (about 2 µs), and admission decides every evidence line of a ledger again.
   const common = { party: party.id, target: { tag: target.tag, sha: target.sha } };
-  const about = `${input.kind} evidence from ${party.id} for ${target.tag}`;
   switch (input.kind) {
     case 'handoff-payload': {
       const producer = handoffProducer(def);
@@ -706,10 +705,10 @@ function evidenceData(
       const refused = checkout === null ? (state.rollbackTarget === null ? rollbackEvidenceRefusal(state, party, input.kind, { path: '', commit: null, files: {} }) : null) : rollbackEvidenceRefusal(state, party, input.kind, checkout);
       if (refused !== null) return { error: refused };
       if (checkout !== null && input.run.head !== checkout.commit) {
-        return { error: new EvidenceRejectedError(`${about}: the checkout moved while the suite ran`, [`${checkout.path} was at ${checkout.commit} before the run and at ${input.run.head} after it`]) };
+        return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the checkout moved while the suite ran`, [`${checkout.path} was at ${checkout.commit} before the run and at ${input.run.head} after it`]) };
       }
       if (!input.run.passed && input.verdict !== 'FAIL') {
-        return { error: new EvidenceRejectedError(`${about}: the verdict ${input.verdict} needs a passing run`, [runSummary(input.run)]) };
+        return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the verdict ${input.verdict} needs a passing run`, [runSummary(input.run)]) };
       }
       const rollbackTarget = { tag: state.rollbackTarget!.tag, sha: state.rollbackTarget!.sha };
       const result = input.verdict !== 'FAIL' && input.run.passed ? 'pass' : 'fail';
@@ -718,10 +717,10 @@ function evidenceData(
     }
     case 'metric-analysis': {
       if ('takenFor' in input && input.takenFor !== undefined && !sameTarget(input.takenFor, target)) {
-        return { error: new EvidenceRejectedError(`${about}: the target changed while the samples were taken; nothing was recorded`, [`sampling began against ${describeTarget(input.takenFor)}; the current target is ${describeTarget(target)}`]) };
+        return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the target changed while the samples were taken; nothing was recorded`, [`sampling began against ${describeTarget(input.takenFor)}; the current target is ${describeTarget(target)}`]) };
       }
       const judged = judgeAnalysis(input, at);
-      if ('problems' in judged) return { error: new EvidenceRejectedError(`${about}: the analysis cannot be recorded`, judged.problems) };
+      if ('problems' in judged) return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the analysis cannot be recorded`, judged.problems) };
       const { observed, verdict } = judged;
       const failing = observed.failing.map((f) => ({ ...f }));
       return {
@@ -740,6 +739,11 @@ function evidenceData(
     default:
       return assertNeverEvidence(input);
   }
+}
+
+/** The evidence a refusal is about; spelled out only there, not for every line admission decides. */
+function about(kind: EvidenceInput['kind'], party: PartyDefinition, target: TargetDefinition): string {
+  return `${kind} evidence from ${party.id} for ${target.tag}`;
 }
 
 export function runSummary(run: RunData): string {

@@ -8,7 +8,7 @@ import { CutoverError, LedgerVerificationError, PolicyRefusalError, type LedgerF
 import { authorizedEventRefusal } from '../domain/admission.js';
 import { authorize, checkKey, rolesHoldingKey } from '../domain/authority.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { evolve, type ProgramState } from '../domain/state.js';
+import { evolveFolded, type ProgramState } from '../domain/state.js';
 import type { LineCheck } from './line-check.js';
 import { digestOf } from './canonical.js';
 import type { TornLine } from './torn-line.js';
@@ -53,6 +53,11 @@ export class LineFolder {
    * offset + k + 1 and, as prev, the hash of the one before it (of `before.last` for the first).
    */
   private readonly seen: string[] = [];
+  /**
+   * Whether the state's evidence records are in a map this folder made and has not shown (`head`):
+   * then no one else holds it, and the next evidence is written into it (evolveFolded).
+   */
+  private ownsEvidence = false;
   /** The events folded, when kept (`keepEvents`). */
   readonly events: LedgerEvent[] | null;
 
@@ -73,6 +78,7 @@ export class LineFolder {
   };
 
   get head(): VerifiedHead {
+    this.ownsEvidence = false;
     return { state: this.state, last: this.last };
   }
 
@@ -135,7 +141,9 @@ export class LineFolder {
     if (denied !== null) fail(event.seq, 'not-allowed', denied.message);
     const refused = authorizedEventRefusal(state, event);
     if (refused !== null) fail(event.seq, 'policy', policyDetail(refused), [POLICY_HINT, ...refused.hints]);
-    this.state = evolve(state, event);
+    const next = evolveFolded(state, event, this.ownsEvidence);
+    this.ownsEvidence ||= next.evidence !== state.evidence;
+    this.state = next;
     this.last = event;
     this.seen.push(event.hash);
     this.events?.push(event);

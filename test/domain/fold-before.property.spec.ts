@@ -18,7 +18,7 @@ import { decide } from '../../src/domain/decide.js';
 import type { LedgerEvent } from '../../src/domain/events.js';
 import { evidenceTarget, evolve, initialState, type ProgramState } from '../../src/domain/state.js';
 import { serialize } from '../../src/ledger/chain.js';
-import { LineFolder } from '../../src/ledger/fold.js';
+import { LineFolder, type VerifiedHead } from '../../src/ledger/fold.js';
 import { isEventDataShape } from '../../src/ledger/shape-checks.js';
 import { parseDefinition } from '../../src/program/parse-definition.js';
 import type { ProgramDefinition } from '../../src/program/schema.js';
@@ -162,6 +162,8 @@ const ROLES = Object.values(ROLE);
 const replacement = fc.oneof(
   fc.constantFrom<unknown>(P, C, ...ROLES, 'GO', 'NO-GO', 'pass', 'fail', 'B-1', 'B-3', 'INC-1', 'INC-2', '7', '9', SHA_A, SHA_B, 'v3.0.0', 'v3.0.1', 'artifact', 'repin'),
   fc.constantFrom<unknown>(null, true, false, 0, 1, 4096, '', {}, [], { tag: 'v3.0.0', sha: SHA_A }, '2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z'),
+  // Over the text limit of a version 3 program, alone or deeper in a value.
+  fc.constantFrom<unknown>('x'.repeat(10_001), ['ok', 'x'.repeat(10_001)], { a: 'ok', b: ['x'.repeat(10_001)] }),
   fc.string({ maxLength: 4 }),
 );
 /** One edit of a line: a member of its data (at any depth) replaced or removed, or its actor, time, chain or key changed. */
@@ -233,7 +235,7 @@ describe('the fold computes what it computed before', () => {
 
   it('folds a ledger with one line edited to the same head, or refuses it at the same line with the same message', () => {
     fc.assert(
-      fc.property(story, fc.array(ask, { maxLength: 30 }), fc.nat(), edit, fc.boolean(), fc.boolean(), moved, fc.nat(), (start, commands, at, change, keep, read, move, other) => {
+      fc.property(story, fc.array(ask, { maxLength: 30 }), fc.nat(), edit, fc.boolean(), fc.boolean(), moved, fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), fc.array(fc.nat({ max: 40 }), { maxLength: 4 }), (start, commands, at, change, keep, read, move, other, runs, peeks) => {
         const g = historyOf(start, commands);
         // As recorded (members in the order decide gave them) or as read back from the file (canonical order).
         const events = read ? g.events.map((e) => JSON.parse(serialize(e)) as LedgerEvent) : [...g.events];
@@ -242,12 +244,29 @@ describe('the fold computes what it computed before', () => {
         if (shaped(changed)) events[i] = changed;
         move(events, other % events.length);
         const checks = events.map((event) => ({ ok: true as const, event }));
-        const fold = (folder: { add: LineFolder['add']; head: LineFolder['head']; events: LineFolder['events'] }) => () => {
-          checks.forEach((check, n) => folder.add(check, () => checks.slice(n + 1)));
-          return { head: folder.head, events: folder.events?.length ?? null };
+        // Folded in runs (as verifyChunks folds chunks), the head read between runs and at lines
+        // within them: every head read, as it was when read and as it is after the whole fold.
+        type Folder = { add: LineFolder['add']; head: LineFolder['head']; folded: number; events: LineFolder['events'] };
+        const fold = (make: (before: VerifiedHead) => Folder) => () => {
+          const seen: { head: VerifiedHead; then: string }[] = [];
+          const look = (head: VerifiedHead) => seen.push({ head, then: JSON.stringify(head) });
+          let head: VerifiedHead = { state: initialState(), last: null };
+          let from = 0;
+          const folded: (number | null)[] = [];
+          for (const end of [...runs.map((r) => r % (checks.length + 1)).sort((a, b) => a - b), checks.length]) {
+            const folder = make(head);
+            for (let n = from; n < Math.max(from, end); n++) {
+              folder.add(checks[n]!, () => checks.slice(n + 1));
+              if (peeks.includes(n)) look(folder.head);
+            }
+            from = Math.max(from, end);
+            head = folder.head;
+            look(head);
+            folded.push(folder.folded, folder.events?.length ?? null);
+          }
+          return { folded, heads: seen.map((s) => s.then), still: seen.map((s) => JSON.stringify(s.head) === s.then) };
         };
-        const before = { state: initialState(), last: null };
-        expect(outcome(fold(new LineFolder(before, 'ledger.jsonl', keep)))).toBe(outcome(fold(new LineFolderBefore(before, 'ledger.jsonl', keep))));
+        expect(outcome(fold((before) => new LineFolder(before, 'ledger.jsonl', keep)))).toBe(outcome(fold((before) => new LineFolderBefore(before, 'ledger.jsonl', keep))));
       }),
       { numRuns: 300 },
     );

@@ -31,9 +31,9 @@ import { approvedPairs } from '../../../src/domain/evaluate.js';
 import { baselineOldEnoughAt, earliestCompletion } from '../../../src/domain/timing.js';
 import { atOrAbove, closeChecklist, repinSince, restoredRun } from '../../../src/domain/incidents.js';
 import { rollbackEvidenceRefusal, type CheckoutFacts } from '../../../src/domain/rollback-checkout.js';
-import { noTargetError, runCheckoutOf, type RecordedRunCheckout } from '../../../src/domain/run-checkout.js';
+import { noTargetError, runCheckoutOf, type RecordedRunCheckout } from './run-checkout.js';
 import { currentTarget, describeTarget, evidenceTarget, sameTarget, targetRef, type Incident, type ProgramState } from './state.js';
-import { textLimitRefusal } from '../../../src/domain/text-limit.js';
+import { textLimitRefusal } from './text-limit.js';
 
 interface CommandBase {
   /** The role recording the event; its key signs it. */
