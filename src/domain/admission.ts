@@ -30,9 +30,8 @@ export function authorizedEventRefusal(state: ProgramState, event: Candidate): C
 }
 
 function refusalOf(state: ProgramState, event: Candidate, vouched: Vouched): CutoverError | null {
-  const decided = decideVouched(state, commandOf(event), vouched);
-  if (!decided.ok) return decided.error;
-  const derived = decided.events[0]!;
+  const derived = decideVouched(state, commandOf(event), vouched);
+  if ('error' in derived) return derived.error;
   // As one object { type, actor, data } would be compared, member by member, without building it.
   const difference = firstDifference(derived.type, event.type, 'type') ?? firstDifference(derived.actor, event.actor, 'actor') ?? firstDifference(derived.data, event.data, 'data');
   if (difference === null) return null;

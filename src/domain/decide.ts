@@ -147,7 +147,8 @@ export type Decided = { readonly ok: true; readonly events: readonly EventDraft[
 const refuse = (error: CutoverError): Decided => ({ ok: false, error });
 
 export function decide(state: ProgramState, command: Command): Decided {
-  return decideVouched(state, command, null);
+  const decided = decideVouched(state, command, null);
+  return 'error' in decided ? refuse(decided.error) : { ok: true, events: [decided] };
 }
 
 /**
@@ -159,31 +160,32 @@ export type Vouched = Pick<EventDraft, 'type' | 'actor' | 'data'> | null;
 /**
  * `decide`, for the command a line stands for, once the caller (the fold) has authorized the line
  * itself (`vouched`): an event derived with the line's type, actor and party is allowed by the same
- * rules (sameAuthority), so it is not authorized again; any other is, as by `decide`.
+ * rules (sameAuthority), so it is not authorized again; any other is, as by `decide`. The one event
+ * a command records, or the refusal, as they are: admission wraps neither.
  */
-export function decideVouched(state: ProgramState, command: Command, vouched: Vouched): Decided {
+export function decideVouched(state: ProgramState, command: Command, vouched: Vouched): EventDraft | { readonly error: CutoverError } {
   // A clock correction is the one line dated before the last: its own rule says how far back.
   if (state.lastAt !== null && command.at < state.lastAt && command.type !== 'correct-clock') {
-    return refuse(timeOrderError(state, command.at));
+    return { error: timeOrderError(state, command.at) };
   }
   if (command.type === 'define-program') {
     if (state.definition !== null) {
-      return refuse(new InvalidTransitionError(`program ${state.program} is already defined (seq ${state.definitionSeq}); change it with cutover program amend`));
+      return invalid(`program ${state.program} is already defined (seq ${state.definitionSeq}); change it with cutover program amend`);
     }
     return authorized(command.definition, { type: 'program.defined', actor: command.actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest } }, vouched);
   }
   const def = state.definition;
   if (def === null) {
-    return refuse(new InvalidTransitionError('the ledger is empty: record the program definition first with cutover program define'));
+    return invalid('the ledger is empty: record the program definition first with cutover program define');
   }
   const draft = draftFor(state, def, command, vouched);
-  if ('error' in draft) return refuse(draft.error);
+  if ('error' in draft) return draft;
   return authorized(def, draft, vouched);
 }
 
-function authorized(def: ProgramDefinition, draft: EventDraft, vouched: Vouched): Decided {
+function authorized(def: ProgramDefinition, draft: EventDraft, vouched: Vouched): EventDraft | { readonly error: CutoverError } {
   const denied = authorityRefusal(def, draft, vouched) ?? textLimitRefusal(def, draft);
-  return denied === null ? { ok: true, events: [draft] } : refuse(denied);
+  return denied === null ? draft : { error: denied };
 }
 
 /** `authorize`, unless `vouched` was authorized with the same type, actor and party (it gave null then). */
@@ -646,7 +648,7 @@ function evidenceData(
 ): EventDataOf<'evidence.added'> | { error: CutoverError } {
   // Each kind's data is written out from these, not spread: V8 (Node 20) adds members after a spread
   // on its slow path (about 2 µs), and admission decides every evidence line of a ledger again.
-  const common = { party: party.id, target: { tag: target.tag, sha: target.sha } };
+  const ref = { tag: target.tag, sha: target.sha };
   switch (input.kind) {
     case 'handoff-payload': {
       const producer = handoffProducer(def);
@@ -662,7 +664,7 @@ function evidenceData(
         const mismatches = handoffMismatches(input.payload as HandoffPayload, def, producer, target);
         if (mismatches.length > 0) return { error: new EvidenceRejectedError(`the handoff payload ${input.file} does not match the program and the current target`, mismatches) };
       }
-      return { party: common.party, target: common.target, kind: 'handoff-payload', result: 'pass', summary: summary ?? `handoff payload ${input.file} verified`, file: input.file, sha256: input.sha256, payloadVersion: HANDOFF_VERSION };
+      return { party: party.id, target: ref, kind: 'handoff-payload', result: 'pass', summary: summary ?? `handoff payload ${input.file} verified`, file: input.file, sha256: input.sha256, payloadVersion: HANDOFF_VERSION };
     }
     case 'repin': {
       if (party.kind !== 'consumer' || party.pins === undefined) return invalid(`${party.id} declares no pin set (pins: in cutover.yaml); a repin is a consumer's`);
@@ -682,9 +684,9 @@ function evidenceData(
         return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}${live ? '; nothing was recorded' : ''}`, check.problems, amend) };
       }
       const said = summary ?? `atomic repin in ${commit.slice(0, 12)}`;
-      if (check.sameAsProducer.length === 0) return { party: common.party, target: common.target, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files] };
+      if (check.sameAsProducer.length === 0) return { party: party.id, target: ref, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files] };
       const sameAsProducer = check.sameAsProducer.map((c) => ({ ...c }));
-      return { party: common.party, target: common.target, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files], sameAsProducer };
+      return { party: party.id, target: ref, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files], sameAsProducer };
     }
     case 'verification-run': {
       const checkout = runCheckoutOf(state, def, party, target, input);
@@ -692,8 +694,8 @@ function evidenceData(
       const result = input.run.passed ? 'pass' : 'fail';
       const said = summary ?? runSummary(input.run);
       // Written out, not spread: runs are most of a long ledger (see withEvidence in state.ts).
-      if (checkout.recorded === null) return { party: common.party, target: common.target, kind: 'verification-run', result, summary: said, run: input.run };
-      return { party: common.party, target: common.target, kind: 'verification-run', result, summary: said, run: input.run, checkout: checkout.recorded };
+      if (checkout.recorded === null) return { party: party.id, target: ref, kind: 'verification-run', result, summary: said, run: input.run };
+      return { party: party.id, target: ref, kind: 'verification-run', result, summary: said, run: input.run, checkout: checkout.recorded };
     }
     case 'rollback-drill':
     case 'rollback-execution': {
@@ -713,7 +715,7 @@ function evidenceData(
       const rollbackTarget = { tag: state.rollbackTarget!.tag, sha: state.rollbackTarget!.sha };
       const result = input.verdict !== 'FAIL' && input.run.passed ? 'pass' : 'fail';
       const said = summary ?? `${input.kind} to ${rollbackTarget.tag}: ${input.verdict}`;
-      return { party: common.party, target: common.target, kind: input.kind, result, summary: said, rollbackTarget, run: input.run, verdict: input.verdict };
+      return { party: party.id, target: ref, kind: input.kind, result, summary: said, rollbackTarget, run: input.run, verdict: input.verdict };
     }
     case 'metric-analysis': {
       if ('takenFor' in input && input.takenFor !== undefined && !sameTarget(input.takenFor, target)) {
@@ -724,7 +726,8 @@ function evidenceData(
       const { observed, verdict } = judged;
       const failing = observed.failing.map((f) => ({ ...f }));
       return {
-        ...common,
+        party: party.id,
+        target: ref,
         kind: 'metric-analysis',
         result: verdict === 'pass' ? 'pass' : 'fail',
         summary: summary ?? verdictText(verdict, observed, input.ask),
@@ -735,7 +738,7 @@ function evidenceData(
       };
     }
     case 'artifact':
-      return { party: common.party, target: common.target, kind: 'artifact', result: 'pass', summary: summary ?? `artifact ${input.file}`, file: input.file, sha256: input.sha256, bytes: input.bytes };
+      return { party: party.id, target: ref, kind: 'artifact', result: 'pass', summary: summary ?? `artifact ${input.file}`, file: input.file, sha256: input.sha256, bytes: input.bytes };
     default:
       return assertNeverEvidence(input);
   }

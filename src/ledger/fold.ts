@@ -6,7 +6,7 @@
  */
 import { CutoverError, LedgerVerificationError, PolicyRefusalError, type LedgerFault } from '../errors.js';
 import { authorizedEventRefusal } from '../domain/admission.js';
-import { authorize, checkKey, rolesHoldingKey } from '../domain/authority.js';
+import { authorize, checkKey, findRole, rolesHoldingKey } from '../domain/authority.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { evolveFolded, type ProgramState } from '../domain/state.js';
 import type { LineCheck } from './line-check.js';
@@ -130,14 +130,16 @@ export class LineFolder {
         fail(event.seq, 'wrong-program', `the definition is for program "${event.data.definition.program.id}", the event for "${event.program}"`);
       }
     }
-    const keyCheck = checkKey(def, event.actor, event.sig.key);
+    // The signer's role, looked up once for its key and its authority.
+    const role = findRole(def, event.actor);
+    const keyCheck = checkKey(def, event.actor, event.sig.key, role);
     if (keyCheck === 'unknown-key') {
       fail(event.seq, 'unknown-key', `signed by ${event.sig.key}, which no role holds in the definition in force (seq ${state.definitionSeq || event.seq})`);
     }
     if (keyCheck === 'key-not-allowed') {
       fail(event.seq, 'key-not-allowed', `recorded as ${event.actor} but signed with a key of ${rolesHoldingKey(def, event.sig.key).join(', ')}`);
     }
-    const denied = authorize(def, event);
+    const denied = authorize(def, event, role);
     if (denied !== null) fail(event.seq, 'not-allowed', denied.message);
     const refused = authorizedEventRefusal(state, event);
     if (refused !== null) fail(event.seq, 'policy', policyDetail(refused), [POLICY_HINT, ...refused.hints]);
