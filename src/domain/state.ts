@@ -283,7 +283,7 @@ function keyReplaced(evidence: ProgramState['evidence'], party: string, kind: st
  * state once, member by member, with no spreads: V8 builds such a literal with one fixed shape. With
  * the spreads in decide and admission also written out, verifying an evidence line's policy went
  * from 20 to 5 µs (CPU, 40,000 events; the compiler makes sure no member is forgotten here).
- * `inPlace`: the record map is the caller's alone to change (evolveFolded); else it is copied.
+ * `inPlace`: the state and its record map are the caller's alone to change (evolveFolded).
  */
 function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: 'evidence.added' }>, inPlace: boolean): ProgramState {
   const d = event.data;
@@ -301,6 +301,19 @@ function withEvidence(state: ProgramState, event: Extract<LedgerEvent, { type: '
   if (d.kind === 'repin' && d.result === 'pass') {
     repinCommits = { ...repinCommits, [repinKey(d.party, d.target)]: d.commit };
     acceptedRepins = { ...acceptedRepins, [repinKey(d.party, d.target)]: { seq: event.seq, commit: d.commit, files: d.files } };
+  }
+  if (inPlace) {
+    // The members a literal would change, in their places: the state keeps its members' order.
+    const folded = state as { -readonly [K in keyof ProgramState]: ProgramState[K] };
+    folded.head = event.hash;
+    folded.seq = event.seq;
+    folded.lastAt = event.at;
+    folded.timeMarks = nextTimeMarks(state.timeMarks, event.seq, event.at);
+    folded.evidenceCount = state.evidenceCount + 1;
+    folded.repinCommits = repinCommits;
+    folded.acceptedRepins = acceptedRepins;
+    folded.metricAnalyses = metricAnalyses;
+    return folded;
   }
   return {
     program: state.program,
@@ -525,15 +538,16 @@ export function evolve(state: ProgramState, event: LedgerEvent): ProgramState {
 }
 
 /**
- * `evolve`, for a fold that alone holds `state.evidence`: it made that record map (an earlier call
- * returned a state with a new one) and has shown no state holding it to anyone (`ownsEvidence`).
- * New evidence is then written into the map rather than into a copy: a copy costs a little more
- * with every target, party and kind the ledger has seen (V8 copies a large one member by member,
- * about 20 µs at 240 records), and evidence is most of a ledger. The state it gives is the one
- * `evolve` gives; the state before it, which no one else holds, is not one to read again.
+ * `evolve`, for a fold that alone holds `state` and `state.evidence` (`owned`): it made both (an
+ * earlier call returned a new state with a new record map, and each call returns a new state but
+ * for this one's) and has shown neither to anyone. New evidence is then written into them rather
+ * than into copies: a copy of the map costs a little more with every target, party and kind the
+ * ledger has seen (V8 copies a large one member by member, about 20 µs at 240 records), and
+ * evidence is most of a ledger. The state it gives is the one `evolve` gives; the state before it,
+ * which no one else holds, is not one to read again.
  */
-export function evolveFolded(state: ProgramState, event: LedgerEvent, ownsEvidence: boolean): ProgramState {
-  return event.type === 'evidence.added' ? withEvidence(state, event, ownsEvidence) : evolve(state, event);
+export function evolveFolded(state: ProgramState, event: LedgerEvent, owned: boolean): ProgramState {
+  return event.type === 'evidence.added' ? withEvidence(state, event, owned) : evolve(state, event);
 }
 
 function noteOf(note: string | undefined): { note?: string } {

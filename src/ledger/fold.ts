@@ -54,10 +54,12 @@ export class LineFolder {
    */
   private readonly seen: string[] = [];
   /**
-   * Whether the state's evidence records are in a map this folder made and has not shown (`head`):
-   * then no one else holds it, and the next evidence is written into it (evolveFolded).
+   * Whether the state and its evidence records are objects this folder made and has not shown
+   * (`head`): then no one else holds them, and the next evidence is written into them (evolveFolded).
+   * From a line of evidence on (it makes both anew), until the head is read: any other line makes a
+   * new state, and leaves the records where they were.
    */
-  private ownsEvidence = false;
+  private owned = false;
   /** The events folded, when kept (`keepEvents`). */
   readonly events: LedgerEvent[] | null;
 
@@ -78,7 +80,7 @@ export class LineFolder {
   };
 
   get head(): VerifiedHead {
-    this.ownsEvidence = false;
+    this.owned = false;
     return { state: this.state, last: this.last };
   }
 
@@ -143,8 +145,8 @@ export class LineFolder {
     if (denied !== null) fail(event.seq, 'not-allowed', denied.message);
     const refused = authorizedEventRefusal(state, event);
     if (refused !== null) fail(event.seq, 'policy', policyDetail(refused), [POLICY_HINT, ...refused.hints]);
-    const next = evolveFolded(state, event, this.ownsEvidence);
-    this.ownsEvidence ||= next.evidence !== state.evidence;
+    const next = evolveFolded(state, event, this.owned);
+    this.owned ||= next.evidence !== state.evidence;
     this.state = next;
     this.last = event;
     this.seen.push(event.hash);
