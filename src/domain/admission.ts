@@ -8,8 +8,8 @@
  * Pure, like `decide`: the time is the event's own.
  */
 import { CutoverError, InvalidTransitionError } from '../errors.js';
-import type { Command, EvidenceInput } from './decide.js';
-import { decide } from './decide.js';
+import type { Command, EvidenceInput, Vouched } from './decide.js';
+import { decideVouched } from './decide.js';
 import type { EventDataOf, EventType, LedgerEvent } from './events.js';
 import type { ProgramState } from './state.js';
 
@@ -18,10 +18,22 @@ export type Candidate = Pick<LedgerEvent, 'type' | 'actor' | 'data' | 'at'>;
 
 /** null when the event is admitted; otherwise the refusal, in the words the CLI uses for the command. */
 export function admissionRefusal(state: ProgramState, event: Candidate): CutoverError | null {
-  const decided = decide(state, commandOf(event));
-  if (!decided.ok) return decided.error;
-  const derived = decided.events[0]!;
-  const difference = firstDifference({ type: derived.type, actor: derived.actor, data: derived.data }, { type: event.type, actor: event.actor, data: event.data }, '');
+  return refusalOf(state, event, null);
+}
+
+/**
+ * `admissionRefusal` of an event the caller has already authorized under the definition in force
+ * (the fold does, for a fault of its own): the policy does not authorize it a second time.
+ */
+export function authorizedEventRefusal(state: ProgramState, event: Candidate): CutoverError | null {
+  return refusalOf(state, event, event);
+}
+
+function refusalOf(state: ProgramState, event: Candidate, vouched: Vouched): CutoverError | null {
+  const derived = decideVouched(state, commandOf(event), vouched);
+  if ('error' in derived) return derived.error;
+  // As one object { type, actor, data } would be compared, member by member, without building it.
+  const difference = firstDifference(derived.type, event.type, 'type') ?? firstDifference(derived.actor, event.actor, 'actor') ?? firstDifference(derived.data, event.data, 'data');
   if (difference === null) return null;
   return new InvalidTransitionError(
     `the ${event.type} event does not say what the policy derives from the ledger before it: ${difference.path} is ${show(difference.found)}, the policy gives ${show(difference.derived)}`,
@@ -36,99 +48,103 @@ export function admissionRefusal(state: ProgramState, event: Candidate): Cutover
  */
 export function commandOf(event: Candidate): Command {
   const { actor, at } = event;
-  const of = <T extends EventType>(_type: T) => event.data as EventDataOf<T>;
   switch (event.type) {
     case 'program.defined': {
-      const d = of('program.defined');
+      const d = dataOf(event, 'program.defined');
       return { actor, at, type: 'define-program', definition: d.definition, digest: d.digest, fileDigest: d.file };
     }
     case 'program.amended': {
-      const d = of('program.amended');
+      const d = dataOf(event, 'program.amended');
       return { actor, at, type: 'amend-program', definition: d.definition, digest: d.digest, fileDigest: d.file, reason: d.reason };
     }
     case 'target.published': {
-      const d = of('target.published');
+      const d = dataOf(event, 'target.published');
       return { actor, at, type: 'publish-target', target: d.target, as: d.as, check: d.verification === null ? null : { ok: true, facts: d.verification, problems: [] } };
     }
     case 'target.verified': {
-      const d = of('target.verified');
+      const d = dataOf(event, 'target.verified');
       return { actor, at, type: 'verify-target', check: { ok: d.ok, facts: d.facts, problems: d.problems } };
     }
     case 'verdict.cast': {
-      const d = of('verdict.cast');
+      const d = dataOf(event, 'verdict.cast');
       return { actor, at, type: 'cast-verdict', decision: d.decision, verdict: d.verdict, note: d.note };
     }
     case 'evidence.added': {
-      const d = of('evidence.added');
+      const d = dataOf(event, 'evidence.added');
       return { actor, at, type: 'add-evidence', party: d.party, summary: d.summary, evidence: evidenceInputOf(d) };
     }
     case 'blocker.raised': {
-      const d = of('blocker.raised');
+      const d = dataOf(event, 'blocker.raised');
       return { actor, at, type: 'raise-blocker', id: d.id, text: d.text, owner: d.owner, due: d.due, phase: d.phase };
     }
     case 'blocker.resolved': {
-      const d = of('blocker.resolved');
+      const d = dataOf(event, 'blocker.resolved');
       return { actor, at, type: 'resolve-blocker', id: d.id, note: d.note };
     }
     case 'phase.started':
-      return { actor, at, type: 'start-phase', phase: of('phase.started').phase };
+      return { actor, at, type: 'start-phase', phase: dataOf(event, 'phase.started').phase };
     case 'phase.closed': {
-      const d = of('phase.closed');
+      const d = dataOf(event, 'phase.closed');
       return { actor, at, type: 'close-phase', phase: d.phase, reason: d.reason };
     }
     case 'phase.completed': {
-      const d = of('phase.completed');
+      const d = dataOf(event, 'phase.completed');
       return { actor, at, type: 'complete-phase', phase: d.phase, reason: d.reason };
     }
     case 'incident.declared': {
-      const d = of('incident.declared');
+      const d = dataOf(event, 'incident.declared');
       return { actor, at, type: 'declare-incident', id: d.id, party: d.party, trigger: d.trigger, severity: d.severity, summary: d.summary, identifiedAt: d.identifiedAt, contractMode: d.contractMode };
     }
     case 'incident.notified': {
-      const d = of('incident.notified');
+      const d = dataOf(event, 'incident.notified');
       return { actor, at, type: 'notify-incident', id: d.id, party: d.party, actions: d.actions, nextUpdate: d.nextUpdate ?? undefined, note: d.note };
     }
     case 'incident.rollback-recommended': {
-      const d = of('incident.rollback-recommended');
+      const d = dataOf(event, 'incident.rollback-recommended');
       return { actor, at, type: 'recommend-rollback', id: d.id, party: d.party, note: d.note };
     }
     case 'incident.rollback-executed': {
-      const d = of('incident.rollback-executed');
+      const d = dataOf(event, 'incident.rollback-executed');
       return { actor, at, type: 'execute-rollback', id: d.id, party: d.party, note: d.note };
     }
     case 'incident.repin-confirmed': {
-      const d = of('incident.repin-confirmed');
+      const d = dataOf(event, 'incident.repin-confirmed');
       return { actor, at, type: 'confirm-repin', id: d.id, party: d.party };
     }
     case 'incident.updated': {
-      const d = of('incident.updated');
+      const d = dataOf(event, 'incident.updated');
       return { actor, at, type: 'update-incident', id: d.id, party: d.party, note: d.note, actions: d.actions, severity: d.severity, nextUpdate: d.nextUpdate ?? undefined };
     }
     case 'incident.summarized': {
-      const d = of('incident.summarized');
+      const d = dataOf(event, 'incident.summarized');
       return { actor, at, type: 'summarize-incident', id: d.id, party: d.party, summary: d.summary, residualRisk: d.residualRisk };
     }
     case 'incident.approved': {
-      const d = of('incident.approved');
+      const d = dataOf(event, 'incident.approved');
       return { actor, at, type: 'approve-incident', id: d.id, party: d.party, note: d.note };
     }
     case 'review.recorded': {
-      const d = of('review.recorded');
+      const d = dataOf(event, 'review.recorded');
       return { actor, at, type: 'record-review', phase: d.phase, note: d.note };
     }
     case 'notice.given': {
-      const d = of('notice.given');
+      const d = dataOf(event, 'notice.given');
       return { actor, at, type: 'give-notice', gate: d.gate, text: d.text };
     }
     case 'clock.corrected':
-      return { actor, at, type: 'correct-clock', reason: of('clock.corrected').reason };
+      return { actor, at, type: 'correct-clock', reason: dataOf(event, 'clock.corrected').reason };
     case 'incident.closed': {
-      const d = of('incident.closed');
+      const d = dataOf(event, 'incident.closed');
       return { actor, at, type: 'close-incident', id: d.id, party: d.party, note: d.note };
     }
     default:
       return assertNever(event.type);
   }
+}
+
+/** The event's data, as its type's (a function, not a closure over the event made for every line). */
+function dataOf<T extends EventType>(event: Candidate, _type: T): EventDataOf<T> {
+  return event.data as EventDataOf<T>;
 }
 
 function evidenceInputOf(d: EventDataOf<'evidence.added'>): EvidenceInput {
@@ -169,6 +185,7 @@ interface Difference {
  * copies, no sorting, and the path is only spelled out once a difference is found.
  */
 export function firstDifference(derived: unknown, found: unknown, path: string): Difference | null {
+  if (derived === found) return null;
   const keys: string[] = [];
   const at = differenceAt(derived, found, keys);
   if (at === null) return null;

@@ -24,10 +24,10 @@ function needOneOf(roles: string[], what: string): string {
 
 /**
  * Check that `draft.actor` may record `draft`, under `def` (the definition in force before the
- * event; for `program.defined`, the definition it introduces). Returns null when allowed.
+ * event; for `program.defined`, the definition it introduces). Returns null when allowed. `role`:
+ * the actor's role in `def`, when the caller has already looked it up.
  */
-export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthorizedError | null {
-  const role = findRole(def, draft.actor);
+export function authorize(def: ProgramDefinition, draft: EventDraft, role: RoleDefinition | undefined = findRole(def, draft.actor)): NotAuthorizedError | null {
   if (role === undefined) {
     return new NotAuthorizedError(draft.actor, `record ${draft.type}`, `no such role in the program (roles: ${def.roles.map((r) => r.id).join(', ')})`);
   }
@@ -93,6 +93,21 @@ export function authorize(def: ProgramDefinition, draft: EventDraft): NotAuthori
     default:
       return assertNeverDraft(draft);
   }
+}
+
+/**
+ * Whether `authorize` gives an event of `type` recorded by `actor` for `party` the verdict it gave
+ * `event`: it reads nothing of an event but its type, its actor and the party its data speaks for
+ * (as `authorizeIncidentStep` does, for a role that exists). Admission decides a line again after
+ * the fold authorized the line itself: the event it derives is not authorized a second time.
+ */
+export function sameAuthority(event: Pick<EventDraft, 'type' | 'actor' | 'data'>, type: EventDraft['type'], actor: string, party: unknown): boolean {
+  return event.type === type && event.actor === actor && partyOf(event) === party;
+}
+
+/** The party an event's data speaks for, if it names one. */
+export function partyOf(event: Pick<EventDraft, 'data'>): unknown {
+  return (event.data as { readonly party?: unknown }).party;
 }
 
 export type IncidentEventType = Extract<EventDraft['type'], `incident.${string}`>;
@@ -166,9 +181,8 @@ function assertNeverDraft(draft: never): never {
 
 export type KeyCheck = 'ok' | 'unknown-key' | 'key-not-allowed';
 
-/** Is `key` one of `actor`'s keys in `def`? Tells an unknown key from another role's key. */
-export function checkKey(def: ProgramDefinition, actor: string, key: string): KeyCheck {
-  const role = findRole(def, actor);
+/** Is `key` one of `actor`'s keys in `def` (`role`: the actor's role there, if already looked up)? Tells an unknown key from another role's key. */
+export function checkKey(def: ProgramDefinition, actor: string, key: string, role: RoleDefinition | undefined = findRole(def, actor)): KeyCheck {
   if (role?.keys.includes(key)) return 'ok';
   return def.roles.some((r) => r.keys.includes(key)) ? 'key-not-allowed' : 'unknown-key';
 }

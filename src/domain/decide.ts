@@ -19,7 +19,7 @@ import {
 } from '../errors.js';
 import { durationMs } from '../program/duration.js';
 import type { PartyDefinition, ProgramDefinition, SeverityName, TargetDefinition } from '../program/schema.js';
-import { actsAsAutomation, authorize, authorizeIncidentStep, findRole, type IncidentEventType } from './authority.js';
+import { actsAsAutomation, authorize, authorizeIncidentStep, findRole, partyOf, sameAuthority, type IncidentEventType } from './authority.js';
 import { blockersBeforeGo, phaseBlockers, phaseStatusOf, type Blocker } from './evaluate.js';
 import type { EventDataOf, EventDraft, RunData, TagFacts, VerdictValue } from './events.js';
 import { handoffMismatches, handoffProducer, HANDOFF_VERSION, type HandoffShapeProblem } from './handoff.js';
@@ -147,28 +147,55 @@ export type Decided = { readonly ok: true; readonly events: readonly EventDraft[
 const refuse = (error: CutoverError): Decided => ({ ok: false, error });
 
 export function decide(state: ProgramState, command: Command): Decided {
+  const decided = decideVouched(state, command, null);
+  return 'error' in decided ? refuse(decided.error) : { ok: true, events: [decided] };
+}
+
+/**
+ * An event whose recording role the caller has already authorized under the definition in force
+ * (`authorize` gave null): what admission decides again. Null when there is none (a command).
+ */
+export type Vouched = Pick<EventDraft, 'type' | 'actor' | 'data'> | null;
+
+/**
+ * `decide`, for the command a line stands for, once the caller (the fold) has authorized the line
+ * itself (`vouched`): an event derived with the line's type, actor and party is allowed by the same
+ * rules (sameAuthority), so it is not authorized again; any other is, as by `decide`. The one event
+ * a command records, or the refusal, as they are: admission wraps neither.
+ */
+export function decideVouched(state: ProgramState, command: Command, vouched: Vouched): EventDraft | { readonly error: CutoverError } {
   // A clock correction is the one line dated before the last: its own rule says how far back.
   if (state.lastAt !== null && command.at < state.lastAt && command.type !== 'correct-clock') {
-    return refuse(timeOrderError(state, command.at));
+    return { error: timeOrderError(state, command.at) };
   }
   if (command.type === 'define-program') {
     if (state.definition !== null) {
-      return refuse(new InvalidTransitionError(`program ${state.program} is already defined (seq ${state.definitionSeq}); change it with cutover program amend`));
+      return invalid(`program ${state.program} is already defined (seq ${state.definitionSeq}); change it with cutover program amend`);
     }
-    return authorized(command.definition, { type: 'program.defined', actor: command.actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest } });
+    return authorized(command.definition, { type: 'program.defined', actor: command.actor, data: { definition: command.definition, digest: command.digest, file: command.fileDigest } }, vouched);
   }
   const def = state.definition;
   if (def === null) {
-    return refuse(new InvalidTransitionError('the ledger is empty: record the program definition first with cutover program define'));
+    return invalid('the ledger is empty: record the program definition first with cutover program define');
   }
-  const draft = draftFor(state, def, command);
-  if ('error' in draft) return refuse(draft.error);
-  return authorized(def, draft);
+  const draft = draftFor(state, def, command, vouched);
+  if ('error' in draft) return draft;
+  return authorized(def, draft, vouched);
 }
 
-function authorized(def: ProgramDefinition, draft: EventDraft): Decided {
-  const denied = authorize(def, draft) ?? textLimitRefusal(def, draft);
-  return denied === null ? { ok: true, events: [draft] } : refuse(denied);
+function authorized(def: ProgramDefinition, draft: EventDraft, vouched: Vouched): EventDraft | { readonly error: CutoverError } {
+  const denied = authorityRefusal(def, draft, vouched) ?? textLimitRefusal(def, draft);
+  return denied === null ? draft : { error: denied };
+}
+
+/** `authorize`, unless `vouched` was authorized with the same type, actor and party (it gave null then). */
+function authorityRefusal(def: ProgramDefinition, draft: EventDraft, vouched: Vouched): NotAuthorizedError | null {
+  return vouched !== null && sameAuthority(vouched, draft.type, draft.actor, partyOf(draft)) ? null : authorize(def, draft);
+}
+
+/** `authorizeIncidentStep`, unless `vouched` was authorized as this very step (the same rules gave null then). */
+function incidentStepRefusal(def: ProgramDefinition, actor: string, type: IncidentEventType, party: string, vouched: Vouched): NotAuthorizedError | null {
+  return vouched !== null && sameAuthority(vouched, type, actor, party) ? null : authorizeIncidentStep(def, actor, type, party);
 }
 
 function unknown(what: string, name: string, known: readonly { id: string }[]): { error: CutoverError } {
@@ -183,7 +210,7 @@ function blocked(message: string, blockers: readonly Blocker[]): { error: Cutove
   return { error: new PolicyRefusalError(message, blockers) };
 }
 
-function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<Command, { type: 'define-program' }>): EventDraft | { error: CutoverError } {
+function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<Command, { type: 'define-program' }>, vouched: Vouched): EventDraft | { error: CutoverError } {
   const { actor } = command;
   // The command's time as a Date is made only where a rule reads the clock: parsing it for every
   // line (evidence, most of a ledger, never needs it) was the costliest step of admitting one.
@@ -244,7 +271,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
           : { decision: decision.id, party: role.party, verdict: command.verdict, target, note: command.note };
       const draft: EventDraft = { type: 'verdict.cast', actor, data };
       // Who may vote comes first: a role that may not cast this verdict hears that, not which gates are unmet.
-      const denied = authorize(def, draft);
+      const denied = authorityRefusal(def, draft, vouched);
       if (denied !== null) return { error: denied };
       if (command.verdict === 'GO') {
         // GO must be earned: every gate but the other parties' GO must already hold.
@@ -348,7 +375,7 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
     case 'summarize-incident':
     case 'approve-incident':
     case 'close-incident':
-      return incidentDraft(state, def, command);
+      return incidentDraft(state, def, command, vouched);
     default:
       return assertNeverCommand(command);
   }
@@ -357,11 +384,11 @@ function draftFor(state: ProgramState, def: ProgramDefinition, command: Exclude<
 type Draft = EventDraft | { error: CutoverError };
 
 /** The incident steps: each checks the incident's state, then who may record it, then what it needs. */
-function incidentDraft(state: ProgramState, def: ProgramDefinition, command: CommandBase & IncidentCommand): Draft {
+function incidentDraft(state: ProgramState, def: ProgramDefinition, command: CommandBase & IncidentCommand, vouched: Vouched): Draft {
   const { actor } = command;
   const role = findRole(def, actor);
   if (role === undefined) return unknown('role', actor, def.roles);
-  if (command.type === 'declare-incident') return declareIncident(state, def, command);
+  if (command.type === 'declare-incident') return declareIncident(state, def, command, vouched);
 
   const incident = state.incidents[command.id];
   if (incident === undefined) {
@@ -376,7 +403,8 @@ function incidentDraft(state: ProgramState, def: ProgramDefinition, command: Com
   if (incident.closed !== null) return invalid(`incident ${incident.id} was closed at seq ${incident.closed.seq} (${incident.closed.at}); declare a new one`);
   const eventType = INCIDENT_EVENT[command.type];
   const party = stepParty(def, role.party, command.party, eventType, incident);
-  const denied = authorizeIncidentStep(def, actor, eventType, party);
+  // The role exists (above): the step's rules are authorize's for it.
+  const denied = incidentStepRefusal(def, actor, eventType, party, vouched);
   if (denied !== null) return { error: denied };
   const id = incident.id;
   const note = (text: string | undefined) => (text === undefined ? {} : { note: text });
@@ -479,7 +507,7 @@ function stepParty(def: ProgramDefinition, roleParty: string, given: string | un
   return (kind === undefined ? incident?.party : def.parties.find((p) => p.kind === kind)?.id) ?? def.parties[0]!.id;
 }
 
-function declareIncident(state: ProgramState, def: ProgramDefinition, command: CommandBase & Extract<IncidentCommand, { type: 'declare-incident' }>): Draft {
+function declareIncident(state: ProgramState, def: ProgramDefinition, command: CommandBase & Extract<IncidentCommand, { type: 'declare-incident' }>, vouched: Vouched): Draft {
   const { actor } = command;
   const policy = def.incidents;
   if (policy === undefined) {
@@ -494,7 +522,7 @@ function declareIncident(state: ProgramState, def: ProgramDefinition, command: C
   if (trigger === undefined) return unknown('trigger', command.trigger, policy.triggers);
   const party = stepParty(def, findRole(def, actor)!.party, command.party, 'incident.declared');
   if (!def.parties.some((p) => p.id === party)) return unknown('party', party, def.parties);
-  const denied = authorizeIncidentStep(def, actor, 'incident.declared', party);
+  const denied = incidentStepRefusal(def, actor, 'incident.declared', party, vouched);
   if (denied !== null) return { error: denied };
   const refused = severityRefusal(def, trigger.id, command.severity);
   if (refused !== null) return refused;
@@ -620,8 +648,7 @@ function evidenceData(
 ): EventDataOf<'evidence.added'> | { error: CutoverError } {
   // Each kind's data is written out from these, not spread: V8 (Node 20) adds members after a spread
   // on its slow path (about 2 µs), and admission decides every evidence line of a ledger again.
-  const common = { party: party.id, target: { tag: target.tag, sha: target.sha } };
-  const about = `${input.kind} evidence from ${party.id} for ${target.tag}`;
+  const ref = { tag: target.tag, sha: target.sha };
   switch (input.kind) {
     case 'handoff-payload': {
       const producer = handoffProducer(def);
@@ -637,7 +664,7 @@ function evidenceData(
         const mismatches = handoffMismatches(input.payload as HandoffPayload, def, producer, target);
         if (mismatches.length > 0) return { error: new EvidenceRejectedError(`the handoff payload ${input.file} does not match the program and the current target`, mismatches) };
       }
-      return { party: common.party, target: common.target, kind: 'handoff-payload', result: 'pass', summary: summary ?? `handoff payload ${input.file} verified`, file: input.file, sha256: input.sha256, payloadVersion: HANDOFF_VERSION };
+      return { party: party.id, target: ref, kind: 'handoff-payload', result: 'pass', summary: summary ?? `handoff payload ${input.file} verified`, file: input.file, sha256: input.sha256, payloadVersion: HANDOFF_VERSION };
     }
     case 'repin': {
       if (party.kind !== 'consumer' || party.pins === undefined) return invalid(`${party.id} declares no pin set (pins: in cutover.yaml); a repin is a consumer's`);
@@ -657,9 +684,9 @@ function evidenceData(
         return { error: new EvidenceRejectedError(`commit ${commit} is not an accepted repin to ${target.tag} @ ${target.sha}${live ? '; nothing was recorded' : ''}`, check.problems, amend) };
       }
       const said = summary ?? `atomic repin in ${commit.slice(0, 12)}`;
-      if (check.sameAsProducer.length === 0) return { party: common.party, target: common.target, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files] };
+      if (check.sameAsProducer.length === 0) return { party: party.id, target: ref, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files] };
       const sameAsProducer = check.sameAsProducer.map((c) => ({ ...c }));
-      return { party: common.party, target: common.target, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files], sameAsProducer };
+      return { party: party.id, target: ref, kind: 'repin', result: 'pass', summary: said, commit, files: [...check.files], sameAsProducer };
     }
     case 'verification-run': {
       const checkout = runCheckoutOf(state, def, party, target, input);
@@ -667,8 +694,8 @@ function evidenceData(
       const result = input.run.passed ? 'pass' : 'fail';
       const said = summary ?? runSummary(input.run);
       // Written out, not spread: runs are most of a long ledger (see withEvidence in state.ts).
-      if (checkout.recorded === null) return { party: common.party, target: common.target, kind: 'verification-run', result, summary: said, run: input.run };
-      return { party: common.party, target: common.target, kind: 'verification-run', result, summary: said, run: input.run, checkout: checkout.recorded };
+      if (checkout.recorded === null) return { party: party.id, target: ref, kind: 'verification-run', result, summary: said, run: input.run };
+      return { party: party.id, target: ref, kind: 'verification-run', result, summary: said, run: input.run, checkout: checkout.recorded };
     }
     case 'rollback-drill':
     case 'rollback-execution': {
@@ -680,26 +707,27 @@ function evidenceData(
       const refused = checkout === null ? (state.rollbackTarget === null ? rollbackEvidenceRefusal(state, party, input.kind, { path: '', commit: null, files: {} }) : null) : rollbackEvidenceRefusal(state, party, input.kind, checkout);
       if (refused !== null) return { error: refused };
       if (checkout !== null && input.run.head !== checkout.commit) {
-        return { error: new EvidenceRejectedError(`${about}: the checkout moved while the suite ran`, [`${checkout.path} was at ${checkout.commit} before the run and at ${input.run.head} after it`]) };
+        return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the checkout moved while the suite ran`, [`${checkout.path} was at ${checkout.commit} before the run and at ${input.run.head} after it`]) };
       }
       if (!input.run.passed && input.verdict !== 'FAIL') {
-        return { error: new EvidenceRejectedError(`${about}: the verdict ${input.verdict} needs a passing run`, [runSummary(input.run)]) };
+        return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the verdict ${input.verdict} needs a passing run`, [runSummary(input.run)]) };
       }
       const rollbackTarget = { tag: state.rollbackTarget!.tag, sha: state.rollbackTarget!.sha };
       const result = input.verdict !== 'FAIL' && input.run.passed ? 'pass' : 'fail';
       const said = summary ?? `${input.kind} to ${rollbackTarget.tag}: ${input.verdict}`;
-      return { party: common.party, target: common.target, kind: input.kind, result, summary: said, rollbackTarget, run: input.run, verdict: input.verdict };
+      return { party: party.id, target: ref, kind: input.kind, result, summary: said, rollbackTarget, run: input.run, verdict: input.verdict };
     }
     case 'metric-analysis': {
       if ('takenFor' in input && input.takenFor !== undefined && !sameTarget(input.takenFor, target)) {
-        return { error: new EvidenceRejectedError(`${about}: the target changed while the samples were taken; nothing was recorded`, [`sampling began against ${describeTarget(input.takenFor)}; the current target is ${describeTarget(target)}`]) };
+        return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the target changed while the samples were taken; nothing was recorded`, [`sampling began against ${describeTarget(input.takenFor)}; the current target is ${describeTarget(target)}`]) };
       }
       const judged = judgeAnalysis(input, at);
-      if ('problems' in judged) return { error: new EvidenceRejectedError(`${about}: the analysis cannot be recorded`, judged.problems) };
+      if ('problems' in judged) return { error: new EvidenceRejectedError(`${about(input.kind, party, target)}: the analysis cannot be recorded`, judged.problems) };
       const { observed, verdict } = judged;
       const failing = observed.failing.map((f) => ({ ...f }));
       return {
-        ...common,
+        party: party.id,
+        target: ref,
         kind: 'metric-analysis',
         result: verdict === 'pass' ? 'pass' : 'fail',
         summary: summary ?? verdictText(verdict, observed, input.ask),
@@ -710,10 +738,15 @@ function evidenceData(
       };
     }
     case 'artifact':
-      return { party: common.party, target: common.target, kind: 'artifact', result: 'pass', summary: summary ?? `artifact ${input.file}`, file: input.file, sha256: input.sha256, bytes: input.bytes };
+      return { party: party.id, target: ref, kind: 'artifact', result: 'pass', summary: summary ?? `artifact ${input.file}`, file: input.file, sha256: input.sha256, bytes: input.bytes };
     default:
       return assertNeverEvidence(input);
   }
+}
+
+/** The evidence a refusal is about; spelled out only there, not for every line admission decides. */
+function about(kind: EvidenceInput['kind'], party: PartyDefinition, target: TargetDefinition): string {
+  return `${kind} evidence from ${party.id} for ${target.tag}`;
 }
 
 export function runSummary(run: RunData): string {

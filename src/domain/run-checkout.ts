@@ -60,7 +60,6 @@ export function runCheckoutOf(
   target: TargetDefinition,
   input: { readonly run: RunData; readonly checkout?: CheckoutFacts; readonly recorded?: RecordedRunCheckout },
 ): { readonly recorded: RecordedRunCheckout | null } | { readonly error: CutoverError } {
-  const about = `verification-run evidence from ${party.id} for ${target.tag}`;
   let judged: ReturnType<typeof judge>;
   let where: string;
   if (input.checkout !== undefined) {
@@ -72,18 +71,26 @@ export function runCheckoutOf(
     where = 'the recorded checkout';
     judged = judge(state, party, target, where, recorded.commit, (path) => recorded.pins?.find((p) => p.path === path)?.blob ?? null);
   } else {
-    if (def.version < RUN_CHECKOUT_REQUIRED_FROM) return { recorded: null };
+    if (def.version < RUN_CHECKOUT_REQUIRED_FROM) return NOT_RECORDED;
     return {
-      error: new EvidenceRejectedError(`${about} does not record where it ran`, [
+      error: new EvidenceRejectedError(`${about(party, target)} does not record where it ran`, [
         `a program defined at cutover.yaml version ${def.version} counts a run only with the commit it ran at (data.checkout), and this line has none`,
       ]),
     };
   }
   if ('error' in judged) return judged;
   if (input.run.head !== judged.recorded.commit) {
-    return { error: new EvidenceRejectedError(`${about}: the checkout moved while the suite ran`, [`${where} was at ${judged.recorded.commit} before the run and at ${input.run.head ?? '(no commit)'} after it`]) };
+    return { error: new EvidenceRejectedError(`${about(party, target)}: the checkout moved while the suite ran`, [`${where} was at ${judged.recorded.commit} before the run and at ${input.run.head ?? '(no commit)'} after it`]) };
   }
   return judged;
+}
+
+/** A run recorded before runs recorded where they ran: one answer, shared (admission asks for each such line). */
+const NOT_RECORDED: { readonly recorded: null } = Object.freeze({ recorded: null });
+
+/** The run a refusal is about; spelled out only there, not for every run admission decides again. */
+function about(party: PartyDefinition, target: TargetDefinition): string {
+  return `verification-run evidence from ${party.id} for ${target.tag}`;
 }
 
 function judge(

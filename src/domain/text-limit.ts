@@ -30,14 +30,32 @@ export function textLimitRefusal(def: ProgramDefinition, draft: EventDraft): Cut
   });
 }
 
-/** The first string longer than the limit, depth first; the path is built only for the one found. */
+/**
+ * The first string longer than the limit, depth first; the path is built only for the one found.
+ * Admission runs this on every line of a program at version 3, so the walk makes no arrays of
+ * entries, and measures a member that is a string where it finds it, calling itself only for an
+ * object. Data is JSON (parsed, or built by decide): plain objects without inherited members, whose
+ * for-in order is Object.entries' order.
+ */
 function firstLongString(value: unknown): { path: (string | number)[]; chars: number } | null {
   if (typeof value === 'string') return value.length > MAX_TEXT_CHARS ? { path: [], chars: value.length } : null;
   if (value === null || typeof value !== 'object') return null;
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-  for (const [key, child] of entries) {
-    const found = firstLongString(child);
+  const members = value as Record<string, unknown>;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = longMember(value[i]);
+      if (found !== null) return { path: [i, ...found.path], chars: found.chars };
+    }
+    return null;
+  }
+  for (const key in members) {
+    const found = longMember(members[key]);
     if (found !== null) return { path: [key, ...found.path], chars: found.chars };
   }
   return null;
+}
+
+function longMember(member: unknown): { path: (string | number)[]; chars: number } | null {
+  if (typeof member === 'string') return member.length > MAX_TEXT_CHARS ? { path: [], chars: member.length } : null;
+  return typeof member === 'object' && member !== null ? firstLongString(member) : null;
 }

@@ -5,10 +5,10 @@
  * them: `verify.ts` makes them here and now, `check-pool.ts` on every core.
  */
 import { CutoverError, LedgerVerificationError, PolicyRefusalError, type LedgerFault } from '../errors.js';
-import { admissionRefusal } from '../domain/admission.js';
-import { authorize, checkKey, rolesHoldingKey } from '../domain/authority.js';
+import { authorizedEventRefusal } from '../domain/admission.js';
+import { authorize, checkKey, findRole, rolesHoldingKey } from '../domain/authority.js';
 import type { LedgerEvent } from '../domain/events.js';
-import { evolve, type ProgramState } from '../domain/state.js';
+import { evolveFolded, type ProgramState } from '../domain/state.js';
 import type { LineCheck } from './line-check.js';
 import { digestOf } from './canonical.js';
 import type { TornLine } from './torn-line.js';
@@ -38,24 +38,28 @@ export interface VerifiedHead {
   readonly last: LedgerEvent | null;
 }
 
-/** What a fold looks back at when a line is out of place: an earlier event of the same run of lines. */
-interface Seen {
-  readonly seq: number;
-  readonly prev: string | null;
-  readonly hash: string;
-}
-
 /**
  * Folds a run of checked lines (a chunk, or a whole text) that follow `before`, one line at a time,
  * so a line's parsed event can be let go once folded: a long verify then keeps only the state and,
- * for the messages of a line out of place, each earlier line's seq, prev and hash. Line numbers in
- * errors count from the first line of the whole ledger.
+ * for the messages of a line out of place, each earlier line's hash. Line numbers in errors count
+ * from the first line of the whole ledger.
  */
 export class LineFolder {
   private readonly offset: number;
   private state: ProgramState;
   private last: LedgerEvent | null;
-  private readonly seen: Seen[] = [];
+  /**
+   * The hash of each line folded, in order. A line is folded only in its place, so the k-th has seq
+   * offset + k + 1 and, as prev, the hash of the one before it (of `before.last` for the first).
+   */
+  private readonly seen: string[] = [];
+  /**
+   * Whether the state and its evidence records are objects this folder made and has not shown
+   * (`head`): then no one else holds them, and the next evidence is written into them (evolveFolded).
+   * From a line of evidence on (it makes both anew), until the head is read: any other line makes a
+   * new state, and leaves the records where they were.
+   */
+  private owned = false;
   /** The events folded, when kept (`keepEvents`). */
   readonly events: LedgerEvent[] | null;
 
@@ -70,7 +74,13 @@ export class LineFolder {
     this.events = keepEvents ? [] : null;
   }
 
+  /** Throws the fault of the line being folded (the one after those seen). */
+  private readonly fail = (seq: number | null, fault: LedgerFault, detail: string, hints = [RESTORE_HINT]): never => {
+    throw new LedgerVerificationError(this.source, this.offset + this.seen.length + 1, seq, fault, detail, hints);
+  };
+
   get head(): VerifiedHead {
+    this.owned = false;
     return { state: this.state, last: this.last };
   }
 
@@ -85,18 +95,18 @@ export class LineFolder {
    */
   add(check: LineCheck, later: () => readonly (LineCheck | null)[]): void {
     const i = this.seen.length;
-    const fail = (seq: number | null, fault: LedgerFault, detail: string, hints = [RESTORE_HINT]): never => {
-      throw new LedgerVerificationError(this.source, this.offset + i + 1, seq, fault, detail, hints);
-    };
+    // Not a closure over i: one would be made for every line, and the line number is the next one.
+    const fail = this.fail;
     if (!check.ok) fail(check.seq, check.fault, check.detail);
     const event = (check as Extract<LineCheck, { ok: true }>).event;
     const state = this.state;
     const expected = this.offset + i + 1;
     if (event.seq !== expected) {
-      if (this.seen.some((e) => e.hash === event.hash) || this.before.last?.hash === event.hash) fail(event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
-      const sibling = this.seen.find((e) => e.seq === event.seq && e.prev === event.prev);
-      if (sibling !== undefined) {
-        fail(event.seq, 'forked', `seq ${event.seq} appears twice on the same head (lines ${sibling.seq} and ${expected} both follow ${event.prev === null ? 'nothing' : `seq ${event.seq - 1}`}): two writers appended at once, a fork inside one file`, [
+      if (this.seen.includes(event.hash) || this.before.last?.hash === event.hash) fail(event.seq, 'duplicated', `seq ${event.seq} appears a second time`);
+      // The line folded with this seq, if any, and whether it follows the same head.
+      const k = event.seq - this.offset - 1;
+      if (k >= 0 && k < i && Number.isInteger(k) && event.prev === (k === 0 ? (this.before.last?.hash ?? null) : this.seen[k - 1])) {
+        fail(event.seq, 'forked', `seq ${event.seq} appears twice on the same head (lines ${event.seq} and ${expected} both follow ${event.prev === null ? 'nothing' : `seq ${event.seq - 1}`}): two writers appended at once, a fork inside one file`, [
           `two writers each believed they held the lock; the lines from ${expected} on follow the second of them: keep one branch (e.g. head -n ${expected - 1} ${this.source}) and record the other branch's events again`,
         ]);
       }
@@ -122,20 +132,24 @@ export class LineFolder {
         fail(event.seq, 'wrong-program', `the definition is for program "${event.data.definition.program.id}", the event for "${event.program}"`);
       }
     }
-    const keyCheck = checkKey(def, event.actor, event.sig.key);
+    // The signer's role, looked up once for its key and its authority.
+    const role = findRole(def, event.actor);
+    const keyCheck = checkKey(def, event.actor, event.sig.key, role);
     if (keyCheck === 'unknown-key') {
       fail(event.seq, 'unknown-key', `signed by ${event.sig.key}, which no role holds in the definition in force (seq ${state.definitionSeq || event.seq})`);
     }
     if (keyCheck === 'key-not-allowed') {
       fail(event.seq, 'key-not-allowed', `recorded as ${event.actor} but signed with a key of ${rolesHoldingKey(def, event.sig.key).join(', ')}`);
     }
-    const denied = authorize(def, event);
+    const denied = authorize(def, event, role);
     if (denied !== null) fail(event.seq, 'not-allowed', denied.message);
-    const refused = admissionRefusal(state, event);
+    const refused = authorizedEventRefusal(state, event);
     if (refused !== null) fail(event.seq, 'policy', policyDetail(refused), [POLICY_HINT, ...refused.hints]);
-    this.state = evolve(state, event);
+    const next = evolveFolded(state, event, this.owned);
+    this.owned ||= next.evidence !== state.evidence;
+    this.state = next;
     this.last = event;
-    this.seen.push({ seq: event.seq, prev: event.prev, hash: event.hash });
+    this.seen.push(event.hash);
     this.events?.push(event);
   }
 }
