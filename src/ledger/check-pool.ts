@@ -113,7 +113,7 @@ async function foldInTurn(
   pool: CheckPool,
   fold: (chunk: ChunkLines, faults: readonly IndexedSealFault[] | null) => Promise<void>,
 ): Promise<void> {
-  const readAhead = (pool.size + 1) * WORKER_DEPTH + 2;
+  const readAhead = (pool.size + 1) * WORKER_DEPTH + 6;
   const window: ReadChunk[] = [];
   // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
   // when a garbage collection runs, and a buffer per chunk let a long verify's peak grow with the ledger.
