@@ -103,6 +103,13 @@ interface ReadChunk {
 const WORKER_DEPTH = 2;
 
 /**
+ * Chunks read beyond the workers' for this thread to check ahead of its fold: with fewer, it ran out
+ * and waited while a worker was slow on the chunk to fold next (3% of a run with 4). Each holds
+ * its lines until folded: about 1 MiB of strings beside its 1 MiB buffer.
+ */
+const OWN_AHEAD = 8;
+
+/**
  * Fold the chunks in order, each once its seals are checked. Workers take the chunks read ahead,
  * up to WORKER_DEPTH each; this thread, whenever the next chunk to fold is still with a worker,
  * checks the seals of the last chunk read that no worker has, and checks the next chunk's
@@ -113,7 +120,7 @@ async function foldInTurn(
   pool: CheckPool,
   fold: (chunk: ChunkLines, faults: readonly IndexedSealFault[] | null) => Promise<void>,
 ): Promise<void> {
-  const readAhead = (pool.size + 1) * WORKER_DEPTH + 6;
+  const readAhead = pool.size * WORKER_DEPTH + OWN_AHEAD;
   const window: ReadChunk[] = [];
   // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
   // when a garbage collection runs, and a buffer per chunk let a long verify's peak grow with the ledger.
