@@ -12,7 +12,8 @@
 // openssl measured in the same run: verify on every thread against `openssl speed -multi <cores>
 // ed25519`, verify --threads 1 against `openssl speed ed25519` on one core, each sampled right after
 // the run it is compared with (medians of interleaved samples), printed side by side with the load
-// average. Figures are printed, never asserted.
+// average; and Node's own crypto.verify in a tight loop against the same openssl samples
+// (bench/node-verify.js), the closest any Node program comes. Figures are printed, never asserted.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generate } from './generate.js';
+import { nodeVerifySample } from './node-verify.js';
 import { opensslVerifySample } from './openssl.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,6 +83,8 @@ async function main() {
       const figures = { coldStatus: [], warmStatus: [], append: [], verify: [], verify1: [], tail: [] };
       const osslRuns = [];
       const osslRuns1 = [];
+      const nodeRuns = [];
+      const nodeRuns1 = [];
       const loads = [load()];
       for (let run = 0; run < runs; run++) {
         log(`${size} events: round ${run + 1} of ${runs} (load average ${load()})`);
@@ -99,16 +103,26 @@ async function main() {
         if (COMMANDS.has('verify')) {
           figures.verify.push(measure(cli('verify'), { CUTOVER_CACHE: cache }));
           osslRuns.push(opensslVerifySample(CORES)); // interleaved: the limit as the machine was for this verify
+          nodeRuns.push(nodeVerifySample(CORES));
         }
         if (COMMANDS.has('verify1')) {
           figures.verify1.push(measure(cli('verify --threads 1'), { CUTOVER_CACHE: cache }));
           osslRuns1.push(opensslVerifySample(1)); // and one core, right after verify on one thread
+          nodeRuns1.push(nodeVerifySample(1));
         }
         if (COMMANDS.has('tail')) figures.tail.push(measure(`${cli('log --json')} | tail -1`, { CUTOVER_CACHE: cache }));
       }
       // At least three samples for a size, however few its runs: one sample moves by a few per cent.
-      while (osslRuns.length < 3) osslRuns.push(opensslVerifySample(CORES));
-      while (osslRuns1.length < 3) osslRuns1.push(opensslVerifySample(1));
+      while (osslRuns.length < 3) {
+        osslRuns.push(opensslVerifySample(CORES));
+        nodeRuns.push(nodeVerifySample(CORES));
+      }
+      while (osslRuns1.length < 3) {
+        osslRuns1.push(opensslVerifySample(1));
+        nodeRuns1.push(nodeVerifySample(1));
+      }
+      const nodeSig = nodeRuns.filter((x) => x !== null);
+      const nodeSig1 = nodeRuns1.filter((x) => x !== null);
       loads.push(load());
       const rates = osslRuns.filter((x) => x !== null);
       const rates1 = osslRuns1.filter((x) => x !== null);
@@ -117,7 +131,7 @@ async function main() {
       if (ossl !== null) openssl.push(...ossl.runs);
       if (ossl1 !== null) openssl1.push(...ossl1.runs);
       const pick = (xs) => (xs.length === 0 ? null : { ms: median(xs.map((x) => x.ms)), mib: Math.max(...xs.map((x) => x.mib ?? 0)) });
-      rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, openssl1PerSecond: ossl1?.perSecond ?? null, loads, runs });
+      rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, openssl1PerSecond: ossl1?.perSecond ?? null, nodeVerifyPerSecond: nodeSig.length === 0 ? null : median(nodeSig), nodeVerify1PerSecond: nodeSig1.length === 0 ? null : median(nodeSig1), loads, runs });
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
@@ -157,6 +171,12 @@ function report(rows, nodeMs, opensslPerSecond, openssl1PerSecond) {
     console.log(
       `${row.size} events: ${side('verify', row.opensslPerSecond ?? opensslPerSecond, `${CORES} threads`)} | ${side('verify1', row.openssl1PerSecond ?? openssl1PerSecond, '1 thread')} | load ${row.loads.join(' → ')} (runs: ${row.runs})`,
     );
+  }
+  // What the signature call alone reaches, against the same openssl samples: the ceiling of the ratios above.
+  console.log(`Node's crypto.verify alone (bench/node-verify.js, tight loop, cached key), against the same openssl samples: ${CORES} threads | 1 thread`);
+  for (const row of rows) {
+    const alone = (rate, limit) => (rate === null || limit === null ? 'n/a' : `${Math.round(rate)}/s = ${(rate / limit).toFixed(2)} of openssl`);
+    console.log(`${row.size} events: ${alone(row.nodeVerifyPerSecond, row.opensslPerSecond)} | ${alone(row.nodeVerify1PerSecond, row.openssl1PerSecond)}`);
   }
   console.log(JSON.stringify({ bench: 'cutover-scale', node: process.version, cores: CORES, cpu, nodeMs, opensslPerSecond, openssl1PerSecond, rows }));
 }

@@ -1,9 +1,9 @@
 /**
  * Verification of a long ledger on every core. A line's seal (canonical form, hash, Ed25519
  * signature) is checked from its text alone, independently per line, so chunks of whole lines go to
- * one worker per core through shared memory; this thread parses each line once, checks its shape and
- * folds it, in order, once the chunk's seal checks are back, while the workers go on with the next
- * ones. Memory holds a few chunks, never the ledger.
+ * workers through shared memory; this thread parses each line once, checks its shape and folds it,
+ * in order, once the chunk's seal checks are back, and checks seals itself while it would otherwise
+ * wait: `threads` threads in all, this one included. Memory holds a few chunks, never the ledger.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -18,9 +18,11 @@ import {
   chunkLines,
   lineCheckOf,
   loadedShapeExplainer,
+  sealFaultsOfLines,
   loadShapeExplainer,
   sealFaultOfLine,
   shapeCheckOf,
+  type ChunkLines,
   type IndexedSealFault,
   type LineCheck,
 } from './line-check.js';
@@ -61,44 +63,116 @@ export async function verifyChunks(
   let lines = 0;
   // Each chunk is folded a line at a time as its lines are checked (`foldChunk`), so a line's
   // parsed event is garbage soon after it is made, not kept until its whole chunk is checked.
-  const fold = async (bytes: Buffer, faults: readonly IndexedSealFault[] | null) => {
+  const fold = async (chunk: ChunkLines, faults: readonly IndexedSealFault[] | null) => {
     const folder = new LineFolder(head, source, onEvents !== undefined);
-    await foldChunk(bytes, faults, folder);
+    await foldChunk(chunk, faults, folder);
     head = folder.head;
     lines += folder.folded;
     if (folder.events !== null) onEvents?.(folder.events);
   };
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1 || (options.bytes ?? Infinity) < PARALLEL_FROM_BYTES || !existsSync(workerFile)) {
-    for await (const chunk of chunks) await fold(chunk.bytes, null);
+    for await (const chunk of chunks) await fold(chunkLines(chunk.bytes), null);
     return { ...head, lines };
   }
   // Loaded only here: most ledgers a command reads are checked in this thread, and loading it costs start-up.
-  const pool = new CheckPool(threads, (await import('node:worker_threads')).Worker);
+  // This thread is one of the `threads`: it folds every chunk and checks the seals of some, so a
+  // worker per thread would make one thread more than there are cores, each switch between them
+  // costing the signature check its warm caches.
+  const pool = new CheckPool(threads - 1, (await import('node:worker_threads')).Worker);
   try {
-    const inFlight: { bytes: Uint8Array; faults: Promise<IndexedSealFault[]> }[] = [];
-    // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
-    // when a garbage collection runs, and this thread, which only folds, allocates too little to
-    // run one often; a buffer per chunk let a long verify's peak grow with the ledger.
-    const spare: SharedArrayBuffer[] = [];
-    const foldNext = async () => {
-      const next = inFlight.shift()!;
-      const faults = await next.faults;
-      await fold(Buffer.from(next.bytes.buffer, next.bytes.byteOffset, next.bytes.byteLength), faults);
-      spare.push(next.bytes.buffer as SharedArrayBuffer);
-    };
-    for await (const chunk of chunks) {
-      const reused = spare.findIndex((b) => b.byteLength >= chunk.bytes.length);
-      const buffer = reused === -1 ? new SharedArrayBuffer(Math.max(chunk.bytes.length, SHARED_CHUNK_BYTES)) : spare.splice(reused, 1)[0]!;
-      const shared = new Uint8Array(buffer, 0, chunk.bytes.length);
-      shared.set(chunk.bytes);
-      inFlight.push({ bytes: shared, faults: pool.check(shared) });
-      if (inFlight.length >= threads * 2) await foldNext();
-    }
-    while (inFlight.length > 0) await foldNext();
+    await foldInTurn(chunks, pool, fold);
     return { ...head, lines };
   } finally {
     await pool.close();
+  }
+}
+
+/** A chunk read and not yet folded: its seals checked by a worker, by this thread, or not yet. */
+interface ReadChunk {
+  readonly bytes: Uint8Array;
+  /** The seal faults, once checked (by a worker or by this thread). */
+  faults: IndexedSealFault[] | null;
+  /** The lines, when this thread checked them ahead: kept for the fold. */
+  lines: ChunkLines | null;
+  /** The worker's check, once one has it. */
+  checking: Promise<IndexedSealFault[]> | null;
+}
+
+/** Chunks a worker is given ahead: it starts the next one while this thread, busy, has not yet heard it finished the last. */
+const WORKER_DEPTH = 2;
+
+/**
+ * Chunks read beyond the workers' for this thread to check ahead of its fold: with fewer, it ran out
+ * and waited while a worker was slow on the chunk to fold next (3% of a run with 4). Each holds
+ * its lines until folded: about 1 MiB of strings beside its 1 MiB buffer.
+ */
+const OWN_AHEAD = 8;
+
+/**
+ * Fold the chunks in order, each once its seals are checked. Workers take the chunks read ahead,
+ * up to WORKER_DEPTH each; this thread, whenever the next chunk to fold is still with a worker,
+ * checks the seals of the last chunk read that no worker has, and checks the next chunk's
+ * itself, as it folds it, when no worker took it.
+ */
+async function foldInTurn(
+  chunks: AsyncIterable<LineChunk>,
+  pool: CheckPool,
+  fold: (chunk: ChunkLines, faults: readonly IndexedSealFault[] | null) => Promise<void>,
+): Promise<void> {
+  const readAhead = pool.size * WORKER_DEPTH + OWN_AHEAD;
+  const window: ReadChunk[] = [];
+  // Shared buffers are reused once their chunk is folded: memory outside the heap is freed only
+  // when a garbage collection runs, and a buffer per chunk let a long verify's peak grow with the ledger.
+  const spare: SharedArrayBuffer[] = [];
+  const reader = chunks[Symbol.asyncIterator]();
+  let ended = false;
+  const give = () => {
+    for (const chunk of window) {
+      if (!pool.hasRoom(WORKER_DEPTH)) return;
+      if (chunk.faults !== null || chunk.checking !== null) continue;
+      chunk.checking = pool.check(chunk.bytes).then((faults) => {
+        chunk.faults = faults;
+        give();
+        return faults;
+      });
+      // A worker's failure rejects every chunk it had; it is thrown where the first of them is awaited.
+      chunk.checking.catch(() => undefined);
+    }
+  };
+  const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (;;) {
+    while (!ended && window.length < readAhead) {
+      const next = await reader.next();
+      if (next.done === true) {
+        ended = true;
+        break;
+      }
+      const { bytes } = next.value;
+      const reused = spare.findIndex((b) => b.byteLength >= bytes.length);
+      const buffer = reused === -1 ? new SharedArrayBuffer(Math.max(bytes.length, SHARED_CHUNK_BYTES)) : spare.splice(reused, 1)[0]!;
+      const shared = new Uint8Array(buffer, 0, bytes.length);
+      shared.set(bytes);
+      window.push({ bytes: shared, faults: null, checking: null, lines: null });
+    }
+    give();
+    const first = window[0];
+    if (first === undefined) return;
+    if (first.faults !== null || first.checking === null) {
+      window.shift();
+      await fold(first.lines ?? chunkLines(asBuffer(first.bytes)), first.faults);
+      spare.push(first.bytes.buffer as SharedArrayBuffer);
+      continue;
+    }
+    const own = window.findLast((c) => c.faults === null && c.checking === null);
+    if (own === undefined) {
+      await first.checking;
+      continue;
+    }
+    own.lines = chunkLines(asBuffer(own.bytes));
+    own.faults = sealFaultsOfLines(own.lines);
+    // Let the workers' reports in before taking another: each then takes the next chunk from the front.
+    await new Promise(setImmediate);
   }
 }
 
@@ -106,8 +180,7 @@ export async function verifyChunks(
  * Check and fold each line of a chunk in turn: its parse and shape here, its seal here too when
  * `faults` is null, else the seal faults the workers found in the chunk (by line index, in order).
  */
-async function foldChunk(bytes: Buffer, faults: readonly IndexedSealFault[] | null, folder: LineFolder): Promise<void> {
-  const { lines, ascii } = chunkLines(bytes);
+async function foldChunk({ lines, ascii }: ChunkLines, faults: readonly IndexedSealFault[] | null, folder: LineFolder): Promise<void> {
   let nextFault = 0;
   const checkAt = (i: number, explain: ShapeExplainer | null): LineCheck | null => {
     const shape = shapeCheckOf(lines[i]!, explain);
@@ -167,6 +240,15 @@ class CheckPool {
         this.pending.clear();
       });
     });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Whether some worker has fewer than `depth` chunks to check. */
+  hasRoom(depth: number): boolean {
+    return this.failure === null && Math.min(...this.load) < depth;
   }
 
   check(bytes: Uint8Array): Promise<IndexedSealFault[]> {

@@ -180,7 +180,13 @@ export async function shapeChecksOf(lines: readonly string[]): Promise<LineCheck
 }
 
 /** The lines of a chunk, and whether it is all ASCII (each character then one byte). */
-export function chunkLines(bytes: Buffer): { lines: string[]; ascii: boolean } {
+export interface ChunkLines {
+  readonly lines: readonly string[];
+  readonly ascii: boolean;
+}
+
+/** A chunk's lines, decoded. */
+export function chunkLines(bytes: Buffer): ChunkLines {
   const ascii = isAscii(bytes);
   // Not latin1, though it reads ASCII faster: Node makes a string of over ~1 MB read so outside V8's
   // heap, where the garbage collector counts it late, and a long verify's peak memory doubled.
@@ -196,7 +202,11 @@ export interface IndexedSealFault extends SealFault {
 
 /** The seal faults of a chunk's lines, from their text (a checking thread's whole work). */
 export function sealFaultsOfChunk(bytes: Buffer): IndexedSealFault[] {
-  const { lines, ascii } = chunkLines(bytes);
+  return sealFaultsOfLines(chunkLines(bytes));
+}
+
+/** The seal faults of lines already split from their chunk (`chunkLines`). */
+export function sealFaultsOfLines({ lines, ascii }: ChunkLines): IndexedSealFault[] {
   const faults: IndexedSealFault[] = [];
   for (let i = 0; i < lines.length; i++) {
     const fault = sealFaultOfText(lines[i]!, ascii);

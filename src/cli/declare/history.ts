@@ -16,7 +16,7 @@ export function declareHistory({ cli, handlers, dir, where, run, opt, wanted }: 
       .command('verify')
       .description('check the whole chain and every signature; names the first bad seq and why (exit 3)')
       .option('--json', 'print the result as JSON', false)
-      .option('--threads <n>', 'threads for signature checks (default: all cores)', positiveInt('--threads'))
+      .option('--threads <n>', 'threads for signature checks, this one included (default: all cores)', positiveInt('--threads'))
       .option('--against <copy>', 'compare with another copy (program folder, ledger file or bundle): exit 0 same or ahead, 1 behind, 3 forked')
       .option('--recheck', 'also re-check what evidence events claim (tags, repin commits, file hashes) against --repo folders: exit 1 when a claim no longer holds', false)
       .option('--repo <party=folder>', "a party's repository, for --recheck (repeatable)", collect, [])
