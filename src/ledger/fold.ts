@@ -90,10 +90,11 @@ export class LineFolder {
 
   /**
    * Fold the next line, given its own checks; the first failed check or broken rule throws, naming
-   * the line. `later` gives the checks of the lines after it in the same run, null for a line of the
-   * wrong shape (asked only to tell a removed line from a moved one).
+   * the line. `later(from)` gives the checks of the run's lines from index `from` on, null for a line
+   * of the wrong shape (asked only to tell a removed line from a moved one): one function for the
+   * run, not one made for every line.
    */
-  add(check: LineCheck, later: () => readonly (LineCheck | null)[]): void {
+  add(check: LineCheck, later: (from: number) => readonly (LineCheck | null)[]): void {
     const i = this.seen.length;
     // Not a closure over i: one would be made for every line, and the line number is the next one.
     const fail = this.fail;
@@ -110,7 +111,7 @@ export class LineFolder {
           `two writers each believed they held the lock; the lines from ${expected} on follow the second of them: keep one branch (e.g. head -n ${expected - 1} ${this.source}) and record the other branch's events again`,
         ]);
       }
-      if (event.seq > expected && !later().some((c) => c !== null && c.ok && c.event.seq === expected)) {
+      if (event.seq > expected && !later(i + 1).some((c) => c !== null && c.ok && c.event.seq === expected)) {
         fail(event.seq, 'removed', `expected seq ${expected}, found seq ${event.seq}: ${event.seq - expected === 1 ? `seq ${expected} was` : `seqs ${expected}–${event.seq - 1} were`} removed`);
       }
       fail(event.seq, 'reordered', `expected seq ${expected}, found seq ${event.seq}: lines were moved`);
@@ -162,7 +163,8 @@ export class LineFolder {
  */
 export function foldChecked(before: VerifiedHead, text: LedgerText, checks: readonly LineCheck[]): Verified {
   const folder = new LineFolder(before, text.source, true);
-  for (let i = 0; i < checks.length; i++) folder.add(checks[i]!, () => checks.slice(i + 1));
+  const later = (from: number) => checks.slice(from);
+  for (let i = 0; i < checks.length; i++) folder.add(checks[i]!, later);
   const { state } = folder.head;
   const events = folder.events!;
   return text.torn === undefined ? { events, state } : { events, state, torn: text.torn };

@@ -43,8 +43,9 @@ describe('a folder\'s heads', () => {
         let from = 0;
         for (const end of [...runs.map((r) => r % (checks.length + 1)).sort((a, b) => a - b), checks.length]) {
           const folder = new LineFolder(head, 'ledger.jsonl', false);
+          const start = from;
           for (let n = from; n < Math.max(from, end); n++) {
-            folder.add(checks[n]!, () => checks.slice(n + 1));
+            folder.add(checks[n]!, (k) => checks.slice(start + k));
             if (peeks.includes(n)) look(folder.head, n + 1);
           }
           from = Math.max(from, end);
