@@ -36,7 +36,7 @@ const PARALLEL_FROM_BYTES = 2 << 20;
 const workerFile = fileURLToPath(new URL('./check-worker.js', import.meta.url));
 
 export interface VerifyOptions {
-  /** Threads to check lines on; default: the cores available. 1 checks in this thread. */
+  /** Threads to check lines on, this one included; default: the cores available. 1 checks in this thread. */
   readonly threads?: number;
   /** How many bytes are coming, when known: small ledgers are checked in this thread. */
   readonly bytes?: number;
@@ -60,8 +60,8 @@ export async function verifyChunks(
 ): Promise<StreamVerified> {
   let head = before;
   let lines = 0;
-  // Each chunk is folded a line at a time as its lines are checked (`foldChunk`), so a line's
-  // parsed event is garbage soon after it is made, not kept until its whole chunk is checked.
+  // Each chunk is folded a line at a time once its seals are checked (`foldChunk`), so a line's
+  // parsed event is garbage soon after it is made, not kept until its whole chunk is folded.
   const fold = async (chunk: ChunkLines, faults: readonly IndexedSealFault[]) => {
     const folder = new LineFolder(head, source, onEvents !== undefined);
     await foldChunk(chunk, faults, folder);
@@ -74,8 +74,8 @@ export async function verifyChunks(
     for await (const chunk of chunks) {
       // All of a chunk's seals, then its fold: each loop keeps its own code and tables in the caches
       // (line by line, the signature check cost about 7 µs more an event).
-      const lines = chunkLines(chunk.bytes);
-      await fold(lines, sealFaultsOfLines(lines));
+      const split = chunkLines(chunk.bytes);
+      await fold(split, sealFaultsOfLines(split));
     }
     return { ...head, lines };
   }
