@@ -11,7 +11,7 @@
 import { hash } from 'node:crypto';
 import type { LedgerFault } from '../errors.js';
 import { verifySignature, verifySignatureIn } from './keys.js';
-import { sealPlacesOf, sealPlacesOfBytes } from './line-seals.js';
+import { sealPlacesOf } from './line-seals.js';
 import { SIGNING_CONTEXT } from './signing-context.js';
 
 /** What a seal check can find wrong with a line. */
@@ -111,11 +111,11 @@ export function sealFaultOf(line: string, ascii: boolean): SealFault | null | un
 }
 
 /**
- * An ASCII line, read as the bytes it is copied into once (a character is a byte): the same
- * verdicts as `sealFaultOfString` (test/ledger/line-seals-bytes.property.spec.ts holds the scans
- * equal; test/ledger/line-seals.property.spec.ts the verdicts to the reference's), at a byte's load
- * a character rather than a string's `charCodeAt`, and no string cut from the line but its key's
- * (once a key) and a fault's words.
+ * An ASCII line: its seal found by the same scan as any line's (`sealPlacesOf`), then its forms cut
+ * from the bytes it is copied into once (a character is a byte), so no string is cut from the line
+ * but its key's (once a key) and a fault's words. The same verdicts as `sealFaultOfString`
+ * (test/ledger/seal-check-ascii.property.spec.ts; test/ledger/line-seals.property.spec.ts holds the
+ * scan to the reference).
  */
 function sealFaultOfAscii(line: string): SealFault | null | undefined {
   const c = CONTEXT.length;
@@ -126,7 +126,7 @@ function sealFaultOfAscii(line: string): SealFault | null | undefined {
     CONTEXT.copy(forms);
   }
   forms.write(line, c, 'latin1');
-  const places = sealPlacesOfBytes(line, forms, c);
+  const places = sealPlacesOf(line, true);
   if (places === null) return undefined;
   const hashFrom = c + places.hashFrom;
   const hashTo = c + places.hashTo;

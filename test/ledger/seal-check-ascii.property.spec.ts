@@ -1,14 +1,13 @@
 /**
- * The seal read from an ASCII line's bytes (what `verify` runs for an ASCII chunk) against the same
- * read from its text: the same places (`sealPlacesOfBytes`, `sealPlacesOf`), or null, for every
- * line, the bytes around it (another text's) whatever they are; and the same verdict
- * (`sealFaultOf`, as ASCII or not) on lines edited at random, or in any character of their
- * recorded hash, key or signature.
+ * The seal of an ASCII line checked as `verify` checks an ASCII chunk's (its forms cut from the bytes
+ * it is copied into) against the same checked from its text: the same verdict (`sealFaultOf`, as
+ * ASCII or not) on lines edited at random, or in any character of their recorded hash, key or
+ * signature.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serialize } from '../../src/ledger/chain.js';
-import { sealPlacesOf, sealPlacesOfBytes, type SealPlaces } from '../../src/ledger/line-seals.js';
+import { sealPlacesOf, type SealPlaces } from '../../src/ledger/line-seals.js';
 import { sealFaultOf } from '../../src/ledger/seal-check.js';
 import { exampleLines } from '../support/server.js';
 import { C, P, Scenario } from '../support/program.js';
@@ -46,31 +45,6 @@ function edited(e: { line: number; at: number; kind: string; text: string }): st
 }
 
 const copy = (places: SealPlaces | null) => (places === null ? null : { ...places });
-
-function bytesRead(line: string, before: string, after: string): SealPlaces | null {
-  const bytes = Buffer.from(before + line + after, 'latin1');
-  return copy(sealPlacesOfBytes(line, bytes, before.length));
-}
-
-describe('the seal read from an ASCII line\'s bytes', () => {
-  it('finds the places the text pass finds, in every line', () => {
-    for (const line of LINES) {
-      expect(sealPlacesOf(line, true), line).not.toBeNull();
-      expect(bytesRead(line, '', '')).toEqual(copy(sealPlacesOf(line, true)));
-    }
-  });
-
-  it('finds the same places, or none, on lines edited at random, whatever bytes surround them', () => {
-    const around = fc.oneof(ascii, fc.constantFrom('"', '}', ']', '0', 'e', 'true', ',"x":1}', '\\'));
-    fc.assert(
-      fc.property(edit, around, around, (e, before, after) => {
-        const line = edited(e);
-        expect(bytesRead(line, before, after)).toEqual(copy(sealPlacesOf(line, true)));
-      }),
-      { numRuns: 5000 },
-    );
-  });
-});
 
 describe('the seal fault of an ASCII line read from its bytes', () => {
   it('is the one read from its text, on lines edited at random', () => {
