@@ -13,9 +13,13 @@
 //     check seals, this thread parses, checks shapes and folds);
 //   - each piece of the rest alone, to say where it goes (the fold also split into the policy's
 //     admission of each event and evolve, without the chain, key and authority rules around them;
-//     the seal's scan from the text, and from the bytes an ASCII line is copied into, as verify reads it).
+//     the seal's scan of the text).
 // Figures are CPU µs per event (process.cpuUsage), medians of the rounds; the work beside the
 // signature is verify − signature, printed as a share of the signature (issue 30's aim: ≤ 10%).
+// Then the most `verify` can reach against openssl on this machine: Node's call alone against
+// `openssl speed ed25519` (samples interleaved, one thread), times the share of a line's CPU that
+// the signature would be if nothing but the pieces every line needs (split, parse, shape, seal scan,
+// sha256, fold) were spent beside it.
 // The machine's load average is printed: CPU time per event grows on a loaded machine too.
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,12 +27,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { generate } from './generate.js';
+import { nodeVerifySample } from './node-verify.js';
+import { opensslVerifySample } from './openssl.js';
 import { verifyChunks } from '../dist/ledger/check-pool.js';
 import { formsFromCanonicalLine } from '../dist/ledger/chain.js';
 import { sha256Hex } from '../dist/ledger/canonical.js';
 import { isEventDataShape, isLedgerLineShape } from '../dist/ledger/shape-checks.js';
 import { chunkLines } from '../dist/ledger/line-check.js';
-import { sealPlacesOf, sealPlacesOfBytes } from '../dist/ledger/line-seals.js';
+import { sealPlacesOf } from '../dist/ledger/line-seals.js';
 import { sealFaultOf } from '../dist/ledger/seal-check.js';
 import { LineFolder } from '../dist/ledger/fold.js';
 import { evolve, initialState } from '../dist/domain/state.js';
@@ -42,6 +48,10 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+// Samples of Node's call alone and of openssl, for the ceiling (2 s each).
+const CEILING_SAMPLES = Number(process.env.VERIFY_CPU_CEILING_SAMPLES ?? 5);
+// What no verify can skip for a line: reading it, parsing it, its shape, its canonical form, its hash, its fold.
+const NEEDED = ['lines (split)', 'JSON.parse', 'shape checks', 'seal scan (canonical)', 'sha256', 'fold'];
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** CPU µs per event of `run` (which handles all `n` events once). */
@@ -73,7 +83,6 @@ async function main() {
     };
     const keys = events.map((e) => keyOf(e.sig.key));
     const checks = events.map((event) => ({ ok: true, event }));
-    const lineBytes = Buffer.alloc(Math.max(...lines.map((l) => l.length)));
     const chunks = [];
     for (let at = 0; at < bytes.length; ) {
       let end = Math.min(bytes.length, at + CHUNK);
@@ -109,13 +118,6 @@ async function main() {
       'seal scan (canonical)': () => {
         for (const l of lines) if (sealPlacesOf(l, true) === null) throw new Error('a line the scan cannot read');
       },
-      // The same scan as verify runs it on an ASCII chunk: each line copied into a buffer, read there.
-      'seal scan (ASCII bytes)': () => {
-        for (const l of lines) {
-          lineBytes.write(l, 0, 'latin1');
-          if (sealPlacesOfBytes(l, lineBytes, 0) === null) throw new Error('a line the scan cannot read');
-        }
-      },
       sha256: () => {
         for (const f of forms) sha256Hex(f.hashed);
       },
@@ -146,6 +148,12 @@ async function main() {
       process.stderr.write(`  … round ${r + 1} of ${ROUNDS} (load ${load()})\n`);
       for (const [name, run] of Object.entries(figures)) runs[name].push(await perEvent(n, run));
     }
+    const ceiling = { node: [], openssl: [] };
+    for (let r = 0; r < CEILING_SAMPLES; r++) {
+      process.stderr.write(`  … Node's call alone and openssl, sample ${r + 1} of ${CEILING_SAMPLES}\n`);
+      ceiling.openssl.push(opensslVerifySample(1));
+      ceiling.node.push(nodeVerifySample(1));
+    }
     loads.push(load());
     const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
     const beside = m.verify - m.signature;
@@ -156,7 +164,37 @@ async function main() {
     console.log(`${'beside the signature'.padEnd(32)}${beside.toFixed(2).padStart(8)} µs  ${((100 * beside) / m.signature).toFixed(1)}% of the signature (verify − signature; aim ≤ 10%)`);
     const beside2 = m['verify on 2 threads'] - m.signature;
     console.log(`${'beside it, on 2 threads'.padEnd(32)}${beside2.toFixed(2).padStart(8)} µs  ${((100 * beside2) / m.signature).toFixed(1)}% of the signature (every thread's CPU)`);
-    console.log(JSON.stringify({ bench: 'cutover-verify-cpu', node: process.version, cpu, events: n, rounds: ROUNDS, load: loads, microsPerEvent: m, besideSignature: beside, besideShare: beside / m.signature, besideOnTwoThreads: beside2, runs }));
+    const needed = NEEDED.reduce((sum, name) => sum + m[name], 0);
+    console.log(`${'the pieces every line needs'.padEnd(32)}${needed.toFixed(2).padStart(8)} µs  ${((100 * needed) / m.signature).toFixed(1)}% of the signature (${NEEDED.join(', ')})`);
+    const nodeRate = median(ceiling.node.filter((x) => x !== null));
+    const opensslRate = median(ceiling.openssl.filter((x) => x !== null));
+    const nodeShare = Number.isFinite(nodeRate / opensslRate) ? nodeRate / opensslRate : null;
+    const reachable = nodeShare === null ? null : (nodeShare * m.signature) / (m.signature + needed);
+    console.log(
+      nodeShare === null
+        ? 'Node\'s call / openssl: n/a (openssl speed could not run)'
+        : `Node's call alone / openssl      ${nodeShare.toFixed(2).padStart(8)}     (${Math.round(nodeRate)} / ${Math.round(opensslRate)} per s, one thread, medians of ${CEILING_SAMPLES})\n` +
+            `verify / openssl, at most       ${reachable.toFixed(2).padStart(8)}     (Node's call × signature / (signature + the pieces every line needs); now ${((nodeShare * m.signature) / m.verify).toFixed(2)})`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'cutover-verify-cpu',
+        node: process.version,
+        cpu,
+        events: n,
+        rounds: ROUNDS,
+        load: loads,
+        microsPerEvent: m,
+        besideSignature: beside,
+        besideShare: beside / m.signature,
+        besideOnTwoThreads: beside2,
+        neededBeside: needed,
+        nodeVsOpenssl: nodeShare,
+        reachableVsOpenssl: reachable,
+        runs,
+        ceiling,
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
