@@ -44,5 +44,5 @@ export function paletteFor(io: CliIo): Palette {
 
 /** Write text styled by cutover: every string from the ledger in it must have been escaped already. */
 export function writeStyled(io: CliIo, text: string): void {
-  (io.styledStdout ?? io.stdout)(text);
+  (io.escapedStdout ?? io.stdout)(text);
 }

@@ -8,10 +8,11 @@ export interface CliIo {
   readonly stdoutDrained?: () => Promise<void>;
   readonly stderr: (text: string) => void;
   /**
-   * Writes text carrying cutover's own colour codes, unescaped: only for text whose every string from
-   * the ledger went through escapeStrings first (see commands/status.ts). Without it, stdout.
+   * Writes text as it is, unescaped: only text in which every string from the ledger was escaped
+   * first (escapeStrings, see commands/status.ts; showOnOneLine, see commands/log.ts), such as text
+   * carrying cutover's own colour codes, or `log`'s lines, which need no second pass. Without it, stdout.
    */
-  readonly styledStdout?: (text: string) => void;
+  readonly escapedStdout?: (text: string) => void;
   /** Whether stdout is a terminal: colour is used only there, unless NO_COLOR or FORCE_COLOR say otherwise. */
   readonly stdoutIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -70,14 +70,14 @@ export function defaultHandlers(io: CliIo): Handlers {
 
 /**
  * Everything printed goes through one escape: text from the ledger never drives the terminal. The one
- * way around it, styledStdout, takes text built from data escaped beforehand (escapeStrings).
+ * way around it, escapedStdout, takes text built from data escaped beforehand (escapeStrings, showOnOneLine).
  */
 function escapingIo(io: CliIo): CliIo {
   return {
     ...io,
     stdout: (text) => io.stdout(escapeForTerminal(text)),
     stderr: (text) => io.stderr(escapeForTerminal(text)),
-    styledStdout: io.styledStdout ?? io.stdout,
+    escapedStdout: io.escapedStdout ?? io.stdout,
   };
 }
 
