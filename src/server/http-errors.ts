@@ -26,7 +26,8 @@ export interface HttpError {
   readonly retryAfterSeconds?: number;
 }
 
-function body(kind: string, code: string, message: string, hints: readonly string[] = []): ErrorBody {
+/** The body of an error a route answers itself: `hint` is `hints` joined, as the CLI prints them. */
+export function errorBody(kind: string, code: string, message: string, hints: readonly string[] = []): ErrorBody {
   return { error: { kind, code, message, hint: hints.length === 0 ? null : hints.join('\n'), hints: [...hints] } };
 }
 
@@ -56,48 +57,48 @@ interface FastifyLike {
 }
 
 export function httpErrorOf(error: unknown): HttpError {
-  if (error instanceof UnauthorizedError) return { status: 401, body: body(error.kind, error.code, error.message, error.hints) };
-  if (error instanceof ForbiddenError) return { status: 403, body: body(error.kind, error.code, error.message, error.hints) };
+  if (error instanceof UnauthorizedError) return { status: 401, body: errorBody(error.kind, error.code, error.message, error.hints) };
+  if (error instanceof ForbiddenError) return { status: 403, body: errorBody(error.kind, error.code, error.message, error.hints) };
   if (error instanceof StaleHeadError) {
-    return { status: 409, body: body(error.kind, error.code, error.message, error.hints) };
+    return { status: 409, body: errorBody(error.kind, error.code, error.message, error.hints) };
   }
   if (error instanceof UnknownNameError && error.what === 'program') {
-    return { status: 404, body: body(error.kind, error.code, error.message, [`POST the program's program.defined event to /v1/programs/${error.value}/events to create it`]) };
+    return { status: 404, body: errorBody(error.kind, error.code, error.message, [`POST the program's program.defined event to /v1/programs/${error.value}/events to create it`]) };
   }
   if (error instanceof LedgerVerificationError || (error instanceof CutoverError && error.kind === 'policy')) {
-    return { status: 422, body: body(error.kind, error.code, error.message, error.hints) };
+    return { status: 422, body: errorBody(error.kind, error.code, error.message, error.hints) };
   }
-  if (error instanceof CutoverError) return { status: error.kind === 'input' ? 400 : 422, body: body(error.kind, error.code, error.message, error.hints) };
+  if (error instanceof CutoverError) return { status: error.kind === 'input' ? 400 : 422, body: errorBody(error.kind, error.code, error.message, error.hints) };
   if (error instanceof TooManyStreamsError) {
     return {
       status: 503,
       retryAfterSeconds: error.retryAfterSeconds,
-      body: body('unavailable', 'too-many-streams', error.message, [`retry after ${error.retryAfterSeconds} seconds; an operator can raise ${error.bound === 'total' ? '--max-streams' : '--max-streams-per-program'}`]),
+      body: errorBody('unavailable', 'too-many-streams', error.message, [`retry after ${error.retryAfterSeconds} seconds; an operator can raise ${error.bound === 'total' ? '--max-streams' : '--max-streams-per-program'}`]),
     };
   }
   if (poolExhausted(error)) {
     return {
       status: 503,
       retryAfterSeconds: 1,
-      body: body('unavailable', 'database-busy', `every database connection is busy (${(error as Error).message}); nothing was written`, ['retry the request in a moment']),
+      body: errorBody('unavailable', 'database-busy', `every database connection is busy (${(error as Error).message}); nothing was written`, ['retry the request in a moment']),
     };
   }
   if (unreachable(error)) {
     return {
       status: 503,
       retryAfterSeconds: 1,
-      body: body('unavailable', 'database-unreachable', `the database is unreachable (${(error as Error).message}); nothing was written`, ['retry the request: the server reconnects on its own']),
+      body: errorBody('unavailable', 'database-unreachable', `the database is unreachable (${(error as Error).message}); nothing was written`, ['retry the request: the server reconnects on its own']),
     };
   }
   const f = error as FastifyLike;
   if (f.validation !== undefined) {
     const where = f.validationContext ?? 'request';
     const first = f.validation[0];
-    return { status: 400, body: body('input', 'invalid-request', `${where}${first?.instancePath ?? ''}: ${first?.message ?? f.message}`) };
+    return { status: 400, body: errorBody('input', 'invalid-request', `${where}${first?.instancePath ?? ''}: ${first?.message ?? f.message}`) };
   }
   if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) {
     const code = f.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body-too-large' : f.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'invalid-request';
-    return { status: f.statusCode, body: body('input', code, f.message) };
+    return { status: f.statusCode, body: errorBody('input', code, f.message) };
   }
-  return { status: 500, body: body('internal', 'internal', `internal error: ${(error as Error)?.message ?? String(error)}`) };
+  return { status: 500, body: errorBody('internal', 'internal', `internal error: ${(error as Error)?.message ?? String(error)}`) };
 }

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App, ServerContext } from '../context.js';
 import { page } from '../dashboard/format.js';
+import { errorBody } from '../http-errors.js';
 import { html } from '../dashboard/html.js';
 import type { DeadLetter } from './delivery-state.js';
 import type { Notifier } from './notifier.js';
@@ -41,13 +42,13 @@ export function registerNotifyRoutes(app: App, context: ServerContext, notifier:
     const { id } = request.params;
     const letter = notifier === null ? undefined : (await notifier.deadLetters()).find((d) => d.id === id);
     if (letter === undefined || !(await mayReadLetter(request, letter))) {
-      return reply.code(404).send({ error: { kind: 'input', code: 'not-found', message: `no dead letter ${id}`, hint: 'GET /v1/notify/dead-letters lists them', hints: [] } });
+      return reply.code(404).send(errorBody('input', 'not-found', `no dead letter ${id}`, ['cutover --server URL notify dead-letters (or GET /v1/notify/dead-letters) lists them']));
     }
     const refusal = context.access.createRefusal(request, letter.program);
     if (refusal !== null) throw refusal;
     const failure = await notifier!.redeliver(letter);
-    if (failure !== null) return reply.code(502).send({ error: { kind: 'unavailable', code: 'redelivery-failed', message: `the receiver did not take it: ${failure}`, hint: 'the dead letter stays; try again once the receiver answers', hints: [] } });
-    return { redelivered: id };
+    if (failure !== null) return reply.code(502).send(errorBody('unavailable', 'redelivery-failed', `the receiver did not take it: ${failure}`, ['the dead letter stays; try again once the receiver answers']));
+    return { redelivered: id, sink: letter.sink, program: letter.program, type: letter.type, notification: letter.notification };
   });
 
   app.get('/notify/dead-letters', async (request, reply) => {
@@ -59,7 +60,7 @@ export function registerNotifyRoutes(app: App, context: ServerContext, notifier:
       notifier === null
         ? html`<h1>Undelivered notifications</h1><p>This server sends no notifications (<code>cutover serve --notify URL</code> or <code>--notify-config FILE</code>).</p>`
         : html`<h1>Undelivered notifications</h1>
-<p>${letters.length === 0 ? 'No dead letters: every notification was delivered.' : `${letters.length} notification(s) a receiver did not take after every retry. Redeliver one with POST /v1/notify/dead-letters/ID/redeliver (a creation token, or the program's).`}</p>
+<p>${letters.length === 0 ? 'No dead letters: every notification was delivered.' : `${letters.length} notification(s) a receiver did not take after every retry. Redeliver one with cutover --server URL notify redeliver ID, or POST /v1/notify/dead-letters/ID/redeliver (a creation token, a creator, or the program's token).`}</p>
 ${letters.length === 0 ? '' : html`<table><thead><tr><th>#</th><th>Sink</th><th>Program</th><th>Type</th><th>Id (webhook-id)</th><th>Attempts</th><th>Last error</th><th>Given up at</th></tr></thead><tbody>${rows}</tbody></table>`}`;
     return reply
       .header('content-security-policy', CSP)
