@@ -61,6 +61,8 @@ export function defaultHandlers(io: CliIo): Handlers {
     push: async (o) => (await import('./commands/transfer.js')).push(o, io),
     pull: async (o) => (await import('./commands/transfer.js')).pull(o, io),
     login: async (o) => (await import('./commands/login.js')).login(o, io),
+    notifyDeadLetters: async (o) => (await import('./commands/notify.js')).notifyDeadLetters(o, io),
+    notifyRedeliver: async (o) => (await import('./commands/notify.js')).notifyRedeliver(o, io),
     completion: async (o) => (await import('./commands/completion.js')).completion(o, io),
     attestCreate: async (o) => (await import('./commands/attest.js')).attestCreate(o, io),
     attestSign: async (o) => (await import('./commands/attest.js')).attestSign(o, io),

@@ -16,6 +16,7 @@ import { declareReading } from './declare/reading.js';
 import { declareRecording } from './declare/recording.js';
 import { declareRecords } from './declare/records.js';
 import { declareLogin } from './declare/login.js';
+import { declareNotify } from './declare/notify.js';
 import { declareServer } from './declare/server.js';
 import { declareSetup } from './declare/setup.js';
 import type * as O from './options.js';
@@ -65,6 +66,8 @@ export interface Handlers {
   push(o: O.DirOptions): Promise<number>;
   pull(o: O.DirOptions): Promise<number>;
   login(o: S.LoginOptions): Promise<number>;
+  notifyDeadLetters(o: S.DeadLettersOptions): Promise<number>;
+  notifyRedeliver(o: S.RedeliverOptions): Promise<number>;
   completion(o: CompletionOptions): Promise<number>;
   attestCreate(o: O.AttestCreateOptions): Promise<number>;
   attestSign(o: O.AttestSignOptions): Promise<number>;
@@ -80,7 +83,7 @@ export interface Output {
 /** The top-level commands, in the order help lists them. */
 export const COMMAND_NAMES = [
   'init', 'keys', 'program', 'status', 'gate', 'verdict', 'target', 'evidence', 'handoff', 'blocker', 'phase', 'review', 'notice',
-  'incident', 'bridge', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'login', 'attest', 'completion',
+  'incident', 'bridge', 'log', 'verify', 'sync', 'export', 'import-bundle', 'render', 'audit', 'serve', 'push', 'pull', 'login', 'notify', 'attest', 'completion',
 ] as const;
 
 /** Options of the CLI itself that take a value: that value is not a command name. */
@@ -153,6 +156,7 @@ export function buildCli(handlers: Handlers, output: Output, exitCode: (code: nu
   declareRecords(context);
   declareServer(context);
   declareLogin(context);
+  declareNotify(context);
   declareAttest(context);
   declareCompletion(context);
 

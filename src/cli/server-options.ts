@@ -1,4 +1,4 @@
-/** The typed options of the server commands (`serve`, `push`, `pull`); see `program.ts`. */
+/** The typed options of the server commands (`serve`, `push`, `pull`, `login`, `notify`); see `program.ts`. */
 import type { DirOptions } from './options.js';
 
 export interface ServeOptions {
@@ -58,4 +58,14 @@ export interface TransferOptions extends DirOptions {
   readonly program?: string;
   /** Bearer token for reads. */
   readonly token?: string;
+}
+
+export interface DeadLettersOptions extends DirOptions {
+  /** The server's `{deadLetters: [...]}` body, not words. */
+  readonly json: boolean;
+}
+
+export interface RedeliverOptions extends DirOptions {
+  /** The dead letter's id, as `notify dead-letters` lists it. */
+  readonly id: string;
 }

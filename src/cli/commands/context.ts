@@ -1,5 +1,6 @@
 /** Shared steps of commands: open the program, say when the file drifted, pick the time. */
 import type { RemoteProgram } from '../../app/remote-workspace.js';
+import type { Server } from '../../app/transfer.js';
 import { bearerFor } from '../../app/server-tokens.js';
 import { openProgram, type Workspace } from '../../app/workspace.js';
 import { invalidInput, InvalidTransitionError } from '../../errors.js';
@@ -18,6 +19,14 @@ export function remoteOf(where: DirOptions, io: CliIo): RemoteProgram | null {
     throw invalidInput({ source: '--program', field: '', expected: `the id of a program on ${server} (--program ID or CUTOVER_PROGRAM)`, found: 'nothing' });
   }
   return { server, program };
+}
+
+/** The server a command that needs one works against (--server, else $CUTOVER_SERVER), with the token it sends there. */
+export async function serverOf(o: Pick<DirOptions, 'server'>, io: CliIo): Promise<Server> {
+  const url = o.server ?? io.env.CUTOVER_SERVER;
+  if (url === undefined || url === '') throw invalidInput({ source: '--server', field: '', expected: 'the server URL (--server URL or CUTOVER_SERVER)', found: 'nothing' });
+  const token = await bearerFor(url, io.env, io.now());
+  return { url, ...(token === undefined ? {} : { token }) };
 }
 
 /** Open the program: the directory `where.dir`, or the program on a server. */

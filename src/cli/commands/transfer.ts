@@ -1,18 +1,9 @@
 /** `push` and `pull`: the CLI's words around `app/transfer.ts`. */
-import { push as pushProgram, pull as pullProgram, type Server } from '../../app/transfer.js';
-import { bearerFor } from '../../app/server-tokens.js';
-import { invalidInput } from '../../errors.js';
+import { push as pushProgram, pull as pullProgram } from '../../app/transfer.js';
 import { describeComparison } from '../../app/sync.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { DirOptions } from '../options.js';
-import { openDefined, resolveDir } from './context.js';
-
-async function serverOf(o: DirOptions, io: CliIo): Promise<Server> {
-  const url = o.server ?? io.env.CUTOVER_SERVER;
-  if (url === undefined || url === '') throw invalidInput({ source: '--server', field: '', expected: 'the server URL (--server URL or CUTOVER_SERVER)', found: 'nothing' });
-  const token = await bearerFor(url, io.env, io.now());
-  return { url, ...(token === undefined ? {} : { token }) };
-}
+import { openDefined, resolveDir, serverOf } from './context.js';
 
 export async function push(o: DirOptions, io: CliIo): Promise<number> {
   const server = await serverOf(o, io);
