@@ -74,6 +74,9 @@ describe('argv → options', () => {
     [['--server', 'http://s', '--program', 'p', 'attest', 'verify', 'go.json', '--require-parties'], 'attestVerify', { dir: '.', server: 'http://s', program: 'p', file: 'go.json', requireParties: true, json: false }],
     [['login', '--server', 'http://s'], 'login', { dir: '.', server: 'http://s' }],
     [['login', '--server', 'http://s', '--issuer', 'https://sso', '--client-id', 'cli'], 'login', { dir: '.', server: 'http://s', issuer: 'https://sso', clientId: 'cli' }],
+    [['--server', 'http://s', 'notify', 'dead-letters'], 'notifyDeadLetters', { dir: '.', server: 'http://s', json: false }],
+    [['notify', 'dead-letters', '--json', '--server', 'http://s'], 'notifyDeadLetters', { dir: '.', server: 'http://s', json: true }],
+    [['--server', 'http://s', 'notify', 'redeliver', '17'], 'notifyRedeliver', { dir: '.', server: 'http://s', id: '17' }],
     [
       ['serve', '--oidc-issuer', 'https://a', '--oidc-audience', 'x', '--oidc-issuer', 'https://b', '--oidc-audience', 'y', '--creator', 'iss=https://a,repository=acme/platform', '--oidc-client-id', 'dash', '--public-url', 'https://cutover.acme.example', '--oidc-cli-client-id', 'cli'],
       'serve',
@@ -152,6 +155,8 @@ describe('argv → options', () => {
     [['incident', 'summary', 'INC-1', '--summary', 's', '--as', 'r']], // --residual-risk missing
     [['incident', 'confirm-repin', 'INC-1', '--note', 'n', '--as', 'r']], // a repin confirmation carries no note
     [['incident', 'close', '--as', 'r']], // the incident id missing
+    [['notify', 'redeliver', '--server', 'http://s']], // the dead letter's id missing
+    [['notify', 'dead-letters', '17']], // the list takes no id
     [['frobnicate']],
   ])('bad usage %j is exit 2 with a message, and runs nothing', async (argv) => {
     const parsed = await parseArgs(argv);
@@ -196,6 +201,7 @@ describe('declaring only the command argv runs', () => {
     [['--dir=ex', '--server', 'http://s', '--program', 'p', 'render', '--record', 'r'], 'render'],
     [['incident', 'declare', '--as', 'r'], 'incident'],
     [['import-bundle', 'b.json'], 'import-bundle'],
+    [['--server', 'http://s', 'notify', 'redeliver', '17'], 'notify'],
     [[], undefined],
     [['--help'], undefined],
     [['-V'], undefined],
@@ -223,6 +229,8 @@ describe('declaring only the command argv runs', () => {
     [['log', '--from', '0']],
     [['verdict', 'runtime-cutover', 'GO']],
     [['target', 'check', '--repo', 'r', '--tag', 't']],
+    [['--server', 'http://s', 'notify', 'dead-letters', '--json']],
+    [['notify', 'redeliver']],
   ])('%j parses, prints and exits as with every command declared', async (argv) => {
     const command = commandToRun(argv);
     expect(command).toBeDefined();
