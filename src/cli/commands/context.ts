@@ -1,4 +1,4 @@
-/** Shared steps of commands: open the program, say when the file drifted, pick the time. */
+/** Shared steps of commands: open the program, find the server and its token, say when the file drifted, pick the time. */
 import type { RemoteProgram } from '../../app/remote-workspace.js';
 import type { Server } from '../../app/transfer.js';
 import { bearerFor } from '../../app/server-tokens.js';
