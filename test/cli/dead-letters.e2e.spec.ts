@@ -13,7 +13,7 @@ import { EXIT } from '../../src/cli/io.js';
 import { cutoverAsync, tempDir, type Run } from '../support/cli.js';
 import { at, decider } from '../support/decider-spec.js';
 import { programFixture, ROLE } from '../support/program.js';
-import { receiversPerTest, type Received } from '../support/receiver.js';
+import { receiversPerTest, waitUntil, type Received } from '../support/receiver.js';
 import { serversPerTest } from '../support/server.js';
 
 const CREATE_TOKEN = 'dead-letters-create-token';
@@ -47,16 +47,6 @@ function cli(server: string | null, args: readonly string[], token?: string): Pr
 
 async function deadLettersOf(server: string): Promise<{ deadLetters: ListedLetter[] }> {
   return (await (await fetch(`${server}/v1/notify/dead-letters`)).json()) as { deadLetters: ListedLetter[] };
-}
-
-async function waitUntil<V>(test: () => Promise<V | undefined>, ms = 30_000): Promise<V> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await test();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const refused = (r: Received) => r.body.includes(REFUSED_TEXT);

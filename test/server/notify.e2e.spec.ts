@@ -16,7 +16,7 @@ import { serialize } from '../../src/ledger/chain.js';
 import { at, decider, type Given } from '../support/decider-spec.js';
 import { freshDatabase } from '../support/postgres.js';
 import { programFixture, ROLE } from '../support/program.js';
-import { receiversPerTest, type Received } from '../support/receiver.js';
+import { receiversPerTest, waitUntil, type Received } from '../support/receiver.js';
 import { headOf, metricOf, postLines, serversPerTest, startServer, type RunningServer } from '../support/server.js';
 import { tempDir } from '../support/temp.js';
 
@@ -288,13 +288,3 @@ describe('postgres: two replicas', () => {
     }
   });
 });
-
-async function waitUntil<T>(test: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await test();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

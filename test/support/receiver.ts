@@ -82,3 +82,14 @@ export function receiversPerTest(): (answer?: Receiver['answer']) => Promise<Rec
     return r;
   };
 }
+
+/** Poll `test` every 50 ms until it gives a value (not undefined); fails after `ms`. */
+export async function waitUntil<T>(test: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await test();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
