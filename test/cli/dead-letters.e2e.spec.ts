@@ -90,7 +90,7 @@ describe('cutover notify: dead letters from the CLI', () => {
     const anonymous = await cli(server.url, ['notify', 'redeliver', letter.id]);
     expect(anonymous.code).toBe(EXIT.input);
     expect(anonymous.stdout).toBe('');
-    expect(anonymous.stderr).toContain(`/v1/notify/dead-letters/${letter.id}/redeliver: 401 creating program ${program.id} on this server needs a creation token`);
+    expect(anonymous.stderr).toContain(`/v1/notify/dead-letters/${letter.id}/redeliver: 401 redelivering dead letter ${letter.id} of program ${program.id} on this server needs a creation token`);
     expect(anonymous.stderr).toContain('hint: send Authorization: Bearer <token>');
     const wrong = await cli(server.url, ['notify', 'redeliver', letter.id], 'not-the-creation-token');
     expect(wrong.code).toBe(EXIT.input);

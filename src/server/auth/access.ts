@@ -122,8 +122,11 @@ export class Access {
     ]));
   }
 
-  /** Why the request may not create `program` (post its first line), or null. */
-  createRefusal(request: FastifyRequest, program: string): UnauthorizedError | ForbiddenError | null {
+  /**
+   * Why the request may not create `program` (post its first line), or null. `doing` names what was
+   * asked, for another act that needs the same right (redelivering a dead letter of the program).
+   */
+  createRefusal(request: FastifyRequest, program: string, doing = `creating program ${program}`): UnauthorizedError | ForbiddenError | null {
     const caller = this.callerOf(request);
     if (caller.kind === 'token' && (this.o.tokens.opens(program, caller.token) || this.o.tokens.creates(caller.token))) return null;
     if (!this.o.tokens.protects(program)) {
@@ -131,9 +134,9 @@ export class Access {
       if (caller.kind === 'identity' && this.o.creators.some((c) => claimsMatch(c, caller.claims))) return null;
     }
     if (caller.kind === 'identity') {
-      return this.refused(request, new ForbiddenError(`${describe(caller.claims)} is not a creator on this server: creating program ${program} is refused`, 'create', ['a creator is named at start: cutover serve --creator CLAIM=VALUE[,CLAIM=VALUE…]']));
+      return this.refused(request, new ForbiddenError(`${describe(caller.claims)} is not a creator on this server: ${doing} is refused`, 'create', ['a creator is named at start: cutover serve --creator CLAIM=VALUE[,CLAIM=VALUE…]']));
     }
-    return this.refused(request, this.unauthorized(caller, `creating program ${program} on this server needs a creation token or a creator's token (or, for a protected id, its own token)`));
+    return this.refused(request, this.unauthorized(caller, `${doing} on this server needs a creation token or a creator's token (or, for a protected id, its own token)`));
   }
 
   /** A refusal's roles for a person: which roles of `definition` the request's identity acts for. */

@@ -44,7 +44,7 @@ export function registerNotifyRoutes(app: App, context: ServerContext, notifier:
     if (letter === undefined || !(await mayReadLetter(request, letter))) {
       return reply.code(404).send(errorBody('input', 'not-found', `no dead letter ${id}`, ['cutover --server URL notify dead-letters (or GET /v1/notify/dead-letters) lists them']));
     }
-    const refusal = context.access.createRefusal(request, letter.program);
+    const refusal = context.access.createRefusal(request, letter.program, `redelivering dead letter ${id} of program ${letter.program}`);
     if (refusal !== null) throw refusal;
     const failure = await notifier!.redeliver(letter);
     if (failure !== null) return reply.code(502).send(errorBody('unavailable', 'redelivery-failed', `the receiver did not take it: ${failure}`, ['the dead letter stays; try again once the receiver answers']));
