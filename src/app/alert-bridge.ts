@@ -5,11 +5,11 @@
  * automation role's key. The bridge holds that key; a server stays keyless.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { alertSteps } from '../domain/alerts.js';
 import type { Command } from '../domain/decide.js';
 import type { LedgerEvent } from '../domain/events.js';
 import { CutoverError, InvalidInputError } from '../errors.js';
+import { checkedValue } from './checked-value.js';
 import type { KeySource } from './keyring.js';
 import { record } from './record.js';
 import type { Workspace } from './workspace.js';
@@ -34,20 +34,13 @@ export const AlertmanagerWebhook = Type.Object({
 });
 export type AlertmanagerWebhook = Static<typeof AlertmanagerWebhook>;
 
-let check: ReturnType<typeof TypeCompiler.Compile<typeof AlertmanagerWebhook>> | undefined;
-
 /** The payload, or the typed refusal naming the fields that are not what version 4 says. */
 export function parseWebhook(value: unknown, source = 'the webhook body'): AlertmanagerWebhook {
-  check ??= TypeCompiler.Compile(AlertmanagerWebhook);
-  if (!check.Check(value)) {
-    throw new InvalidInputError(
-      [...check.Errors(value)].slice(0, 10).map((e) => ({ source, field: e.path.slice(1).replace(/\//g, '.') || '(payload)', expected: e.message.replace(/^Expected /, ''), found: JSON.stringify(e.value) ?? 'nothing' })),
-    );
-  }
-  for (const [i, a] of value.alerts.entries()) {
+  const webhook = checkedValue(AlertmanagerWebhook, value, { source, whole: '(payload)' });
+  for (const [i, a] of webhook.alerts.entries()) {
     if (Number.isNaN(Date.parse(a.startsAt))) throw new InvalidInputError([{ source, field: `alerts.${i}.startsAt`, expected: 'an RFC 3339 time', found: JSON.stringify(a.startsAt) }]);
   }
-  return value;
+  return webhook;
 }
 
 export interface BridgeOutcome {

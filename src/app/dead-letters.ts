@@ -4,10 +4,10 @@
  * checked for the fields the CLI shows (a server is not trusted to send what it should); the list
  * keeps every field the server sent, so `--json` gives the API's own body.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { invalidInput, InvalidInputError } from '../errors.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { invalidInput } from '../errors.js';
 import { HttpDeadLetters } from '../store/http-dead-letters.js';
+import { checkedValue } from './checked-value.js';
 import type { Server } from './transfer.js';
 
 export const DeadLetter = Type.Object({
@@ -38,21 +38,11 @@ export type Redelivered = Static<typeof Redelivered>;
 /** What `redeliver` takes: the ids the list gives (the server's route accepts no other). */
 const ID = /^[0-9]{1,18}$/;
 
-const checks = new Map<TSchema, ReturnType<typeof TypeCompiler.Compile>>();
-
-function checked<T extends TSchema>(schema: T, source: string, what: string, value: unknown): Static<T> {
-  let check = checks.get(schema);
-  if (check === undefined) checks.set(schema, (check = TypeCompiler.Compile(schema)));
-  if (check.Check(value)) return value as Static<T>;
-  throw new InvalidInputError(
-    [...check.Errors(value)].slice(0, 10).map((e) => ({ source, field: e.path.slice(1).replace(/\//g, '.') || '(answer)', expected: `${what}: ${e.message.replace(/^Expected /, '')}`, found: JSON.stringify(e.value) ?? 'nothing' })),
-  );
-}
 
 /** The dead letters the caller may read, as the server gave them. */
 export async function deadLettersOn(server: Server): Promise<DeadLetterList> {
   const { source, body } = await new HttpDeadLetters(server.url, server.token).list();
-  return checked(DeadLetterList, source, 'a list of dead letters ({deadLetters: [...]})', body);
+  return checkedValue(DeadLetterList, body, { source, whole: '(answer)', what: 'a list of dead letters ({deadLetters: [...]})' });
 }
 
 /** Send dead letter `id` again, now; it leaves the list once the receiver takes it, and the server's refusal is thrown otherwise. */
@@ -61,5 +51,5 @@ export async function redeliverOn(server: Server, id: string): Promise<Redeliver
     throw invalidInput({ source: 'notify redeliver', field: 'ID', expected: 'the id of a dead letter, digits as cutover notify dead-letters lists them', found: JSON.stringify(id) });
   }
   const { source, body } = await new HttpDeadLetters(server.url, server.token).redeliver(id);
-  return checked(Redelivered, source, "a redelivery's answer ({redelivered: ID})", body);
+  return checkedValue(Redelivered, body, { source, whole: '(answer)', what: "a redelivery's answer ({redelivered: ID})" });
 }

@@ -6,9 +6,8 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { LedgerEvent } from '../domain/events.js';
-import { invalidInput, InvalidInputError, LedgerForkError } from '../errors.js';
+import { invalidInput, LedgerForkError } from '../errors.js';
 import { verifyLedgerText } from '../ledger/check-pool.js';
 import { compareLedgers, describeComparison, type Comparison } from '../ledger/compare.js';
 
@@ -18,6 +17,7 @@ import { serialize } from '../ledger/line.js';
 import type { LedgerText, Verified } from '../ledger/verify.js';
 import { tornLineError } from '../ledger/torn-line.js';
 import { FileLedgerStore } from '../store/file-store.js';
+import { checkedValue } from './checked-value.js';
 import { admitIncoming } from './incoming-definitions.js';
 import type { Workspace } from './workspace.js';
 
@@ -72,8 +72,6 @@ export async function readOtherCopy(pathOrDir: string, flag: string, server?: { 
   return { source: path, lines: parseBundle(text, path).lines };
 }
 
-let bundleCheck: ReturnType<typeof TypeCompiler.Compile<typeof LedgerBundle>> | undefined;
-
 function parseBundle(text: string, source: string): LedgerBundle {
   let value: unknown;
   try {
@@ -81,13 +79,7 @@ function parseBundle(text: string, source: string): LedgerBundle {
   } catch (e) {
     throw invalidInput({ source, field: '', expected: 'a ledger bundle (JSON) or a ledger (JSONL)', found: (e as Error).message });
   }
-  bundleCheck ??= TypeCompiler.Compile(LedgerBundle);
-  if (!bundleCheck.Check(value)) {
-    throw new InvalidInputError(
-      [...bundleCheck.Errors(value)].slice(0, 10).map((e) => ({ source, field: e.path.slice(1).replace(/\//g, '.') || '(bundle)', expected: e.message.replace(/^Expected /, ''), found: JSON.stringify(e.value) ?? 'nothing' })),
-    );
-  }
-  return value;
+  return checkedValue(LedgerBundle, value, { source, whole: '(bundle)' });
 }
 
 /** Verify another copy on its own (its chain and every signature); a torn tail is not accepted here. */
