@@ -9,6 +9,11 @@ export default defineConfig({
     // files wait on a child process, a database or a browser, so two in flight finish sooner.
     maxWorkers: 2,
     hookTimeout: 60_000,
+    // Every signature this suite checks, and every one the commands it runs check, goes through
+    // libsodium first (src/ledger/strict-ed25519.ts), not only those of ledgers past 64 lines: each
+    // tamper, fork and policy test then holds for the fast path. test/cli/signature-checks.e2e.spec.ts
+    // runs the other two settings.
+    env: { CUTOVER_ED25519: 'libsodium' },
     reporters: ['default', './test/support/contract-suites-reporter.ts'],
   },
 });

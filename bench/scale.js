@@ -4,6 +4,7 @@
 //   node bench/scale.js                         # 1k, 10k, 100k, 1M events (npm run bench runs it)
 //   BENCH_SIZES=1000,10000000 node bench/scale.js   # any sizes; 10M is about 9 GB on disk, deleted after
 //   BENCH_COMMANDS=verify,verify1 node bench/scale.js  # only some columns (coldStatus, warmStatus, append, verify, verify1, tail)
+//   BENCH_COMMANDS=verify,verifyOpenssl,verify1,verify1Openssl node bench/scale.js  # also verify with OpenSSL's check alone (CUTOVER_ED25519=openssl)
 //   BENCH_SCALE_RUNS=3 node bench/scale.js        # rounds per size (default 3, and 1 from 1M events)
 //
 // For each size: status without a checkpoint (an empty cache) and with one, one append, verify on
@@ -12,8 +13,9 @@
 // openssl measured in the same run: verify on every thread against `openssl speed -multi <cores>
 // ed25519`, verify --threads 1 against `openssl speed ed25519` on one core, each sampled right after
 // the run it is compared with (medians of interleaved samples), printed side by side with the load
-// average; and Node's own crypto.verify in a tight loop against the same openssl samples
-// (bench/node-verify.js), the closest any Node program comes. Figures are printed, never asserted.
+// average; and the two checks `verify` can make, each alone in a tight loop, against the same
+// openssl samples (bench/node-verify.js): Node's crypto.verify (OpenSSL) and libsodium's, which
+// `verify` uses first (src/ledger/strict-ed25519.ts). Figures are printed, never asserted.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -21,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generate } from './generate.js';
-import { nodeVerifySample } from './node-verify.js';
+import { libsodiumVerifySample, nodeVerifySample } from './node-verify.js';
 import { opensslVerifySample } from './openssl.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +33,10 @@ const KEY = join(EXAMPLE, 'demo-keys', 'integration-program-owner.pem');
 const PEAK_HOOK = pathToFileURL(join(ROOT, 'bench', 'peak-rss.mjs')).href;
 const CORES = availableParallelism();
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
-const ALL_COMMANDS = ['coldStatus', 'warmStatus', 'append', 'verify', 'verify1', 'tail'];
-const COMMANDS = new Set(process.env.BENCH_COMMANDS?.split(',') ?? ALL_COMMANDS);
+const DEFAULT_COMMANDS = ['coldStatus', 'warmStatus', 'append', 'verify', 'verify1', 'tail'];
+const COMMANDS = new Set(process.env.BENCH_COMMANDS?.split(',') ?? DEFAULT_COMMANDS);
+/** The same `verify` with OpenSSL's check alone: what it was before libsodium, for comparison. */
+const OPENSSL_ALONE = { CUTOVER_ED25519: 'openssl' };
 const log = (text) => process.stderr.write(`  … ${text}\n`);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs) => {
@@ -80,11 +84,23 @@ async function main() {
       const bytes = statSync(join(dir, '.cutover', 'ledger.jsonl')).size;
       const runs = Number(process.env.BENCH_SCALE_RUNS ?? (size >= 1_000_000 ? 1 : 3));
       const cli = (args) => `${q(process.execPath)} ${q(CLI)} -C ${q(dir)} ${args}`;
-      const figures = { coldStatus: [], warmStatus: [], append: [], verify: [], verify1: [], tail: [] };
+      const figures = { coldStatus: [], warmStatus: [], append: [], verify: [], verifyOpenssl: [], verify1: [], verify1Openssl: [], tail: [] };
       const osslRuns = [];
       const osslRuns1 = [];
       const nodeRuns = [];
       const nodeRuns1 = [];
+      const sodiumRuns = [];
+      const sodiumRuns1 = [];
+      const sample = () => {
+        osslRuns.push(opensslVerifySample(CORES));
+        nodeRuns.push(nodeVerifySample(CORES));
+        sodiumRuns.push(libsodiumVerifySample(CORES));
+      };
+      const sample1 = () => {
+        osslRuns1.push(opensslVerifySample(1));
+        nodeRuns1.push(nodeVerifySample(1));
+        sodiumRuns1.push(libsodiumVerifySample(1));
+      };
       const loads = [load()];
       for (let run = 0; run < runs; run++) {
         log(`${size} events: round ${run + 1} of ${runs} (load average ${load()})`);
@@ -102,27 +118,20 @@ async function main() {
         }
         if (COMMANDS.has('verify')) {
           figures.verify.push(measure(cli('verify'), { CUTOVER_CACHE: cache }));
-          osslRuns.push(opensslVerifySample(CORES)); // interleaved: the limit as the machine was for this verify
-          nodeRuns.push(nodeVerifySample(CORES));
+          sample(); // interleaved: the limit as the machine was for this verify
         }
+        if (COMMANDS.has('verifyOpenssl')) figures.verifyOpenssl.push(measure(cli('verify'), { CUTOVER_CACHE: cache, ...OPENSSL_ALONE }));
         if (COMMANDS.has('verify1')) {
           figures.verify1.push(measure(cli('verify --threads 1'), { CUTOVER_CACHE: cache }));
-          osslRuns1.push(opensslVerifySample(1)); // and one core, right after verify on one thread
-          nodeRuns1.push(nodeVerifySample(1));
+          sample1(); // and one core, right after verify on one thread
         }
+        if (COMMANDS.has('verify1Openssl')) figures.verify1Openssl.push(measure(cli('verify --threads 1'), { CUTOVER_CACHE: cache, ...OPENSSL_ALONE }));
         if (COMMANDS.has('tail')) figures.tail.push(measure(`${cli('log --json')} | tail -1`, { CUTOVER_CACHE: cache }));
       }
       // At least three samples for a size, however few its runs: one sample moves by a few per cent.
-      while (osslRuns.length < 3) {
-        osslRuns.push(opensslVerifySample(CORES));
-        nodeRuns.push(nodeVerifySample(CORES));
-      }
-      while (osslRuns1.length < 3) {
-        osslRuns1.push(opensslVerifySample(1));
-        nodeRuns1.push(nodeVerifySample(1));
-      }
-      const nodeSig = nodeRuns.filter((x) => x !== null);
-      const nodeSig1 = nodeRuns1.filter((x) => x !== null);
+      while (osslRuns.length < 3) sample();
+      while (osslRuns1.length < 3) sample1();
+      const medianOf = (xs) => (xs.every((x) => x === null) ? null : median(xs.filter((x) => x !== null)));
       loads.push(load());
       const rates = osslRuns.filter((x) => x !== null);
       const rates1 = osslRuns1.filter((x) => x !== null);
@@ -131,7 +140,7 @@ async function main() {
       if (ossl !== null) openssl.push(...ossl.runs);
       if (ossl1 !== null) openssl1.push(...ossl1.runs);
       const pick = (xs) => (xs.length === 0 ? null : { ms: median(xs.map((x) => x.ms)), mib: Math.max(...xs.map((x) => x.mib ?? 0)) });
-      rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, openssl1PerSecond: ossl1?.perSecond ?? null, nodeVerifyPerSecond: nodeSig.length === 0 ? null : median(nodeSig), nodeVerify1PerSecond: nodeSig1.length === 0 ? null : median(nodeSig1), loads, runs });
+      rows.push({ size, bytes, generateMs: gen.ms, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, pick(v)])), opensslPerSecond: ossl?.perSecond ?? null, openssl1PerSecond: ossl1?.perSecond ?? null, nodeVerifyPerSecond: medianOf(nodeRuns), nodeVerify1PerSecond: medianOf(nodeRuns1), libsodiumVerifyPerSecond: medianOf(sodiumRuns), libsodiumVerify1PerSecond: medianOf(sodiumRuns1), loads, runs });
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
@@ -147,7 +156,9 @@ function report(rows, nodeMs, opensslPerSecond, openssl1PerSecond) {
     ['warmStatus', 'status, checkpoint'],
     ['append', 'one append'],
     ['verify', `verify (${CORES} threads)`],
+    ['verifyOpenssl', `verify, OpenSSL alone (${CORES} threads)`],
     ['verify1', 'verify (1 thread)'],
+    ['verify1Openssl', 'verify, OpenSSL alone (1 thread)'],
     ['tail', 'log --json | tail -1'],
   ]).filter(([key]) => COMMANDS.has(key));
   const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
@@ -168,15 +179,18 @@ function report(rows, nodeMs, opensslPerSecond, openssl1PerSecond) {
       const rate = row.size / (row[key].ms / 1000);
       return `${label} ${Math.round(rate)}/s = ${ratio(rate, limit)}, ${row[key].mib.toFixed(0)} MiB`;
     };
-    console.log(
-      `${row.size} events: ${side('verify', row.opensslPerSecond ?? opensslPerSecond, `${CORES} threads`)} | ${side('verify1', row.openssl1PerSecond ?? openssl1PerSecond, '1 thread')} | load ${row.loads.join(' → ')} (runs: ${row.runs})`,
-    );
+    const limit = row.opensslPerSecond ?? opensslPerSecond;
+    const limit1 = row.openssl1PerSecond ?? openssl1PerSecond;
+    const alone = COMMANDS.has('verifyOpenssl') || COMMANDS.has('verify1Openssl') ? ` | OpenSSL alone: ${side('verifyOpenssl', limit, `${CORES} threads`)}, ${side('verify1Openssl', limit1, '1 thread')}` : '';
+    console.log(`${row.size} events: ${side('verify', limit, `${CORES} threads`)} | ${side('verify1', limit1, '1 thread')}${alone} | load ${row.loads.join(' → ')} (runs: ${row.runs})`);
   }
-  // What the signature call alone reaches, against the same openssl samples: the ceiling of the ratios above.
-  console.log(`Node's crypto.verify alone (bench/node-verify.js, tight loop, cached key), against the same openssl samples: ${CORES} threads | 1 thread`);
+  // What each signature call alone reaches, against the same openssl samples: `verify` comes no closer than the one it makes.
+  console.log(`each check alone (bench/node-verify.js, tight loop, cached key), against the same openssl samples: Node's crypto.verify (OpenSSL) and libsodium's, ${CORES} threads | 1 thread`);
   for (const row of rows) {
     const alone = (rate, limit) => (rate === null || limit === null ? 'n/a' : `${Math.round(rate)}/s = ${(rate / limit).toFixed(2)} of openssl`);
-    console.log(`${row.size} events: ${alone(row.nodeVerifyPerSecond, row.opensslPerSecond)} | ${alone(row.nodeVerify1PerSecond, row.openssl1PerSecond)}`);
+    console.log(
+      `${row.size} events: Node ${alone(row.nodeVerifyPerSecond, row.opensslPerSecond)}, libsodium ${alone(row.libsodiumVerifyPerSecond, row.opensslPerSecond)} | Node ${alone(row.nodeVerify1PerSecond, row.openssl1PerSecond)}, libsodium ${alone(row.libsodiumVerify1PerSecond, row.openssl1PerSecond)}`,
+    );
   }
   console.log(JSON.stringify({ bench: 'cutover-scale', node: process.version, cores: CORES, cpu, nodeMs, opensslPerSecond, openssl1PerSecond, rows }));
 }

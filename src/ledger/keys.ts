@@ -1,8 +1,10 @@
 /**
  * Ed25519 keys via node:crypto. A public key is written `ed25519:<base64 of the 32 raw bytes>`
- * (the form pasted into `cutover.yaml`); a private key is PKCS#8 PEM.
+ * (the form pasted into `cutover.yaml`); a private key is PKCS#8 PEM. Signatures are checked by
+ * libsodium first where it loads, with OpenSSL's verdict (`strict-ed25519.ts`).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { strictlyAccepted } from './strict-ed25519.js';
 
 const PREFIX = 'ed25519:';
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
@@ -37,17 +39,32 @@ export function signerFromPem(pem: string): Signer {
   return { publicKey, sign: (message) => sign(null, message, key).toString('base64') };
 }
 
-const publicKeyCache = new Map<string, KeyObject>();
+/** A public key as each check takes it: OpenSSL's key object, and the raw bytes libsodium takes. */
+interface PublicKey {
+  readonly object: KeyObject;
+  readonly raw: Buffer;
+}
 
-function publicKeyObject(publicKey: string): KeyObject {
+const publicKeyCache = new Map<string, PublicKey>();
+
+function publicKeyOf(publicKey: string): PublicKey {
   let key = publicKeyCache.get(publicKey);
   if (key === undefined) {
     const raw = Buffer.from(publicKey.slice(PREFIX.length), 'base64');
     if (!publicKey.startsWith(PREFIX) || raw.length !== 32) throw new TypeError(`not an Ed25519 public key: ${publicKey}`);
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    key = { object: createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' }), raw };
     publicKeyCache.set(publicKey, key);
   }
   return key;
+}
+
+/**
+ * OpenSSL's verdict on `signature` (64 bytes): libsodium's acceptance implies it and costs half as
+ * much (`strict-ed25519.ts`); a signature libsodium refuses is judged by OpenSSL alone.
+ */
+function signatureHolds(publicKey: string, message: Uint8Array, signature: Buffer): boolean {
+  const key = publicKeyOf(publicKey);
+  return strictlyAccepted(key.raw, message, signature) || verify(null, message, key.object, signature);
 }
 
 /**
@@ -73,7 +90,7 @@ const BASE64_VALUE = (() => {
   return values;
 })();
 
-// Decoded into, once a check: `verify` is synchronous and keeps no reference to it.
+// Decoded into, once a check: both checks are synchronous and keep no reference to it.
 const signatureBytes = Buffer.alloc(64);
 
 /** True when `signature` (base64) is `publicKey`'s signature of `message`. Never throws on bad input. */
@@ -81,7 +98,7 @@ export function verifySignature(publicKey: string, message: Uint8Array, signatur
   try {
     if (!isCanonicalSignature(signature)) return false;
     signatureBytes.write(signature, 'base64');
-    return verify(null, message, publicKeyObject(publicKey), signatureBytes);
+    return signatureHolds(publicKey, message, signatureBytes);
   } catch {
     return false;
   }
@@ -96,7 +113,7 @@ export function verifySignature(publicKey: string, message: Uint8Array, signatur
 export function verifySignatureIn(publicKey: string, message: Uint8Array, text: Uint8Array, from: number, to: number): boolean {
   try {
     if (!decodeCanonicalSignature(text, from, to)) return false;
-    return verify(null, message, publicKeyObject(publicKey), signatureBytes);
+    return signatureHolds(publicKey, message, signatureBytes);
   } catch {
     return false;
   }

@@ -13,6 +13,12 @@ export const BIN = join(ROOT, 'bin/cutover.js');
 export const EXAMPLE = join(ROOT, 'examples/memorykernel-service-v3');
 export const DEMO_KEYS = join(EXAMPLE, 'demo-keys');
 
+/**
+ * What every command a test runs inherits: the suite's choice of signature check (vitest.config.ts),
+ * and nothing else of this process's environment.
+ */
+export const INHERITED_ENV: Record<string, string> = process.env.CUTOVER_ED25519 === undefined ? {} : { CUTOVER_ED25519: process.env.CUTOVER_ED25519 };
+
 export interface Run {
   readonly code: number;
   readonly stdout: string;
@@ -23,7 +29,7 @@ export function cutover(args: readonly string[], options: { cwd?: string; env?: 
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     // A clean environment: no stray CUTOVER_* variables, and a HOME of our own for default key paths.
-    env: { PATH: process.env.PATH ?? '', HOME: options.env?.HOME ?? join(tmpdir(), 'cutover-no-home'), ...options.env },
+    env: { PATH: process.env.PATH ?? '', HOME: options.env?.HOME ?? join(tmpdir(), 'cutover-no-home'), ...INHERITED_ENV, ...options.env },
     encoding: 'utf8',
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
@@ -33,7 +39,7 @@ export function cutover(args: readonly string[], options: { cwd?: string; env?: 
 export function cutoverAsync(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: options.env?.HOME ?? join(tmpdir(), 'cutover-no-home'), ...options.env },
+    env: { PATH: process.env.PATH ?? '', HOME: options.env?.HOME ?? join(tmpdir(), 'cutover-no-home'), ...INHERITED_ENV, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT } from './cli.js';
+import { BIN, INHERITED_ENV, ROOT } from './cli.js';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
@@ -158,7 +158,7 @@ export interface Started {
 export function cutoverAsync(args: readonly string[], env: Record<string, string> = {}): Started {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: join(tmpdir(), 'cutover-no-home'), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: join(tmpdir(), 'cutover-no-home'), ...INHERITED_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

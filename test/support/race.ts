@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, demoKey } from './cli.js';
+import { BIN, demoKey, INHERITED_ENV } from './cli.js';
 
 export interface Outcome {
   readonly code: number;
@@ -27,7 +27,7 @@ export function raceBlockers(where: readonly string[], writers: number, round: s
       const text = `round ${round} writer ${i + 1}`;
       const args = [BIN, ...where, 'blocker', 'raise', '--text', text, '--owner', OWNER, '--due', '2027-03-01', '--as', OWNER, '--key', demoKey(OWNER)];
       return new Promise<Outcome>((resolve) => {
-        const child = spawn(process.execPath, args, { cwd: typeof cwd === 'string' ? cwd : cwd(i), env: { PATH: process.env.PATH ?? '', HOME: join(tmpdir(), 'cutover-no-home'), ...env } });
+        const child = spawn(process.execPath, args, { cwd: typeof cwd === 'string' ? cwd : cwd(i), env: { PATH: process.env.PATH ?? '', HOME: join(tmpdir(), 'cutover-no-home'), ...INHERITED_ENV, ...env } });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

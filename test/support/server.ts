@@ -10,7 +10,7 @@ import type { LedgerEvent } from '../../src/domain/events.js';
 import { seal, serialize } from '../../src/ledger/chain.js';
 import { signerFromPem } from '../../src/ledger/keys.js';
 import { verifyLedger } from '../../src/ledger/verify.js';
-import { BIN, DEMO_KEYS, EXAMPLE, ROOT } from './cli.js';
+import { BIN, DEMO_KEYS, EXAMPLE, INHERITED_ENV, ROOT } from './cli.js';
 
 export const EXAMPLE_PROGRAM = 'memorykernel-service-v3';
 
@@ -72,7 +72,7 @@ export interface RunningServer {
 export async function startServer(args: readonly string[], env: Record<string, string> = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...INHERITED_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
