@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import { generate } from './generate.js';
-import { nodeVerifySample } from './node-verify.js';
+import { libsodiumVerifySample, nodeVerifySample } from './node-verify.js';
 import { OPENSSL_COMMAND, opensslVerifySample } from './openssl.js';
 import { measureStartup, STARTUP_COMMANDS } from './startup.js';
 
@@ -107,16 +107,18 @@ async function main() {
     // 2. status / verify / verify --threads 1, interleaved rounds, median of each.
     // openssl's limit is sampled in the same rounds (on every core after verify, on one after
     // verify --threads 1), so each ratio rests on the median of several samples, not one.
-    const runs = { status: [], verify: [], verify1: [], opensslAll: [], openssl1: [], nodeAll: [], node1: [] };
+    const runs = { status: [], verify: [], verify1: [], opensslAll: [], openssl1: [], nodeAll: [], node1: [], sodiumAll: [], sodium1: [] };
     for (let round = 1; round <= LEDGER_RUNS; round++) {
       log(`ledger round ${round}/${LEDGER_RUNS}: status, verify, openssl on ${CORES} cores, verify --threads 1, openssl on 1`);
       runs.status.push(timed([CLI, '-C', tmp, 'status'], { label: 'cutover status' }).ms);
       runs.verify.push(timed([CLI, '-C', tmp, 'verify'], { label: 'cutover verify' }).ms);
       runs.opensslAll.push(opensslVerifySample(CORES));
       runs.nodeAll.push(nodeVerifySample(CORES));
+      runs.sodiumAll.push(libsodiumVerifySample(CORES));
       runs.verify1.push(timed([CLI, '-C', tmp, 'verify', '--threads', '1'], { label: 'cutover verify --threads 1' }).ms);
       runs.openssl1.push(opensslVerifySample(1));
       runs.node1.push(nodeVerifySample(1));
+      runs.sodium1.push(libsodiumVerifySample(1));
     }
     const statusMs = median(runs.status);
     const verifyMs = median(runs.verify);
@@ -138,11 +140,13 @@ async function main() {
     const ossl = { perSecond: sampled(runs.openssl1), why: opensslLimit === null ? 'could not run or parse `openssl speed ed25519`' : null, command: OPENSSL_COMMAND(CORES) };
     const verifyVsOpenssl = opensslLimit === null ? null : verifyRate / opensslLimit;
     const verify1VsOpenssl = ossl.perSecond === null ? null : verify1Rate / ossl.perSecond;
-    // Node's own signature call in a tight loop, against the same samples: how close any Node program comes.
-    const nodeAll = sampled(runs.nodeAll);
-    const node1 = sampled(runs.node1);
-    const nodeVsOpenssl = nodeAll === null || opensslLimit === null ? null : nodeAll / opensslLimit;
-    const node1VsOpenssl = node1 === null || ossl.perSecond === null ? null : node1 / ossl.perSecond;
+    // Each check `verify` can make, alone in a tight loop, against the same samples: Node's call
+    // (OpenSSL's verdict) and libsodium's (made first, src/ledger/strict-ed25519.ts).
+    const against = (rate, limit) => (rate === null || limit === null ? null : rate / limit);
+    const nodeVsOpenssl = against(sampled(runs.nodeAll), opensslLimit);
+    const node1VsOpenssl = against(sampled(runs.node1), ossl.perSecond);
+    const sodiumVsOpenssl = against(sampled(runs.sodiumAll), opensslLimit);
+    const sodium1VsOpenssl = against(sampled(runs.sodium1), ossl.perSecond);
 
     // 5. Report.
     const cpu = cpus()[0]?.model?.trim() ?? 'unknown cpu';
@@ -164,7 +168,10 @@ async function main() {
         : ['verify -t1 / openssl 1 core', verify1VsOpenssl.toFixed(2), `(aim ≥ ${BUDGET.verifyVsOpensslMin}: ${mark(verify1VsOpenssl >= BUDGET.verifyVsOpensslMin)})`],
       nodeVsOpenssl === null || node1VsOpenssl === null
         ? ['crypto.verify alone / openssl', 'n/a', '']
-        : ['crypto.verify alone / openssl', `${nodeVsOpenssl.toFixed(2)} / ${node1VsOpenssl.toFixed(2)}`, `Node's call in a tight loop (bench/node-verify.js) on ${CORES} / 1 thread: the ceiling of the two ratios above`],
+        : ['crypto.verify alone / openssl', `${nodeVsOpenssl.toFixed(2)} / ${node1VsOpenssl.toFixed(2)}`, `Node's call (OpenSSL) in a tight loop (bench/node-verify.js) on ${CORES} / 1 thread`],
+      sodiumVsOpenssl === null || sodium1VsOpenssl === null
+        ? ['libsodium alone / openssl', 'n/a', '']
+        : ['libsodium alone / openssl', `${sodiumVsOpenssl.toFixed(2)} / ${sodium1VsOpenssl.toFixed(2)}`, `libsodium's call, the check verify makes first, the same way: the ceiling of the two ratios above`],
       [`node -e 0 (median of ${STARTUP_RUNS})`, fmtMs(nodeMs), ''],
       ...startup.commands.map((c) => [
         `cutover ${c.name}, example`,
@@ -201,6 +208,8 @@ async function main() {
       verifyThreads1VsOpensslOneCore: round(verify1VsOpenssl, 3),
       nodeVerifyVsOpenssl: round(nodeVsOpenssl, 3),
       nodeVerifyThreads1VsOpensslOneCore: round(node1VsOpenssl, 3),
+      libsodiumVerifyVsOpenssl: round(sodiumVsOpenssl, 3),
+      libsodiumVerifyThreads1VsOpensslOneCore: round(sodium1VsOpenssl, 3),
       nodeStartupMs: round(nodeMs, 1),
       statusExampleMs: round(exampleMs, 1),
       startupRatio: round(startupRatio, 3),

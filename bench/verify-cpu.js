@@ -5,8 +5,10 @@
 //   VERIFY_CPU_EVENTS=50000 VERIFY_CPU_ROUNDS=9 node bench/verify-cpu.js
 //
 // In one thread, over the same lines, interleaved rounds of:
-//   - signature: Node's crypto.verify of each line's signed form with a cached KeyObject, the
-//     single check OpenSSL makes (what `openssl speed ed25519` times);
+//   - signature: libsodium's check of each line's signed form (sodium-native), the check `verify`
+//     makes first and whose acceptance stands (src/ledger/strict-ed25519.ts);
+//   - signature, OpenSSL: Node's crypto.verify of the same with a cached KeyObject, the single check
+//     OpenSSL makes (what `openssl speed ed25519` times), and the verdict of any line libsodium refuses;
 //   - verify:    the path `verify --threads 1` runs (verifyChunks over the file's chunks: lines,
 //     parse, shape, seal, hash, signature, fold), with the built modules in dist/;
 //   - verify on 2 threads: the same on two workers, the CPU of every thread counted (the workers
@@ -16,18 +18,20 @@
 //     the seal's scan of the text).
 // Figures are CPU µs per event (process.cpuUsage), medians of the rounds; the work beside the
 // signature is verify − signature, printed as a share of the signature (issue 30's aim: ≤ 10%).
-// Then the most `verify` can reach against openssl on this machine: Node's call alone against
-// `openssl speed ed25519` (samples interleaved, one thread), times the share of a line's CPU that
-// the signature would be if nothing but the pieces every line needs (split, parse, shape, seal scan,
-// sha256, fold) were spent beside it.
+// Then `verify` against openssl on this machine: each check alone against `openssl speed ed25519`
+// (samples interleaved, one thread); verify's CPU per event against openssl's per check; and the
+// most `verify` could reach: libsodium's call times the share of a line's CPU that the signature
+// would be if nothing but the pieces every line needs (split, parse, shape, seal scan, sha256, fold)
+// were spent beside it.
 // The machine's load average is printed: CPU time per event grows on a loaded machine too.
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { generate } from './generate.js';
-import { nodeVerifySample } from './node-verify.js';
+import { libsodiumVerifySample, nodeVerifySample } from './node-verify.js';
 import { opensslVerifySample } from './openssl.js';
 import { verifyChunks } from '../dist/ledger/check-pool.js';
 import { formsFromCanonicalLine } from '../dist/ledger/chain.js';
@@ -82,6 +86,8 @@ async function main() {
       return o;
     };
     const keys = events.map((e) => keyOf(e.sig.key));
+    const rawKeys = events.map((e) => Buffer.from(e.sig.key.slice(8), 'base64'));
+    const sodium = createRequire(import.meta.url)('sodium-native');
     const checks = events.map((event) => ({ ok: true, event }));
     const chunks = [];
     for (let at = 0; at < bytes.length; ) {
@@ -96,6 +102,9 @@ async function main() {
 
     const figures = {
       signature: () => {
+        for (let i = 0; i < n; i++) if (!sodium.crypto_sign_verify_detached(sigs[i], signed[i], rawKeys[i])) throw new Error(`line ${i + 1} does not verify`);
+      },
+      'signature, OpenSSL': () => {
         for (let i = 0; i < n; i++) if (!cryptoVerify(null, signed[i], keys[i], sigs[i])) throw new Error(`line ${i + 1} does not verify`);
       },
       verify: async () => {
@@ -148,33 +157,37 @@ async function main() {
       process.stderr.write(`  … round ${r + 1} of ${ROUNDS} (load ${load()})\n`);
       for (const [name, run] of Object.entries(figures)) runs[name].push(await perEvent(n, run));
     }
-    const ceiling = { node: [], openssl: [] };
+    const ceiling = { node: [], libsodium: [], openssl: [] };
     for (let r = 0; r < CEILING_SAMPLES; r++) {
-      process.stderr.write(`  … Node's call alone and openssl, sample ${r + 1} of ${CEILING_SAMPLES}\n`);
+      process.stderr.write(`  … each check alone and openssl, sample ${r + 1} of ${CEILING_SAMPLES}\n`);
       ceiling.openssl.push(opensslVerifySample(1));
       ceiling.node.push(nodeVerifySample(1));
+      ceiling.libsodium.push(libsodiumVerifySample(1));
     }
     loads.push(load());
     const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
     const beside = m.verify - m.signature;
     const cpu = cpus()[0]?.model?.trim() ?? 'unknown cpu';
     console.log(`verify CPU per event (node ${process.version}, ${cpu}; ${n} events, medians of ${ROUNDS} rounds; load average ${loads.join(' → ')})`);
-    const whole = new Set(['signature', 'verify', 'verify on 2 threads', 'seal from text (with signature)']);
+    const whole = new Set(['signature', 'signature, OpenSSL', 'verify', 'verify on 2 threads', 'seal from text (with signature)']);
     for (const [name, us] of Object.entries(m)) console.log(`${name.padEnd(32)}${us.toFixed(2).padStart(8)} µs${whole.has(name) ? '' : `  ${((100 * us) / m.signature).toFixed(1)}% of the signature`}`);
     console.log(`${'beside the signature'.padEnd(32)}${beside.toFixed(2).padStart(8)} µs  ${((100 * beside) / m.signature).toFixed(1)}% of the signature (verify − signature; aim ≤ 10%)`);
     const beside2 = m['verify on 2 threads'] - m.signature;
     console.log(`${'beside it, on 2 threads'.padEnd(32)}${beside2.toFixed(2).padStart(8)} µs  ${((100 * beside2) / m.signature).toFixed(1)}% of the signature (every thread's CPU)`);
     const needed = NEEDED.reduce((sum, name) => sum + m[name], 0);
     console.log(`${'the pieces every line needs'.padEnd(32)}${needed.toFixed(2).padStart(8)} µs  ${((100 * needed) / m.signature).toFixed(1)}% of the signature (${NEEDED.join(', ')})`);
-    const nodeRate = median(ceiling.node.filter((x) => x !== null));
-    const opensslRate = median(ceiling.openssl.filter((x) => x !== null));
-    const nodeShare = Number.isFinite(nodeRate / opensslRate) ? nodeRate / opensslRate : null;
-    const reachable = nodeShare === null ? null : (nodeShare * m.signature) / (m.signature + needed);
+    console.log(`${'beside OpenSSL\'s signature'.padEnd(32)}${(m.verify - m.signature).toFixed(2).padStart(8)} µs  ${((100 * (m.verify - m.signature)) / m['signature, OpenSSL']).toFixed(1)}% of OpenSSL's check (the same work, against the check verify made before libsodium)`);
+    const rateOf = (xs) => median(xs.filter((x) => x !== null));
+    const opensslRate = rateOf(ceiling.openssl);
+    const nodeShare = rateOf(ceiling.node) / opensslRate;
+    const sodiumShare = rateOf(ceiling.libsodium) / opensslRate;
+    const reachable = (sodiumShare * m.signature) / (m.signature + needed);
     console.log(
-      nodeShare === null
-        ? 'Node\'s call / openssl: n/a (openssl speed could not run)'
-        : `Node's call alone / openssl      ${nodeShare.toFixed(2).padStart(8)}     (${Math.round(nodeRate)} / ${Math.round(opensslRate)} per s, one thread, medians of ${CEILING_SAMPLES})\n` +
-            `verify / openssl, at most       ${reachable.toFixed(2).padStart(8)}     (Node's call × signature / (signature + the pieces every line needs); now ${((nodeShare * m.signature) / m.verify).toFixed(2)})`,
+      !Number.isFinite(nodeShare) || !Number.isFinite(sodiumShare)
+        ? 'each check / openssl: n/a (openssl speed or a check could not run)'
+        : `Node's call alone / openssl      ${nodeShare.toFixed(2).padStart(8)}     (${Math.round(rateOf(ceiling.node))} / ${Math.round(opensslRate)} per s, one thread, medians of ${CEILING_SAMPLES})\n` +
+            `libsodium's call alone / openssl ${sodiumShare.toFixed(2).padStart(8)}     (${Math.round(rateOf(ceiling.libsodium))} / ${Math.round(opensslRate)} per s)\n` +
+            `verify / openssl (CPU a line)   ${(1e6 / opensslRate / m.verify).toFixed(2).padStart(8)}     (openssl's µs a check / verify's µs an event; at most ${reachable.toFixed(2)}: libsodium's call × signature / (signature + the pieces every line needs))`,
     );
     console.log(
       JSON.stringify({
@@ -190,6 +203,8 @@ async function main() {
         besideOnTwoThreads: beside2,
         neededBeside: needed,
         nodeVsOpenssl: nodeShare,
+        libsodiumVsOpenssl: sodiumShare,
+        verifyVsOpenssl: 1e6 / opensslRate / m.verify,
         reachableVsOpenssl: reachable,
         runs,
         ceiling,
