@@ -4,6 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { preloadLineChecks } from '../app/folder-ledger.js';
+import { checkSignatureSetting } from '../app/signature-setting.js';
 import { CutoverError, DefinitionDriftError } from '../errors.js';
 import { flushDriftWarning } from './commands/context.js';
 import { formatError } from './format.js';
@@ -97,6 +98,7 @@ export async function main(argv: readonly string[], given: CliIo, handlers: Hand
   );
   cli.version(packageVersion(), '-V, --version', 'print the version of cutover');
   try {
+    checkSignatureSetting(io.env);
     await cli.parseAsync([...argv], { from: 'user' });
     flushDriftWarning(io);
     return code;

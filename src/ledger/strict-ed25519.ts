@@ -21,15 +21,19 @@ interface Sodium {
   crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
 }
 
+/** The environment variable that chooses, and what it may say (unset or empty: the default). */
+export const ED25519_ENV = 'CUTOVER_ED25519';
+export const ED25519_SETTINGS: readonly string[] = ['openssl', 'libsodium'];
+
 /** Loading the module costs about 4 ms, some 70 checks' savings: a short ledger is checked without it. */
 const CHECKS_BEFORE_LOADING = 64;
 
 /** The module once loaded, null when it cannot be (or is not wanted), undefined until then. */
 let sodium: Sodium | null | undefined;
-let checksBeforeLoading = process.env.CUTOVER_ED25519 === 'libsodium' ? 1 : CHECKS_BEFORE_LOADING;
+let checksBeforeLoading = process.env[ED25519_ENV] === 'libsodium' ? 1 : CHECKS_BEFORE_LOADING;
 
 function loadSodium(): Sodium | null {
-  if (process.env.CUTOVER_ED25519 === 'openssl') return null;
+  if (process.env[ED25519_ENV] === 'openssl') return null;
   try {
     // Not an import: the bundle cannot hold a native module, and most commands never load it.
     return createRequire(import.meta.url)('sodium-native') as Sodium;

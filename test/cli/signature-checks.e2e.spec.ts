@@ -69,4 +69,13 @@ describe('verify, with libsodium first or OpenSSL alone', () => {
     expect(runs[0]!.stderr).toContain(`ledger.jsonl:${index + 1}: seq ${index + 1} `);
     expect(runs[0]!.stderr).toContain('the signature does not verify with key');
   });
+
+  it('refuses a setting it does not know, before anything is read: exit 2 naming the variable, what it takes and what it found', () => {
+    for (const setting of ['OpenSSL', 'sodium']) {
+      const run = cutover(['-C', programWith(lines), 'verify'], { env: { CUTOVER_ED25519: setting } });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`CUTOVER_ED25519: expected openssl or libsodium, or unset (libsodium first once 64 signatures are checked), found "${setting}"`);
+      expect(run.stdout).toBe('');
+    }
+  });
 });
